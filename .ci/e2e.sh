@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts the release build on a fresh database and runs the Playwright suite against it.
+# Usage: .ci/e2e.sh sqlite | .ci/e2e.sh <postgres database url> <postgres admin url>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${VOX_E2E_PORT:-3107}
+work=$(mktemp -d)
+
+if [ "$1" = sqlite ]; then
+  database_url="sqlite://$work/vox.db"
+else
+  database_url=$1
+  psql "$2" -qc "CREATE DATABASE \"${database_url##*/}\"" >/dev/null
+fi
+
+VOX_ADDR=127.0.0.1:$PORT DATABASE_URL=$database_url LEPTOS_SITE_ROOT=target/site VOX_LOG=warn \
+  target/release/vox >"$work/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  kill -0 $server_pid 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.2
+done
+
+if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" npx playwright test); then
+  echo "--- server log ---"; tail -n 100 "$work/server.log"; exit 1
+fi

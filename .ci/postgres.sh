@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Prints an admin connection URL for a PostgreSQL the tests may use:
+#   1. $TEST_DATABASE_URL, if set;
+#   2. the server this machine kind runs on 127.0.0.1:5432 (trust auth);
+#   3. otherwise a throwaway cluster (initdb/pg_ctl) on 127.0.0.1:54329 under
+#      target/pg-throwaway, started now and stopped by `.ci/postgres.sh stop`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA_DIR="$PWD/target/pg-throwaway"
+PORT=54329
+
+find_bin() {
+  command -v "$1" 2>/dev/null && return
+  ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n1
+}
+
+as_postgres_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+if [ "${1:-}" = "stop" ]; then
+  if [ -f "$DATA_DIR/postmaster.pid" ]; then
+    as_postgres_user "$(find_bin pg_ctl)" -D "$DATA_DIR" -m fast stop >/dev/null
+  fi
+  exit 0
+fi
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "$TEST_DATABASE_URL"; exit 0
+fi
+if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "postgres://postgres@127.0.0.1:5432/postgres"; exit 0
+fi
+
+initdb=$(find_bin initdb)
+if [ -z "$initdb" ]; then
+  echo "[postgres] installing PostgreSQL from Debian" >&2
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  initdb=$(find_bin initdb)
+fi
+pg_ctl=$(find_bin pg_ctl)
+if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/postgresql postgres
+fi
+if [ ! -f "$DATA_DIR/PG_VERSION" ]; then
+  mkdir -p "$DATA_DIR"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$DATA_DIR"; fi
+  as_postgres_user "$initdb" -D "$DATA_DIR" -U postgres --auth=trust >/dev/null
+fi
+if ! pg_isready -q -h 127.0.0.1 -p "$PORT" 2>/dev/null; then
+  as_postgres_user "$pg_ctl" -D "$DATA_DIR" -l "$DATA_DIR/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DATA_DIR -c fsync=off" -w start >&2
+fi
+echo "postgres://postgres@127.0.0.1:$PORT/postgres"

@@ -1,0 +1,153 @@
+//! Dashboard sessions: a random cookie value, of which only a SHA-256 is
+//! stored. The cookie is HttpOnly and SameSite=Lax (and Secure over https).
+
+use crate::backend::db::{internal, now_ms, Db};
+use crate::domain::account::{Me, Role};
+use crate::domain::AppError;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+pub const SESSION_COOKIE: &str = "vox_session";
+pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
+
+/// The secret cookie value; shown to the browser once, never stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionToken(pub String);
+
+impl SessionToken {
+    fn generate() -> Self {
+        let bytes: [u8; 32] = rand::random();
+        SessionToken(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    fn hash(&self) -> String {
+        hex_sha256(self.0.as_bytes())
+    }
+
+    /// The `Set-Cookie` value that starts this session.
+    pub fn cookie(&self, secure: bool) -> String {
+        let max_age = SESSION_TTL_MS / 1000;
+        let secure = if secure { "; Secure" } else { "" };
+        format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+            self.0
+        )
+    }
+}
+
+/// The `Set-Cookie` value that ends a session in the browser.
+pub fn clearing_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+pub fn hex_sha256(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Finds the session cookie's value in a `Cookie` header.
+pub fn token_from_cookie_header(header: &str) -> Option<SessionToken> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| SessionToken(value.to_string()))
+}
+
+pub async fn create(
+    db: &Db,
+    user_id: &str,
+    organization_id: &str,
+) -> Result<SessionToken, AppError> {
+    let token = SessionToken::generate();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, organization_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token.hash())
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(now)
+    .bind(now + SESSION_TTL_MS)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    Ok(token)
+}
+
+/// The signed-in user behind a cookie, if the session exists and has not expired.
+pub async fn resolve(db: &Db, token: &SessionToken) -> Result<Option<Me>, AppError> {
+    let row = sqlx::query(
+        "SELECT u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name, m.role \
+         FROM sessions s \
+         JOIN users u ON u.id = s.user_id \
+         JOIN organizations o ON o.id = s.organization_id \
+         JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token.hash())
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await
+    .map_err(internal)?;
+    let Some(row) = row else { return Ok(None) };
+    let role: String = row.try_get("role").map_err(internal)?;
+    Ok(Some(Me {
+        user_id: row.try_get("user_id").map_err(internal)?,
+        email: row.try_get("email").map_err(internal)?,
+        organization_id: row.try_get("organization_id").map_err(internal)?,
+        organization_name: row.try_get("organization_name").map_err(internal)?,
+        role: Role::parse(&role).ok_or_else(|| internal(format!("unknown role {role}")))?,
+    }))
+}
+
+pub async fn destroy(db: &Db, token: &SessionToken) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token.hash())
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Deletes expired sessions; called periodically by the server.
+pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now_ms())
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_attributes() {
+        let t = SessionToken("abc".into());
+        let c = t.cookie(true);
+        assert!(c.starts_with("vox_session=abc;"));
+        for attr in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(c.contains(attr), "{attr} in {c}");
+        }
+        assert!(!t.cookie(false).contains("Secure"));
+    }
+
+    #[test]
+    fn finds_the_cookie_among_others() {
+        let h = "a=1; vox_session=tok123; b=2";
+        assert_eq!(
+            token_from_cookie_header(h),
+            Some(SessionToken("tok123".into()))
+        );
+        assert_eq!(token_from_cookie_header("vox_session=; a=1"), None);
+        assert_eq!(token_from_cookie_header("other=1"), None);
+    }
+}

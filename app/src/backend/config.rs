@@ -1,0 +1,165 @@
+//! Configuration from the environment, optionally on top of a TOML file named
+//! by `VOX_CONFIG`. The variable names are part of the operator contract.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the server listens (`VOX_ADDR`).
+    pub addr: SocketAddr,
+    /// How people and customer sites reach Vox (`VOX_PUBLIC_URL`), without a trailing slash.
+    pub public_url: url::Url,
+    /// `sqlite://path` or `postgres://…` (`DATABASE_URL`).
+    pub database_url: String,
+    /// A tracing `EnvFilter` (`VOX_LOG`).
+    pub log: String,
+    /// Where the built site (wasm, js, css, public assets) lives (`LEPTOS_SITE_ROOT`).
+    pub site_root: PathBuf,
+    /// Requests per minute per client address on public endpoints (`VOX_PUBLIC_RATE_LIMIT`).
+    pub public_rate_limit_per_minute: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {message}")]
+    Invalid { name: &'static str, message: String },
+    #[error("config file {path}: {message}")]
+    File { path: String, message: String },
+}
+
+/// The keys a config file may set; each mirrors an environment variable.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    addr: Option<String>,
+    public_url: Option<String>,
+    database_url: Option<String>,
+    log: Option<String>,
+    site_root: Option<String>,
+    public_rate_limit: Option<u32>,
+}
+
+impl Config {
+    /// Reads the process environment (and `VOX_CONFIG`, if set).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can configure without touching
+    /// the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file = match lookup("VOX_CONFIG") {
+            Some(path) => read_file(&path)?,
+            None => FileConfig::default(),
+        };
+        let pick = |env: &str, from_file: Option<String>| {
+            lookup(env).filter(|v| !v.is_empty()).or(from_file)
+        };
+
+        let addr_text = pick("VOX_ADDR", file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text.parse().map_err(|e| ConfigError::Invalid {
+            name: "VOX_ADDR",
+            message: format!("{addr_text:?} is not a socket address: {e}"),
+        })?;
+        let public_text =
+            pick("VOX_PUBLIC_URL", file.public_url).unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = url::Url::parse(public_text.trim_end_matches('/')).map_err(|e| {
+            ConfigError::Invalid {
+                name: "VOX_PUBLIC_URL",
+                message: format!("{public_text:?}: {e}"),
+            }
+        })?;
+        if !matches!(public_url.scheme(), "http" | "https") {
+            return Err(ConfigError::Invalid {
+                name: "VOX_PUBLIC_URL",
+                message: "must be http or https".into(),
+            });
+        }
+        let public_rate_limit_per_minute = match lookup("VOX_PUBLIC_RATE_LIMIT") {
+            Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+                name: "VOX_PUBLIC_RATE_LIMIT",
+                message: format!("{v:?} is not a whole number"),
+            })?,
+            None => file.public_rate_limit.unwrap_or(600),
+        };
+        Ok(Config {
+            addr,
+            public_url,
+            database_url: pick("DATABASE_URL", file.database_url)
+                .unwrap_or_else(|| "sqlite://data/vox.db".into()),
+            log: pick("VOX_LOG", file.log).unwrap_or_else(|| "info".into()),
+            site_root: pick("LEPTOS_SITE_ROOT", file.site_root)
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            public_rate_limit_per_minute,
+        })
+    }
+
+    /// `https://host:port` — what browsers send as `Origin` for our own pages.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// Cookies get `Secure` when people reach Vox over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+fn read_file(path: &str) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::File {
+        path: path.into(),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/vox.db");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = config(&[("VOX_ADDR", "nowhere")]).unwrap_err().to_string();
+        assert!(err.starts_with("VOX_ADDR"), "{err}");
+        let c = config(&[("VOX_PUBLIC_URL", "https://vox.example.com/")]).unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_origin(), "https://vox.example.com");
+    }
+
+    #[test]
+    fn file_values_apply_under_the_environment() {
+        let dir = std::env::temp_dir().join(format!("vox-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("vox.toml");
+        std::fs::write(&path, "addr = \"127.0.0.1:4000\"\nlog = \"debug\"\n").unwrap();
+        let p = path.to_str().unwrap();
+        let c = config(&[("VOX_CONFIG", p), ("VOX_LOG", "warn")]).unwrap();
+        assert_eq!(c.addr.port(), 4000);
+        assert_eq!(c.log, "warn");
+        std::fs::write(&path, "adress = 1\n").unwrap();
+        assert!(config(&[("VOX_CONFIG", p)]).is_err());
+    }
+}

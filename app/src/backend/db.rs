@@ -1,0 +1,165 @@
+//! One data-access handle over SQLite and PostgreSQL. Queries are written once
+//! in portable SQL (`$1…$N` placeholders, BIGINT times and flags, TEXT JSON) and
+//! run through sqlx's `Any` driver; `kind()` lets the rare backend-specific
+//! statement choose its dialect.
+
+use crate::domain::ids::{encode_random, IdKind};
+use crate::domain::AppError;
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    kind: DbKind,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres://, got {0:?}")]
+    UnsupportedUrl(String),
+    #[error("cannot create the database directory {0}: {1}")]
+    Directory(String, std::io::Error),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Db {
+    /// Connects (creating a SQLite file and its directory if needed) and runs
+    /// the migrations. Several PostgreSQL replicas may do this at once: sqlx
+    /// serialises migrations with an advisory lock.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let (kind, url) = if url.starts_with("sqlite:") {
+            (DbKind::Sqlite, prepare_sqlite_url(url)?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (DbKind::Postgres, url.to_string())
+        } else {
+            return Err(DbError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if kind == DbKind::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if kind == DbKind::Sqlite {
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers proceed during a write. synchronous=FULL
+                    // syncs the WAL on every commit, so an accepted write
+                    // survives a power cut, not just a crashed process.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Db { pool, kind })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn kind(&self) -> DbKind {
+        self.kind
+    }
+
+    /// Round trip for `/healthz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// `sqlite://data/vox.db` → makes sure `data/` exists and asks sqlx to create the file.
+fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbError::Directory(dir.display().to_string(), e))?;
+        }
+    }
+    let query = if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        query.to_string()
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// A new random id with the kind's prefix.
+pub fn new_id(kind: IdKind) -> String {
+    format!("{}{}", kind.prefix(), encode_random(rand::random()))
+}
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub fn to_datetime(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+/// Turns a database failure into an opaque 500, logging the cause.
+pub fn internal(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "database error");
+    AppError::Internal
+}
+
+/// True when the error is a unique-constraint violation on either backend.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Reads a TEXT column that holds a JSON document.
+pub fn json_column<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<T, AppError> {
+    use sqlx::Row;
+    let text: String = row.try_get(column).map_err(internal)?;
+    serde_json::from_str(&text).map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = std::env::temp_dir().join(format!("vox-db-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/x/vox.db", dir.display());
+        let prepared = prepare_sqlite_url(&url).unwrap();
+        assert!(prepared.ends_with("vox.db?mode=rwc"), "{prepared}");
+        assert!(dir.join("x").is_dir());
+        assert_eq!(
+            prepare_sqlite_url("sqlite::memory:").unwrap(),
+            "sqlite://:memory:?mode=rwc"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Everything that runs only on the server (`ssr`): configuration, the
+//! database, authentication and the use cases. REST handlers, server
+//! functions and background workers all call `services`; no SQL lives
+//! anywhere else.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod services;
+pub mod state;
+
+pub use state::AppState;

@@ -1,0 +1,7 @@
+//! The use cases. Each function takes the database, the caller's scope (the
+//! organisation) and validated input, and is the one implementation behind
+//! the dashboard, the REST API and the widget.
+
+pub mod accounts;
+pub mod responses;
+pub mod surveys;

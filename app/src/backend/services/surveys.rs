@@ -1,0 +1,209 @@
+//! Creating, listing, editing and publishing surveys. Every query is scoped to
+//! the caller's organisation; another organisation's survey is "not found".
+
+use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::domain::error::Problems;
+use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::survey::{
+    validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyStatus,
+};
+use crate::domain::AppError;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, \
+    (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
+
+/// A partial update: absent fields stay as they are.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyPatch {
+    pub name: Option<String>,
+    pub questions: Option<Vec<Question>>,
+    pub status: Option<SurveyStatus>,
+}
+
+fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
+    let status: String = row.try_get("status").map_err(internal)?;
+    Ok(Survey {
+        id: row.try_get("id").map_err(internal)?,
+        name: row.try_get("name").map_err(internal)?,
+        status: SurveyStatus::parse(&status)
+            .ok_or_else(|| internal(format!("bad status {status}")))?,
+        questions: json_column(row, "questions")?,
+        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+        response_count: row.try_get("response_count").map_err(internal)?,
+    })
+}
+
+pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey, AppError> {
+    draft.validate()?;
+    let id = new_id(IdKind::Survey);
+    let now = now_ms();
+    let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(draft.name.trim())
+    .bind(draft.status.as_str())
+    .bind(questions)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    get(db, org_id, &id).await
+}
+
+pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<Survey>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE s.organization_id = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(org_id)
+    .bind(i64::from(page.per_page))
+    .bind(page.offset())
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM surveys WHERE organization_id = $1")
+        .bind(org_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)?;
+    let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok(Paginated::new(data, page, total))
+}
+
+pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Survey, AppError> {
+    if !is_valid(IdKind::Survey, id) {
+        return Err(AppError::not_found("survey"));
+    }
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE s.id = $1 AND s.organization_id = $2"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .fetch_optional(db.pool())
+    .await
+    .map_err(internal)?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or_else(|| AppError::not_found("survey"))
+}
+
+/// Applies a partial update; the result must still be a valid survey.
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+    patch: SurveyPatch,
+) -> Result<Survey, AppError> {
+    let current = get(db, org_id, id).await?;
+    let draft = SurveyDraft {
+        name: patch.name.unwrap_or(current.name),
+        questions: patch.questions.unwrap_or(current.questions),
+        status: patch.status.unwrap_or(current.status),
+    };
+    draft.validate()?;
+    let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
+    sqlx::query(
+        "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4 \
+         WHERE id = $5 AND organization_id = $6",
+    )
+    .bind(draft.name.trim())
+    .bind(questions)
+    .bind(draft.status.as_str())
+    .bind(now_ms())
+    .bind(id)
+    .bind(org_id)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    get(db, org_id, id).await
+}
+
+pub async fn set_status(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+    status: SurveyStatus,
+) -> Result<Survey, AppError> {
+    update(
+        db,
+        org_id,
+        id,
+        SurveyPatch {
+            status: Some(status),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Deletes the survey and, through the foreign keys, its responses.
+pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
+    get(db, org_id, id).await?;
+    sqlx::query("DELETE FROM surveys WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org_id)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// What answering a survey needs, found by id alone (public entry points have
+/// no caller organisation; the owning organisation comes back with it).
+/// Deliberately one indexed lookup: it sits on the response hot path.
+pub struct SurveyDefinition {
+    pub organization_id: String,
+    pub survey: PublicSurvey,
+}
+
+pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError> {
+    if !is_valid(IdKind::Survey, id) {
+        return Err(AppError::not_found("survey"));
+    }
+    let row =
+        sqlx::query("SELECT organization_id, name, status, questions FROM surveys WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::not_found("survey"))?;
+    let status: String = row.try_get("status").map_err(internal)?;
+    Ok(SurveyDefinition {
+        organization_id: row.try_get("organization_id").map_err(internal)?,
+        survey: PublicSurvey {
+            id: id.to_string(),
+            name: row.try_get("name").map_err(internal)?,
+            status: SurveyStatus::parse(&status)
+                .ok_or_else(|| internal(format!("bad status {status}")))?,
+            questions: json_column(&row, "questions")?,
+        },
+    })
+}
+
+/// The survey as a visitor may see it. Drafts are not public: "not found".
+pub async fn get_public(db: &Db, id: &str) -> Result<PublicSurvey, AppError> {
+    let definition = definition(db, id).await?;
+    if definition.survey.status == SurveyStatus::Draft {
+        return Err(AppError::not_found("survey"));
+    }
+    Ok(definition.survey)
+}
+
+/// Validates questions alone (used by the builder before saving).
+pub fn check_questions(questions: &[Question]) -> Result<(), AppError> {
+    let mut problems = Problems::default();
+    validate_questions(&mut problems, questions);
+    problems.into_result()
+}

@@ -1,0 +1,13 @@
+//! The wasm-safe model shared by the server and the browser: ids, surveys,
+//! answers and their validation, and the error type both sides understand.
+//! No I/O here, so every rule is unit-tested in isolation.
+
+pub mod account;
+pub mod answers;
+pub mod error;
+pub mod ids;
+pub mod page;
+pub mod response;
+pub mod survey;
+
+pub use error::{AppError, FieldError};

@@ -1,0 +1,99 @@
+//! A survey response, and the small key/value maps that travel with it.
+
+use super::answers::Answers;
+use super::error::Problems;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub const MAX_MAP_KEYS: usize = 50;
+pub const MAX_KEY_LEN: usize = 64;
+pub const MAX_VALUE_LEN: usize = 1_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyResponse {
+    pub id: String,
+    pub survey_id: String,
+    pub answers: Answers,
+    pub metadata: Map<String, Value>,
+    pub hidden_fields: Map<String, Value>,
+    pub contact_id: Option<String>,
+    pub completed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// What a respondent (widget, embed, or API client) submits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseInput {
+    #[serde(default)]
+    pub answers: Answers,
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+    #[serde(default)]
+    pub hidden_fields: Map<String, Value>,
+    /// Defaults to true: a one-shot submission is a complete response.
+    #[serde(default = "yes")]
+    pub completed: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Checks a flat map of context values (metadata, hidden fields): bounded
+/// size, simple keys, and only strings, numbers or booleans as values.
+pub fn validate_flat_map(problems: &mut Problems, field: &str, map: &Map<String, Value>) {
+    if map.len() > MAX_MAP_KEYS {
+        problems.add(field, format!("at most {MAX_MAP_KEYS} keys"));
+        return;
+    }
+    for (key, value) in map {
+        let at = format!("{field}.{key}");
+        let key_ok = !key.is_empty()
+            && key.len() <= MAX_KEY_LEN
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if !key_ok {
+            problems.add(
+                at,
+                format!("keys are 1–{MAX_KEY_LEN} letters, digits, '_', '-' or '.'"),
+            );
+            continue;
+        }
+        match value {
+            Value::String(s) if s.chars().count() > MAX_VALUE_LEN => {
+                problems.add(at, format!("at most {MAX_VALUE_LEN} characters"))
+            }
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => {}
+            _ => problems.add(at, "must be a string, a number or a boolean"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flat_maps_take_scalars_only() {
+        let mut p = Problems::default();
+        let m = json!({"orderId": "A-1", "n": 3, "ok": true, "bad key": 1, "nested": {"a": 1}});
+        validate_flat_map(&mut p, "metadata", m.as_object().unwrap());
+        let err = p.into_result().unwrap_err();
+        assert!(err.message_for("metadata.bad key").is_some());
+        assert!(err.message_for("metadata.nested").is_some());
+        assert!(err.message_for("metadata.orderId").is_none());
+    }
+
+    #[test]
+    fn input_defaults_to_completed() {
+        let input: ResponseInput = serde_json::from_str(r#"{"answers":{}}"#).unwrap();
+        assert!(input.completed);
+    }
+}

@@ -1,0 +1,337 @@
+//! Surveys and their questions, and the rules a survey definition must follow.
+
+use super::error::{AppError, Problems};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_NAME_LEN: usize = 200;
+pub const MAX_TITLE_LEN: usize = 1_000;
+pub const MAX_QUESTIONS: usize = 100;
+pub const MAX_CHOICES: usize = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyStatus {
+    #[default]
+    Draft,
+    Published,
+    Closed,
+}
+
+impl SurveyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurveyStatus::Draft => "draft",
+            SurveyStatus::Published => "published",
+            SurveyStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(SurveyStatus::Draft),
+            "published" => Some(SurveyStatus::Published),
+            "closed" => Some(SurveyStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+/// What a question asks for; the `type` names are part of the public API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+pub enum QuestionKind {
+    /// Net Promoter Score, 0–10.
+    Nps,
+    /// 1..=scale, scale 3–10.
+    Rating {
+        scale: u8,
+    },
+    /// Customer satisfaction, 1–5.
+    Csat,
+    SingleChoice {
+        choices: Vec<Choice>,
+    },
+    MultipleChoice {
+        choices: Vec<Choice>,
+    },
+    Text {
+        #[serde(default)]
+        multiline: bool,
+    },
+    Email,
+}
+
+impl QuestionKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            QuestionKind::Nps => "nps",
+            QuestionKind::Rating { .. } => "rating",
+            QuestionKind::Csat => "csat",
+            QuestionKind::SingleChoice { .. } => "single_choice",
+            QuestionKind::MultipleChoice { .. } => "multiple_choice",
+            QuestionKind::Text { .. } => "text",
+            QuestionKind::Email => "email",
+        }
+    }
+
+    /// The inclusive range of a numeric scale question, if this is one.
+    pub fn scale(&self) -> Option<(i64, i64)> {
+        match self {
+            QuestionKind::Nps => Some((0, 10)),
+            QuestionKind::Rating { scale } => Some((1, i64::from(*scale))),
+            QuestionKind::Csat => Some((1, 5)),
+            _ => None,
+        }
+    }
+
+    pub fn choices(&self) -> Option<&[Choice]> {
+        match self {
+            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => {
+                Some(choices)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(flatten)]
+    pub kind: QuestionKind,
+}
+
+/// A stored survey as the dashboard and the API see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Survey {
+    pub id: String,
+    pub name: String,
+    pub status: SurveyStatus,
+    pub questions: Vec<Question>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub response_count: i64,
+}
+
+/// What the widget needs to render a survey to a visitor; nothing internal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicSurvey {
+    pub id: String,
+    pub name: String,
+    pub status: SurveyStatus,
+    pub questions: Vec<Question>,
+}
+
+impl From<Survey> for PublicSurvey {
+    fn from(s: Survey) -> Self {
+        PublicSurvey {
+            id: s.id,
+            name: s.name,
+            status: s.status,
+            questions: s.questions,
+        }
+    }
+}
+
+/// The editable part of a survey: what create and update accept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyDraft {
+    pub name: String,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub status: SurveyStatus,
+}
+
+fn is_valid_key(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn check_text(problems: &mut Problems, field: String, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        problems.add(field, "must not be empty");
+    } else if value.chars().count() > max {
+        problems.add(field, format!("must be at most {max} characters"));
+    }
+}
+
+impl SurveyDraft {
+    /// Checks the whole definition and names every problem found.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut problems = Problems::default();
+        check_text(&mut problems, "name".into(), &self.name, MAX_NAME_LEN);
+        validate_questions(&mut problems, &self.questions);
+        if self.status == SurveyStatus::Published && self.questions.is_empty() {
+            problems.add(
+                "questions",
+                "a published survey needs at least one question",
+            );
+        }
+        problems.into_result()
+    }
+}
+
+/// Checks a list of questions; shared by create and by partial updates.
+pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
+    if questions.len() > MAX_QUESTIONS {
+        problems.add("questions", format!("at most {MAX_QUESTIONS} questions"));
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, q) in questions.iter().enumerate() {
+        let at = |f: &str| format!("questions[{i}].{f}");
+        if !is_valid_key(&q.id) {
+            problems.add(at("id"), "1–64 letters, digits, '-' or '_'");
+        } else if !seen.insert(q.id.as_str()) {
+            problems.add(at("id"), "duplicate question id");
+        }
+        check_text(problems, at("title"), &q.title, MAX_TITLE_LEN);
+        if let Some(d) = &q.description {
+            if d.chars().count() > MAX_TITLE_LEN {
+                problems.add(
+                    at("description"),
+                    format!("must be at most {MAX_TITLE_LEN} characters"),
+                );
+            }
+        }
+        match &q.kind {
+            QuestionKind::Rating { scale } if !(3..=10).contains(scale) => {
+                problems.add(at("scale"), "must be between 3 and 10");
+            }
+            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => {
+                validate_choices(problems, i, choices);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn validate_choices(problems: &mut Problems, question: usize, choices: &[Choice]) {
+    if choices.is_empty() || choices.len() > MAX_CHOICES {
+        problems.add(
+            format!("questions[{question}].choices"),
+            format!("1–{MAX_CHOICES} choices"),
+        );
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (j, c) in choices.iter().enumerate() {
+        let at = |f: &str| format!("questions[{question}].choices[{j}].{f}");
+        if !is_valid_key(&c.id) {
+            problems.add(at("id"), "1–64 letters, digits, '-' or '_'");
+        } else if !seen.insert(c.id.as_str()) {
+            problems.add(at("id"), "duplicate choice id");
+        }
+        check_text(problems, at("label"), &c.label, MAX_TITLE_LEN);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nps(id: &str) -> Question {
+        Question {
+            id: id.into(),
+            title: "How likely?".into(),
+            description: None,
+            required: true,
+            kind: QuestionKind::Nps,
+        }
+    }
+
+    #[test]
+    fn question_json_uses_the_public_type_names() {
+        let q: Question = serde_json::from_str(
+            r#"{"id":"q1","type":"single_choice","title":"Pick","choices":[{"id":"a","label":"A"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(q.kind.type_name(), "single_choice");
+        let back = serde_json::to_value(&q).unwrap();
+        assert_eq!(back["type"], "single_choice");
+        assert_eq!(back["required"], false);
+    }
+
+    #[test]
+    fn unknown_type_is_refused() {
+        assert!(
+            serde_json::from_str::<Question>(r#"{"id":"q","type":"slider","title":"x"}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let draft = SurveyDraft {
+            name: " ".into(),
+            questions: vec![
+                nps("q1"),
+                nps("q1"),
+                Question {
+                    kind: QuestionKind::Rating { scale: 12 },
+                    ..nps("q2")
+                },
+                Question {
+                    kind: QuestionKind::SingleChoice { choices: vec![] },
+                    ..nps("q3")
+                },
+            ],
+            status: SurveyStatus::Draft,
+        };
+        let err = draft.validate().unwrap_err();
+        for field in [
+            "name",
+            "questions[1].id",
+            "questions[2].scale",
+            "questions[3].choices",
+        ] {
+            assert!(
+                err.message_for(field).is_some(),
+                "expected an error for {field}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn published_survey_needs_a_question() {
+        let draft = SurveyDraft {
+            name: "S".into(),
+            questions: vec![],
+            status: SurveyStatus::Published,
+        };
+        assert!(draft
+            .validate()
+            .unwrap_err()
+            .message_for("questions")
+            .is_some());
+        let ok = SurveyDraft {
+            questions: vec![nps("q1")],
+            ..draft
+        };
+        assert!(ok.validate().is_ok());
+    }
+}

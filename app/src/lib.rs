@@ -1,0 +1,83 @@
+//! Vox's shared application: the pages (rendered on the server, hydrated in
+//! the browser), the server functions behind them, the domain model, and —
+//! with the `ssr` feature — the back end that the REST API shares.
+
+pub mod components;
+pub mod domain;
+pub mod pages;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="data:,"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// "Survey name · Vox". On the server the text is escaped: leptos_meta writes
+/// `<title>` contents unescaped during SSR, so a survey named
+/// `</title><script>…` would otherwise inject markup. In the browser the title
+/// is set through the DOM, where it is plain text already.
+fn page_title(text: String) -> String {
+    let full = if text.is_empty() {
+        "Vox".to_string()
+    } else {
+        format!("{text} · Vox")
+    };
+    if cfg!(feature = "ssr") {
+        full.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        full
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tests and scripts wait for this mark: clicks before hydration are lost.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vox.css"/>
+        <Title formatter=page_title/>
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/") view=pages::Home/>
+                <Route path=path!("/login") view=pages::auth::LoginPage/>
+                <Route path=path!("/signup") view=pages::auth::SignupPage/>
+                <Route path=path!("/dashboard") view=pages::dashboard::SurveysPage/>
+                <Route path=path!("/dashboard/surveys/new") view=pages::dashboard::NewSurveyPage/>
+                <Route path=path!("/dashboard/surveys/:id") view=pages::dashboard::SurveyDetailPage/>
+                // The widget renders completely on the server (no streaming
+                // placeholders), so it works before and without the wasm.
+                <Route path=path!("/s/:id") view=pages::widget::SurveyPage ssr=SsrMode::Async/>
+                <Route path=path!("/s/:id/thanks") view=pages::widget::ThanksPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,32 @@
+//! The frame around every dashboard page: who is signed in, navigation, sign-out.
+
+use crate::server_fns::auth::{whoami, Logout};
+use leptos::prelude::*;
+
+#[component]
+pub fn DashboardLayout(children: Children) -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/dashboard">"Vox"</a>
+            <nav aria-label="Main">
+                <a href="/dashboard">"Surveys"</a>
+            </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) => view! {
+                            <span class="whoami">{me.organization_name} " · " {me.email}</span>
+                        }.into_any(),
+                        _ => view! { <a href="/login">"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=logout attr:class="inline">
+                <button type="submit" class="link">"Sign out"</button>
+            </ActionForm>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}

@@ -1,0 +1,11 @@
+//! The dashboard: one module per area.
+
+mod builder;
+mod layout;
+mod survey_detail;
+mod surveys;
+
+pub use builder::NewSurveyPage;
+pub use layout::DashboardLayout;
+pub use survey_detail::SurveyDetailPage;
+pub use surveys::SurveysPage;

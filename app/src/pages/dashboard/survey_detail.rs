@@ -1,0 +1,138 @@
+//! One survey: its status and link, publish/close, and its responses.
+
+use super::DashboardLayout;
+use crate::components::{format_time, ErrorNotice};
+use crate::domain::survey::{Question, Survey, SurveyStatus};
+use crate::server_fns::responses::list_responses;
+use crate::server_fns::surveys::{get_survey, set_survey_status};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde_json::Value;
+
+/// An answer as a person reads it: choice labels instead of ids.
+fn display_answer(question: &Question, value: Option<&Value>) -> String {
+    let label = |id: &str| {
+        question
+            .kind
+            .choices()
+            .and_then(|cs| cs.iter().find(|c| c.id == id))
+            .map_or(id.to_string(), |c| c.label.clone())
+    };
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) if question.kind.choices().is_some() => label(s),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), label))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[component]
+pub fn SurveyDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let change_status =
+        Action::new(|(id, status): &(String, SurveyStatus)| set_survey_status(id.clone(), *status));
+    let survey = Resource::new(
+        move || (id(), change_status.version().get()),
+        |(id, _)| get_survey(id),
+    );
+    let responses = Resource::new(id, |id| list_responses(id, 1));
+
+    view! {
+        <Title text="Survey"/>
+        <DashboardLayout>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match survey.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(survey) => view! { <SurveyHeader survey=survey.clone() change_status/> <ResponsesTable survey responses/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardLayout>
+    }
+}
+
+#[component]
+fn SurveyHeader(
+    survey: Survey,
+    change_status: Action<(String, SurveyStatus), Result<Survey, crate::domain::AppError>>,
+) -> impl IntoView {
+    let link = format!("/s/{}", survey.id);
+    let id = survey.id.clone();
+    let next = match survey.status {
+        SurveyStatus::Draft | SurveyStatus::Closed => (SurveyStatus::Published, "Publish"),
+        SurveyStatus::Published => (SurveyStatus::Closed, "Close survey"),
+    };
+    view! {
+        <Title text=survey.name.clone()/>
+        <div class="page-head">
+            <h1>{survey.name.clone()}</h1>
+            <span class=format!("badge {}", survey.status.as_str())>{survey.status.as_str()}</span>
+        </div>
+        <p>
+            "Public link: " <a href=link.clone() target="_blank" rel="noopener">{link.clone()}</a>
+        </p>
+        <div class="actions">
+            <button type="button" on:click=move |_| { change_status.dispatch((id.clone(), next.0)); }
+                disabled=change_status.pending()>{next.1}</button>
+        </div>
+        {crate::components::action_error(move || change_status.value().get())}
+    }
+}
+
+#[component]
+fn ResponsesTable(
+    survey: Survey,
+    responses: Resource<
+        Result<
+            crate::domain::page::Paginated<crate::domain::response::SurveyResponse>,
+            crate::domain::AppError,
+        >,
+    >,
+) -> impl IntoView {
+    let questions = survey.questions.clone();
+    view! {
+        <h2>"Responses"</h2>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let questions = questions.clone();
+                Suspend::new(async move {
+                    match responses.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(page) if page.data.is_empty() => view! { <p class="empty">"No responses yet."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <p>{format!("{} responses", page.meta.total)}</p>
+                            <div class="table-scroll">
+                                <table class="table responses">
+                                    <thead><tr>
+                                        <th>"Received"</th><th>"Complete"</th>
+                                        {questions.iter().map(|q| view! { <th>{q.title.clone()}</th> }).collect_view()}
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.data.into_iter().map(|r| {
+                                            let cells = questions.iter().map(|q| view! { <td>{display_answer(q, r.answers.get(&q.id))}</td> }).collect_view();
+                                            view! {
+                                                <tr>
+                                                    <td>{format_time(&r.created_at)}</td>
+                                                    <td>{if r.completed { "yes" } else { "no" }}</td>
+                                                    {cells}
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,77 @@
+//! Thin server functions for the UI: authenticate, call `backend::services`,
+//! return domain types. They live under `/rpc/…` so they never collide with
+//! the REST API under `/api`.
+
+pub mod auth;
+pub mod responses;
+pub mod surveys;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx {
+    //! Access to the request and the shared state from inside a server function.
+    use crate::backend::auth::session::{self, token_from_cookie_header, SessionToken};
+    use crate::backend::AppState;
+    use crate::domain::account::Me;
+    use crate::domain::AppError;
+    use leptos::prelude::*;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server function context");
+            AppError::Internal
+        })
+    }
+
+    pub fn session_token() -> Option<SessionToken> {
+        let parts = use_context::<http::request::Parts>()?;
+        let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+        token_from_cookie_header(header)
+    }
+
+    /// The signed-in user, or `Unauthorized`.
+    pub async fn me() -> Result<Me, AppError> {
+        let token = session_token().ok_or(AppError::Unauthorized)?;
+        session::resolve(&state()?.db, &token)
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// The signed-in user, who must be allowed to change things.
+    pub async fn editor() -> Result<Me, AppError> {
+        let me = me().await?;
+        if !me.role.can_edit() {
+            return Err(AppError::Forbidden {
+                message: "your role (viewer) cannot change anything".into(),
+            });
+        }
+        Ok(me)
+    }
+
+    /// Gives a failed server function the HTTP status its error stands for
+    /// (server_fn would answer 500 for every error).
+    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            set_status(e.status());
+        }
+        result
+    }
+
+    pub fn set_cookie(value: String) {
+        if let (Some(options), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&value),
+        ) {
+            options.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
+    /// Sets the HTTP status of the page being rendered (e.g. 404 for an unknown survey).
+    pub fn set_status(code: u16) {
+        if let (Some(options), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(code),
+        ) {
+            options.set_status(status);
+        }
+    }
+}

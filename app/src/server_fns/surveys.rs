@@ -1,0 +1,77 @@
+//! The survey builder's and survey list's back end.
+
+use crate::domain::page::Paginated;
+use crate::domain::survey::{PublicSurvey, Survey, SurveyDraft, SurveyStatus};
+use crate::domain::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+#[server(prefix = "/rpc", endpoint = "list_surveys")]
+pub async fn list_surveys(page: u32) -> Result<Paginated<Survey>, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
+            let me = ctx::me().await?;
+            let page = PageRequest {
+                page: page.max(1),
+                per_page: DEFAULT_PER_PAGE,
+            };
+            crate::backend::services::surveys::list(&ctx::state()?.db, &me.organization_id, page)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "create_survey", input = Json)]
+pub async fn create_survey(draft: SurveyDraft) -> Result<Survey, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::surveys::create(&ctx::state()?.db, &me.organization_id, draft)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "get_survey")]
+pub async fn get_survey(id: String) -> Result<Survey, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::me().await?;
+            crate::backend::services::surveys::get(&ctx::state()?.db, &me.organization_id, &id)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "set_survey_status", input = Json)]
+pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Survey, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::surveys::set_status(
+                &ctx::state()?.db,
+                &me.organization_id,
+                &id,
+                status,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// The public view of a survey, for the survey-taking widget (no sign-in).
+#[server(prefix = "/rpc", endpoint = "get_public_survey")]
+pub async fn get_public_survey(id: String) -> Result<PublicSurvey, AppError> {
+    ctx::respond(
+        async move { crate::backend::services::surveys::get_public(&ctx::state()?.db, &id).await }
+            .await,
+    )
+}

@@ -1,0 +1,210 @@
+//! Extractors shared by the REST handlers: JSON bodies with errors that name
+//! the field, the authenticated caller, and pagination.
+
+use super::error::ApiError;
+use app::backend::auth::session::{resolve, token_from_cookie_header, SessionToken};
+use app::backend::AppState;
+use app::domain::account::Me;
+use app::domain::page::{PageRequest, MAX_PER_PAGE};
+use app::domain::AppError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+/// A JSON request body. Malformed JSON is a 400; JSON of the wrong shape is a
+/// 422 whose error names the offending field (`questions[0].type`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(bad_request(
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(AppError::PayloadTooLarge)
+            } else {
+                bad_request("unreadable_body", "the request body could not be read")
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, naming the failing field on shape errors.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = clean_serde_message(&inner.to_string());
+                ApiError(AppError::field(field_of(&path, &message), message))
+            }
+            _ => bad_request(
+                "malformed_json",
+                &format!("the body is not valid JSON: {inner}"),
+            ),
+        }
+    })
+}
+
+/// The path of the failing field; for a missing field serde reports the
+/// parent's path, so the field's own name is taken from the message.
+fn field_of(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (path, missing) {
+        (".", Some(name)) => name.to_string(),
+        (parent, Some(name)) => format!("{parent}.{name}"),
+        (".", None) => "body".to_string(),
+        (path, None) => path.to_string(),
+    }
+}
+
+/// serde's messages end with " at line 1 column 9"; the field path says more.
+fn clean_serde_message(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn bad_request(code: &str, message: &str) -> ApiError {
+    ApiError(AppError::BadRequest {
+        code: code.into(),
+        message: message.into(),
+    })
+}
+
+/// The authenticated caller of a REST endpoint (a dashboard session for now).
+pub struct Caller {
+    pub me: Me,
+}
+
+impl Caller {
+    pub fn organization_id(&self) -> &str {
+        &self.me.organization_id
+    }
+
+    /// Refuses callers whose role cannot change anything.
+    pub fn require_editor(&self) -> Result<(), ApiError> {
+        if self.me.role.can_edit() {
+            Ok(())
+        } else {
+            Err(ApiError(AppError::Forbidden {
+                message: "your role (viewer) cannot change anything".into(),
+            }))
+        }
+    }
+}
+
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<SessionToken> {
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(token_from_cookie_header)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or(ApiError(AppError::Unauthorized))?;
+        let me = resolve(&state.db, &token)
+            .await?
+            .ok_or(ApiError(AppError::Unauthorized))?;
+        Ok(Caller { me })
+    }
+}
+
+/// `?page=1&per_page=50` (`perPage` accepted too).
+pub struct Pagination(pub PageRequest);
+
+impl<S: Send + Sync> FromRequestParts<S> for Pagination {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let mut page = PageRequest::default();
+        for (key, value) in url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        {
+            match key.as_ref() {
+                "page" => page.page = parse_bounded("page", &value, 1, u32::MAX)?,
+                "per_page" | "perPage" => {
+                    page.per_page = parse_bounded(&key, &value, 1, MAX_PER_PAGE)?
+                }
+                _ => {}
+            }
+        }
+        Ok(Pagination(page))
+    }
+}
+
+fn parse_bounded(field: &str, value: &str, min: u32, max: u32) -> Result<u32, ApiError> {
+    match value.parse::<u32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError(AppError::field(
+            field,
+            format!("must be a whole number from {min} to {max}"),
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        items: Vec<Item>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        n: u8,
+    }
+
+    #[test]
+    fn names_the_field_on_shape_errors() {
+        let err =
+            parse_json::<Body>(br#"{"name": "x", "items": [{"n": 1}, {"n": "two"}]}"#).unwrap_err();
+        assert_eq!(err.0.status(), 422);
+        assert!(err.0.message_for("items[1].n").is_some(), "{:?}", err.0);
+        let err = parse_json::<Body>(br#"{"items": []}"#).unwrap_err();
+        assert!(err.0.message_for("name").is_some(), "{:?}", err.0);
+        let err = parse_json::<Body>(br#"{"name": "x", "items": [{}]}"#).unwrap_err();
+        assert!(err.0.message_for("items[0].n").is_some(), "{:?}", err.0);
+        let err = parse_json::<Body>(br#""just a string""#).unwrap_err();
+        assert!(err.0.message_for("body").is_some(), "{:?}", err.0);
+    }
+
+    #[test]
+    fn malformed_json_is_a_400() {
+        assert_eq!(parse_json::<Body>(b"{nope").unwrap_err().0.status(), 400);
+        assert_eq!(parse_json::<Body>(b"").unwrap_err().0.status(), 400);
+    }
+}

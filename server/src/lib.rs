@@ -1,0 +1,134 @@
+//! The Vox server: builds the axum application (pages, server functions, the
+//! REST API) over one shared state, and runs it. Used by `main.rs` and by the
+//! integration tests, which start it on a random port.
+
+pub mod api;
+pub mod middleware;
+pub mod rate_limit;
+pub mod widget_post;
+
+use app::backend::config::Config;
+use app::backend::db::{Db, DbError};
+use app::backend::AppState;
+use app::{shell, App};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use middleware::PublicLimits;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted anywhere (bigger bodies get 413).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Connects to the database (running migrations) and assembles the shared state.
+pub async fn build_state(config: Config) -> Result<AppState, DbError> {
+    let db = Db::connect(&config.database_url).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("vox"))
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        leptos_options,
+    })
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let limits = Arc::new(PublicLimits {
+        submissions: rate_limit::RateLimiter::new(state.config.public_rate_limit_per_minute),
+        sign_in: rate_limit::RateLimiter::new(state.config.public_rate_limit_per_minute.min(60)),
+    });
+    let leptos_state = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/s/{id}", post(widget_post::submit))
+        .nest("/api", api::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(leptos_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::dashboard_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            middleware::rate_limit,
+        ))
+        .layer(axum::middleware::from_fn(middleware::api_conventions))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+/// Background housekeeping shared by every replica (idempotent, so running it
+/// on several at once is harmless).
+fn spawn_housekeeping(state: &AppState) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::backend::auth::session::purge_expired(&db).await {
+                tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+        }
+    });
+}
+
+/// Serves on an already bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    spawn_housekeeping(&state);
+    // Without TCP_NODELAY, streamed pages stall ~40 ms per keep-alive request.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

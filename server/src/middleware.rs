@@ -1,0 +1,175 @@
+//! Cross-cutting request handling: CSRF protection, rate limits, the
+//! dashboard sign-in guard, and problem+json for the framework's own errors.
+
+use crate::api::error::{problem, ApiError, PROBLEM_JSON};
+use crate::rate_limit::RateLimiter;
+use app::backend::auth::session::{resolve, token_from_cookie_header};
+use app::backend::AppState;
+use app::domain::AppError;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const API_VERSION: &str = "2026-11-25";
+
+/// Paths that other sites may post to on purpose (the embed's client API).
+fn is_cross_origin_endpoint(path: &str) -> bool {
+    path.starts_with("/api/client/")
+}
+
+/// Refuses state-changing requests that a browser sent from another site.
+///
+/// Browsers mark every request with `Sec-Fetch-Site` and, for POSTs, `Origin`;
+/// a forged cross-site form or fetch therefore always carries one of them with
+/// a foreign value. Clients that are not browsers (API integrations, curl)
+/// send neither and carry no ambient cookie, so they pass.
+pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || is_cross_origin_endpoint(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let same_origin = |origin: &str| {
+        origin == state.config.public_origin()
+            || host.is_some_and(|h| {
+                origin
+                    .strip_prefix("http://")
+                    .or(origin.strip_prefix("https://"))
+                    == Some(h)
+            })
+    };
+    let allowed = match (fetch_site, origin) {
+        (Some("same-origin") | Some("none"), _) => true,
+        (Some(_), _) => false,
+        (None, Some(origin)) => same_origin(origin),
+        (None, None) => true,
+    };
+    if allowed {
+        next.run(request).await
+    } else {
+        tracing::warn!(
+            path = request.uri().path(),
+            ?origin,
+            ?fetch_site,
+            "cross-site request refused"
+        );
+        ApiError(AppError::Forbidden {
+            message: "cross-site request refused (CSRF protection)".into(),
+        })
+        .into_response()
+    }
+}
+
+/// Rate limiters for the endpoints anyone can reach.
+pub struct PublicLimits {
+    /// Responses from the widget and the client API.
+    pub submissions: RateLimiter,
+    /// Sign-up and sign-in attempts.
+    pub sign_in: RateLimiter,
+}
+
+pub async fn rate_limit(
+    State(limits): State<Arc<PublicLimits>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let is_post = request.method() == Method::POST;
+    let limiter = if path.starts_with("/api/client/")
+        || (is_post && path.starts_with("/s/"))
+        || path == "/rpc/submit_survey_form"
+    {
+        Some(&limits.submissions)
+    } else if matches!(
+        path,
+        "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup"
+    ) {
+        Some(&limits.sign_in)
+    } else {
+        None
+    };
+    if let Some(Err(retry_after_secs)) = limiter.map(|l| l.check(peer.ip())) {
+        return ApiError(AppError::RateLimited { retry_after_secs }).into_response();
+    }
+    next.run(request).await
+}
+
+/// Sends visitors without a valid session from dashboard pages to the sign-in page.
+pub async fn dashboard_guard(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if request.method() == Method::GET && (path == "/dashboard" || path.starts_with("/dashboard/"))
+    {
+        let token = request
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(token_from_cookie_header);
+        let signed_in = match token {
+            Some(token) => matches!(resolve(&state.db, &token).await, Ok(Some(_))),
+            None => false,
+        };
+        if !signed_in {
+            return Redirect::to("/login").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Under `/api`: adds `Api-Version`, and turns the framework's plain-text
+/// errors (unknown route, wrong method, body too large, panics) into problem+json.
+pub async fn api_conventions(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") && request.uri().path() != "/api" {
+        return next.run(request).await;
+    }
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        let (code, detail) = match status {
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "this endpoint does not support that method",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+            StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported_media_type", "send the body as JSON")
+            }
+            s if s.is_server_error() => ("internal_error", "internal error"),
+            _ => ("bad_request", "the request could not be processed"),
+        };
+        let allow = response.headers().get(header::ALLOW).cloned();
+        response = problem(status.as_u16(), code, detail.into(), &[]);
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+    }
+    response
+        .headers_mut()
+        .insert("api-version", HeaderValue::from_static(API_VERSION));
+    response
+}
+
+/// What the client sees if a handler panics: a problem, never a dropped connection.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked");
+    problem(500, "internal_error", "internal error".into(), &[])
+}

@@ -1,0 +1,42 @@
+//! `POST /s/{surveyId}`: the survey form posted by a browser without
+//! JavaScript. Same service as the hydrated widget and the client API; the
+//! answer is a redirect to the thank-you page, or back to the form with the
+//! ids of the questions to fix.
+
+use app::backend::services::responses;
+use app::backend::AppState;
+use app::domain::AppError;
+use axum::extract::{Path, RawForm, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(survey_id): Path<String>,
+    RawForm(body): RawForm,
+) -> Response {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    // Only ids that passed through the id check reach the redirect URL.
+    let back = match app::domain::ids::is_valid(app::domain::ids::IdKind::Survey, &survey_id) {
+        true => format!("/s/{survey_id}"),
+        false => return (StatusCode::NOT_FOUND, "survey not found").into_response(),
+    };
+    match responses::submit_form(&state.db, &survey_id, &fields).await {
+        Ok(_) => Redirect::to(&format!("{back}/thanks")).into_response(),
+        Err(AppError::Validation { errors }) => {
+            let ids: Vec<String> = errors
+                .iter()
+                .filter_map(|e| e.field.strip_prefix("answers."))
+                .map(|id| url::form_urlencoded::byte_serialize(id.as_bytes()).collect())
+                .collect();
+            Redirect::to(&format!("{back}?invalid={}", ids.join(","))).into_response()
+        }
+        Err(AppError::RateLimited { .. }) => {
+            (StatusCode::TOO_MANY_REQUESTS, "too many requests").into_response()
+        }
+        Err(AppError::NotFound { .. }) => {
+            (StatusCode::NOT_FOUND, "survey not found").into_response()
+        }
+        Err(_) => Redirect::to(&back).into_response(),
+    }
+}

@@ -1,0 +1,170 @@
+//! Test harness: starts the real server on 127.0.0.1:0 with a fresh database.
+//!
+//! The backend comes from `VOX_TEST_DATABASE`: `sqlite` (default; a new file
+//! per test) or `postgres` (a new database per test, created through
+//! `TEST_DATABASE_URL`, e.g. postgres://postgres@127.0.0.1:5432/postgres).
+
+#![allow(dead_code)]
+
+use app::backend::config::Config;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub database_url: String,
+}
+
+fn random_suffix() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+/// A database URL for one test, created fresh.
+pub async fn fresh_database_url() -> String {
+    match std::env::var("VOX_TEST_DATABASE").as_deref() {
+        Ok("postgres") => {
+            let admin = std::env::var("TEST_DATABASE_URL").expect(
+                "VOX_TEST_DATABASE=postgres needs TEST_DATABASE_URL (an admin connection URL)",
+            );
+            let name = format!("vox_test_{}", random_suffix());
+            sqlx::any::install_default_drivers();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let (base, _) = admin
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL ends in /database");
+            format!("{base}/{name}")
+        }
+        Ok("sqlite") | Err(_) => {
+            let dir = std::env::temp_dir().join("vox-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}/{}.db", dir.display(), random_suffix())
+        }
+        Ok(other) => panic!("VOX_TEST_DATABASE must be sqlite or postgres, not {other:?}"),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server; `adjust` may change the configuration first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let database_url = fresh_database_url().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let url = database_url.clone();
+    let mut config = Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "VOX_ADDR" => Some(addr.to_string()),
+        "VOX_LOG" => Some("warn".into()),
+        _ => None,
+    })
+    .unwrap();
+    adjust(&mut config);
+    let state = server::build_state(config).await.expect("server state");
+    tokio::spawn(async move {
+        server::serve(listener, state, std::future::pending())
+            .await
+            .unwrap();
+    });
+    TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        database_url,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client that keeps cookies (a browser session) and does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Signs up a new user and organisation; returns their cookie-holding client.
+    pub async fn signed_in(&self, org: &str) -> Client {
+        let client = self.client();
+        let email = format!(
+            "{}-{}@example.com",
+            org.to_lowercase().replace(' ', "-"),
+            random_suffix()
+        );
+        let res = client
+            .post(self.url("/api/auth/signup"))
+            .json(&json!({"email": email, "password": "a long password", "organizationName": org}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "signup: {}",
+            res.text().await.unwrap()
+        );
+        client
+    }
+
+    /// Creates a published survey with an NPS question `q1` (required) and a text question `q2`.
+    pub async fn published_survey(&self, client: &Client) -> String {
+        let res = client
+            .post(self.url("/api/surveys"))
+            .json(&json!({
+                "name": "After checkout",
+                "status": "published",
+                "questions": [
+                    {"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true},
+                    {"id": "q2", "type": "text", "title": "What could we do better?", "multiline": true}
+                ]
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+/// Asserts a problem+json response with `status`; returns its body.
+pub async fn expect_problem(res: Response, status: u16) -> Value {
+    assert_eq!(res.status().as_u16(), status, "unexpected status");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(
+        body["code"].is_string() && body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+/// The field names in a problem's `errors` list.
+pub fn problem_fields(problem: &Value) -> Vec<String> {
+    problem["errors"].as_array().map_or(vec![], |errors| {
+        errors
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect()
+    })
+}

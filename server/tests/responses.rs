@@ -1,0 +1,261 @@
+//! Responses: the public client API, validation against the survey, listing
+//! with filters, and isolation between organisations.
+
+mod common;
+
+use common::{expect_problem, problem_fields, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn a_valid_response_is_stored_and_listed() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let survey = app.published_survey(&owner).await;
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&json!({"answers": {"q1": 9, "q2": "<script>alert(1)</script> fast delivery"}, "metadata": {"orderId": "A-1042"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("rsp_"));
+
+    let list: Value = owner
+        .get(app.url(&format!("/api/surveys/{survey}/responses")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["meta"]["total"], 1);
+    let stored = &list["data"][0];
+    assert_eq!(stored["id"], id.as_str());
+    assert_eq!(stored["answers"]["q1"], 9);
+    assert_eq!(
+        stored["answers"]["q2"], "<script>alert(1)</script> fast delivery",
+        "text is stored verbatim"
+    );
+    assert_eq!(stored["metadata"]["orderId"], "A-1042");
+    assert_eq!(stored["completed"], true);
+    assert!(stored["completedAt"].is_string());
+
+    let one: Value = owner
+        .get(app.url(&format!("/api/responses/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["surveyId"], survey.as_str());
+}
+
+#[tokio::test]
+async fn invalid_answers_are_refused_naming_the_question() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let survey = app.published_survey(&owner).await;
+    let submit = |body: Value| {
+        app.client()
+            .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+            .json(&body)
+            .send()
+    };
+
+    let problem = expect_problem(submit(json!({"answers": {"q1": 11}})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.q1"]);
+    let problem = expect_problem(
+        submit(json!({"answers": {"q2": "only text"}}))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(
+        problem_fields(&problem),
+        vec!["answers.q1"],
+        "required question missing on completion"
+    );
+    let problem = expect_problem(
+        submit(json!({"answers": {"q1": 5, "nope": 1}}))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["answers.nope"]);
+    let problem = expect_problem(
+        submit(json!({"answers": {"q1": 5}, "metadata": {"deep": {"x": 1}}}))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["metadata.deep"]);
+    let problem = expect_problem(submit(json!({"answers": "nine"})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers"]);
+    // A partial response may leave required questions unanswered.
+    assert_eq!(
+        submit(json!({"answers": {"q2": "later"}, "completed": false}))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+
+    let list: Value = owner
+        .get(app.url(&format!("/api/surveys/{survey}/responses")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["meta"]["total"], 1,
+        "only the valid partial response was stored"
+    );
+}
+
+#[tokio::test]
+async fn drafts_are_invisible_and_closed_surveys_refuse() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let survey = app.published_survey(&owner).await;
+    let path = format!("/api/client/surveys/{survey}/responses");
+    let body = json!({"answers": {"q1": 3}});
+
+    owner
+        .patch(app.url(&format!("/api/surveys/{survey}")))
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = expect_problem(
+        app.client()
+            .post(app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["surveyId"]);
+
+    owner
+        .patch(app.url(&format!("/api/surveys/{survey}")))
+        .json(&json!({"status": "draft"}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(
+        app.client()
+            .post(app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    expect_problem(
+        app.client()
+            .post(app.url("/api/client/surveys/srv_nope/responses"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn filters_and_deletion() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let survey = app.published_survey(&owner).await;
+    let path = format!("/api/client/surveys/{survey}/responses");
+    for (score, completed) in [(1, true), (5, true), (9, false)] {
+        let res = app
+            .client()
+            .post(app.url(&path))
+            .json(&json!({"answers": {"q1": score}, "completed": completed}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let list = |query: &str| {
+        let url = app.url(&format!("/api/surveys/{survey}/responses{query}"));
+        let owner = owner.clone();
+        async move { owner.get(url).send().await.unwrap() }
+    };
+    let total = |v: Value| v["meta"]["total"].as_i64().unwrap();
+    assert_eq!(
+        total(list("?completed=true").await.json().await.unwrap()),
+        2
+    );
+    assert_eq!(
+        total(list("?completed=false").await.json().await.unwrap()),
+        1
+    );
+    assert_eq!(
+        total(
+            list("?from=2000-01-01T00:00:00Z")
+                .await
+                .json()
+                .await
+                .unwrap()
+        ),
+        3
+    );
+    assert_eq!(
+        total(list("?to=2000-01-01T00:00:00Z").await.json().await.unwrap()),
+        0
+    );
+    let page: Value = list("?per_page=2&page=2").await.json().await.unwrap();
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    let problem = expect_problem(list("?from=yesterday").await, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["from"]);
+
+    let all: Value = list("").await.json().await.unwrap();
+    let first = all["data"][0]["id"].as_str().unwrap().to_string();
+    let other_org = app.signed_in("Other").await;
+    expect_problem(
+        other_org
+            .get(app.url(&format!("/api/responses/{first}")))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    expect_problem(
+        other_org
+            .delete(app.url(&format!("/api/responses/{first}")))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    assert_eq!(
+        owner
+            .delete(app.url(&format!("/api/responses/{first}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(total(list("").await.json().await.unwrap()), 2);
+}
