@@ -3,7 +3,8 @@
 #   1. $TEST_DATABASE_URL, if set;
 #   2. the server this machine kind runs on 127.0.0.1:5432 (trust auth);
 #   3. otherwise a throwaway cluster (initdb/pg_ctl) on 127.0.0.1:54329 under
-#      target/pg-throwaway, started now and stopped by `.ci/postgres.sh stop`.
+#      target/pg-throwaway, started now and stopped by `.ci/postgres.sh stop`
+#      (VOX_PG_THROWAWAY=1 forces this, to test it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA_DIR="$PWD/target/pg-throwaway"
@@ -28,7 +29,7 @@ fi
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "$TEST_DATABASE_URL"; exit 0
 fi
-if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+if [ "${VOX_PG_THROWAWAY:-}" != 1 ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   echo "postgres://postgres@127.0.0.1:5432/postgres"; exit 0
 fi
 
