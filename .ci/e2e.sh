@@ -13,16 +13,24 @@ else
   psql "$2" -qc "CREATE DATABASE \"${database_url##*/}\"" >/dev/null
 fi
 
+if curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+  echo "port $PORT is already serving something; stop it or set VOX_E2E_PORT" >&2; exit 1
+fi
+
 VOX_ADDR=127.0.0.1:$PORT DATABASE_URL=$database_url LEPTOS_SITE_ROOT=target/site VOX_LOG=warn \
   target/release/vox >"$work/server.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true' EXIT
+trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  kill -0 $server_pid 2>/dev/null || { cat "$work/server.log"; exit 1; }
+healthy=false
+for _ in $(seq 1 150); do
+  kill -0 $server_pid 2>/dev/null || break
+  if curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then healthy=true; break; fi
   sleep 0.2
 done
+if [ "$healthy" != true ]; then
+  echo "the server did not become healthy" >&2; cat "$work/server.log" >&2; exit 1
+fi
 
 if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" npx playwright test); then
   echo "--- server log ---"; tail -n 100 "$work/server.log"; exit 1

@@ -19,11 +19,12 @@ step "PostgreSQL"
 PG_ADMIN_URL=$(.ci/postgres.sh)
 echo "using $PG_ADMIN_URL"
 drop_test_databases() {
-  psql "$PG_ADMIN_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'vox_test_%' OR datname LIKE 'vox_e2e_%'" 2>/dev/null \
-    | while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null; done
+  { psql "$PG_ADMIN_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'vox_test_%' OR datname LIKE 'vox_e2e_%'" 2>/dev/null || true; } \
+    | while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null || true; done
 }
 drop_test_databases
-trap 'drop_test_databases; .ci/postgres.sh stop' EXIT
+# Cleanup must never turn a passing run into a failure.
+trap 'status=$?; drop_test_databases; .ci/postgres.sh stop || true; exit $status' EXIT
 
 step "Rust tests on SQLite"
 VOX_TEST_DATABASE=sqlite cargo test -p app -p server

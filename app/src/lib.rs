@@ -40,11 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// `</title><script>…` would otherwise inject markup. In the browser the title
 /// is set through the DOM, where it is plain text already.
 fn page_title(text: String) -> String {
-    let full = if text.is_empty() {
-        "Vox".to_string()
-    } else {
-        format!("{text} · Vox")
-    };
+    let full = if text.is_empty() { "Vox".to_string() } else { format!("{text} · Vox") };
     if cfg!(feature = "ssr") {
         full.replace('&', "&amp;").replace('<', "&lt;")
     } else {

@@ -38,17 +38,14 @@ pub async fn build_state(config: Config) -> Result<AppState, DbError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        leptos_options,
-    })
+    Ok(AppState { db, config: Arc::new(config), leptos_options })
 }
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let limits = Arc::new(PublicLimits {
+        trust_proxy: state.config.trust_proxy,
         submissions: rate_limit::RateLimiter::new(state.config.public_rate_limit_per_minute),
         sign_in: rate_limit::RateLimiter::new(state.config.public_rate_limit_per_minute.min(60)),
     });
@@ -57,29 +54,15 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/s/{id}", post(widget_post::submit))
         .nest("/api", api::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(leptos_state.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(leptos_state.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::dashboard_guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::csrf_guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            limits,
-            middleware::rate_limit,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::dashboard_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(limits, middleware::rate_limit))
         .layer(axum::middleware::from_fn(middleware::api_conventions))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(TraceLayer::new_for_http())
@@ -109,6 +92,9 @@ fn spawn_housekeeping(state: &AppState) {
             if let Err(e) = app::backend::auth::session::purge_expired(&db).await {
                 tracing::warn!(error = %e, "purging expired sessions failed");
             }
+            if let Err(e) = app::backend::auth::throttle::purge_old(&db).await {
+                tracing::warn!(error = %e, "purging old sign-in attempts failed");
+            }
         }
     });
 }
@@ -125,10 +111,7 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -28,10 +28,7 @@ fn is_cross_origin_endpoint(path: &str) -> bool {
 /// a foreign value. Clients that are not browsers (API integrations, curl)
 /// send neither and carry no ambient cookie, so they pass.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || is_cross_origin_endpoint(request.uri().path()) {
         return next.run(request).await;
     }
@@ -41,12 +38,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let same_origin = |origin: &str| {
         origin == state.config.public_origin()
-            || host.is_some_and(|h| {
-                origin
-                    .strip_prefix("http://")
-                    .or(origin.strip_prefix("https://"))
-                    == Some(h)
-            })
+            || host.is_some_and(|h| origin.strip_prefix("http://").or(origin.strip_prefix("https://")) == Some(h))
     };
     let allowed = match (fetch_site, origin) {
         (Some("same-origin") | Some("none"), _) => true,
@@ -57,21 +49,15 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     if allowed {
         next.run(request).await
     } else {
-        tracing::warn!(
-            path = request.uri().path(),
-            ?origin,
-            ?fetch_site,
-            "cross-site request refused"
-        );
-        ApiError(AppError::Forbidden {
-            message: "cross-site request refused (CSRF protection)".into(),
-        })
-        .into_response()
+        tracing::warn!(path = request.uri().path(), ?origin, ?fetch_site, "cross-site request refused");
+        ApiError(AppError::Forbidden { message: "cross-site request refused (CSRF protection)".into() }).into_response()
     }
 }
 
 /// Rate limiters for the endpoints anyone can reach.
 pub struct PublicLimits {
+    /// Whether `X-Forwarded-For` comes from our own reverse proxy (`VOX_TRUST_PROXY`).
+    pub trust_proxy: bool,
     /// Responses from the widget and the client API.
     pub submissions: RateLimiter,
     /// Sign-up and sign-in attempts.
@@ -91,34 +77,25 @@ pub async fn rate_limit(
         || path == "/rpc/submit_survey_form"
     {
         Some(&limits.submissions)
-    } else if matches!(
-        path,
-        "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup"
-    ) {
+    } else if matches!(path, "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup") {
         Some(&limits.sign_in)
     } else {
         None
     };
-    if let Some(Err(retry_after_secs)) = limiter.map(|l| l.check(peer.ip())) {
+    let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let client = crate::rate_limit::client_key(peer.ip(), forwarded, limits.trust_proxy);
+    if let Some(Err(retry_after_secs)) = limiter.map(|l| l.check(client)) {
         return ApiError(AppError::RateLimited { retry_after_secs }).into_response();
     }
     next.run(request).await
 }
 
 /// Sends visitors without a valid session from dashboard pages to the sign-in page.
-pub async fn dashboard_guard(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn dashboard_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if request.method() == Method::GET && (path == "/dashboard" || path.starts_with("/dashboard/"))
-    {
-        let token = request
-            .headers()
-            .get(header::COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(token_from_cookie_header);
+    if request.method() == Method::GET && (path == "/dashboard" || path.starts_with("/dashboard/")) {
+        let token =
+            request.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header);
         let signed_in = match token {
             Some(token) => matches!(resolve(&state.db, &token).await, Ok(Some(_))),
             None => false,
@@ -138,21 +115,14 @@ pub async fn api_conventions(request: Request, next: Next) -> Response {
     }
     let mut response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if (status.is_client_error() || status.is_server_error()) && !is_problem {
         let (code, detail) = match status {
-            StatusCode::METHOD_NOT_ALLOWED => (
-                "method_not_allowed",
-                "this endpoint does not support that method",
-            ),
+            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this endpoint does not support that method"),
             StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
             StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                ("unsupported_media_type", "send the body as JSON")
-            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send the body as JSON"),
             s if s.is_server_error() => ("internal_error", "internal error"),
             _ => ("bad_request", "the request could not be processed"),
         };
@@ -162,9 +132,7 @@ pub async fn api_conventions(request: Request, next: Next) -> Response {
             response.headers_mut().insert(header::ALLOW, allow);
         }
     }
-    response
-        .headers_mut()
-        .insert("api-version", HeaderValue::from_static(API_VERSION));
+    response.headers_mut().insert("api-version", HeaderValue::from_static(API_VERSION));
     response
 }
 

@@ -10,6 +10,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const WINDOW: Duration = Duration::from_secs(60);
+/// Above this many tracked addresses, finished windows are dropped; if that
+/// is not enough (a flood from very many addresses), the table starts over.
+const MAX_TRACKED: usize = 200_000;
 
 pub struct RateLimiter {
     per_minute: u32,
@@ -18,10 +21,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
-        RateLimiter {
-            per_minute,
-            windows: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
     }
 
     /// Counts one request; `Err(seconds)` tells how long to wait when over the limit.
@@ -31,9 +31,11 @@ impl RateLimiter {
 
     fn check_at(&self, addr: IpAddr, now: Instant) -> Result<(), u64> {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if windows.len() > 100_000 {
-            // Forget finished windows so the map cannot grow without bound.
+        if windows.len() > MAX_TRACKED {
             windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            if windows.len() > MAX_TRACKED / 2 {
+                windows.clear();
+            }
         }
         let (start, count) = windows.entry(addr).or_insert((now, 0));
         if now.duration_since(*start) >= WINDOW {
@@ -49,9 +51,46 @@ impl RateLimiter {
     }
 }
 
+/// The address a request is counted against. Behind a reverse proxy
+/// (`VOX_TRUST_PROXY=true`) that is the last address in `X-Forwarded-For`,
+/// the one our proxy saw; otherwise the socket peer. IPv6 addresses count per
+/// /64, since one subscriber usually holds a whole /64.
+pub fn client_key(peer: IpAddr, forwarded_for: Option<&str>, trust_proxy: bool) -> IpAddr {
+    let addr = if trust_proxy {
+        forwarded_for
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<IpAddr>().ok())
+            .unwrap_or(peer)
+    } else {
+        peer
+    };
+    match addr {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_group_ipv6_and_follow_a_trusted_proxy() {
+        let peer: IpAddr = "10.0.0.9".parse().unwrap();
+        assert_eq!(client_key(peer, Some("1.2.3.4, 5.6.7.8"), true), "5.6.7.8".parse::<IpAddr>().unwrap());
+        assert_eq!(client_key(peer, Some("1.2.3.4"), false), peer);
+        assert_eq!(client_key(peer, Some("garbage"), true), peer);
+        let a = client_key("2001:db8:1:2:aaaa::1".parse().unwrap(), None, false);
+        let b = client_key("2001:db8:1:2:bbbb::2".parse().unwrap(), None, false);
+        assert_eq!(a, b);
+        assert_eq!(client_key("::ffff:1.2.3.4".parse().unwrap(), None, false), "1.2.3.4".parse::<IpAddr>().unwrap());
+    }
 
     #[test]
     fn limits_per_address_and_window() {
@@ -61,9 +100,7 @@ mod tests {
         let t0 = Instant::now();
         assert!(limiter.check_at(a, t0).is_ok());
         assert!(limiter.check_at(a, t0).is_ok());
-        let wait = limiter
-            .check_at(a, t0 + Duration::from_secs(10))
-            .unwrap_err();
+        let wait = limiter.check_at(a, t0 + Duration::from_secs(10)).unwrap_err();
         assert_eq!(wait, 50);
         assert!(limiter.check_at(b, t0).is_ok());
         assert!(limiter.check_at(a, t0 + WINDOW).is_ok());

@@ -10,11 +10,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-pub async fn submit(
-    State(state): State<AppState>,
-    Path(survey_id): Path<String>,
-    RawForm(body): RawForm,
-) -> Response {
+pub async fn submit(State(state): State<AppState>, Path(survey_id): Path<String>, RawForm(body): RawForm) -> Response {
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     // Only ids that passed through the id check reach the redirect URL.
     let back = match app::domain::ids::is_valid(app::domain::ids::IdKind::Survey, &survey_id) {
@@ -23,7 +19,7 @@ pub async fn submit(
     };
     match responses::submit_form(&state.db, &survey_id, &fields).await {
         Ok(_) => Redirect::to(&format!("{back}/thanks")).into_response(),
-        Err(AppError::Validation { errors }) => {
+        Err(AppError::Validation { errors }) if errors.iter().any(|e| e.field.starts_with("answers.")) => {
             let ids: Vec<String> = errors
                 .iter()
                 .filter_map(|e| e.field.strip_prefix("answers."))
@@ -31,12 +27,12 @@ pub async fn submit(
                 .collect();
             Redirect::to(&format!("{back}?invalid={}", ids.join(","))).into_response()
         }
-        Err(AppError::RateLimited { .. }) => {
-            (StatusCode::TOO_MANY_REQUESTS, "too many requests").into_response()
+        Err(AppError::RateLimited { .. }) => (StatusCode::TOO_MANY_REQUESTS, "too many requests").into_response(),
+        Err(AppError::NotFound { .. }) => (StatusCode::NOT_FOUND, "survey not found").into_response(),
+        // The survey closed meanwhile: the page says so.
+        Err(AppError::Validation { .. }) => Redirect::to(&back).into_response(),
+        Err(e) => {
+            (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.human()).into_response()
         }
-        Err(AppError::NotFound { .. }) => {
-            (StatusCode::NOT_FOUND, "survey not found").into_response()
-        }
-        Err(_) => Redirect::to(&back).into_response(),
     }
 }

@@ -20,40 +20,21 @@ async fn a_valid_response_is_stored_and_listed() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("rsp_"));
 
-    let list: Value = owner
-        .get(app.url(&format!("/api/surveys/{survey}/responses")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value =
+        owner.get(app.url(&format!("/api/surveys/{survey}/responses"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["meta"]["total"], 1);
     let stored = &list["data"][0];
     assert_eq!(stored["id"], id.as_str());
     assert_eq!(stored["answers"]["q1"], 9);
-    assert_eq!(
-        stored["answers"]["q2"], "<script>alert(1)</script> fast delivery",
-        "text is stored verbatim"
-    );
+    assert_eq!(stored["answers"]["q2"], "<script>alert(1)</script> fast delivery", "text is stored verbatim");
     assert_eq!(stored["metadata"]["orderId"], "A-1042");
     assert_eq!(stored["completed"], true);
     assert!(stored["completedAt"].is_string());
 
-    let one: Value = owner
-        .get(app.url(&format!("/api/responses/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let one: Value = owner.get(app.url(&format!("/api/responses/{id}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(one["surveyId"], survey.as_str());
 }
 
@@ -62,66 +43,29 @@ async fn invalid_answers_are_refused_naming_the_question() {
     let app = spawn_app().await;
     let owner = app.signed_in("Acme").await;
     let survey = app.published_survey(&owner).await;
-    let submit = |body: Value| {
-        app.client()
-            .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
-            .json(&body)
-            .send()
-    };
+    let submit =
+        |body: Value| app.client().post(app.url(&format!("/api/client/surveys/{survey}/responses"))).json(&body).send();
 
     let problem = expect_problem(submit(json!({"answers": {"q1": 11}})).await.unwrap(), 422).await;
     assert_eq!(problem_fields(&problem), vec!["answers.q1"]);
-    let problem = expect_problem(
-        submit(json!({"answers": {"q2": "only text"}}))
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
-    assert_eq!(
-        problem_fields(&problem),
-        vec!["answers.q1"],
-        "required question missing on completion"
-    );
-    let problem = expect_problem(
-        submit(json!({"answers": {"q1": 5, "nope": 1}}))
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
+    let problem = expect_problem(submit(json!({"answers": {"q2": "only text"}})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.q1"], "required question missing on completion");
+    let problem = expect_problem(submit(json!({"answers": {"q1": 5, "nope": 1}})).await.unwrap(), 422).await;
     assert_eq!(problem_fields(&problem), vec!["answers.nope"]);
-    let problem = expect_problem(
-        submit(json!({"answers": {"q1": 5}, "metadata": {"deep": {"x": 1}}}))
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
+    let problem =
+        expect_problem(submit(json!({"answers": {"q1": 5}, "metadata": {"deep": {"x": 1}}})).await.unwrap(), 422).await;
     assert_eq!(problem_fields(&problem), vec!["metadata.deep"]);
     let problem = expect_problem(submit(json!({"answers": "nine"})).await.unwrap(), 422).await;
     assert_eq!(problem_fields(&problem), vec!["answers"]);
     // A partial response may leave required questions unanswered.
     assert_eq!(
-        submit(json!({"answers": {"q2": "later"}, "completed": false}))
-            .await
-            .unwrap()
-            .status(),
+        submit(json!({"answers": {"q2": "later"}, "completed": false})).await.unwrap().status(),
         StatusCode::CREATED
     );
 
-    let list: Value = owner
-        .get(app.url(&format!("/api/surveys/{survey}/responses")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        list["meta"]["total"], 1,
-        "only the valid partial response was stored"
-    );
+    let list: Value =
+        owner.get(app.url(&format!("/api/surveys/{survey}/responses"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["meta"]["total"], 1, "only the valid partial response was stored");
 }
 
 #[tokio::test]
@@ -132,43 +76,15 @@ async fn drafts_are_invisible_and_closed_surveys_refuse() {
     let path = format!("/api/client/surveys/{survey}/responses");
     let body = json!({"answers": {"q1": 3}});
 
-    owner
-        .patch(app.url(&format!("/api/surveys/{survey}")))
-        .json(&json!({"status": "closed"}))
-        .send()
-        .await
-        .unwrap();
-    let problem = expect_problem(
-        app.client()
-            .post(app.url(&path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
+    owner.patch(app.url(&format!("/api/surveys/{survey}"))).json(&json!({"status": "closed"})).send().await.unwrap();
+    let problem = expect_problem(app.client().post(app.url(&path)).json(&body).send().await.unwrap(), 422).await;
     assert_eq!(problem_fields(&problem), vec!["surveyId"]);
 
-    owner
-        .patch(app.url(&format!("/api/surveys/{survey}")))
-        .json(&json!({"status": "draft"}))
-        .send()
-        .await
-        .unwrap();
+    owner.patch(app.url(&format!("/api/surveys/{survey}"))).json(&json!({"status": "draft"})).send().await.unwrap();
+    expect_problem(app.client().post(app.url(&path)).json(&body).send().await.unwrap(), 404).await;
     expect_problem(
         app.client()
-            .post(app.url(&path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    expect_problem(
-        app.client()
-            .post(app.url("/api/client/surveys/srv_nope/responses"))
+            .post(app.url("/api/client/surveys/srv_00000000000000000000000000/responses"))
             .json(&body)
             .send()
             .await
@@ -200,28 +116,10 @@ async fn filters_and_deletion() {
         async move { owner.get(url).send().await.unwrap() }
     };
     let total = |v: Value| v["meta"]["total"].as_i64().unwrap();
-    assert_eq!(
-        total(list("?completed=true").await.json().await.unwrap()),
-        2
-    );
-    assert_eq!(
-        total(list("?completed=false").await.json().await.unwrap()),
-        1
-    );
-    assert_eq!(
-        total(
-            list("?from=2000-01-01T00:00:00Z")
-                .await
-                .json()
-                .await
-                .unwrap()
-        ),
-        3
-    );
-    assert_eq!(
-        total(list("?to=2000-01-01T00:00:00Z").await.json().await.unwrap()),
-        0
-    );
+    assert_eq!(total(list("?completed=true").await.json().await.unwrap()), 2);
+    assert_eq!(total(list("?completed=false").await.json().await.unwrap()), 1);
+    assert_eq!(total(list("?from=2000-01-01T00:00:00Z").await.json().await.unwrap()), 3);
+    assert_eq!(total(list("?to=2000-01-01T00:00:00Z").await.json().await.unwrap()), 0);
     let page: Value = list("?per_page=2&page=2").await.json().await.unwrap();
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     let problem = expect_problem(list("?from=yesterday").await, 422).await;
@@ -230,32 +128,27 @@ async fn filters_and_deletion() {
     let all: Value = list("").await.json().await.unwrap();
     let first = all["data"][0]["id"].as_str().unwrap().to_string();
     let other_org = app.signed_in("Other").await;
-    expect_problem(
-        other_org
-            .get(app.url(&format!("/api/responses/{first}")))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    expect_problem(
-        other_org
-            .delete(app.url(&format!("/api/responses/{first}")))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
+    expect_problem(other_org.get(app.url(&format!("/api/responses/{first}"))).send().await.unwrap(), 404).await;
+    expect_problem(other_org.delete(app.url(&format!("/api/responses/{first}"))).send().await.unwrap(), 404).await;
     assert_eq!(
-        owner
-            .delete(app.url(&format!("/api/responses/{first}")))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        owner.delete(app.url(&format!("/api/responses/{first}"))).send().await.unwrap().status(),
         StatusCode::NO_CONTENT
     );
     assert_eq!(total(list("").await.json().await.unwrap()), 2);
+}
+
+#[tokio::test]
+async fn the_client_api_answers_cors_preflights() {
+    let app = spawn_app().await;
+    let res = app
+        .client()
+        .request(reqwest::Method::OPTIONS, app.url("/api/client/surveys/srv_00000000000000000000000000/responses"))
+        .header("origin", "https://shop.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
 }

@@ -37,28 +37,13 @@ async fn create_read_update_list_delete() {
     assert_eq!(updated["name"], "Checkout v2");
     assert_eq!(updated["questions"], survey["questions"]);
 
-    let list: Value = client
-        .get(app.url("/api/surveys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = client.get(app.url("/api/surveys")).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["meta"]["total"], 1);
     assert_eq!(list["meta"]["page"], 1);
     assert_eq!(list["meta"]["perPage"], 50);
     assert_eq!(list["data"][0]["id"], id);
 
-    assert_eq!(
-        client
-            .delete(app.url(&location))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(client.delete(app.url(&location)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     expect_problem(client.get(app.url(&location)).send().await.unwrap(), 404).await;
 }
 
@@ -77,12 +62,7 @@ async fn invalid_definitions_name_the_fields_and_store_nothing() {
         .unwrap();
     let problem = expect_problem(res, 422).await;
     let fields = problem_fields(&problem);
-    for f in [
-        "name",
-        "questions[0].scale",
-        "questions[1].id",
-        "questions[1].choices",
-    ] {
+    for f in ["name", "questions[0].scale", "questions[1].id", "questions[1].choices"] {
         assert!(fields.contains(&f.to_string()), "{f} in {fields:?}");
     }
     let res = client
@@ -93,14 +73,7 @@ async fn invalid_definitions_name_the_fields_and_store_nothing() {
         .unwrap();
     let problem = expect_problem(res, 422).await;
     assert_eq!(problem_fields(&problem), vec!["questions[0]"]);
-    let list: Value = client
-        .get(app.url("/api/surveys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = client.get(app.url("/api/surveys")).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["meta"]["total"], 0);
 }
 
@@ -113,42 +86,13 @@ async fn another_organisation_sees_nothing_and_changes_nothing() {
     let path = format!("/api/surveys/{id}");
 
     expect_problem(bob.get(app.url(&path)).send().await.unwrap(), 404).await;
-    expect_problem(
-        bob.patch(app.url(&path))
-            .json(&json!({"name": "pwned"}))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
+    expect_problem(bob.patch(app.url(&path)).json(&json!({"name": "pwned"})).send().await.unwrap(), 404).await;
     expect_problem(bob.delete(app.url(&path)).send().await.unwrap(), 404).await;
-    expect_problem(
-        bob.get(app.url(&format!("{path}/responses")))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    let bobs: Value = bob
-        .get(app.url("/api/surveys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    expect_problem(bob.get(app.url(&format!("{path}/responses"))).send().await.unwrap(), 404).await;
+    let bobs: Value = bob.get(app.url("/api/surveys")).send().await.unwrap().json().await.unwrap();
     assert_eq!(bobs["meta"]["total"], 0);
 
-    let still: Value = alice
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let still: Value = alice.get(app.url(&path)).send().await.unwrap().json().await.unwrap();
     assert_eq!(still["name"], "After checkout");
 }
 
@@ -156,55 +100,14 @@ async fn another_organisation_sees_nothing_and_changes_nothing() {
 async fn unauthenticated_unknown_and_wrong_method() {
     let app = spawn_app().await;
     let anonymous = app.client();
-    expect_problem(
-        anonymous.get(app.url("/api/surveys")).send().await.unwrap(),
-        401,
-    )
-    .await;
+    expect_problem(anonymous.get(app.url("/api/surveys")).send().await.unwrap(), 401).await;
     let client = app.signed_in("Acme").await;
-    expect_problem(
-        client
-            .get(app.url("/api/surveys/srv_doesnotexist"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    expect_problem(
-        client
-            .get(app.url("/api/surveys/srv_0000000000000000000000000"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    expect_problem(
-        client
-            .get(app.url("/api/no-such-thing"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    let res = client
-        .put(app.url("/api/surveys"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    expect_problem(client.get(app.url("/api/surveys/srv_doesnotexist")).send().await.unwrap(), 404).await;
+    expect_problem(client.get(app.url("/api/surveys/srv_00000000000000000000000000")).send().await.unwrap(), 404).await;
+    expect_problem(client.get(app.url("/api/no-such-thing")).send().await.unwrap(), 404).await;
+    let res = client.put(app.url("/api/surveys")).json(&json!({})).send().await.unwrap();
     expect_problem(res, 405).await;
-    let problem = expect_problem(
-        client
-            .get(app.url("/api/surveys?per_page=501"))
-            .send()
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
+    let problem = expect_problem(client.get(app.url("/api/surveys?per_page=501")).send().await.unwrap(), 422).await;
     assert_eq!(problem_fields(&problem), vec!["per_page"]);
 }
 
@@ -213,32 +116,16 @@ async fn oversized_bodies_are_refused_with_413() {
     let app = spawn_app().await;
     let client = app.signed_in("Acme").await;
     let huge = "x".repeat(2 * 1024 * 1024);
-    let res = client
-        .post(app.url("/api/surveys"))
-        .json(&json!({"name": huge, "questions": []}))
-        .send()
-        .await
-        .unwrap();
+    let res = client.post(app.url("/api/surveys")).json(&json!({"name": huge, "questions": []})).send().await.unwrap();
     expect_problem(res, 413).await;
 }
 
 #[tokio::test]
 async fn every_api_response_carries_request_id_and_version() {
     let app = spawn_app().await;
-    let res = app
-        .client()
-        .get(app.url("/api/surveys"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client().get(app.url("/api/surveys")).send().await.unwrap();
     assert!(res.headers().contains_key("x-request-id"));
     assert!(res.headers().contains_key("api-version"));
-    let res = app
-        .client()
-        .get(app.url("/api/surveys"))
-        .header("x-request-id", "trace-me-42")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client().get(app.url("/api/surveys")).header("x-request-id", "trace-me-42").send().await.unwrap();
     assert_eq!(res.headers()["x-request-id"], "trace-me-42");
 }

@@ -18,6 +18,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Requests per minute per client address on public endpoints (`VOX_PUBLIC_RATE_LIMIT`).
     pub public_rate_limit_per_minute: u32,
+    /// Whether a reverse proxy in front of Vox sets `X-Forwarded-For` (`VOX_TRUST_PROXY`).
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,7 @@ struct FileConfig {
     log: Option<String>,
     site_root: Option<String>,
     public_rate_limit: Option<u32>,
+    trust_proxy: Option<bool>,
 }
 
 impl Config {
@@ -53,28 +56,18 @@ impl Config {
             Some(path) => read_file(&path)?,
             None => FileConfig::default(),
         };
-        let pick = |env: &str, from_file: Option<String>| {
-            lookup(env).filter(|v| !v.is_empty()).or(from_file)
-        };
+        let pick = |env: &str, from_file: Option<String>| lookup(env).filter(|v| !v.is_empty()).or(from_file);
 
         let addr_text = pick("VOX_ADDR", file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
         let addr: SocketAddr = addr_text.parse().map_err(|e| ConfigError::Invalid {
             name: "VOX_ADDR",
             message: format!("{addr_text:?} is not a socket address: {e}"),
         })?;
-        let public_text =
-            pick("VOX_PUBLIC_URL", file.public_url).unwrap_or_else(|| format!("http://{addr}"));
-        let public_url = url::Url::parse(public_text.trim_end_matches('/')).map_err(|e| {
-            ConfigError::Invalid {
-                name: "VOX_PUBLIC_URL",
-                message: format!("{public_text:?}: {e}"),
-            }
-        })?;
+        let public_text = pick("VOX_PUBLIC_URL", file.public_url).unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = url::Url::parse(public_text.trim_end_matches('/'))
+            .map_err(|e| ConfigError::Invalid { name: "VOX_PUBLIC_URL", message: format!("{public_text:?}: {e}") })?;
         if !matches!(public_url.scheme(), "http" | "https") {
-            return Err(ConfigError::Invalid {
-                name: "VOX_PUBLIC_URL",
-                message: "must be http or https".into(),
-            });
+            return Err(ConfigError::Invalid { name: "VOX_PUBLIC_URL", message: "must be http or https".into() });
         }
         let public_rate_limit_per_minute = match lookup("VOX_PUBLIC_RATE_LIMIT") {
             Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
@@ -83,15 +76,24 @@ impl Config {
             })?,
             None => file.public_rate_limit.unwrap_or(600),
         };
+        let trust_proxy = match lookup("VOX_TRUST_PROXY").as_deref() {
+            Some("true") | Some("1") => true,
+            Some("false") | Some("0") | Some("") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "VOX_TRUST_PROXY",
+                    message: format!("{other:?} is not true or false"),
+                })
+            }
+            None => file.trust_proxy.unwrap_or(false),
+        };
         Ok(Config {
+            trust_proxy,
             addr,
             public_url,
-            database_url: pick("DATABASE_URL", file.database_url)
-                .unwrap_or_else(|| "sqlite://data/vox.db".into()),
+            database_url: pick("DATABASE_URL", file.database_url).unwrap_or_else(|| "sqlite://data/vox.db".into()),
             log: pick("VOX_LOG", file.log).unwrap_or_else(|| "info".into()),
-            site_root: pick("LEPTOS_SITE_ROOT", file.site_root)
-                .unwrap_or_else(|| "target/site".into())
-                .into(),
+            site_root: pick("LEPTOS_SITE_ROOT", file.site_root).unwrap_or_else(|| "target/site".into()).into(),
             public_rate_limit_per_minute,
         })
     }
@@ -108,14 +110,9 @@ impl Config {
 }
 
 fn read_file(path: &str) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
-        path: path.into(),
-        message: e.to_string(),
-    })?;
-    toml::from_str(&text).map_err(|e| ConfigError::File {
-        path: path.into(),
-        message: e.to_string(),
-    })
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ConfigError::File { path: path.into(), message: e.to_string() })?;
+    toml::from_str(&text).map_err(|e| ConfigError::File { path: path.into(), message: e.to_string() })
 }
 
 #[cfg(test)]
@@ -124,10 +121,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 

@@ -84,10 +84,7 @@ impl Db {
 
     /// Round trip for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 }
 
@@ -96,19 +93,11 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:" && !path.is_empty() {
-        if let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| DbError::Directory(dir.display().to_string(), e))?;
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Directory(dir.display().to_string(), e))?;
         }
     }
-    let query = if query.is_empty() {
-        "mode=rwc".to_string()
-    } else {
-        query.to_string()
-    };
+    let query = if query.is_empty() { "mode=rwc".to_string() } else { query.to_string() };
     Ok(format!("sqlite://{path}?{query}"))
 }
 
@@ -137,10 +126,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 }
 
 /// Reads a TEXT column that holds a JSON document.
-pub fn json_column<T: serde::de::DeserializeOwned>(
-    row: &AnyRow,
-    column: &str,
-) -> Result<T, AppError> {
+pub fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, AppError> {
     use sqlx::Row;
     let text: String = row.try_get(column).map_err(internal)?;
     serde_json::from_str(&text).map_err(internal)
@@ -157,9 +143,6 @@ mod tests {
         let prepared = prepare_sqlite_url(&url).unwrap();
         assert!(prepared.ends_with("vox.db?mode=rwc"), "{prepared}");
         assert!(dir.join("x").is_dir());
-        assert_eq!(
-            prepare_sqlite_url("sqlite::memory:").unwrap(),
-            "sqlite://:memory:?mode=rwc"
-        );
+        assert_eq!(prepare_sqlite_url("sqlite::memory:").unwrap(), "sqlite://:memory:?mode=rwc");
     }
 }

@@ -76,22 +76,14 @@ impl SignupInput {
         }
         let len = self.password.chars().count();
         if len < MIN_PASSWORD_LEN {
-            p.add(
-                "password",
-                format!("must be at least {MIN_PASSWORD_LEN} characters"),
-            );
+            p.add("password", format!("must be at least {MIN_PASSWORD_LEN} characters"));
         } else if len > MAX_PASSWORD_LEN {
-            p.add(
-                "password",
-                format!("must be at most {MAX_PASSWORD_LEN} characters"),
-            );
+            p.add("password", format!("must be at most {MAX_PASSWORD_LEN} characters"));
         }
-        let name = self.organization_name.trim();
-        if name.is_empty() {
-            p.add("organizationName", "must not be empty");
-        } else if name.chars().count() > 200 {
-            p.add("organizationName", "must be at most 200 characters");
+        if self.password.contains('\0') {
+            p.add("password", "must not contain NUL characters");
         }
+        super::survey::check_text(&mut p, "organizationName".into(), &self.organization_name, 200);
         p.into_result()
     }
 }
@@ -102,17 +94,10 @@ mod tests {
 
     #[test]
     fn signup_rules() {
-        let ok = SignupInput {
-            email: "a@b.co".into(),
-            password: "long enough pw".into(),
-            organization_name: "Acme".into(),
-        };
+        let ok =
+            SignupInput { email: "a@b.co".into(), password: "long enough pw".into(), organization_name: "Acme".into() };
         assert!(ok.validate().is_ok());
-        let bad = SignupInput {
-            email: "nope".into(),
-            password: "short".into(),
-            organization_name: " ".into(),
-        };
+        let bad = SignupInput { email: "nope".into(), password: "short".into(), organization_name: " ".into() };
         let err = bad.validate().unwrap_err();
         for f in ["email", "password", "organizationName"] {
             assert!(err.message_for(f).is_some(), "{f}");

@@ -17,11 +17,7 @@ pub fn field_name(question_id: &str) -> String {
 
 /// Checks `answers` against `questions`. With `completing`, every required
 /// question must be answered. Errors name `answers.<questionId>`.
-pub fn validate(
-    questions: &[Question],
-    answers: &Answers,
-    completing: bool,
-) -> Result<(), AppError> {
+pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> Result<(), AppError> {
     let mut problems = Problems::default();
     for (key, value) in answers {
         let field = format!("answers.{key}");
@@ -37,10 +33,7 @@ pub fn validate(
     if completing {
         for q in questions.iter().filter(|q| q.required) {
             if !answers.get(&q.id).is_some_and(|v| !v.is_null()) {
-                problems.add(
-                    format!("answers.{}", q.id),
-                    "this question requires an answer",
-                );
+                problems.add(format!("answers.{}", q.id), "this question requires an answer");
             }
         }
     }
@@ -68,9 +61,7 @@ fn check_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
             for id in ids {
                 match id.as_str() {
                     Some(id) if choices.iter().any(|c| c.id == id) && seen.insert(id) => {}
-                    _ => {
-                        return Err("must be a list of distinct choice ids of this question".into())
-                    }
+                    _ => return Err("must be a list of distinct choice ids of this question".into()),
                 }
             }
             Ok(())
@@ -92,7 +83,7 @@ fn check_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
 pub fn looks_like_email(s: &str) -> bool {
     let s = s.trim();
     s.len() <= 254
-        && !s.chars().any(char::is_whitespace)
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && s.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -110,21 +101,15 @@ pub fn from_form(questions: &[Question], fields: &[(String, String)]) -> Result<
     let mut problems = Problems::default();
     for q in questions {
         let name = field_name(&q.id);
-        let values: Vec<&str> = fields
-            .iter()
-            .filter(|(k, v)| k == &name && !v.trim().is_empty())
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let values: Vec<&str> =
+            fields.iter().filter(|(k, v)| k == &name && !v.trim().is_empty()).map(|(_, v)| v.as_str()).collect();
         if values.is_empty() {
             continue;
         }
         let value = match &q.kind {
-            QuestionKind::MultipleChoice { .. } => Value::Array(
-                values
-                    .iter()
-                    .map(|v| Value::String(v.to_string()))
-                    .collect(),
-            ),
+            QuestionKind::MultipleChoice { .. } => {
+                Value::Array(values.iter().map(|v| Value::String(v.to_string())).collect())
+            }
             kind if kind.scale().is_some() => match values[0].trim().parse::<i64>() {
                 Ok(n) => Value::from(n),
                 Err(_) => {
@@ -147,33 +132,13 @@ mod tests {
     use serde_json::json;
 
     fn questions() -> Vec<Question> {
-        let q = |id: &str, required, kind| Question {
-            id: id.into(),
-            title: id.into(),
-            description: None,
-            required,
-            kind,
-        };
-        let choices = vec![
-            Choice {
-                id: "a".into(),
-                label: "A".into(),
-            },
-            Choice {
-                id: "b".into(),
-                label: "B".into(),
-            },
-        ];
+        let q =
+            |id: &str, required, kind| Question { id: id.into(), title: id.into(), description: None, required, kind };
+        let choices = vec![Choice { id: "a".into(), label: "A".into() }, Choice { id: "b".into(), label: "B".into() }];
         vec![
             q("nps", true, QuestionKind::Nps),
             q("stars", false, QuestionKind::Rating { scale: 5 }),
-            q(
-                "one",
-                false,
-                QuestionKind::SingleChoice {
-                    choices: choices.clone(),
-                },
-            ),
+            q("one", false, QuestionKind::SingleChoice { choices: choices.clone() }),
             q("many", false, QuestionKind::MultipleChoice { choices }),
             q("why", false, QuestionKind::Text { multiline: true }),
             q("mail", false, QuestionKind::Email),
@@ -199,10 +164,7 @@ mod tests {
         );
         let err = validate(&questions(), &a, false).unwrap_err();
         for f in ["nps", "stars", "one", "many", "why", "mail", "ghost"] {
-            assert!(
-                err.message_for(&format!("answers.{f}")).is_some(),
-                "{f}: {err:?}"
-            );
+            assert!(err.message_for(&format!("answers.{f}")).is_some(), "{f}: {err:?}");
         }
     }
 
@@ -235,10 +197,7 @@ mod tests {
             f("other", "x"),
         ];
         let a = from_form(&questions(), &fields).unwrap();
-        assert_eq!(
-            Value::Object(a),
-            json!({"nps": 9, "many": ["a", "b"], "why": "  keeps spaces "})
-        );
+        assert_eq!(Value::Object(a), json!({"nps": 9, "many": ["a", "b"], "why": "  keeps spaces "}));
         let err = from_form(&questions(), &[f("q.nps", "lots")]).unwrap_err();
         assert!(err.message_for("answers.nps").is_some());
     }

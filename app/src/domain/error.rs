@@ -13,10 +13,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -57,9 +54,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Validation {
-            errors: vec![FieldError::new(field, message)],
-        }
+        AppError::Validation { errors: vec![FieldError::new(field, message)] }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -98,10 +93,7 @@ impl AppError {
     /// The message for one field, if this is a validation error naming it.
     pub fn message_for(&self, field: &str) -> Option<&str> {
         match self {
-            AppError::Validation { errors } => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.as_str()),
+            AppError::Validation { errors } => errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()),
             _ => None,
         }
     }
@@ -109,11 +101,9 @@ impl AppError {
     /// A sentence for people: field messages joined, or the error itself.
     pub fn human(&self) -> String {
         match self {
-            AppError::Validation { errors } => errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
+            AppError::Validation { errors } => {
+                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+            }
             AppError::Unauthorized => "Please sign in again.".into(),
             AppError::RateLimited { retry_after_secs } => {
                 format!("Too many attempts. Try again in {retry_after_secs} s.")
@@ -150,8 +140,6 @@ impl server_fn::error::FromServerFnError for AppError {
     type Encoder = server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Transport {
-            message: value.to_string(),
-        }
+        AppError::Transport { message: value.to_string() }
     }
 }

@@ -13,10 +13,7 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest {
-            page: 1,
-            per_page: DEFAULT_PER_PAGE,
-        }
+        PageRequest { page: 1, per_page: DEFAULT_PER_PAGE }
     }
 }
 
@@ -42,13 +39,6 @@ pub struct Paginated<T> {
 
 impl<T> Paginated<T> {
     pub fn new(data: Vec<T>, page: PageRequest, total: i64) -> Self {
-        Paginated {
-            data,
-            meta: PageMeta {
-                page: page.page,
-                per_page: page.per_page,
-                total,
-            },
-        }
+        Paginated { data, meta: PageMeta { page: page.page, per_page: page.per_page, total } }
     }
 }

@@ -55,14 +55,9 @@ pub fn validate_flat_map(problems: &mut Problems, field: &str, map: &Map<String,
         let at = format!("{field}.{key}");
         let key_ok = !key.is_empty()
             && key.len() <= MAX_KEY_LEN
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
         if !key_ok {
-            problems.add(
-                at,
-                format!("keys are 1–{MAX_KEY_LEN} letters, digits, '_', '-' or '.'"),
-            );
+            problems.add(at, format!("keys are 1–{MAX_KEY_LEN} letters, digits, '_', '-' or '.'"));
             continue;
         }
         match value {

@@ -45,11 +45,7 @@ pub struct Choice {
 
 /// What a question asks for; the `type` names are part of the public API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "snake_case",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum QuestionKind {
     /// Net Promoter Score, 0–10.
     Nps,
@@ -97,9 +93,7 @@ impl QuestionKind {
 
     pub fn choices(&self) -> Option<&[Choice]> {
         match self {
-            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => {
-                Some(choices)
-            }
+            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => Some(choices),
             _ => None,
         }
     }
@@ -144,12 +138,7 @@ pub struct PublicSurvey {
 
 impl From<Survey> for PublicSurvey {
     fn from(s: Survey) -> Self {
-        PublicSurvey {
-            id: s.id,
-            name: s.name,
-            status: s.status,
-            questions: s.questions,
-        }
+        PublicSurvey { id: s.id, name: s.name, status: s.status, questions: s.questions }
     }
 }
 
@@ -165,15 +154,19 @@ pub struct SurveyDraft {
 }
 
 fn is_valid_key(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-fn check_text(problems: &mut Problems, field: String, value: &str, max: usize) {
-    if value.trim().is_empty() {
+/// True for characters that have no place in a name or title. NUL in
+/// particular cannot be stored in a PostgreSQL TEXT column.
+pub fn is_forbidden_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+pub fn check_text(problems: &mut Problems, field: String, value: &str, max: usize) {
+    if value.chars().any(is_forbidden_char) {
+        problems.add(field, "must not contain control characters");
+    } else if value.trim().is_empty() {
         problems.add(field, "must not be empty");
     } else if value.chars().count() > max {
         problems.add(field, format!("must be at most {max} characters"));
@@ -187,10 +180,7 @@ impl SurveyDraft {
         check_text(&mut problems, "name".into(), &self.name, MAX_NAME_LEN);
         validate_questions(&mut problems, &self.questions);
         if self.status == SurveyStatus::Published && self.questions.is_empty() {
-            problems.add(
-                "questions",
-                "a published survey needs at least one question",
-            );
+            problems.add("questions", "a published survey needs at least one question");
         }
         problems.into_result()
     }
@@ -213,10 +203,7 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
         check_text(problems, at("title"), &q.title, MAX_TITLE_LEN);
         if let Some(d) = &q.description {
             if d.chars().count() > MAX_TITLE_LEN {
-                problems.add(
-                    at("description"),
-                    format!("must be at most {MAX_TITLE_LEN} characters"),
-                );
+                problems.add(at("description"), format!("must be at most {MAX_TITLE_LEN} characters"));
             }
         }
         match &q.kind {
@@ -233,10 +220,7 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
 
 fn validate_choices(problems: &mut Problems, question: usize, choices: &[Choice]) {
     if choices.is_empty() || choices.len() > MAX_CHOICES {
-        problems.add(
-            format!("questions[{question}].choices"),
-            format!("1–{MAX_CHOICES} choices"),
-        );
+        problems.add(format!("questions[{question}].choices"), format!("1–{MAX_CHOICES} choices"));
         return;
     }
     let mut seen = std::collections::HashSet::new();
@@ -279,9 +263,7 @@ mod tests {
 
     #[test]
     fn unknown_type_is_refused() {
-        assert!(
-            serde_json::from_str::<Question>(r#"{"id":"q","type":"slider","title":"x"}"#).is_err()
-        );
+        assert!(serde_json::from_str::<Question>(r#"{"id":"q","type":"slider","title":"x"}"#).is_err());
     }
 
     #[test]
@@ -291,47 +273,22 @@ mod tests {
             questions: vec![
                 nps("q1"),
                 nps("q1"),
-                Question {
-                    kind: QuestionKind::Rating { scale: 12 },
-                    ..nps("q2")
-                },
-                Question {
-                    kind: QuestionKind::SingleChoice { choices: vec![] },
-                    ..nps("q3")
-                },
+                Question { kind: QuestionKind::Rating { scale: 12 }, ..nps("q2") },
+                Question { kind: QuestionKind::SingleChoice { choices: vec![] }, ..nps("q3") },
             ],
             status: SurveyStatus::Draft,
         };
         let err = draft.validate().unwrap_err();
-        for field in [
-            "name",
-            "questions[1].id",
-            "questions[2].scale",
-            "questions[3].choices",
-        ] {
-            assert!(
-                err.message_for(field).is_some(),
-                "expected an error for {field}: {err:?}"
-            );
+        for field in ["name", "questions[1].id", "questions[2].scale", "questions[3].choices"] {
+            assert!(err.message_for(field).is_some(), "expected an error for {field}: {err:?}");
         }
     }
 
     #[test]
     fn published_survey_needs_a_question() {
-        let draft = SurveyDraft {
-            name: "S".into(),
-            questions: vec![],
-            status: SurveyStatus::Published,
-        };
-        assert!(draft
-            .validate()
-            .unwrap_err()
-            .message_for("questions")
-            .is_some());
-        let ok = SurveyDraft {
-            questions: vec![nps("q1")],
-            ..draft
-        };
+        let draft = SurveyDraft { name: "S".into(), questions: vec![], status: SurveyStatus::Published };
+        assert!(draft.validate().unwrap_err().message_for("questions").is_some());
+        let ok = SurveyDraft { questions: vec![nps("q1")], ..draft };
         assert!(ok.validate().is_ok());
     }
 }

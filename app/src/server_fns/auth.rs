@@ -5,25 +5,13 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/rpc", endpoint = "signup")]
-pub async fn signup(
-    email: String,
-    password: String,
-    organization_name: String,
-) -> Result<(), AppError> {
+pub async fn signup(email: String, password: String, organization_name: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
             use crate::backend::services::accounts;
             use crate::domain::account::SignupInput;
             let state = ctx::state()?;
-            let (_, token) = accounts::signup(
-                &state.db,
-                SignupInput {
-                    email,
-                    password,
-                    organization_name,
-                },
-            )
-            .await?;
+            let (_, token) = accounts::signup(&state.db, SignupInput { email, password, organization_name }).await?;
             ctx::set_cookie(token.cookie(state.config.secure_cookies()));
             leptos_axum::redirect("/dashboard");
             Ok(())

@@ -31,18 +31,14 @@ pub(crate) mod ctx {
     /// The signed-in user, or `Unauthorized`.
     pub async fn me() -> Result<Me, AppError> {
         let token = session_token().ok_or(AppError::Unauthorized)?;
-        session::resolve(&state()?.db, &token)
-            .await?
-            .ok_or(AppError::Unauthorized)
+        session::resolve(&state()?.db, &token).await?.ok_or(AppError::Unauthorized)
     }
 
     /// The signed-in user, who must be allowed to change things.
     pub async fn editor() -> Result<Me, AppError> {
         let me = me().await?;
         if !me.role.can_edit() {
-            return Err(AppError::Forbidden {
-                message: "your role (viewer) cannot change anything".into(),
-            });
+            return Err(AppError::Forbidden { message: "your role (viewer) cannot change anything".into() });
         }
         Ok(me)
     }
@@ -57,20 +53,18 @@ pub(crate) mod ctx {
     }
 
     pub fn set_cookie(value: String) {
-        if let (Some(options), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&value),
-        ) {
+        if let (Some(options), Ok(value)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
+        {
             options.append_header(http::header::SET_COOKIE, value);
         }
     }
 
     /// Sets the HTTP status of the page being rendered (e.g. 404 for an unknown survey).
     pub fn set_status(code: u16) {
-        if let (Some(options), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(code),
-        ) {
+        if let (Some(options), Ok(status)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+        {
             options.set_status(status);
         }
     }

@@ -15,12 +15,8 @@ pub async fn list_surveys(page: u32) -> Result<Paginated<Survey>, AppError> {
         async move {
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
-            let page = PageRequest {
-                page: page.max(1),
-                per_page: DEFAULT_PER_PAGE,
-            };
-            crate::backend::services::surveys::list(&ctx::state()?.db, &me.organization_id, page)
-                .await
+            let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
+            crate::backend::services::surveys::list(&ctx::state()?.db, &me.organization_id, page).await
         }
         .await,
     )
@@ -31,8 +27,7 @@ pub async fn create_survey(draft: SurveyDraft) -> Result<Survey, AppError> {
     ctx::respond(
         async move {
             let me = ctx::editor().await?;
-            crate::backend::services::surveys::create(&ctx::state()?.db, &me.organization_id, draft)
-                .await
+            crate::backend::services::surveys::create(&ctx::state()?.db, &me.organization_id, draft).await
         }
         .await,
     )
@@ -43,8 +38,7 @@ pub async fn get_survey(id: String) -> Result<Survey, AppError> {
     ctx::respond(
         async move {
             let me = ctx::me().await?;
-            crate::backend::services::surveys::get(&ctx::state()?.db, &me.organization_id, &id)
-                .await
+            crate::backend::services::surveys::get(&ctx::state()?.db, &me.organization_id, &id).await
         }
         .await,
     )
@@ -55,13 +49,7 @@ pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Surve
     ctx::respond(
         async move {
             let me = ctx::editor().await?;
-            crate::backend::services::surveys::set_status(
-                &ctx::state()?.db,
-                &me.organization_id,
-                &id,
-                status,
-            )
-            .await
+            crate::backend::services::surveys::set_status(&ctx::state()?.db, &me.organization_id, &id, status).await
         }
         .await,
     )
@@ -70,8 +58,5 @@ pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Surve
 /// The public view of a survey, for the survey-taking widget (no sign-in).
 #[server(prefix = "/rpc", endpoint = "get_public_survey")]
 pub async fn get_public_survey(id: String) -> Result<PublicSurvey, AppError> {
-    ctx::respond(
-        async move { crate::backend::services::surveys::get_public(&ctx::state()?.db, &id).await }
-            .await,
-    )
+    ctx::respond(async move { crate::backend::services::surveys::get_public(&ctx::state()?.db, &id).await }.await)
 }

@@ -44,45 +44,25 @@ impl From<Me> for SessionOut {
     fn from(me: Me) -> Self {
         SessionOut {
             role: me.role.as_str(),
-            user: UserOut {
-                id: me.user_id,
-                email: me.email,
-            },
-            organization: OrganizationOut {
-                id: me.organization_id,
-                name: me.organization_name,
-            },
+            user: UserOut { id: me.user_id, email: me.email },
+            organization: OrganizationOut { id: me.organization_id, name: me.organization_name },
         }
     }
 }
 
-async fn signup(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<SignupInput>,
-) -> ApiResult<Response> {
+async fn signup(State(state): State<AppState>, ApiJson(input): ApiJson<SignupInput>) -> ApiResult<Response> {
     let (me, token) = accounts::signup(&state.db, input).await?;
     let cookie = token.cookie(state.config.secure_cookies());
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        Json(SessionOut::from(me)),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(SessionOut::from(me))).into_response())
 }
 
-async fn login(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<LoginInput>,
-) -> ApiResult<Response> {
+async fn login(State(state): State<AppState>, ApiJson(input): ApiJson<LoginInput>) -> ApiResult<Response> {
     let (me, token) = accounts::login(&state.db, input).await?;
     let cookie = token.cookie(state.config.secure_cookies());
     Ok(([(header::SET_COOKIE, cookie)], Json(SessionOut::from(me))).into_response())
 }
 
-async fn logout(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-) -> ApiResult<Response> {
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<Response> {
     if let Some(token) = session_token(&headers) {
         accounts::logout(&state.db, &token).await?;
     }

@@ -7,13 +7,21 @@ use app::backend::services::responses;
 use app::backend::AppState;
 use app::domain::response::ResponseInput;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
+/// Any site may call the client API from a browser: it takes no cookies and
+/// no credentials, only a survey id. (Per-survey origin allow-lists narrow this.)
 pub fn router() -> Router<AppState> {
-    Router::new().route("/client/surveys/{id}/responses", post(submit))
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::POST, Method::PATCH])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key")])
+        .max_age(std::time::Duration::from_secs(3600));
+    Router::new().route("/client/surveys/{id}/responses", post(submit)).layer(cors)
 }
 
 #[derive(Serialize)]

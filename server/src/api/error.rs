@@ -32,28 +32,17 @@ struct Problem<'a> {
 }
 
 fn title_for(status: u16) -> &'static str {
-    StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("Error")
+    StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error")
 }
 
 /// Builds a problem+json response; used for handler errors and for the
 /// framework's own 404/405/413 answers under `/api`.
 pub fn problem(status: u16, code: &str, detail: String, errors: &[FieldError]) -> Response {
-    let body = Problem {
-        kind: format!("/docs/api#problem-{code}"),
-        title: title_for(status),
-        status,
-        detail,
-        code,
-        errors,
-    };
+    let body =
+        Problem { kind: format!("/docs/api#problem-{code}"), title: title_for(status), status, detail, code, errors };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, serde_json::to_string(&body).unwrap_or_default()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
 }
 
@@ -73,9 +62,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = problem(e.status(), e.code(), detail, errors);
         if let AppError::RateLimited { retry_after_secs } = e {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }

@@ -28,8 +28,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.split(';').next())
             .is_some_and(|mime| {
                 let mime = mime.trim();
-                mime == "application/json"
-                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
             });
         if !is_json {
             return Err(bad_request(
@@ -59,10 +58,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 let message = clean_serde_message(&inner.to_string());
                 ApiError(AppError::field(field_of(&path, &message), message))
             }
-            _ => bad_request(
-                "malformed_json",
-                &format!("the body is not valid JSON: {inner}"),
-            ),
+            _ => bad_request("malformed_json", &format!("the body is not valid JSON: {inner}")),
         }
     })
 }
@@ -70,9 +66,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// The path of the failing field; for a missing field serde reports the
 /// parent's path, so the field's own name is taken from the message.
 fn field_of(path: &str, message: &str) -> String {
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
     match (path, missing) {
         (".", Some(name)) => name.to_string(),
         (parent, Some(name)) => format!("{parent}.{name}"),
@@ -90,10 +84,7 @@ fn clean_serde_message(message: &str) -> String {
 }
 
 fn bad_request(code: &str, message: &str) -> ApiError {
-    ApiError(AppError::BadRequest {
-        code: code.into(),
-        message: message.into(),
-    })
+    ApiError(AppError::BadRequest { code: code.into(), message: message.into() })
 }
 
 /// The authenticated caller of a REST endpoint (a dashboard session for now).
@@ -111,31 +102,21 @@ impl Caller {
         if self.me.role.can_edit() {
             Ok(())
         } else {
-            Err(ApiError(AppError::Forbidden {
-                message: "your role (viewer) cannot change anything".into(),
-            }))
+            Err(ApiError(AppError::Forbidden { message: "your role (viewer) cannot change anything".into() }))
         }
     }
 }
 
 pub fn session_token(headers: &axum::http::HeaderMap) -> Option<SessionToken> {
-    headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(token_from_cookie_header)
+    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header)
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError(AppError::Unauthorized))?;
-        let me = resolve(&state.db, &token)
-            .await?
-            .ok_or(ApiError(AppError::Unauthorized))?;
+        let me = resolve(&state.db, &token).await?.ok_or(ApiError(AppError::Unauthorized))?;
         Ok(Caller { me })
     }
 }
@@ -148,13 +129,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Pagination {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let mut page = PageRequest::default();
-        for (key, value) in url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-        {
+        for (key, value) in url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
             match key.as_ref() {
                 "page" => page.page = parse_bounded("page", &value, 1, u32::MAX)?,
-                "per_page" | "perPage" => {
-                    page.per_page = parse_bounded(&key, &value, 1, MAX_PER_PAGE)?
-                }
+                "per_page" | "perPage" => page.per_page = parse_bounded(&key, &value, 1, MAX_PER_PAGE)?,
                 _ => {}
             }
         }
@@ -165,10 +143,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Pagination {
 fn parse_bounded(field: &str, value: &str, min: u32, max: u32) -> Result<u32, ApiError> {
     match value.parse::<u32>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(ApiError(AppError::field(
-            field,
-            format!("must be a whole number from {min} to {max}"),
-        ))),
+        _ => Err(ApiError(AppError::field(field, format!("must be a whole number from {min} to {max}")))),
     }
 }
 
@@ -190,8 +165,7 @@ mod tests {
 
     #[test]
     fn names_the_field_on_shape_errors() {
-        let err =
-            parse_json::<Body>(br#"{"name": "x", "items": [{"n": 1}, {"n": "two"}]}"#).unwrap_err();
+        let err = parse_json::<Body>(br#"{"name": "x", "items": [{"n": 1}, {"n": "two"}]}"#).unwrap_err();
         assert_eq!(err.0.status(), 422);
         assert!(err.0.message_for("items[1].n").is_some(), "{:?}", err.0);
         let err = parse_json::<Body>(br#"{"items": []}"#).unwrap_err();

@@ -23,9 +23,7 @@ async fn list(
     caller: Caller,
     Pagination(page): Pagination,
 ) -> ApiResult<Json<Paginated<Survey>>> {
-    Ok(Json(
-        surveys::list(&state.db, caller.organization_id(), page).await?,
-    ))
+    Ok(Json(surveys::list(&state.db, caller.organization_id(), page).await?))
 }
 
 async fn create(
@@ -36,22 +34,11 @@ async fn create(
     caller.require_editor()?;
     let survey = surveys::create(&state.db, caller.organization_id(), draft).await?;
     let location = format!("/api/surveys/{}", survey.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(survey),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(survey)).into_response())
 }
 
-async fn read(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Survey>> {
-    Ok(Json(
-        surveys::get(&state.db, caller.organization_id(), &id).await?,
-    ))
+async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<Survey>> {
+    Ok(Json(surveys::get(&state.db, caller.organization_id(), &id).await?))
 }
 
 async fn update(
@@ -61,16 +48,10 @@ async fn update(
     ApiJson(patch): ApiJson<SurveyPatch>,
 ) -> ApiResult<Json<Survey>> {
     caller.require_editor()?;
-    Ok(Json(
-        surveys::update(&state.db, caller.organization_id(), &id, patch).await?,
-    ))
+    Ok(Json(surveys::update(&state.db, caller.organization_id(), &id, patch).await?))
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require_editor()?;
     surveys::delete(&state.db, caller.organization_id(), &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -25,21 +25,14 @@ fn random_suffix() -> String {
 pub async fn fresh_database_url() -> String {
     match std::env::var("VOX_TEST_DATABASE").as_deref() {
         Ok("postgres") => {
-            let admin = std::env::var("TEST_DATABASE_URL").expect(
-                "VOX_TEST_DATABASE=postgres needs TEST_DATABASE_URL (an admin connection URL)",
-            );
+            let admin = std::env::var("TEST_DATABASE_URL")
+                .expect("VOX_TEST_DATABASE=postgres needs TEST_DATABASE_URL (an admin connection URL)");
             let name = format!("vox_test_{}", random_suffix());
             sqlx::any::install_default_drivers();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-                .await
-                .expect("connect to TEST_DATABASE_URL");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create test database");
-            let (base, _) = admin
-                .rsplit_once('/')
-                .expect("TEST_DATABASE_URL ends in /database");
+            let mut conn =
+                <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("connect to TEST_DATABASE_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            let (base, _) = admin.rsplit_once('/').expect("TEST_DATABASE_URL ends in /database");
             format!("{base}/{name}")
         }
         Ok("sqlite") | Err(_) => {
@@ -71,15 +64,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let state = server::build_state(config).await.expect("server state");
     tokio::spawn(async move {
-        server::serve(listener, state, std::future::pending())
-            .await
-            .unwrap();
+        server::serve(listener, state, std::future::pending()).await.unwrap();
     });
-    TestApp {
-        addr,
-        base: format!("http://{addr}"),
-        database_url,
-    }
+    TestApp { addr, base: format!("http://{addr}"), database_url }
 }
 
 impl TestApp {
@@ -89,33 +76,20 @@ impl TestApp {
 
     /// A client that keeps cookies (a browser session) and does not follow redirects.
     pub fn client(&self) -> Client {
-        Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
     }
 
     /// Signs up a new user and organisation; returns their cookie-holding client.
     pub async fn signed_in(&self, org: &str) -> Client {
         let client = self.client();
-        let email = format!(
-            "{}-{}@example.com",
-            org.to_lowercase().replace(' ', "-"),
-            random_suffix()
-        );
+        let email = format!("{}-{}@example.com", org.to_lowercase().replace(' ', "-"), random_suffix());
         let res = client
             .post(self.url("/api/auth/signup"))
             .json(&json!({"email": email, "password": "a long password", "organizationName": org}))
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::CREATED,
-            "signup: {}",
-            res.text().await.unwrap()
-        );
+        assert_eq!(res.status(), StatusCode::CREATED, "signup: {}", res.text().await.unwrap());
         client
     }
 
@@ -135,36 +109,24 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
     }
 }
 
 /// Asserts a problem+json response with `status`; returns its body.
 pub async fn expect_problem(res: Response, status: u16) -> Value {
     assert_eq!(res.status().as_u16(), status, "unexpected status");
-    let content_type = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string());
+    let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
     assert_eq!(content_type.as_deref(), Some("application/problem+json"));
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(
-        body["code"].is_string() && body["title"].is_string() && body["detail"].is_string(),
-        "{body}"
-    );
+    assert!(body["code"].is_string() && body["title"].is_string() && body["detail"].is_string(), "{body}");
     body
 }
 
 /// The field names in a problem's `errors` list.
 pub fn problem_fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().map_or(vec![], |errors| {
-        errors
-            .iter()
-            .map(|e| e["field"].as_str().unwrap().to_string())
-            .collect()
-    })
+    problem["errors"]
+        .as_array()
+        .map_or(vec![], |errors| errors.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
 }

@@ -29,10 +29,7 @@ impl SessionToken {
     pub fn cookie(&self, secure: bool) -> String {
         let max_age = SESSION_TTL_MS / 1000;
         let secure = if secure { "; Secure" } else { "" };
-        format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-            self.0
-        )
+        format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", self.0)
     }
 }
 
@@ -43,10 +40,7 @@ pub fn clearing_cookie(secure: bool) -> String {
 }
 
 pub fn hex_sha256(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Finds the session cookie's value in a `Cookie` header.
@@ -58,11 +52,7 @@ pub fn token_from_cookie_header(header: &str) -> Option<SessionToken> {
         .map(|(_, value)| SessionToken(value.to_string()))
 }
 
-pub async fn create(
-    db: &Db,
-    user_id: &str,
-    organization_id: &str,
-) -> Result<SessionToken, AppError> {
+pub async fn create(db: &Db, user_id: &str, organization_id: &str) -> Result<SessionToken, AppError> {
     let token = SessionToken::generate();
     let now = now_ms();
     sqlx::query(
@@ -143,10 +133,7 @@ mod tests {
     #[test]
     fn finds_the_cookie_among_others() {
         let h = "a=1; vox_session=tok123; b=2";
-        assert_eq!(
-            token_from_cookie_header(h),
-            Some(SessionToken("tok123".into()))
-        );
+        assert_eq!(token_from_cookie_header(h), Some(SessionToken("tok123".into())));
         assert_eq!(token_from_cookie_header("vox_session=; a=1"), None);
         assert_eq!(token_from_cookie_header("other=1"), None);
     }

@@ -18,15 +18,13 @@ pub async fn signup(db: &Db, input: SignupInput) -> Result<(Me, SessionToken), A
     let now = now_ms();
 
     let mut tx = db.pool().begin().await.map_err(internal)?;
-    let inserted = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&user_id)
-    .bind(&email)
-    .bind(&password_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await;
+    let inserted = sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&user_id)
+        .bind(&email)
+        .bind(&password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
     match inserted {
         Err(e) if is_unique_violation(&e) => {
             return Err(AppError::Conflict {
@@ -54,13 +52,7 @@ pub async fn signup(db: &Db, input: SignupInput) -> Result<(Me, SessionToken), A
     tx.commit().await.map_err(internal)?;
 
     let token = session::create(db, &user_id, &org_id).await?;
-    let me = Me {
-        user_id,
-        email,
-        organization_id: org_id,
-        organization_name: org_name,
-        role: Role::Owner,
-    };
+    let me = Me { user_id, email, organization_id: org_id, organization_name: org_name, role: Role::Owner };
     Ok((me, token))
 }
 
@@ -69,14 +61,16 @@ pub async fn signup(db: &Db, input: SignupInput) -> Result<(Me, SessionToken), A
 pub async fn login(db: &Db, input: LoginInput) -> Result<(Me, SessionToken), AppError> {
     let email = normalize_email(&input.email);
     if email.is_empty() || input.password.is_empty() {
-        let field = if email.is_empty() {
-            "email"
-        } else {
-            "password"
-        };
+        let field = if email.is_empty() { "email" } else { "password" };
         return Err(AppError::field(field, "must not be empty"));
     }
-    throttle::check(db, &email).await?;
+    // No account can have such an email: answer before touching the database.
+    if email.len() > 254 || email.chars().any(char::is_control) || input.password.len() > 1024 {
+        return Err(AppError::Unauthorized);
+    }
+    // The attempt is counted before the (slow) password check, so parallel
+    // guesses cannot all slip through under the limit; success removes it.
+    let attempt = throttle::begin_attempt(db, &email).await?;
     let row = sqlx::query(
         "SELECT u.id, u.password_hash, m.organization_id FROM users u \
          JOIN memberships m ON m.user_id = u.id WHERE u.email = $1 \
@@ -86,23 +80,16 @@ pub async fn login(db: &Db, input: LoginInput) -> Result<(Me, SessionToken), App
     .fetch_optional(db.pool())
     .await
     .map_err(internal)?;
-    let stored = row
-        .as_ref()
-        .map(|r| r.try_get::<String, _>("password_hash"))
-        .transpose()
-        .map_err(internal)?;
+    let stored = row.as_ref().map(|r| r.try_get::<String, _>("password_hash")).transpose().map_err(internal)?;
     if !password::verify(input.password, stored).await? {
-        throttle::record_failure(db, &email).await?;
         return Err(AppError::Unauthorized);
     }
     let row = row.expect("verified against a stored hash");
     let user_id: String = row.try_get("id").map_err(internal)?;
     let org_id: String = row.try_get("organization_id").map_err(internal)?;
-    throttle::clear(db, &email).await?;
+    throttle::succeeded(db, &email, attempt).await?;
     let token = session::create(db, &user_id, &org_id).await?;
-    let me = session::resolve(db, &token)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let me = session::resolve(db, &token).await?.ok_or(AppError::Internal)?;
     Ok((me, token))
 }
 

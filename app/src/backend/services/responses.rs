@@ -45,37 +45,25 @@ fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
 
 /// Stores a respondent's answers to a published survey. Everything is
 /// validated first; nothing is written unless all of it is acceptable.
-pub async fn submit(
-    db: &Db,
-    survey_id: &str,
-    input: ResponseInput,
-) -> Result<SurveyResponse, AppError> {
+pub async fn submit(db: &Db, survey_id: &str, input: ResponseInput) -> Result<SurveyResponse, AppError> {
     let definition = super::surveys::definition(db, survey_id).await?;
     submit_to(db, &definition, input).await
 }
 
-async fn submit_to(
-    db: &Db,
-    definition: &SurveyDefinition,
-    input: ResponseInput,
-) -> Result<SurveyResponse, AppError> {
+async fn submit_to(db: &Db, definition: &SurveyDefinition, input: ResponseInput) -> Result<SurveyResponse, AppError> {
     let (org_id, survey) = (&definition.organization_id, &definition.survey);
     let survey_id = survey.id.as_str();
     match survey.status {
         SurveyStatus::Published => {}
         SurveyStatus::Draft => return Err(AppError::not_found("survey")),
         SurveyStatus::Closed => {
-            return Err(AppError::field(
-                "surveyId",
-                "this survey is closed and no longer accepts responses",
-            ))
+            return Err(AppError::field("surveyId", "this survey is closed and no longer accepts responses"))
         }
     }
     let mut problems = Problems::default();
     validate_flat_map(&mut problems, "metadata", &input.metadata);
     validate_flat_map(&mut problems, "hiddenFields", &input.hidden_fields);
-    if let Err(AppError::Validation { errors }) =
-        answers::validate(&survey.questions, &input.answers, input.completed)
+    if let Err(AppError::Validation { errors }) = answers::validate(&survey.questions, &input.answers, input.completed)
     {
         for e in errors {
             problems.add(e.field, e.message);
@@ -140,19 +128,17 @@ pub async fn list(
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
-    let total: i64 = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM responses WHERE {condition}"
-    ))
-    .bind(org_id)
-    .bind(survey_id)
-    .bind(completed)
-    .bind(filter.from_ms)
-    .bind(filter.to_ms)
-    .fetch_one(db.pool())
-    .await
-    .map_err(internal)?
-    .try_get("n")
-    .map_err(internal)?;
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}"))
+        .bind(org_id)
+        .bind(survey_id)
+        .bind(completed)
+        .bind(filter.from_ms)
+        .bind(filter.to_ms)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -161,18 +147,13 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppE
     if !is_valid(IdKind::Response, id) {
         return Err(AppError::not_found("response"));
     }
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM responses WHERE id = $1 AND organization_id = $2"
-    ))
-    .bind(id)
-    .bind(org_id)
-    .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or_else(|| AppError::not_found("response"))
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM responses WHERE id = $1 AND organization_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("response"))
 }
 
 pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
@@ -188,29 +169,14 @@ pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
 
 /// Reads a widget form post (fields named `q.<questionId>`, plus optional
 /// `hidden.<name>` hidden fields) and submits it as a complete response.
-pub async fn submit_form(
-    db: &Db,
-    survey_id: &str,
-    fields: &[(String, String)],
-) -> Result<SurveyResponse, AppError> {
+pub async fn submit_form(db: &Db, survey_id: &str, fields: &[(String, String)]) -> Result<SurveyResponse, AppError> {
     let definition = super::surveys::definition(db, survey_id).await?;
     let answers = answers::from_form(&definition.survey.questions, fields)?;
     let hidden_fields = fields
         .iter()
         .filter_map(|(k, v)| {
-            k.strip_prefix("hidden.")
-                .map(|name| (name.to_string(), serde_json::Value::String(v.clone())))
+            k.strip_prefix("hidden.").map(|name| (name.to_string(), serde_json::Value::String(v.clone())))
         })
         .collect();
-    submit_to(
-        db,
-        &definition,
-        ResponseInput {
-            answers,
-            hidden_fields,
-            completed: true,
-            ..Default::default()
-        },
-    )
-    .await
+    submit_to(db, &definition, ResponseInput { answers, hidden_fields, completed: true, ..Default::default() }).await
 }

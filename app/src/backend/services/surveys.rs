@@ -5,9 +5,7 @@ use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db}
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
-use crate::domain::survey::{
-    validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyStatus,
-};
+use crate::domain::survey::{validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyStatus};
 use crate::domain::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -30,8 +28,7 @@ fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
     Ok(Survey {
         id: row.try_get("id").map_err(internal)?,
         name: row.try_get("name").map_err(internal)?,
-        status: SurveyStatus::parse(&status)
-            .ok_or_else(|| internal(format!("bad status {status}")))?,
+        status: SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
         questions: json_column(row, "questions")?,
         created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
         updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
@@ -85,27 +82,17 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Survey, AppError> {
     if !is_valid(IdKind::Survey, id) {
         return Err(AppError::not_found("survey"));
     }
-    let row = sqlx::query(&format!(
-        "{SELECT} WHERE s.id = $1 AND s.organization_id = $2"
-    ))
-    .bind(id)
-    .bind(org_id)
-    .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or_else(|| AppError::not_found("survey"))
+    let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1 AND s.organization_id = $2"))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("survey"))
 }
 
 /// Applies a partial update; the result must still be a valid survey.
-pub async fn update(
-    db: &Db,
-    org_id: &str,
-    id: &str,
-    patch: SurveyPatch,
-) -> Result<Survey, AppError> {
+pub async fn update(db: &Db, org_id: &str, id: &str, patch: SurveyPatch) -> Result<Survey, AppError> {
     let current = get(db, org_id, id).await?;
     let draft = SurveyDraft {
         name: patch.name.unwrap_or(current.name),
@@ -130,22 +117,8 @@ pub async fn update(
     get(db, org_id, id).await
 }
 
-pub async fn set_status(
-    db: &Db,
-    org_id: &str,
-    id: &str,
-    status: SurveyStatus,
-) -> Result<Survey, AppError> {
-    update(
-        db,
-        org_id,
-        id,
-        SurveyPatch {
-            status: Some(status),
-            ..Default::default()
-        },
-    )
-    .await
+pub async fn set_status(db: &Db, org_id: &str, id: &str, status: SurveyStatus) -> Result<Survey, AppError> {
+    update(db, org_id, id, SurveyPatch { status: Some(status), ..Default::default() }).await
 }
 
 /// Deletes the survey and, through the foreign keys, its responses.
@@ -172,21 +145,19 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
     if !is_valid(IdKind::Survey, id) {
         return Err(AppError::not_found("survey"));
     }
-    let row =
-        sqlx::query("SELECT organization_id, name, status, questions FROM surveys WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::not_found("survey"))?;
+    let row = sqlx::query("SELECT organization_id, name, status, questions FROM surveys WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::not_found("survey"))?;
     let status: String = row.try_get("status").map_err(internal)?;
     Ok(SurveyDefinition {
         organization_id: row.try_get("organization_id").map_err(internal)?,
         survey: PublicSurvey {
             id: id.to_string(),
             name: row.try_get("name").map_err(internal)?,
-            status: SurveyStatus::parse(&status)
-                .ok_or_else(|| internal(format!("bad status {status}")))?,
+            status: SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
             questions: json_column(&row, "questions")?,
         },
     })

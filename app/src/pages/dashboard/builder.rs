@@ -40,11 +40,7 @@ fn to_draft(name: String, rows: &[QuestionRow], status: SurveyStatus) -> SurveyD
             kind: r.kind.clone(),
         })
         .collect();
-    SurveyDraft {
-        name,
-        questions,
-        status,
-    }
+    SurveyDraft { name, questions, status }
 }
 
 #[component]
@@ -57,30 +53,19 @@ pub fn NewSurveyPage() -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Ok(survey)) = save.value().get() {
-            navigate(
-                &format!("/dashboard/surveys/{}", survey.id),
-                Default::default(),
-            );
+            navigate(&format!("/dashboard/surveys/{}", survey.id), Default::default());
         }
     });
 
     let add = move |kind: QuestionKind| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        rows.update(|r| {
-            r.push(QuestionRow {
-                key,
-                kind,
-                title: String::new(),
-                required: true,
-            })
-        });
+        rows.update(|r| r.push(QuestionRow { key, kind, title: String::new(), required: true }));
     };
     let edit = move |key: u32, f: &dyn Fn(&mut QuestionRow)| {
         rows.update(|r| r.iter_mut().filter(|q| q.key == key).for_each(f));
     };
-    let submit =
-        move |status: SurveyStatus| save.dispatch(to_draft(name.get(), &rows.get(), status));
+    let submit = move |status: SurveyStatus| save.dispatch(to_draft(name.get(), &rows.get(), status));
 
     view! {
         <Title text="New survey"/>

@@ -23,11 +23,9 @@ fn display_answer(question: &Question, value: Option<&Value>) -> String {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) if question.kind.choices().is_some() => label(s),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), label))
-            .collect::<Vec<_>>()
-            .join(", "),
+        Some(Value::Array(items)) => {
+            items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), label)).collect::<Vec<_>>().join(", ")
+        }
         Some(other) => other.to_string(),
     }
 }
@@ -36,12 +34,8 @@ fn display_answer(question: &Question, value: Option<&Value>) -> String {
 pub fn SurveyDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let change_status =
-        Action::new(|(id, status): &(String, SurveyStatus)| set_survey_status(id.clone(), *status));
-    let survey = Resource::new(
-        move || (id(), change_status.version().get()),
-        |(id, _)| get_survey(id),
-    );
+    let change_status = Action::new(|(id, status): &(String, SurveyStatus)| set_survey_status(id.clone(), *status));
+    let survey = Resource::new(move || (id(), change_status.version().get()), |(id, _)| get_survey(id));
     let responses = Resource::new(id, |id| list_responses(id, 1));
 
     view! {
@@ -91,10 +85,7 @@ fn SurveyHeader(
 fn ResponsesTable(
     survey: Survey,
     responses: Resource<
-        Result<
-            crate::domain::page::Paginated<crate::domain::response::SurveyResponse>,
-            crate::domain::AppError,
-        >,
+        Result<crate::domain::page::Paginated<crate::domain::response::SurveyResponse>, crate::domain::AppError>,
     >,
 ) -> impl IntoView {
     let questions = survey.questions.clone();

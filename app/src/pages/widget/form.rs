@@ -35,9 +35,8 @@ pub fn SurveyForm(survey: PublicSurvey) -> impl IntoView {
         .map(|id| (id.to_string(), INVALID_MESSAGE.to_string()))
         .collect();
     let errors = RwSignal::new(initial);
-    let submit = Action::new(|(id, fields): &(String, Vec<(String, String)>)| {
-        submit_survey_form(id.clone(), fields.clone())
-    });
+    let submit =
+        Action::new(|(id, fields): &(String, Vec<(String, String)>)| submit_survey_form(id.clone(), fields.clone()));
     let done = Memo::new(move |_| matches!(submit.value().get(), Some(Ok(_))));
     let general_error = RwSignal::new(None::<AppError>);
 
@@ -45,11 +44,7 @@ pub fn SurveyForm(survey: PublicSurvey) -> impl IntoView {
         Some(Err(AppError::Validation { errors: list })) => {
             errors.set(
                 list.into_iter()
-                    .filter_map(|e| {
-                        e.field
-                            .strip_prefix("answers.")
-                            .map(|q| (q.to_string(), e.message.clone()))
-                    })
+                    .filter_map(|e| e.field.strip_prefix("answers.").map(|q| (q.to_string(), e.message.clone())))
                     .collect(),
             );
             general_error.set(None);

@@ -16,10 +16,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn SurveyPage() -> impl IntoView {
     let params = use_params_map();
-    let survey = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_public_survey,
-    );
+    let survey = Resource::new(move || params.read().get("id").unwrap_or_default(), get_public_survey);
     view! {
         <main class="widget">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -11,10 +11,7 @@ pub fn QuestionField(question: Question, error: Signal<Option<String>>) -> impl 
     let title_id = format!("title-{}", question.id);
     let error_id = format!("error-{}", question.id);
     let required = question.required;
-    let description = question
-        .description
-        .clone()
-        .map(|d| view! { <p class="description">{d}</p> });
+    let description = question.description.clone().map(|d| view! { <p class="description">{d}</p> });
     let title = view! {
         <span class="title" id=title_id.clone()>
             {question.title.clone()}
