@@ -4,11 +4,14 @@
 
 pub mod api;
 pub mod middleware;
-pub mod rate_limit;
 pub mod widget_post;
 
+use app::backend::auth::jwt::JwtCodec;
+use app::backend::auth::token_registry::{TokenRegistry, FLUSH_EVERY, REFRESH_EVERY};
 use app::backend::config::Config;
 use app::backend::db::{Db, DbError};
+use app::backend::keys::{KeyError, Keys};
+use app::backend::rate_limit::RateLimiter;
 use app::backend::AppState;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
@@ -30,15 +33,35 @@ use tower_http::trace::TraceLayer;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Connects to the database (running migrations) and assembles the shared state.
-pub async fn build_state(config: Config) -> Result<AppState, DbError> {
+pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let db = Db::connect(&config.database_url).await?;
+    let keys = Keys::load(config.secret_key.as_ref().map(|s| s.0.as_str()), &db, &config.database_url).await?;
+    let tokens = Arc::new(TokenRegistry::default());
+    tokens.refresh(&db).await.map_err(|e| StartError::Tokens(e.to_string()))?;
     let leptos_options = LeptosOptions::builder()
         .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("vox"))
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    Ok(AppState { db, config: Arc::new(config), leptos_options })
+    Ok(AppState {
+        db,
+        jwt: Arc::new(JwtCodec::new(&keys)),
+        tokens,
+        token_limits: Arc::new(RateLimiter::new(config.api_rate_limit_per_minute)),
+        config: Arc::new(config),
+        leptos_options,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error("cannot load API tokens: {0}")]
+    Tokens(String),
 }
 
 /// The whole HTTP application.
@@ -46,14 +69,17 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let limits = Arc::new(PublicLimits {
         trust_proxy: state.config.trust_proxy,
-        submissions: rate_limit::RateLimiter::new(state.config.public_rate_limit_per_minute),
-        sign_in: rate_limit::RateLimiter::new(state.config.public_rate_limit_per_minute.min(60)),
+        submissions: RateLimiter::new(state.config.public_rate_limit_per_minute),
+        sign_in: RateLimiter::new(state.config.public_rate_limit_per_minute.min(60)),
     });
     let leptos_state = state.clone();
+    let (api_routes, document) = api::router();
+    let document = Arc::new(document);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/s/{id}", post(widget_post::submit))
-        .nest("/api", api::router())
+        .route("/api/openapi.json", get(move || async move { axum::Json(document.as_ref().clone()) }))
+        .merge(api_routes)
         .leptos_routes_with_context(&state, routes, move || provide_context(leptos_state.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -84,6 +110,26 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 /// Background housekeeping shared by every replica (idempotent, so running it
 /// on several at once is harmless).
 fn spawn_housekeeping(state: &AppState) {
+    let (db, tokens) = (state.db.clone(), state.tokens.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = tokens.refresh(&db).await {
+                tracing::warn!(error = %e, "refreshing API tokens failed");
+            }
+        }
+    });
+    let (db, tokens) = (state.db.clone(), state.tokens.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(FLUSH_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = tokens.flush_last_used(&db).await {
+                tracing::warn!(error = %e, "recording token use failed");
+            }
+        }
+    });
     let db = state.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));

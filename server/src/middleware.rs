@@ -2,8 +2,8 @@
 //! dashboard sign-in guard, and problem+json for the framework's own errors.
 
 use crate::api::error::{problem, ApiError, PROBLEM_JSON};
-use crate::rate_limit::RateLimiter;
 use app::backend::auth::session::{resolve, token_from_cookie_header};
+use app::backend::rate_limit::RateLimiter;
 use app::backend::AppState;
 use app::domain::AppError;
 use axum::body::Body;
@@ -83,7 +83,7 @@ pub async fn rate_limit(
         None
     };
     let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    let client = crate::rate_limit::client_key(peer.ip(), forwarded, limits.trust_proxy);
+    let client = app::backend::rate_limit::client_key(peer.ip(), forwarded, limits.trust_proxy);
     if let Some(Err(retry_after_secs)) = limiter.map(|l| l.check(client)) {
         return ApiError(AppError::RateLimited { retry_after_secs }).into_response();
     }

@@ -20,6 +20,20 @@ pub struct Config {
     pub public_rate_limit_per_minute: u32,
     /// Whether a reverse proxy in front of Vox sets `X-Forwarded-For` (`VOX_TRUST_PROXY`).
     pub trust_proxy: bool,
+    /// Key material (`VOX_SECRET_KEY`); when absent one is generated and kept.
+    pub secret_key: Option<Secret>,
+    /// Requests per minute per API token (`VOX_API_RATE_LIMIT`).
+    pub api_rate_limit_per_minute: u32,
+}
+
+/// A configuration value that must never appear in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +55,8 @@ struct FileConfig {
     site_root: Option<String>,
     public_rate_limit: Option<u32>,
     trust_proxy: Option<bool>,
+    secret_key: Option<String>,
+    api_rate_limit: Option<u32>,
 }
 
 impl Config {
@@ -76,6 +92,13 @@ impl Config {
             })?,
             None => file.public_rate_limit.unwrap_or(600),
         };
+        let api_rate_limit_per_minute = match lookup("VOX_API_RATE_LIMIT") {
+            Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+                name: "VOX_API_RATE_LIMIT",
+                message: format!("{v:?} is not a whole number"),
+            })?,
+            None => file.api_rate_limit.unwrap_or(1200),
+        };
         let trust_proxy = match lookup("VOX_TRUST_PROXY").as_deref() {
             Some("true") | Some("1") => true,
             Some("false") | Some("0") | Some("") => false,
@@ -88,6 +111,8 @@ impl Config {
             None => file.trust_proxy.unwrap_or(false),
         };
         Ok(Config {
+            secret_key: pick("VOX_SECRET_KEY", file.secret_key).map(Secret),
+            api_rate_limit_per_minute,
             trust_proxy,
             addr,
             public_url,

@@ -6,6 +6,8 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod keys;
+pub mod rate_limit;
 pub mod services;
 pub mod state;
 

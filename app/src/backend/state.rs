@@ -1,7 +1,10 @@
 //! What every request handler, server function and worker shares.
 
+use super::auth::jwt::JwtCodec;
+use super::auth::token_registry::TokenRegistry;
 use super::config::Config;
 use super::db::Db;
+use super::rate_limit::RateLimiter;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -11,6 +14,12 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// Signs and verifies API tokens.
+    pub jwt: Arc<JwtCodec>,
+    /// Which API tokens are live, refreshed from the database in the background.
+    pub tokens: Arc<TokenRegistry>,
+    /// Requests per minute per API token.
+    pub token_limits: Arc<RateLimiter<String>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A problem with one input field; `field` is a path such as `questions[0].title`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -38,6 +39,9 @@ pub enum AppError {
     /// The request conflicts with the current state (409).
     #[error("{message}")]
     Conflict { code: String, message: String },
+    /// `If-Match` named a version that is no longer current (412).
+    #[error("the resource has changed since you read it")]
+    PreconditionFailed,
     /// The request body is larger than the server accepts (413).
     #[error("the request body is too large")]
     PayloadTooLarge,
@@ -69,6 +73,7 @@ impl AppError {
             AppError::Forbidden { .. } => 403,
             AppError::NotFound { .. } => 404,
             AppError::Conflict { .. } => 409,
+            AppError::PreconditionFailed => 412,
             AppError::PayloadTooLarge => 413,
             AppError::RateLimited { .. } => 429,
             AppError::Internal | AppError::Transport { .. } => 500,
@@ -83,6 +88,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden { .. } => "forbidden",
             AppError::NotFound { .. } => "not_found",
+            AppError::PreconditionFailed => "precondition_failed",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal => "internal_error",

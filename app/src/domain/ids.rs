@@ -9,6 +9,7 @@ pub enum IdKind {
     User,
     Survey,
     Response,
+    Token,
 }
 
 impl IdKind {
@@ -18,6 +19,7 @@ impl IdKind {
             IdKind::User => "usr_",
             IdKind::Survey => "srv_",
             IdKind::Response => "rsp_",
+            IdKind::Token => "tok_",
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod error;
 pub mod ids;
 pub mod page;
 pub mod response;
+pub mod scope;
 pub mod survey;
+pub mod token;
 
 pub use error::{AppError, FieldError};

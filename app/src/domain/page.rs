@@ -24,6 +24,7 @@ impl PageRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PageMeta {
     pub page: u32,
@@ -32,6 +33,7 @@ pub struct PageMeta {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Paginated<T> {
     pub data: Vec<T>,
     pub meta: PageMeta,

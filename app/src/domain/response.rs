@@ -11,12 +11,18 @@ pub const MAX_KEY_LEN: usize = 64;
 pub const MAX_VALUE_LEN: usize = 1_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SurveyResponse {
     pub id: String,
     pub survey_id: String,
+    /// `{questionId: value}`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub answers: Answers,
+    /// Context attached by the host page or the API: `{key: string | number | boolean}`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub metadata: Map<String, Value>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub hidden_fields: Map<String, Value>,
     pub contact_id: Option<String>,
     pub completed: bool,
@@ -27,13 +33,18 @@ pub struct SurveyResponse {
 
 /// What a respondent (widget, embed, or API client) submits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseInput {
+    /// `{questionId: value}`, checked against the survey's questions.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub answers: Answers,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub metadata: Map<String, Value>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub hidden_fields: Map<String, Value>,
     /// Defaults to true: a one-shot submission is a complete response.
     #[serde(default = "yes")]

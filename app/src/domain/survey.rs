@@ -10,6 +10,7 @@ pub const MAX_QUESTIONS: usize = 100;
 pub const MAX_CHOICES: usize = 50;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyStatus {
     #[default]
@@ -38,6 +39,7 @@ impl SurveyStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Choice {
     pub id: String,
     pub label: String,
@@ -45,6 +47,7 @@ pub struct Choice {
 
 /// What a question asks for; the `type` names are part of the public API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum QuestionKind {
     /// Net Promoter Score, 0–10.
@@ -100,6 +103,7 @@ impl QuestionKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
     pub id: String,
@@ -114,6 +118,7 @@ pub struct Question {
 
 /// A stored survey as the dashboard and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Survey {
     pub id: String,
@@ -124,10 +129,15 @@ pub struct Survey {
     pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub response_count: i64,
+    /// Increases with every change; the `ETag` of the survey. Send it back in
+    /// `If-Match` to update only the version you saw.
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// What the widget needs to render a survey to a visitor; nothing internal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicSurvey {
     pub id: String,
@@ -144,6 +154,7 @@ impl From<Survey> for PublicSurvey {
 
 /// The editable part of a survey: what create and update accept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SurveyDraft {
     pub name: String,

@@ -3,33 +3,52 @@
 
 use super::error::ApiResult;
 use super::extract::ApiJson;
+use super::openapi::Problem;
 use app::backend::services::responses;
 use app::backend::AppState;
 use app::domain::response::ResponseInput;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderName, Method, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Any site may call the client API from a browser: it takes no cookies and
 /// no credentials, only a survey id. (Per-survey origin allow-lists narrow this.)
-pub fn router() -> Router<AppState> {
+pub fn router() -> OpenApiRouter<AppState> {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::any())
         .allow_methods([Method::POST, Method::PATCH])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key")])
         .max_age(std::time::Duration::from_secs(3600));
-    Router::new().route("/client/surveys/{id}/responses", post(submit)).layer(cors)
+    OpenApiRouter::new().routes(routes!(submit)).layer(cors)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Submitted {
+    /// The new response's id (`rsp_…`).
     id: String,
 }
 
+/// Submit a response
+///
+/// Used by the survey widget and embeds: no credentials, rate-limited per
+/// client address, callable from any origin. Answers are checked against the
+/// survey's questions; only published surveys accept responses.
+#[utoipa::path(post, path = "/api/client/surveys/{id}/responses", tag = "client", request_body = ResponseInput,
+    params(("id" = String, Path, description = "Survey id (`srv_…`)")),
+    security(()),
+    responses(
+        (status = 201, description = "Stored", body = Submitted),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such published survey", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid answers, or the survey is closed; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn submit(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,

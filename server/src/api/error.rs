@@ -61,8 +61,16 @@ impl IntoResponse for ApiError {
             _ => &[],
         };
         let mut response = problem(e.status(), e.code(), detail, errors);
-        if let AppError::RateLimited { retry_after_secs } = e {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        match e {
+            AppError::RateLimited { retry_after_secs } => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            AppError::Unauthorized => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"vox\""));
+            }
+            _ => {}
         }
         response
     }

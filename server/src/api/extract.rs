@@ -4,8 +4,9 @@
 use super::error::ApiError;
 use app::backend::auth::session::{resolve, token_from_cookie_header, SessionToken};
 use app::backend::AppState;
-use app::domain::account::Me;
+use app::domain::account::Role;
 use app::domain::page::{PageRequest, MAX_PER_PAGE};
+use app::domain::scope::Scope;
 use app::domain::AppError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -87,23 +88,59 @@ fn bad_request(code: &str, message: &str) -> ApiError {
     ApiError(AppError::BadRequest { code: code.into(), message: message.into() })
 }
 
-/// The authenticated caller of a REST endpoint (a dashboard session for now).
+/// How the caller authenticated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Credential {
+    /// A dashboard session cookie (the browser).
+    Session,
+    /// An API token, by id.
+    Token(String),
+}
+
+/// The authenticated caller of a REST endpoint: an API token (`Authorization:
+/// Bearer <JWT>`) or a dashboard session. What it may do is a set of scopes;
+/// a session has all of them unless the user's role is viewer (read only).
 pub struct Caller {
-    pub me: Me,
+    pub organization_id: String,
+    pub user_id: String,
+    pub scopes: Vec<Scope>,
+    pub credential: Credential,
 }
 
 impl Caller {
     pub fn organization_id(&self) -> &str {
-        &self.me.organization_id
+        &self.organization_id
     }
 
-    /// Refuses callers whose role cannot change anything.
-    pub fn require_editor(&self) -> Result<(), ApiError> {
-        if self.me.role.can_edit() {
-            Ok(())
-        } else {
-            Err(ApiError(AppError::Forbidden { message: "your role (viewer) cannot change anything".into() }))
+    /// 403 naming the scope when the caller lacks it.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.scopes.contains(&scope) {
+            return Ok(());
         }
+        let message = match self.credential {
+            Credential::Token(_) => format!("this token lacks the scope {}", scope.as_str()),
+            Credential::Session => format!("your role cannot do this (needs {})", scope.as_str()),
+        };
+        Err(ApiError(AppError::Forbidden { message }))
+    }
+
+    /// Some things (managing tokens) need a person in the dashboard, not a token.
+    pub fn require_session(&self) -> Result<(), ApiError> {
+        match self.credential {
+            Credential::Session => Ok(()),
+            Credential::Token(_) => Err(ApiError(AppError::Forbidden {
+                message: "API tokens are managed from a dashboard session, not with a token".into(),
+            })),
+        }
+    }
+
+    /// A dashboard user whose role may change things (not a viewer).
+    pub fn require_editor_session(&self) -> Result<(), ApiError> {
+        self.require_session()?;
+        if self.scopes.iter().all(|s| s.is_read()) {
+            return Err(ApiError(AppError::Forbidden { message: "your role (viewer) cannot change anything".into() }));
+        }
+        Ok(())
     }
 }
 
@@ -111,13 +148,46 @@ pub fn session_token(headers: &axum::http::HeaderMap) -> Option<SessionToken> {
     headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header)
 }
 
+/// The scopes a dashboard user has by role.
+pub fn session_scopes(role: Role) -> Vec<Scope> {
+    Scope::ALL.into_iter().filter(|s| role.can_edit() || s.is_read()).collect()
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // An Authorization header is authoritative: a bad one is never
+        // rescued by a cookie sent along with it.
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .map(str::trim)
+                .ok_or(ApiError(AppError::Unauthorized))?;
+            let verified = state.jwt.verify(token).ok_or(ApiError(AppError::Unauthorized))?;
+            if !state.tokens.is_live(&state.db, &verified.token_id, &verified.organization_id).await? {
+                return Err(ApiError(AppError::Unauthorized));
+            }
+            if let Err(retry_after_secs) = state.token_limits.check(verified.token_id.clone()) {
+                return Err(ApiError(AppError::RateLimited { retry_after_secs }));
+            }
+            return Ok(Caller {
+                organization_id: verified.organization_id,
+                user_id: verified.user_id,
+                scopes: verified.scopes,
+                credential: Credential::Token(verified.token_id),
+            });
+        }
         let token = session_token(&parts.headers).ok_or(ApiError(AppError::Unauthorized))?;
         let me = resolve(&state.db, &token).await?.ok_or(ApiError(AppError::Unauthorized))?;
-        Ok(Caller { me })
+        Ok(Caller {
+            scopes: session_scopes(me.role),
+            organization_id: me.organization_id,
+            user_id: me.user_id,
+            credential: Credential::Session,
+        })
     }
 }
 

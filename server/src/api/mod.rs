@@ -1,22 +1,35 @@
 //! The REST API under `/api`: one module per resource family, each with its
 //! handlers and their In/Out types. Handlers only translate HTTP to calls of
-//! `app::backend::services` and back.
+//! `app::backend::services` and back. Every route is registered together with
+//! its OpenAPI description (utoipa-axum), so the document cannot drift.
 
 pub mod auth;
 pub mod client;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 pub mod responses;
 pub mod surveys;
+pub mod tokens;
 
 use app::backend::AppState;
+use axum::routing::any;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The API's routes and its OpenAPI document, built from the same definitions.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, document) = OpenApiRouter::with_openapi(openapi::base_document())
         .merge(auth::router())
         .merge(surveys::router())
         .merge(responses::router())
+        .merge(tokens::router())
         .merge(client::router())
-        .fallback(|| async { error::problem(404, "not_found", "no such endpoint".into(), &[]) })
+        .split_for_parts();
+    let router = router.route("/api", any(not_found)).route("/api/{*rest}", any(not_found));
+    (router, document)
+}
+
+async fn not_found() -> axum::response::Response {
+    error::problem(404, "not_found", "no such endpoint".into(), &[])
 }

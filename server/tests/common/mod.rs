@@ -51,6 +51,18 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a server; `adjust` may change the configuration first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let database_url = fresh_database_url().await;
+    spawn_on(database_url, adjust).await
+}
+
+/// The secret every test server uses, so tests can mint tokens themselves.
+pub const TEST_SECRET: &str = "test secret key, long enough to be accepted";
+
+/// Another server process on the same database: a second replica.
+pub async fn spawn_replica(of: &TestApp) -> TestApp {
+    spawn_on(of.database_url.clone(), |_| {}).await
+}
+
+async fn spawn_on(database_url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = database_url.clone();
@@ -58,6 +70,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         "DATABASE_URL" => Some(url.clone()),
         "VOX_ADDR" => Some(addr.to_string()),
         "VOX_LOG" => Some("warn".into()),
+        "VOX_SECRET_KEY" => Some(TEST_SECRET.into()),
         _ => None,
     })
     .unwrap();
@@ -129,4 +142,22 @@ pub fn problem_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
         .map_or(vec![], |errors| errors.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
+}
+
+/// Creates an API token through the session API; returns (id, JWT).
+pub async fn create_token(app: &TestApp, session: &Client, scopes: &[&str]) -> (String, String) {
+    let res = session
+        .post(app.url("/api/tokens"))
+        .json(&json!({"title": "test token", "scopes": scopes}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: Value = res.json().await.unwrap();
+    (body["id"].as_str().unwrap().to_string(), body["token"].as_str().unwrap().to_string())
+}
+
+/// A client without cookies, for API-token calls.
+pub fn plain_client() -> Client {
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }

@@ -5,3 +5,4 @@
 pub mod accounts;
 pub mod responses;
 pub mod surveys;
+pub mod tokens;

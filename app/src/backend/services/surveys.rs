@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, \
+const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \
     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
 
 /// A partial update: absent fields stay as they are.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SurveyPatch {
     pub name: Option<String>,
@@ -33,6 +33,7 @@ fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
         created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
         updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
         response_count: row.try_get("response_count").map_err(internal)?,
+        version: row.try_get("version").map_err(internal)?,
     })
 }
 
@@ -92,8 +93,22 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Survey, AppError> {
 }
 
 /// Applies a partial update; the result must still be a valid survey.
-pub async fn update(db: &Db, org_id: &str, id: &str, patch: SurveyPatch) -> Result<Survey, AppError> {
+/// With `expected_version` (from `If-Match`), a survey changed meanwhile is
+/// not overwritten: `PreconditionFailed`. Without it, the update still never
+/// loses a concurrent one silently: it applies to the version it read, or
+/// answers `Conflict`.
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+    patch: SurveyPatch,
+    expected_version: Option<i64>,
+) -> Result<Survey, AppError> {
     let current = get(db, org_id, id).await?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    let read_version = current.version;
     let draft = SurveyDraft {
         name: patch.name.unwrap_or(current.name),
         questions: patch.questions.unwrap_or(current.questions),
@@ -101,9 +116,9 @@ pub async fn update(db: &Db, org_id: &str, id: &str, patch: SurveyPatch) -> Resu
     };
     draft.validate()?;
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4 \
-         WHERE id = $5 AND organization_id = $6",
+         WHERE id = $5 AND organization_id = $6 AND version = $7",
     )
     .bind(draft.name.trim())
     .bind(questions)
@@ -111,14 +126,24 @@ pub async fn update(db: &Db, org_id: &str, id: &str, patch: SurveyPatch) -> Resu
     .bind(now_ms())
     .bind(id)
     .bind(org_id)
+    .bind(read_version)
     .execute(db.pool())
     .await
     .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        return Err(match expected_version {
+            Some(_) => AppError::PreconditionFailed,
+            None => AppError::Conflict {
+                code: "edit_conflict".into(),
+                message: "the survey was changed at the same time; reload it and try again".into(),
+            },
+        });
+    }
     get(db, org_id, id).await
 }
 
 pub async fn set_status(db: &Db, org_id: &str, id: &str, status: SurveyStatus) -> Result<Survey, AppError> {
-    update(db, org_id, id, SurveyPatch { status: Some(status), ..Default::default() }).await
+    update(db, org_id, id, SurveyPatch { status: Some(status), ..Default::default() }, None).await
 }
 
 /// Deletes the survey and, through the foreign keys, its responses.

@@ -1,10 +1,11 @@
-//! Per-client-address request limits for the public and sign-in endpoints.
-//! A fixed one-minute window per (bucket, address), kept in this process:
-//! each replica enforces its own limit, which bounds abuse without a shared
-//! store on the hot path. Sign-in has a second, shared limit per email in the
-//! database (`app::backend::auth::throttle`).
+//! Request limits: per client address on the public and sign-in endpoints,
+//! per API token on the REST API. A fixed one-minute window per key, kept in
+//! this process: each replica enforces its own limit, which bounds abuse
+//! without a shared store on the hot path. Sign-in has a second, shared limit
+//! per email in the database (`super::auth::throttle`).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -14,22 +15,22 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// is not enough (a flood from very many addresses), the table starts over.
 const MAX_TRACKED: usize = 200_000;
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     per_minute: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    windows: Mutex<HashMap<K, (Instant, u32)>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(per_minute: u32) -> Self {
         RateLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
     }
 
     /// Counts one request; `Err(seconds)` tells how long to wait when over the limit.
-    pub fn check(&self, addr: IpAddr) -> Result<(), u64> {
-        self.check_at(addr, Instant::now())
+    pub fn check(&self, key: K) -> Result<(), u64> {
+        self.check_at(key, Instant::now())
     }
 
-    fn check_at(&self, addr: IpAddr, now: Instant) -> Result<(), u64> {
+    fn check_at(&self, key: K, now: Instant) -> Result<(), u64> {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() > MAX_TRACKED {
             windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
@@ -37,7 +38,7 @@ impl RateLimiter {
                 windows.clear();
             }
         }
-        let (start, count) = windows.entry(addr).or_insert((now, 0));
+        let (start, count) = windows.entry(key).or_insert((now, 0));
         if now.duration_since(*start) >= WINDOW {
             *start = now;
             *count = 0;
@@ -94,7 +95,7 @@ mod tests {
 
     #[test]
     fn limits_per_address_and_window() {
-        let limiter = RateLimiter::new(2);
+        let limiter = RateLimiter::<IpAddr>::new(2);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         let t0 = Instant::now();

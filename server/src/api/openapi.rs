@@ -1,0 +1,79 @@
+//! The OpenAPI 3.1 document: the parts no single handler owns (info,
+//! security schemes, shared schemas, tags). Paths and their schemas come
+//! from the handlers themselves.
+
+use app::domain::FieldError;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub const BEARER: &str = "bearer";
+pub const SESSION: &str = "session";
+
+/// RFC 9457 problem details: every error the API returns.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/docs/api#problem-validation_failed", "title": "Unprocessable Entity", "status": 422,
+    "detail": "invalid fields: answers.q1", "code": "validation_failed",
+    "errors": [{"field": "answers.q1", "message": "must be a whole number from 0 to 10"}]
+}))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`.
+    pub code: String,
+    /// For validation errors: each offending field and what is wrong with it.
+    #[serde(default)]
+    pub errors: Vec<FieldError>,
+}
+
+/// `?page=1&per_page=50` (`perPage` is accepted too).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct PageParams {
+    /// 1-based page number.
+    #[param(minimum = 1, default = 1)]
+    page: Option<u32>,
+    /// Items per page, at most 500.
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    per_page: Option<u32>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Vox API",
+        description = "Surveys, responses and everything around them. JSON in and out; errors are \
+            RFC 9457 problem details. Authenticate with `Authorization: Bearer <API token>` (create \
+            tokens in the dashboard under Profile → Authentication Tokens) or, from the dashboard, \
+            with the session cookie. Each endpoint names the scope a token needs; a `:write` scope \
+            does not imply `:read`. Another organisation's objects answer 404, exactly like ones \
+            that do not exist.",
+        version = "2026-11-25"
+    ),
+    components(schemas(Problem)),
+    tags(
+        (name = "auth", description = "Dashboard sessions"),
+        (name = "tokens", description = "API tokens (managed from a dashboard session)"),
+        (name = "surveys", description = "Surveys and their questions"),
+        (name = "responses", description = "Responses to surveys"),
+        (name = "client", description = "Public endpoints used by the survey widget and embeds; no credentials, rate-limited"),
+    )
+)]
+struct BaseDocument;
+
+pub fn base_document() -> Document {
+    let mut doc = BaseDocument::openapi();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
+    components.add_security_scheme(SESSION, SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("vox_session"))));
+    doc
+}
