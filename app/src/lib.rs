@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard") view=pages::dashboard::SurveysPage/>
                 <Route path=path!("/dashboard/surveys/new") view=pages::dashboard::NewSurveyPage/>
                 <Route path=path!("/dashboard/surveys/:id") view=pages::dashboard::SurveyDetailPage/>
+                <Route path=path!("/dashboard/profile/tokens") view=pages::dashboard::TokensPage/>
                 // The widget renders completely on the server (no streaming
                 // placeholders), so it works before and without the wasm.
                 <Route path=path!("/s/:id") view=pages::widget::SurveyPage ssr=SsrMode::Async/>

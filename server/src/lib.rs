@@ -3,6 +3,7 @@
 //! integration tests, which start it on a random port.
 
 pub mod api;
+pub mod idempotency;
 pub mod middleware;
 pub mod widget_post;
 
@@ -74,11 +75,13 @@ pub fn router(state: AppState) -> Router {
     });
     let leptos_state = state.clone();
     let (api_routes, document) = api::router();
-    let document = Arc::new(document);
+    let document = Arc::new(serde_json::to_value(&document).expect("the OpenAPI document serialises"));
+    let reference = Arc::new(api::docs_page::render(&document).0);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/s/{id}", post(widget_post::submit))
         .route("/api/openapi.json", get(move || async move { axum::Json(document.as_ref().clone()) }))
+        .route("/docs/api", get(move || async move { axum::response::Html(reference.as_ref().clone()) }))
         .merge(api_routes)
         .leptos_routes_with_context(&state, routes, move || provide_context(leptos_state.clone()), {
             let options = state.leptos_options.clone();
@@ -86,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotency))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::dashboard_guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(limits, middleware::rate_limit))
@@ -140,6 +144,9 @@ fn spawn_housekeeping(state: &AppState) {
             }
             if let Err(e) = app::backend::auth::throttle::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old sign-in attempts failed");
+            }
+            if let Err(e) = app::backend::services::idempotency::purge_old(&db).await {
+                tracing::warn!(error = %e, "purging old idempotency keys failed");
             }
         }
     });

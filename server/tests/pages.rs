@@ -193,3 +193,46 @@ async fn server_functions_answer_with_the_errors_status() {
     let res = owner.post(app.url("/rpc/create_survey")).json(&body).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let app = spawn_app().await;
+    let doc: Value = app.client().get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, methods) in [
+        ("/api/auth/signup", &["post"][..]),
+        ("/api/auth/login", &["post"]),
+        ("/api/auth/logout", &["post"]),
+        ("/api/tokens", &["get", "post"]),
+        ("/api/tokens/{id}", &["get", "delete"]),
+        ("/api/surveys", &["get", "post"]),
+        ("/api/surveys/{id}", &["get", "patch", "delete"]),
+        ("/api/surveys/{id}/responses", &["get"]),
+        ("/api/responses/{id}", &["get", "delete"]),
+        ("/api/client/surveys/{id}/responses", &["post"]),
+    ] {
+        for method in methods {
+            let op = &paths[path][*method];
+            assert!(op.is_object(), "{method} {path} missing");
+            assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+        }
+    }
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    assert!(schemes.contains_key("bearer") && schemes.contains_key("session"));
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert_eq!(doc["paths"]["/api/surveys"]["post"]["security"][0]["bearer"][0], "surveys:write");
+}
+
+#[tokio::test]
+async fn the_api_reference_page_renders_the_document() {
+    let app = spawn_app().await;
+    let res = app.client().get(app.url("/docs/api")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    for expected in
+        ["<code>/api/surveys/{id}</code>", "bearer (surveys:write)", "id=\"schema-Problem\"", "Create an API token"]
+    {
+        assert!(html.contains(expected), "{expected} missing from /docs/api");
+    }
+}

@@ -129,3 +129,36 @@ async fn every_api_response_carries_request_id_and_version() {
     let res = app.client().get(app.url("/api/surveys")).header("x-request-id", "trace-me-42").send().await.unwrap();
     assert_eq!(res.headers()["x-request-id"], "trace-me-42");
 }
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_result() {
+    let app = spawn_app().await;
+    let client = app.signed_in("Acme").await;
+    let body = json!({"name": "Once", "questions": []});
+    let post = |body: Value| {
+        client.post(app.url("/api/surveys")).header("idempotency-key", "create-once-1").json(&body).send()
+    };
+    let first = post(body.clone()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first_location = first.headers()["location"].clone();
+    let first: Value = first.json().await.unwrap();
+    let again = post(body.clone()).await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.headers()["location"], first_location);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    let problem = expect_problem(post(json!({"name": "Other", "questions": []})).await.unwrap(), 409).await;
+    assert_eq!(problem["code"], "idempotency_key_reused");
+    let list: Value = client.get(app.url("/api/surveys")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["meta"]["total"], 1, "created once");
+    // Another key creates another survey.
+    let other = client
+        .post(app.url("/api/surveys"))
+        .header("idempotency-key", "create-once-2")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::CREATED);
+}

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod responses;
 pub mod surveys;
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

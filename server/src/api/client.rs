@@ -39,12 +39,16 @@ struct Submitted {
 /// client address, callable from any origin. Answers are checked against the
 /// survey's questions; only published surveys accept responses.
 #[utoipa::path(post, path = "/api/client/surveys/{id}/responses", tag = "client", request_body = ResponseInput,
-    params(("id" = String, Path, description = "Survey id (`srv_…`)")),
+    params(
+        ("id" = String, Path, description = "Survey id (`srv_…`)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely: the first result is replayed for 24 hours (with `Idempotent-Replayed: true`)"),
+    ),
     security(()),
     responses(
         (status = 201, description = "Stored", body = Submitted),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published survey", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid answers, or the survey is closed; `errors` names each field", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod docs_page;
 pub mod error;
 pub mod extract;
 pub mod openapi;

@@ -63,6 +63,9 @@ async fn list(
 
 /// Create a survey
 #[utoipa::path(post, path = "/api/surveys", tag = "surveys", request_body = SurveyDraft,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely: the first result is replayed for 24 hours (with `Idempotent-Replayed: true`)"),
+    ),
     security(("bearer" = ["surveys:write"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = Survey,
@@ -70,6 +73,7 @@ async fn list(
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope surveys:write", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid survey; `errors` names each field", body = Problem, content_type = "application/problem+json"),
     ))]

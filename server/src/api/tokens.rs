@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "A page of tokens, newest first", body = Paginated<ApiToken>),
         (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Called with an API token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list(
     State(state): State<AppState>,

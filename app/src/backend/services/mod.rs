@@ -3,6 +3,7 @@
 //! the dashboard, the REST API and the widget.
 
 pub mod accounts;
+pub mod idempotency;
 pub mod responses;
 pub mod surveys;
 pub mod tokens;

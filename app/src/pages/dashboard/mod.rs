@@ -4,8 +4,10 @@ mod builder;
 mod layout;
 mod survey_detail;
 mod surveys;
+mod tokens;
 
 pub use builder::NewSurveyPage;
 pub use layout::DashboardLayout;
 pub use survey_detail::SurveyDetailPage;
 pub use surveys::SurveysPage;
+pub use tokens::TokensPage;

@@ -1,0 +1,45 @@
+//! API tokens from the dashboard (Profile → Authentication Tokens).
+
+use crate::domain::page::Paginated;
+use crate::domain::token::{ApiToken, CreateTokenInput, CreatedToken};
+use crate::domain::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+#[server(prefix = "/rpc", endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Paginated<ApiToken>, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::page::{PageRequest, MAX_PER_PAGE};
+            let me = ctx::me().await?;
+            let page = PageRequest { page: 1, per_page: MAX_PER_PAGE };
+            crate::backend::services::tokens::list(&ctx::state()?, &me.organization_id, page).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "create_token", input = Json)]
+pub async fn create_token(input: CreateTokenInput) -> Result<CreatedToken, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::tokens::create(&ctx::state()?, &me.organization_id, &me.user_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "revoke_token")]
+pub async fn revoke_token(id: String) -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::tokens::revoke(&ctx::state()?, &me.organization_id, &id).await
+        }
+        .await,
+    )
+}
