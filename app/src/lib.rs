@@ -10,6 +10,9 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
+#[cfg(feature = "client")]
+pub mod client;
+
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};

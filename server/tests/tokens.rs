@@ -300,3 +300,26 @@ async fn if_match_protects_concurrent_survey_edits() {
         session.patch(app.url(&path)).header("if-match", "yesterday").json(&json!({"name": "x"})).send().await.unwrap();
     expect_problem(bad, 422).await;
 }
+
+#[tokio::test]
+async fn use_is_recorded_in_batches_not_per_request() {
+    let app = spawn_app().await;
+    let session = app.signed_in("Acme").await;
+    let (id, jwt) = create_token(&app, &session, &["surveys:read"]).await;
+    let meta = |session: reqwest::Client| {
+        let url = app.url(&format!("/api/tokens/{id}"));
+        async move { session.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert!(meta(session.clone()).await["lastUsedAt"].is_null());
+    for _ in 0..3 {
+        assert_eq!(
+            plain_client().get(app.url("/api/surveys")).bearer_auth(&jwt).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+    }
+    // Nothing written yet: uses are collected in memory...
+    assert!(meta(session.clone()).await["lastUsedAt"].is_null());
+    // ...and written by the periodic flush (run here directly instead of waiting for it).
+    app.state.tokens.flush_last_used(&app.state.db).await.unwrap();
+    assert!(meta(session.clone()).await["lastUsedAt"].is_string());
+}

@@ -53,6 +53,7 @@ pub struct Me {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"email": "ada@example.com", "password": "correct horse battery staple", "organizationName": "Acme Coffee"})))]
 #[serde(rename_all = "camelCase")]
 pub struct SignupInput {
     pub email: String,
@@ -62,6 +63,7 @@ pub struct SignupInput {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"email": "ada@example.com", "password": "correct horse battery staple"})))]
 pub struct LoginInput {
     pub email: String,
     pub password: String,

@@ -12,6 +12,7 @@ pub const MAX_VALUE_LEN: usize = 1_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "rsp_01hzx8m3q5s7u9w1y3a5c7e9g1", "surveyId": "srv_01hzx8k2m4n6p8r0t2v4x6z8b0", "answers": {"q1": 9}, "metadata": {"orderId": "A-1042"}, "hiddenFields": {}, "contactId": null, "completed": true, "createdAt": "2026-11-25T10:00:00Z", "updatedAt": "2026-11-25T10:00:00Z", "completedAt": "2026-11-25T10:00:00Z"})))]
 #[serde(rename_all = "camelCase")]
 pub struct SurveyResponse {
     pub id: String,
@@ -32,8 +33,9 @@ pub struct SurveyResponse {
 }
 
 /// What a respondent (widget, embed, or API client) submits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"answers": {"q1": 9, "q2": "Quick delivery"}, "metadata": {"orderId": "A-1042", "plan": "pro"}, "completed": true})))]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseInput {
     /// `{questionId: value}`, checked against the survey's questions.
@@ -53,6 +55,13 @@ pub struct ResponseInput {
 
 fn yes() -> bool {
     true
+}
+
+impl Default for ResponseInput {
+    /// Like the JSON default: a complete response with no answers yet.
+    fn default() -> Self {
+        ResponseInput { answers: Answers::new(), metadata: Map::new(), hidden_fields: Map::new(), completed: true }
+    }
 }
 
 /// Checks a flat map of context values (metadata, hidden fields): bounded

@@ -104,6 +104,7 @@ impl QuestionKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true})))]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
     pub id: String,
@@ -119,6 +120,7 @@ pub struct Question {
 /// A stored survey as the dashboard and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "srv_01hzx8k2m4n6p8r0t2v4x6z8b0", "name": "After checkout", "status": "published", "questions": [{"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true}], "createdAt": "2026-11-25T10:00:00Z", "updatedAt": "2026-11-25T10:05:00Z", "responseCount": 42, "version": 3})))]
 #[serde(rename_all = "camelCase")]
 pub struct Survey {
     pub id: String,
@@ -155,6 +157,7 @@ impl From<Survey> for PublicSurvey {
 /// The editable part of a survey: what create and update accept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"name": "After checkout", "status": "published", "questions": [{"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true}, {"id": "q2", "type": "text", "title": "What could we do better?", "multiline": true}]})))]
 #[serde(rename_all = "camelCase")]
 pub struct SurveyDraft {
     pub name: String,
@@ -162,6 +165,17 @@ pub struct SurveyDraft {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub status: SurveyStatus,
+}
+
+/// A partial update: absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"status": "closed"})))]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyPatch {
+    pub name: Option<String>,
+    pub questions: Option<Vec<Question>>,
+    pub status: Option<SurveyStatus>,
 }
 
 fn is_valid_key(id: &str) -> bool {

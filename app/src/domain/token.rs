@@ -11,6 +11,7 @@ pub const MAX_TITLE_LEN: usize = 100;
 /// A token's metadata; never the token itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "tok_01hzx8p4r6t8v0x2z4b6d8f0h2", "title": "CRM sync", "scopes": ["responses:read"], "createdAt": "2026-11-25T10:00:00Z", "expiresAt": null, "lastUsedAt": "2026-11-25T11:30:00Z", "revokedAt": null})))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiToken {
     /// `tok_…`; also the JWT's `jti`.
@@ -26,6 +27,7 @@ pub struct ApiToken {
 /// The answer to creating a token: its metadata and, this once, the JWT.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "tok_01hzx8p4r6t8v0x2z4b6d8f0h2", "title": "CRM sync", "scopes": ["responses:read"], "createdAt": "2026-11-25T10:00:00Z", "expiresAt": "2027-06-30T23:59:59Z", "token": "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ2b3giLCJqdGkiOiJ0b2tfMDFoIn0.c2lnbmF0dXJl"})))]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedToken {
     pub id: String,
@@ -39,6 +41,7 @@ pub struct CreatedToken {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"title": "CRM sync", "scopes": ["responses:read"], "expiresAt": "2027-06-30T23:59:59Z"})))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateTokenInput {
     /// A name to recognise the token by, 1–100 characters.

@@ -3,11 +3,11 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::surveys::{self, SurveyPatch};
+use app::backend::services::surveys;
 use app::backend::AppState;
 use app::domain::page::Paginated;
 use app::domain::scope::Scope;
-use app::domain::survey::{Survey, SurveyDraft};
+use app::domain::survey::{Survey, SurveyDraft, SurveyPatch};
 use app::domain::AppError;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 
 pub struct TestApp {
+    /// The running server's shared state, for reaching behind the HTTP API in tests.
+    pub state: app::backend::AppState,
     pub addr: SocketAddr,
     pub base: String,
     pub database_url: String,
@@ -76,10 +78,11 @@ async fn spawn_on(database_url: String, adjust: impl FnOnce(&mut Config)) -> Tes
     .unwrap();
     adjust(&mut config);
     let state = server::build_state(config).await.expect("server state");
+    let served = state.clone();
     tokio::spawn(async move {
-        server::serve(listener, state, std::future::pending()).await.unwrap();
+        server::serve(listener, served, std::future::pending()).await.unwrap();
     });
-    TestApp { addr, base: format!("http://{addr}"), database_url }
+    TestApp { state, addr, base: format!("http://{addr}"), database_url }
 }
 
 impl TestApp {

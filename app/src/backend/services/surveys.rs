@@ -5,23 +5,15 @@ use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db}
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
-use crate::domain::survey::{validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyStatus};
+use crate::domain::survey::{
+    validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyPatch, SurveyStatus,
+};
 use crate::domain::AppError;
-use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \
     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
-
-/// A partial update: absent fields stay as they are.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SurveyPatch {
-    pub name: Option<String>,
-    pub questions: Option<Vec<Question>>,
-    pub status: Option<SurveyStatus>,
-}
 
 fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
     let status: String = row.try_get("status").map_err(internal)?;
