@@ -152,3 +152,40 @@ async fn the_client_api_answers_cors_preflights() {
     assert!(res.status().is_success());
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
 }
+
+#[tokio::test]
+async fn responses_filter_by_metadata_and_contact() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let survey = app.published_survey(&owner).await;
+    let path = format!("/api/client/surveys/{survey}/responses");
+    for (order, plan, vip) in [("A-1", "pro", true), ("A-2", "pro", false), ("A-3", "free", false)] {
+        let res = app
+            .client()
+            .post(app.url(&path))
+            .json(&json!({"answers": {"q1": 8}, "metadata": {"orderId": order, "plan": plan, "vip": vip, "items": 3}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        assert!(res.headers()["location"].to_str().unwrap().starts_with("/api/responses/rsp_"));
+    }
+    let total = |query: &'static str| {
+        let url = app.url(&format!("/api/surveys/{survey}/responses?{query}"));
+        let owner = owner.clone();
+        async move { owner.get(url).send().await.unwrap().json::<Value>().await.unwrap()["meta"]["total"].as_i64().unwrap() }
+    };
+    assert_eq!(total("metadata.plan=pro").await, 2);
+    assert_eq!(total("metadata.plan=pro&metadata.orderId=A-2").await, 1);
+    assert_eq!(total("metadata.vip=true").await, 1);
+    assert_eq!(total("metadata.items=3").await, 3);
+    assert_eq!(total("metadata.plan=enterprise").await, 0);
+    assert_eq!(total("metadata.plan=pro&completed=false").await, 0);
+    assert_eq!(total("contactId=con_nobody").await, 0);
+    let problem = expect_problem(
+        owner.get(app.url(&format!("/api/surveys/{survey}/responses?metadata.=x"))).send().await.unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["metadata."]);
+}

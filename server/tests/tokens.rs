@@ -323,3 +323,75 @@ async fn use_is_recorded_in_batches_not_per_request() {
     app.state.tokens.flush_last_used(&app.state.db).await.unwrap();
     assert!(meta(session.clone()).await["lastUsedAt"].is_string());
 }
+
+#[tokio::test]
+async fn every_endpoint_requires_its_own_scope() {
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let session = app.signed_in("Acme").await;
+    let survey = app.published_survey(&session).await;
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&json!({"answers": {"q1": 7}}))
+        .send()
+        .await
+        .unwrap();
+    let response = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let all = [
+        "surveys:read",
+        "surveys:write",
+        "responses:read",
+        "responses:write",
+        "webhooks:read",
+        "webhooks:write",
+        "events:read",
+        "events:write",
+        "contacts:read",
+        "contacts:write",
+        "distributions:write",
+    ];
+    let endpoints = [
+        (Method::GET, "/api/surveys".to_string(), "surveys:read"),
+        (Method::POST, "/api/surveys".to_string(), "surveys:write"),
+        (Method::GET, format!("/api/surveys/{survey}"), "surveys:read"),
+        (Method::PATCH, format!("/api/surveys/{survey}"), "surveys:write"),
+        (Method::DELETE, format!("/api/surveys/{survey}"), "surveys:write"),
+        (Method::GET, format!("/api/surveys/{survey}/responses"), "responses:read"),
+        (Method::GET, format!("/api/responses/{response}"), "responses:read"),
+        (Method::DELETE, format!("/api/responses/{response}"), "responses:write"),
+    ];
+    for (method, path, needed) in endpoints {
+        let others: Vec<&str> = all.iter().copied().filter(|s| *s != needed).collect();
+        let (_, token) = create_token(&app, &session, &others).await;
+        let res = plain_client()
+            .request(method.clone(), app.url(&path))
+            .bearer_auth(&token)
+            .json(&json!({"name": "Renamed", "questions": []}))
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(res, 403).await;
+        assert!(problem["detail"].as_str().unwrap().contains(needed), "{method} {path}: {problem}");
+    }
+    // Nothing was changed by the refused calls.
+    let still: Value =
+        session.get(app.url(&format!("/api/surveys/{survey}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(still["name"], "After checkout");
+    assert_eq!(
+        session.get(app.url(&format!("/api/responses/{response}"))).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    // Token management is for sessions only, whatever the token's scopes.
+    let (_, everything) = create_token(&app, &session, &all).await;
+    for (method, path) in [(Method::GET, "/api/tokens"), (Method::POST, "/api/tokens")] {
+        let res = plain_client()
+            .request(method, app.url(path))
+            .bearer_auth(&everything)
+            .json(&json!({"title": "t", "scopes": ["surveys:read"]}))
+            .send()
+            .await
+            .unwrap();
+        expect_problem(res, 403).await;
+    }
+}

@@ -45,7 +45,8 @@ struct Submitted {
     ),
     security(()),
     responses(
-        (status = 201, description = "Stored", body = Submitted),
+        (status = 201, description = "Stored", body = Submitted,
+            headers(("Location" = String, description = "The response's URL (readable with responses:read)"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published survey", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
@@ -57,7 +58,8 @@ async fn submit(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
     ApiJson(input): ApiJson<ResponseInput>,
-) -> ApiResult<(StatusCode, Json<Submitted>)> {
+) -> ApiResult<(StatusCode, [(header::HeaderName, String); 1], Json<Submitted>)> {
     let response = responses::submit(&state.db, &survey_id, input).await?;
-    Ok((StatusCode::CREATED, Json(Submitted { id: response.id })))
+    let location = [(header::LOCATION, format!("/api/responses/{}", response.id))];
+    Ok((StatusCode::CREATED, location, Json(Submitted { id: response.id })))
 }

@@ -3,7 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::responses::{self, ResponseFilter};
+use app::backend::services::responses::{self, ResponseFilter, MAX_METADATA_FILTERS};
 use app::backend::AppState;
 use app::domain::page::Paginated;
 use app::domain::response::SurveyResponse;
@@ -30,6 +30,9 @@ struct FilterParams {
     to: Option<chrono::DateTime<chrono::Utc>>,
     /// Only complete (`true`) or partial (`false`) responses.
     completed: Option<bool>,
+    /// Only responses linked to this contact (`con_…`).
+    #[param(rename = "contactId")]
+    contact_id: Option<String>,
 }
 
 /// Reads `from`, `to` (RFC 3339) and `completed` (true/false) from the query.
@@ -44,6 +47,20 @@ fn parse_filter(query: Option<&str>) -> Result<ResponseFilter, ApiError> {
         match key.as_ref() {
             "from" => filter.from_ms = Some(time("from", &value)?),
             "to" => filter.to_ms = Some(time("to", &value)?),
+            "contactId" | "contact_id" => filter.contact_id = Some(value.into_owned()),
+            key if key.starts_with("metadata.") => {
+                let name = &key["metadata.".len()..];
+                if name.is_empty() {
+                    return Err(ApiError(AppError::field(key, "name the metadata key: metadata.KEY=VALUE")));
+                }
+                if filter.metadata.len() == MAX_METADATA_FILTERS {
+                    return Err(ApiError(AppError::field(
+                        key,
+                        format!("at most {MAX_METADATA_FILTERS} metadata filters"),
+                    )));
+                }
+                filter.metadata.push((name.to_string(), value.into_owned()));
+            }
             "completed" => {
                 filter.completed = Some(match value.as_ref() {
                     "true" => true,
@@ -59,7 +76,10 @@ fn parse_filter(query: Option<&str>) -> Result<ResponseFilter, ApiError> {
 
 /// List a survey's responses
 ///
-/// Newest first, in a stable order (creation time, then id).
+/// Newest first, in a stable order (creation time, then id). Filter by
+/// metadata with any number (up to 10) of `metadata.KEY=VALUE` parameters,
+/// e.g. `?metadata.orderId=A-1042&metadata.plan=pro`; all must match.
+/// Numbers and booleans compare as their JSON text (`42`, `true`).
 #[utoipa::path(get, path = "/api/surveys/{id}/responses", tag = "responses",
     params(("id" = String, Path, description = "Survey id (`srv_…`)"), FilterParams, PageParams),
     security(("bearer" = ["responses:read"]), ("session" = [])),

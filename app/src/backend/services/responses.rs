@@ -24,6 +24,73 @@ pub struct ResponseFilter {
     pub from_ms: Option<i64>,
     /// Exclusive upper bound on creation time, epoch ms.
     pub to_ms: Option<i64>,
+    pub contact_id: Option<String>,
+    /// `metadata.KEY=VALUE` pairs; all must match.
+    pub metadata: Vec<(String, String)>,
+}
+
+/// At most this many metadata conditions in one query.
+pub const MAX_METADATA_FILTERS: usize = 10;
+
+/// How metadata values are compared: strings as they are, numbers and
+/// booleans as their JSON text (`42`, `true`).
+pub fn metadata_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A parameter of a query assembled at run time.
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+impl ResponseFilter {
+    /// The WHERE clause (parameters from `$1`) and its parameters.
+    fn to_sql(&self, org_id: &str, survey_id: &str) -> (String, Vec<Param>) {
+        let mut clauses = vec!["organization_id = $1".to_string(), "survey_id = $2".to_string()];
+        let mut params = vec![Param::Text(org_id.into()), Param::Text(survey_id.into())];
+        let mut add = |clause: &str, param: Param, params: &mut Vec<Param>| {
+            params.push(param);
+            clauses.push(clause.replace('?', &format!("${}", params.len())));
+        };
+        if let Some(c) = self.completed {
+            add("completed = ?", Param::Int(i64::from(c)), &mut params);
+        }
+        if let Some(t) = self.from_ms {
+            add("created_at >= ?", Param::Int(t), &mut params);
+        }
+        if let Some(t) = self.to_ms {
+            add("created_at < ?", Param::Int(t), &mut params);
+        }
+        if let Some(contact) = &self.contact_id {
+            add("contact_id = ?", Param::Text(contact.clone()), &mut params);
+        }
+        for (key, value) in &self.metadata {
+            params.push(Param::Text(key.clone()));
+            params.push(Param::Text(value.clone()));
+            let (k, v) = (params.len() - 1, params.len());
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM response_metadata m WHERE m.response_id = responses.id AND m.key = ${k} AND m.value = ${v})"
+            ));
+        }
+        (clauses.join(" AND "), params)
+    }
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    params: &'q [Param],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for p in params {
+        query = match p {
+            Param::Text(t) => query.bind(t.as_str()),
+            Param::Int(i) => query.bind(*i),
+        };
+    }
+    query
 }
 
 fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
@@ -73,6 +140,7 @@ async fn submit_to(db: &Db, definition: &SurveyDefinition, input: ResponseInput)
 
     let id = new_id(IdKind::Response);
     let now = now_ms();
+    let mut tx = db.pool().begin().await.map_err(internal)?;
     sqlx::query(&format!(
         "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $8, $9)"
     ))
@@ -85,9 +153,20 @@ async fn submit_to(db: &Db, definition: &SurveyDefinition, input: ResponseInput)
     .bind(i64::from(input.completed))
     .bind(now)
     .bind(input.completed.then_some(now))
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    for (key, value) in &input.metadata {
+        sqlx::query("INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(survey_id)
+            .bind(key)
+            .bind(metadata_text(value))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
     Ok(SurveyResponse {
         id,
         survey_id: survey_id.to_string(),
@@ -110,30 +189,21 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Paginated<SurveyResponse>, AppError> {
     super::surveys::get(db, org_id, survey_id).await?;
-    // Optional filters are bound as NULL-able parameters, so one statement
-    // serves every combination.
-    let condition = "organization_id = $1 AND survey_id = $2 \
-        AND ($3 IS NULL OR completed = $3) AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)";
-    let completed = filter.completed.map(i64::from);
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM responses WHERE {condition} ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7"
-    ))
-    .bind(org_id)
-    .bind(survey_id)
-    .bind(completed)
-    .bind(filter.from_ms)
-    .bind(filter.to_ms)
-    .bind(i64::from(page.per_page))
-    .bind(page.offset())
-    .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}"))
-        .bind(org_id)
-        .bind(survey_id)
-        .bind(completed)
-        .bind(filter.from_ms)
-        .bind(filter.to_ms)
+    let (condition, params) = filter.to_sql(org_id, survey_id);
+    let n = params.len();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM responses WHERE {condition} ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let rows = bind_all(sqlx::query(&sql), &params)
+        .bind(i64::from(page.per_page))
+        .bind(page.offset())
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+    let count_sql = format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}");
+    let total: i64 = bind_all(sqlx::query(&count_sql), &params)
         .fetch_one(db.pool())
         .await
         .map_err(internal)?
