@@ -33,7 +33,7 @@ test('a survey built in the dashboard is answered in the browser and the answer 
   await expect(row.getByRole('cell', { name: '9', exact: true })).toBeVisible();
   // Text is shown as text, not as markup.
   await expect(row.getByRole('cell', { name: 'More oat milk <b>please</b>' })).toBeVisible();
-  await expect(page.getByText('1 responses')).toBeVisible();
+  await expect(page.getByText('1 response', { exact: true })).toBeVisible();
 });
 
 test('the survey works with JavaScript disabled', async ({ page, browser }) => {

@@ -99,7 +99,7 @@ fn ResponsesTable(
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(page) if page.data.is_empty() => view! { <p class="empty">"No responses yet."</p> }.into_any(),
                         Ok(page) => view! {
-                            <p>{format!("{} responses", page.meta.total)}</p>
+                            <p>{if page.meta.total == 1 { "1 response".to_string() } else { format!("{} responses", page.meta.total) }}</p>
                             <div class="table-scroll">
                                 <table class="table responses">
                                     <thead><tr>
