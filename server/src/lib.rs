@@ -6,13 +6,16 @@ pub mod api;
 pub mod idempotency;
 pub mod middleware;
 pub mod widget_post;
+pub mod worker;
 
 use app::backend::auth::jwt::JwtCodec;
 use app::backend::auth::token_registry::{TokenRegistry, FLUSH_EVERY, REFRESH_EVERY};
 use app::backend::config::Config;
 use app::backend::db::{Db, DbError};
 use app::backend::keys::{KeyError, Keys};
+use app::backend::net_guard::NetGuard;
 use app::backend::rate_limit::RateLimiter;
+use app::backend::secret_box::SecretBox;
 use app::backend::AppState;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
@@ -50,6 +53,9 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         jwt: Arc::new(JwtCodec::new(&keys)),
         tokens,
         token_limits: Arc::new(RateLimiter::new(config.api_rate_limit_per_minute)),
+        secrets: Arc::new(SecretBox::new(&keys)),
+        net_guard: Arc::new(NetGuard::new(config.webhook_allow_nets.clone())),
+        webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),
         leptos_options,
     })
@@ -114,6 +120,7 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 /// Background housekeeping shared by every replica (idempotent, so running it
 /// on several at once is harmless).
 fn spawn_housekeeping(state: &AppState) {
+    tokio::spawn(worker::webhooks::run(state.clone()));
     let (db, tokens) = (state.db.clone(), state.tokens.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(REFRESH_EVERY);
@@ -135,6 +142,7 @@ fn spawn_housekeeping(state: &AppState) {
         }
     });
     let db = state.db.clone();
+    let retention_days = state.config.webhook_retention_days;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -144,6 +152,9 @@ fn spawn_housekeeping(state: &AppState) {
             }
             if let Err(e) = app::backend::auth::throttle::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old sign-in attempts failed");
+            }
+            if let Err(e) = app::backend::services::webhook_queue::purge_history(&db, retention_days).await {
+                tracing::warn!(error = %e, "purging old webhook deliveries failed");
             }
             if let Err(e) = app::backend::services::idempotency::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old idempotency keys failed");

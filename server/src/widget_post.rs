@@ -17,7 +17,7 @@ pub async fn submit(State(state): State<AppState>, Path(survey_id): Path<String>
         true => format!("/s/{survey_id}"),
         false => return (StatusCode::NOT_FOUND, "survey not found").into_response(),
     };
-    match responses::submit_form(&state.db, &survey_id, &fields).await {
+    match responses::submit_form(&state, &survey_id, &fields).await {
         Ok(_) => Redirect::to(&format!("{back}/thanks")).into_response(),
         Err(AppError::Validation { errors }) if errors.iter().any(|e| e.field.starts_with("answers.")) => {
             let ids: Vec<String> = errors

@@ -24,6 +24,16 @@ pub struct Config {
     pub secret_key: Option<Secret>,
     /// Requests per minute per API token (`VOX_API_RATE_LIMIT`).
     pub api_rate_limit_per_minute: u32,
+    /// Networks webhook receivers may be in despite the SSRF guard (`VOX_WEBHOOK_ALLOW_NETS`).
+    pub webhook_allow_nets: Vec<ipnet::IpNet>,
+    /// Whether webhook URLs may use plain http (`VOX_WEBHOOK_ALLOW_HTTP`).
+    pub webhook_allow_http: bool,
+    /// Seconds to wait before each retry (`VOX_WEBHOOK_RETRY_SCHEDULE`).
+    pub webhook_retry_schedule: Vec<u64>,
+    /// Per-attempt timeout (`VOX_WEBHOOK_TIMEOUT_MS`).
+    pub webhook_timeout_ms: u64,
+    /// Days of delivery history kept (`VOX_WEBHOOK_RETENTION_DAYS`).
+    pub webhook_retention_days: u32,
 }
 
 /// A configuration value that must never appear in logs or debug output.
@@ -99,6 +109,46 @@ impl Config {
             })?,
             None => file.api_rate_limit.unwrap_or(1200),
         };
+        let webhook_allow_nets = match lookup("VOX_WEBHOOK_ALLOW_NETS") {
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|net| {
+                    net.parse::<ipnet::IpNet>()
+                        .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| ConfigError::Invalid {
+                            name: "VOX_WEBHOOK_ALLOW_NETS",
+                            message: format!("{net:?} is not a CIDR"),
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+            None => vec![],
+        };
+        let webhook_retry_schedule = match lookup("VOX_WEBHOOK_RETRY_SCHEDULE") {
+            Some(list) => list
+                .split(',')
+                .map(|s| s.trim().parse::<u64>())
+                .collect::<Result<Vec<_>, _>>()
+                .ok()
+                .filter(|v| !v.is_empty() && v.len() <= 50)
+                .ok_or(ConfigError::Invalid {
+                    name: "VOX_WEBHOOK_RETRY_SCHEDULE",
+                    message: "must be 1–50 comma-separated whole numbers of seconds".into(),
+                })?,
+            None => vec![5, 300, 1800, 7200, 18000, 36000, 36000],
+        };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match lookup(name) {
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| ConfigError::Invalid { name, message: format!("{v:?} is not a whole number") }),
+                None => Ok(default),
+            }
+        };
+        let webhook_timeout_ms = number("VOX_WEBHOOK_TIMEOUT_MS", 15_000)?;
+        let webhook_retention_days = number("VOX_WEBHOOK_RETENTION_DAYS", 30)? as u32;
+        let webhook_allow_http = matches!(lookup("VOX_WEBHOOK_ALLOW_HTTP").as_deref(), Some("true") | Some("1"));
         let trust_proxy = match lookup("VOX_TRUST_PROXY").as_deref() {
             Some("true") | Some("1") => true,
             Some("false") | Some("0") | Some("") => false,
@@ -111,6 +161,11 @@ impl Config {
             None => file.trust_proxy.unwrap_or(false),
         };
         Ok(Config {
+            webhook_allow_nets,
+            webhook_allow_http,
+            webhook_retry_schedule,
+            webhook_timeout_ms,
+            webhook_retention_days,
             secret_key: pick("VOX_SECRET_KEY", file.secret_key).map(Secret),
             api_rate_limit_per_minute,
             trust_proxy,
@@ -157,6 +212,20 @@ mod tests {
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/vox.db");
         assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn webhook_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.webhook_retry_schedule, vec![5, 300, 1800, 7200, 18000, 36000, 36000]);
+        assert_eq!(c.webhook_timeout_ms, 15_000);
+        assert!(!c.webhook_allow_http && c.webhook_allow_nets.is_empty());
+        let c =
+            config(&[("VOX_WEBHOOK_ALLOW_NETS", "127.0.0.1/32, ::1"), ("VOX_WEBHOOK_RETRY_SCHEDULE", "1,2")]).unwrap();
+        assert_eq!(c.webhook_allow_nets.len(), 2);
+        assert_eq!(c.webhook_retry_schedule, vec![1, 2]);
+        assert!(config(&[("VOX_WEBHOOK_RETRY_SCHEDULE", "soon")]).is_err());
+        assert!(config(&[("VOX_WEBHOOK_ALLOW_NETS", "everywhere")]).is_err());
     }
 
     #[test]

@@ -7,8 +7,11 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod keys;
+pub mod net_guard;
 pub mod rate_limit;
+pub mod secret_box;
 pub mod services;
+pub mod signing;
 pub mod state;
 
 pub use state::AppState;

@@ -4,7 +4,9 @@ use super::auth::jwt::JwtCodec;
 use super::auth::token_registry::TokenRegistry;
 use super::config::Config;
 use super::db::Db;
+use super::net_guard::NetGuard;
 use super::rate_limit::RateLimiter;
+use super::secret_box::SecretBox;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -20,6 +22,12 @@ pub struct AppState {
     pub tokens: Arc<TokenRegistry>,
     /// Requests per minute per API token.
     pub token_limits: Arc<RateLimiter<String>>,
+    /// Seals webhook secrets at rest.
+    pub secrets: Arc<SecretBox>,
+    /// The SSRF guard for webhook receivers.
+    pub net_guard: Arc<NetGuard>,
+    /// Wakes this replica's delivery worker when deliveries were queued.
+    pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -10,6 +10,8 @@ pub enum IdKind {
     Survey,
     Response,
     Token,
+    WebhookEndpoint,
+    Delivery,
 }
 
 impl IdKind {
@@ -20,6 +22,8 @@ impl IdKind {
             IdKind::Survey => "srv_",
             IdKind::Response => "rsp_",
             IdKind::Token => "tok_",
+            IdKind::WebhookEndpoint => "whe_",
+            IdKind::Delivery => "del_",
         }
     }
 }

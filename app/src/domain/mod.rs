@@ -11,5 +11,6 @@ pub mod response;
 pub mod scope;
 pub mod survey;
 pub mod token;
+pub mod webhook;
 
 pub use error::{AppError, FieldError};

@@ -17,7 +17,7 @@ pub async fn submit_survey_form(survey_id: String, fields: Vec<(String, String)>
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            let response = crate::backend::services::responses::submit_form(&state.db, &survey_id, &fields).await?;
+            let response = crate::backend::services::responses::submit_form(&state, &survey_id, &fields).await?;
             Ok(response.id)
         }
         .await,

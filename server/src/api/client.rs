@@ -59,7 +59,7 @@ async fn submit(
     Path(survey_id): Path<String>,
     ApiJson(input): ApiJson<ResponseInput>,
 ) -> ApiResult<(StatusCode, [(header::HeaderName, String); 1], Json<Submitted>)> {
-    let response = responses::submit(&state.db, &survey_id, input).await?;
+    let response = responses::submit(&state, &survey_id, input).await?;
     let location = [(header::LOCATION, format!("/api/responses/{}", response.id))];
     Ok((StatusCode::CREATED, location, Json(Submitted { id: response.id })))
 }

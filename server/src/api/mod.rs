@@ -8,10 +8,13 @@ pub mod client;
 pub mod docs_page;
 pub mod error;
 pub mod extract;
+pub mod integration_webhooks;
 pub mod openapi;
 pub mod responses;
+pub mod survey_webhooks;
 pub mod surveys;
 pub mod tokens;
+pub mod webhook_common;
 
 use app::backend::AppState;
 use axum::routing::any;
@@ -25,6 +28,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(surveys::router())
         .merge(responses::router())
         .merge(tokens::router())
+        .merge(survey_webhooks::router())
+        .merge(integration_webhooks::router())
         .merge(client::router())
         .split_for_parts();
     let router = router.route("/api", any(not_found)).route("/api/{*rest}", any(not_found));

@@ -62,6 +62,10 @@ pub struct PageParams {
         (name = "tokens", description = "API tokens (managed from a dashboard session)"),
         (name = "surveys", description = "Surveys and their questions"),
         (name = "responses", description = "Responses to surveys"),
+        (name = "webhooks", description = "Signed, retried, logged deliveries of events to your URLs. Every delivery carries \
+            Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \
+            \"{id}.{timestamp}.{body}\">`) and `X-Vox-Signature: <hex HMAC-SHA256 of the body>`, both keyed with the \
+            webhook's secret (the base64-decoded part of `whsec_…`; a secret you chose is used as its bytes)."),
         (name = "client", description = "Public endpoints used by the survey widget and embeds; no credentials, rate-limited"),
     )
 )]

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use app::backend::config::Config;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
@@ -73,6 +75,11 @@ async fn spawn_on(database_url: String, adjust: impl FnOnce(&mut Config)) -> Tes
         "VOX_ADDR" => Some(addr.to_string()),
         "VOX_LOG" => Some("warn".into()),
         "VOX_SECRET_KEY" => Some(TEST_SECRET.into()),
+        // Local receivers in tests; fast retries, short timeouts.
+        "VOX_WEBHOOK_ALLOW_NETS" => Some("127.0.0.1/32".into()),
+        "VOX_WEBHOOK_ALLOW_HTTP" => Some("true".into()),
+        "VOX_WEBHOOK_RETRY_SCHEDULE" => Some("1,1,1".into()),
+        "VOX_WEBHOOK_TIMEOUT_MS" => Some("1500".into()),
         _ => None,
     })
     .unwrap();

@@ -7,3 +7,5 @@ pub mod idempotency;
 pub mod responses;
 pub mod surveys;
 pub mod tokens;
+pub mod webhook_queue;
+pub mod webhooks;

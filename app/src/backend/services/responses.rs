@@ -2,7 +2,9 @@
 //! organisation that owns the survey.
 
 use super::surveys::SurveyDefinition;
+use super::webhooks;
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::AppState;
 use crate::domain::answers;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
@@ -112,12 +114,22 @@ fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
 
 /// Stores a respondent's answers to a published survey. Everything is
 /// validated first; nothing is written unless all of it is acceptable.
-pub async fn submit(db: &Db, survey_id: &str, input: ResponseInput) -> Result<SurveyResponse, AppError> {
-    let definition = super::surveys::definition(db, survey_id).await?;
-    submit_to(db, &definition, input).await
+pub async fn submit(state: &AppState, survey_id: &str, input: ResponseInput) -> Result<SurveyResponse, AppError> {
+    let definition = super::surveys::definition(&state.db, survey_id).await?;
+    submit_to(state, &definition, input).await
 }
 
-async fn submit_to(db: &Db, definition: &SurveyDefinition, input: ResponseInput) -> Result<SurveyResponse, AppError> {
+/// The ids-only form of a response event, for endpoints with thin payloads.
+fn thin(response: &SurveyResponse) -> serde_json::Value {
+    serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "completed": response.completed })
+}
+
+async fn submit_to(
+    state: &AppState,
+    definition: &SurveyDefinition,
+    input: ResponseInput,
+) -> Result<SurveyResponse, AppError> {
+    let db = &state.db;
     let (org_id, survey) = (&definition.organization_id, &definition.survey);
     let survey_id = survey.id.as_str();
     match survey.status {
@@ -166,8 +178,7 @@ async fn submit_to(db: &Db, definition: &SurveyDefinition, input: ResponseInput)
             .await
             .map_err(internal)?;
     }
-    tx.commit().await.map_err(internal)?;
-    Ok(SurveyResponse {
+    let response = SurveyResponse {
         id,
         survey_id: survey_id.to_string(),
         answers: input.answers,
@@ -178,7 +189,21 @@ async fn submit_to(db: &Db, definition: &SurveyDefinition, input: ResponseInput)
         created_at: to_datetime(now),
         updated_at: to_datetime(now),
         completed_at: input.completed.then(|| to_datetime(now)),
-    })
+    };
+    // The outbox: deliveries commit together with the response, or not at all.
+    let data = serde_json::to_value(&response).map_err(internal)?;
+    let mut queued =
+        webhooks::enqueue(&mut tx, org_id, Some(survey_id), "survey.response.created", &data, &thin(&response)).await?;
+    if response.completed {
+        queued +=
+            webhooks::enqueue(&mut tx, org_id, Some(survey_id), "survey.response.completed", &data, &thin(&response))
+                .await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    if queued > 0 {
+        state.webhook_wakeup.notify_one();
+    }
+    Ok(response)
 }
 
 pub async fn list(
@@ -226,21 +251,34 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppE
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("response"))
 }
 
-pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
-    get(db, org_id, id).await?;
+/// Deletes a response (and its metadata rows); subscribers hear of it.
+pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppError> {
+    let response = get(&state.db, org_id, id).await?;
+    let mut tx = state.db.pool().begin().await.map_err(internal)?;
     sqlx::query("DELETE FROM responses WHERE id = $1 AND organization_id = $2")
         .bind(id)
         .bind(org_id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    let data = serde_json::json!({ "id": response.id, "surveyId": response.survey_id });
+    let queued =
+        webhooks::enqueue(&mut tx, org_id, Some(&response.survey_id), "survey.response.deleted", &data, &data).await?;
+    tx.commit().await.map_err(internal)?;
+    if queued > 0 {
+        state.webhook_wakeup.notify_one();
+    }
     Ok(())
 }
 
 /// Reads a widget form post (fields named `q.<questionId>`, plus optional
 /// `hidden.<name>` hidden fields) and submits it as a complete response.
-pub async fn submit_form(db: &Db, survey_id: &str, fields: &[(String, String)]) -> Result<SurveyResponse, AppError> {
-    let definition = super::surveys::definition(db, survey_id).await?;
+pub async fn submit_form(
+    state: &AppState,
+    survey_id: &str,
+    fields: &[(String, String)],
+) -> Result<SurveyResponse, AppError> {
+    let definition = super::surveys::definition(&state.db, survey_id).await?;
     let answers = answers::from_form(&definition.survey.questions, fields)?;
     let hidden_fields = fields
         .iter()
@@ -248,5 +286,5 @@ pub async fn submit_form(db: &Db, survey_id: &str, fields: &[(String, String)]) 
             k.strip_prefix("hidden.").map(|name| (name.to_string(), serde_json::Value::String(v.clone())))
         })
         .collect();
-    submit_to(db, &definition, ResponseInput { answers, hidden_fields, completed: true, ..Default::default() }).await
+    submit_to(state, &definition, ResponseInput { answers, hidden_fields, completed: true, ..Default::default() }).await
 }

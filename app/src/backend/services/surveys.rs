@@ -108,6 +108,7 @@ pub async fn update(
     };
     draft.validate()?;
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
+    let mut tx = db.pool().begin().await.map_err(internal)?;
     let done = sqlx::query(
         "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4 \
          WHERE id = $5 AND organization_id = $6 AND version = $7",
@@ -119,9 +120,21 @@ pub async fn update(
     .bind(id)
     .bind(org_id)
     .bind(read_version)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    if done.rows_affected() == 1 && draft.status != current.status {
+        let event = match draft.status {
+            SurveyStatus::Published => Some("survey.published"),
+            SurveyStatus::Closed => Some("survey.closed"),
+            SurveyStatus::Draft => None,
+        };
+        if let Some(event) = event {
+            let data = serde_json::json!({ "id": id, "name": draft.name.trim(), "status": draft.status.as_str() });
+            super::webhooks::enqueue(&mut tx, org_id, Some(id), event, &data, &data).await?;
+        }
+    }
+    tx.commit().await.map_err(internal)?;
     if done.rows_affected() == 0 {
         return Err(match expected_version {
             Some(_) => AppError::PreconditionFailed,

@@ -1,0 +1,278 @@
+//! The database side of sending webhooks: which endpoints have deliveries
+//! due, a lease per endpoint (so one replica sends to an endpoint at a time,
+//! in order of creation), and recording each attempt's outcome with the
+//! retry schedule. Safe with several replicas: every claim is a single
+//! compare-and-set UPDATE, so no attempt is made twice in normal operation,
+//! and an expired lease (a crashed replica) lets another take over.
+
+use crate::backend::db::{internal, now_ms, Db};
+use crate::domain::AppError;
+use sqlx::Row;
+
+/// An endpoint is disabled after failing continuously for this long.
+pub const DISABLE_AFTER_FAILING_MS: i64 = 5 * 24 * 3600 * 1000;
+
+pub async fn due_endpoints(db: &Db, limit: i64) -> Result<Vec<String>, AppError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT d.endpoint_id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND e.enabled = 1 \
+         AND (e.sending_until IS NULL OR e.sending_until < $1) LIMIT $2",
+    )
+    .bind(now_ms())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    rows.iter().map(|r| r.try_get("endpoint_id").map_err(internal)).collect()
+}
+
+/// Takes (or renews, with `renew`) the endpoint's sending lease until `until_ms`.
+pub async fn lease(db: &Db, endpoint_id: &str, until_ms: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND (sending_until IS NULL OR sending_until < $3)",
+    )
+    .bind(until_ms)
+    .bind(endpoint_id)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Extends a lease this replica holds.
+pub async fn renew(db: &Db, endpoint_id: &str, until_ms: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2")
+        .bind(until_ms)
+        .bind(endpoint_id)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+pub async fn release(db: &Db, endpoint_id: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE webhook_endpoints SET sending_until = NULL WHERE id = $1")
+        .bind(endpoint_id)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Where and how to send for an endpoint.
+pub struct Target {
+    pub url: String,
+    pub secret_sealed: String,
+    pub enabled: bool,
+}
+
+pub async fn target(db: &Db, endpoint_id: &str) -> Result<Option<Target>, AppError> {
+    let row = sqlx::query("SELECT url, secret_sealed, enabled FROM webhook_endpoints WHERE id = $1")
+        .bind(endpoint_id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.map(|r| {
+        Ok(Target {
+            url: r.try_get("url").map_err(internal)?,
+            secret_sealed: r.try_get("secret_sealed").map_err(internal)?,
+            enabled: r.try_get::<i64, _>("enabled").map_err(internal)? != 0,
+        })
+    })
+    .transpose()
+}
+
+/// A delivery ready to send.
+pub struct Due {
+    pub id: String,
+    pub payload: String,
+    pub attempt_count: i64,
+}
+
+/// The endpoint's oldest due delivery.
+pub async fn next_due(db: &Db, endpoint_id: &str) -> Result<Option<Due>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, payload, attempt_count FROM webhook_deliveries \
+         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 ORDER BY sequence LIMIT 1",
+    )
+    .bind(endpoint_id)
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await
+    .map_err(internal)?;
+    row.map(|r| {
+        Ok(Due {
+            id: r.try_get("id").map_err(internal)?,
+            payload: r.try_get("payload").map_err(internal)?,
+            attempt_count: r.try_get("attempt_count").map_err(internal)?,
+        })
+    })
+    .transpose()
+}
+
+/// What happened when sending once.
+pub struct Outcome {
+    pub attempted_at: i64,
+    pub duration_ms: i64,
+    pub http_status: Option<u16>,
+    pub response_excerpt: Option<String>,
+    pub error: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    /// Seconds the receiver asked us to wait (`Retry-After`).
+    pub retry_after_secs: Option<u64>,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.http_status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// Seconds until the next attempt after `attempts_made` failed attempts, or
+/// `None` to give up. ±20 % jitter (`jitter` in 0..1), twice as long after
+/// 429/502/504, and never sooner than the receiver's `Retry-After`.
+pub fn retry_delay(
+    schedule: &[u64],
+    attempts_made: i64,
+    status: Option<u16>,
+    retry_after: Option<u64>,
+    jitter: f64,
+) -> Option<u64> {
+    let index = usize::try_from(attempts_made).ok()?.checked_sub(1)?;
+    let base = *schedule.get(index)? as f64;
+    let factor = 0.8 + 0.4 * jitter.clamp(0.0, 1.0);
+    let hard = if matches!(status, Some(429 | 502 | 504)) { 2.0 } else { 1.0 };
+    let delay = (base * factor * hard).round() as u64;
+    Some(delay.max(retry_after.unwrap_or(0).min(24 * 3600)))
+}
+
+/// Records an attempt and moves the delivery (and, on lasting failure, the endpoint) on.
+pub async fn record(
+    db: &Db,
+    endpoint_id: &str,
+    delivery: &Due,
+    outcome: &Outcome,
+    schedule: &[u64],
+) -> Result<(), AppError> {
+    let attempt = delivery.attempt_count + 1;
+    let now = now_ms();
+    let mut tx = db.pool().begin().await.map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, duration_ms, http_status, response_excerpt, error, request_headers) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&delivery.id)
+    .bind(attempt)
+    .bind(outcome.attempted_at)
+    .bind(outcome.duration_ms)
+    .bind(outcome.http_status.map(i64::from))
+    .bind(outcome.response_excerpt.as_deref())
+    .bind(outcome.error.as_deref())
+    .bind(serde_json::to_string(&outcome.request_headers).map_err(internal)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let status = outcome.http_status.map(i64::from);
+    if outcome.succeeded() {
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'delivered', attempt_count = $1, http_status = $2, delivered_at = $3, next_attempt_at = NULL WHERE id = $4",
+        )
+        .bind(attempt)
+        .bind(status)
+        .bind(now)
+        .bind(&delivery.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        sqlx::query("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1")
+            .bind(endpoint_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    } else {
+        let gone = outcome.http_status == Some(410);
+        let delay = if gone {
+            None
+        } else {
+            retry_delay(schedule, attempt, outcome.http_status, outcome.retry_after_secs, rand::random())
+        };
+        let next = delay.map(|secs| now + (secs as i64) * 1000);
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempt_count = $2, http_status = $3, next_attempt_at = $4 WHERE id = $5",
+        )
+        .bind(if next.is_some() { "pending" } else { "failed" })
+        .bind(attempt)
+        .bind(status)
+        .bind(next)
+        .bind(&delivery.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        sqlx::query("UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $1) WHERE id = $2")
+            .bind(now)
+            .bind(endpoint_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let reason = if gone {
+            Some("the receiver answered 410 Gone".to_string())
+        } else {
+            let since: Option<i64> = sqlx::query("SELECT failing_since FROM webhook_endpoints WHERE id = $1")
+                .bind(endpoint_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal)?
+                .try_get("failing_since")
+                .map_err(internal)?;
+            since.filter(|t| now - t >= DISABLE_AFTER_FAILING_MS).map(|_| "failing continuously for 5 days".to_string())
+        };
+        if let Some(reason) = reason {
+            tracing::warn!(endpoint = endpoint_id, %reason, "disabling webhook endpoint");
+            sqlx::query(
+                "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(endpoint_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+    }
+    tx.commit().await.map_err(internal)
+}
+
+/// Drops finished deliveries older than the retention period.
+pub async fn purge_history(db: &Db, retention_days: u32) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1")
+        .bind(now_ms() - i64::from(retention_days) * 24 * 3600 * 1000)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEDULE: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+    #[test]
+    fn follows_the_schedule_with_jitter() {
+        assert_eq!(retry_delay(&SCHEDULE, 1, Some(500), None, 0.5), Some(5));
+        assert_eq!(retry_delay(&SCHEDULE, 2, None, None, 0.0), Some(240));
+        assert_eq!(retry_delay(&SCHEDULE, 2, None, None, 1.0), Some(360));
+        assert_eq!(retry_delay(&SCHEDULE, 7, Some(500), None, 0.5), Some(36000));
+        assert_eq!(retry_delay(&SCHEDULE, 8, Some(500), None, 0.5), None, "gives up after the schedule");
+    }
+
+    #[test]
+    fn backs_off_harder_and_honours_retry_after() {
+        assert_eq!(retry_delay(&SCHEDULE, 2, Some(429), None, 0.5), Some(600));
+        assert_eq!(retry_delay(&SCHEDULE, 2, Some(503), None, 0.5), Some(300));
+        assert_eq!(retry_delay(&SCHEDULE, 1, Some(503), Some(120), 0.5), Some(120));
+        assert_eq!(retry_delay(&SCHEDULE, 1, Some(503), Some(10_000_000), 0.5), Some(86400));
+    }
+}

@@ -1,0 +1,592 @@
+//! Webhook endpoints (both API families over one table), the outbox that
+//! records deliveries in the same transaction as the change they report, and
+//! the delivery log. Sending is the worker's job (`server::worker`).
+
+use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};
+use crate::backend::signing::generate_secret;
+use crate::backend::AppState;
+use crate::domain::error::Problems;
+use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::webhook::{
+    check_secret, subscribed, validate_endpoint, Attempt, Delivery, DeliveryStatus, IntegrationWebhook,
+    IntegrationWebhookInput, SurveyWebhook, SurveyWebhookInput, WebhookPatch,
+};
+use crate::domain::AppError;
+use serde_json::{json, Value};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// Which family an endpoint belongs to; a lookup in the wrong one is "not found".
+#[derive(Clone, Copy, Debug)]
+pub enum Family<'a> {
+    Survey(&'a str),
+    Organization,
+}
+
+/// An endpoint as stored (secret excluded).
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub id: String,
+    pub survey_id: Option<String>,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub enabled: bool,
+    pub thin_payload: bool,
+    pub disabled_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Endpoint {
+    pub fn into_survey_shape(self, secret: Option<String>) -> SurveyWebhook {
+        SurveyWebhook {
+            id: self.id,
+            survey_id: self.survey_id.unwrap_or_default(),
+            name: self.name,
+            url: self.url,
+            events: self.events,
+            is_active: self.enabled,
+            thin_payload: self.thin_payload,
+            disabled_reason: self.disabled_reason,
+            created_at: to_datetime(self.created_at),
+            updated_at: to_datetime(self.updated_at),
+            secret,
+        }
+    }
+
+    pub fn into_integration_shape(self, secret: Option<String>) -> IntegrationWebhook {
+        IntegrationWebhook {
+            id: self.id,
+            url: self.url,
+            events: self.events,
+            enabled: self.enabled,
+            thin_payload: self.thin_payload,
+            disabled_reason: self.disabled_reason,
+            created_at: to_datetime(self.created_at),
+            updated_at: to_datetime(self.updated_at),
+            secret,
+        }
+    }
+}
+
+const ENDPOINT_COLUMNS: &str =
+    "id, survey_id, name, url, events, enabled, thin_payload, disabled_reason, created_at, updated_at";
+
+fn endpoint_from_row(row: &AnyRow) -> Result<Endpoint, AppError> {
+    let events: String = row.try_get("events").map_err(internal)?;
+    Ok(Endpoint {
+        id: row.try_get("id").map_err(internal)?,
+        survey_id: row.try_get("survey_id").map_err(internal)?,
+        name: row.try_get("name").map_err(internal)?,
+        url: row.try_get("url").map_err(internal)?,
+        events: events.split_whitespace().map(str::to_string).collect(),
+        enabled: row.try_get::<i64, _>("enabled").map_err(internal)? != 0,
+        thin_payload: row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0,
+        disabled_reason: row.try_get("disabled_reason").map_err(internal)?,
+        created_at: row.try_get("created_at").map_err(internal)?,
+        updated_at: row.try_get("updated_at").map_err(internal)?,
+    })
+}
+
+/// Refuses receivers the SSRF guard would refuse at send time, so people
+/// learn it when saving rather than from a failed delivery.
+async fn check_reachable(state: &AppState, url: &str) -> Result<(), AppError> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| AppError::field("url", "is not a valid URL"))?;
+    state.net_guard.check_host(&parsed).map_err(|e| AppError::field("url", e))?;
+    if let Some(url::Host::Domain(host)) = parsed.host() {
+        let port = parsed.port_or_known_default().unwrap_or(443);
+        // A name that does not resolve yet is accepted (DNS may come later);
+        // one that resolves only inside is refused now, and at send time.
+        if let Err(e) = state.net_guard.resolve(host, port).await {
+            if e.contains("not allowed") {
+                return Err(AppError::field("url", e));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn insert_endpoint(
+    state: &AppState,
+    org_id: &str,
+    survey_id: Option<&str>,
+    name: &str,
+    url: &str,
+    events: &[String],
+    enabled: bool,
+    thin_payload: bool,
+    secret: &str,
+) -> Result<Endpoint, AppError> {
+    let id = new_id(IdKind::WebhookEndpoint);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (id, organization_id, survey_id, name, url, events, enabled, thin_payload, \
+         secret_sealed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(survey_id)
+    .bind(name)
+    .bind(url.trim())
+    .bind(events.join(" "))
+    .bind(i64::from(enabled))
+    .bind(i64::from(thin_payload))
+    .bind(state.secrets.seal(secret))
+    .bind(now)
+    .execute(state.db.pool())
+    .await
+    .map_err(internal)?;
+    get(&state.db, org_id, family_of(survey_id), &id).await
+}
+
+fn family_of(survey_id: Option<&str>) -> Family<'_> {
+    survey_id.map_or(Family::Organization, Family::Survey)
+}
+
+/// Creates a survey's webhook. The secret is the customer's, or generated
+/// and returned this once.
+pub async fn create_for_survey(
+    state: &AppState,
+    org_id: &str,
+    survey_id: &str,
+    input: SurveyWebhookInput,
+) -> Result<SurveyWebhook, AppError> {
+    super::surveys::get(&state.db, org_id, survey_id).await?;
+    let mut problems = Problems::default();
+    crate::domain::survey::check_text(&mut problems, "name".into(), &input.name, 200);
+    if let Some(secret) = &input.secret {
+        check_secret(&mut problems, "secret", secret);
+    }
+    let events = match validate_endpoint(&input.url, &input.events, state.config.webhook_allow_http) {
+        Ok(events) => events,
+        Err(AppError::Validation { errors }) => {
+            errors.into_iter().for_each(|e| problems.add(e.field, e.message));
+            vec![]
+        }
+        Err(e) => return Err(e),
+    };
+    problems.into_result()?;
+    check_reachable(state, &input.url).await?;
+    let generated = input.secret.is_none();
+    let secret = input.secret.unwrap_or_else(generate_secret);
+    let endpoint = insert_endpoint(
+        state,
+        org_id,
+        Some(survey_id),
+        input.name.trim(),
+        &input.url,
+        &events,
+        input.is_active.unwrap_or(true),
+        input.thin_payload.unwrap_or(false),
+        &secret,
+    )
+    .await?;
+    Ok(endpoint.into_survey_shape(generated.then_some(secret)))
+}
+
+/// Creates an organisation-wide webhook; its generated secret is returned this once.
+pub async fn create_for_organization(
+    state: &AppState,
+    org_id: &str,
+    input: IntegrationWebhookInput,
+) -> Result<IntegrationWebhook, AppError> {
+    let events = validate_endpoint(&input.url, &input.events, state.config.webhook_allow_http)?;
+    check_reachable(state, &input.url).await?;
+    let secret = generate_secret();
+    let endpoint = insert_endpoint(
+        state,
+        org_id,
+        None,
+        "",
+        &input.url,
+        &events,
+        input.enabled.unwrap_or(true),
+        input.thin_payload.unwrap_or(false),
+        &secret,
+    )
+    .await?;
+    Ok(endpoint.into_integration_shape(Some(secret)))
+}
+
+/// The condition selecting one family, using parameter `$n` (bound to the
+/// returned value: the survey id, or NULL for the organisation family).
+fn family_clause(family: Family<'_>, n: usize) -> (String, Option<&str>) {
+    match family {
+        Family::Survey(id) => (format!("survey_id = ${n}"), Some(id)),
+        Family::Organization => (format!("survey_id IS NULL AND ${n} IS NULL"), None),
+    }
+}
+
+pub async fn get(db: &Db, org_id: &str, family: Family<'_>, id: &str) -> Result<Endpoint, AppError> {
+    if !is_valid(IdKind::WebhookEndpoint, id) {
+        return Err(AppError::not_found("webhook"));
+    }
+    let (clause, survey) = family_clause(family, 3);
+    let row = sqlx::query(&format!(
+        "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE id = $1 AND organization_id = $2 AND {clause}"
+    ))
+    .bind(id)
+    .bind(org_id)
+    .bind(survey)
+    .fetch_optional(db.pool())
+    .await
+    .map_err(internal)?;
+    row.as_ref().map(endpoint_from_row).transpose()?.ok_or_else(|| AppError::not_found("webhook"))
+}
+
+pub async fn list(db: &Db, org_id: &str, family: Family<'_>) -> Result<Vec<Endpoint>, AppError> {
+    if let Family::Survey(survey_id) = family {
+        super::surveys::get(db, org_id, survey_id).await?;
+    }
+    let (clause, survey) = family_clause(family, 2);
+    let rows = sqlx::query(&format!(
+        "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE organization_id = $1 AND {clause} \
+         ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(org_id)
+    .bind(survey)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    rows.iter().map(endpoint_from_row).collect()
+}
+
+pub async fn update(
+    state: &AppState,
+    org_id: &str,
+    family: Family<'_>,
+    id: &str,
+    patch: WebhookPatch,
+) -> Result<Endpoint, AppError> {
+    let current = get(&state.db, org_id, family, id).await?;
+    let url = patch.url.unwrap_or(current.url.clone());
+    let events = patch.events.unwrap_or(current.events.clone());
+    let mut problems = Problems::default();
+    let name = patch.name.unwrap_or(current.name.clone());
+    if matches!(family, Family::Survey(_)) {
+        crate::domain::survey::check_text(&mut problems, "name".into(), &name, 200);
+    }
+    let events = match validate_endpoint(&url, &events, state.config.webhook_allow_http) {
+        Ok(events) => events,
+        Err(AppError::Validation { errors }) => {
+            errors.into_iter().for_each(|e| problems.add(e.field, e.message));
+            vec![]
+        }
+        Err(e) => return Err(e),
+    };
+    problems.into_result()?;
+    if url != current.url {
+        check_reachable(state, &url).await?;
+    }
+    let enabled = patch.enabled.unwrap_or(current.enabled);
+    // Turning an endpoint back on clears why it was turned off.
+    let reason = if enabled { None } else { current.disabled_reason.clone() };
+    sqlx::query(
+        "UPDATE webhook_endpoints SET name = $1, url = $2, events = $3, enabled = $4, thin_payload = $5, \
+         disabled_reason = $6, failing_since = CASE WHEN $4 = 1 THEN NULL ELSE failing_since END, updated_at = $7 \
+         WHERE id = $8 AND organization_id = $9",
+    )
+    .bind(&name)
+    .bind(url.trim())
+    .bind(events.join(" "))
+    .bind(i64::from(enabled))
+    .bind(i64::from(patch.thin_payload.unwrap_or(current.thin_payload)))
+    .bind(reason)
+    .bind(now_ms())
+    .bind(id)
+    .bind(org_id)
+    .execute(state.db.pool())
+    .await
+    .map_err(internal)?;
+    get(&state.db, org_id, family, id).await
+}
+
+/// Deletes the endpoint and, through the foreign keys, its delivery history.
+pub async fn delete(db: &Db, org_id: &str, family: Family<'_>, id: &str) -> Result<(), AppError> {
+    get(db, org_id, family, id).await?;
+    sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org_id)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Replaces the secret; the old one stops signing at once.
+pub async fn rotate_secret(
+    state: &AppState,
+    org_id: &str,
+    family: Family<'_>,
+    id: &str,
+) -> Result<(Endpoint, String), AppError> {
+    let endpoint = get(&state.db, org_id, family, id).await?;
+    let secret = generate_secret();
+    sqlx::query(
+        "UPDATE webhook_endpoints SET secret_sealed = $1, updated_at = $2 WHERE id = $3 AND organization_id = $4",
+    )
+    .bind(state.secrets.seal(&secret))
+    .bind(now_ms())
+    .bind(id)
+    .bind(org_id)
+    .execute(state.db.pool())
+    .await
+    .map_err(internal)?;
+    Ok((endpoint, secret))
+}
+
+/// The JSON body of a delivery.
+pub fn envelope(event: &str, data: &Value, test: bool) -> String {
+    let mut body = json!({ "type": event, "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true), "data": data });
+    if test {
+        body["test"] = Value::Bool(true);
+    }
+    body.to_string()
+}
+
+/// The outbox: records one delivery per subscribed, enabled endpoint, inside
+/// the caller's transaction, so the change and its deliveries commit (or roll
+/// back) together. `thin` is the ids-only form of `data`.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    survey_id: Option<&str>,
+    event: &str,
+    data: &Value,
+    thin: &Value,
+) -> Result<usize, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, events, thin_payload FROM webhook_endpoints \
+         WHERE organization_id = $1 AND enabled = 1 AND (survey_id IS NULL OR survey_id = $2)",
+    )
+    .bind(org_id)
+    .bind(survey_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let now = now_ms();
+    let mut queued = 0;
+    for row in rows {
+        let events: String = row.try_get("events").map_err(internal)?;
+        let events: Vec<String> = events.split_whitespace().map(str::to_string).collect();
+        if !subscribed(&events, event) {
+            continue;
+        }
+        let endpoint_id: String = row.try_get("id").map_err(internal)?;
+        let thin_payload = row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0;
+        let payload = envelope(event, if thin_payload { thin } else { data }, false);
+        insert_delivery(&mut *conn, org_id, &endpoint_id, event, &payload, false, now).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// A strictly increasing number for ordering deliveries (see the migration).
+fn next_sequence() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = chrono::Utc::now().timestamp_micros();
+    let previous = LAST.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(now);
+    now.max(previous + 1)
+}
+
+async fn insert_delivery(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    endpoint_id: &str,
+    event: &str,
+    payload: &str,
+    test: bool,
+    now: i64,
+) -> Result<String, AppError> {
+    let id = new_id(IdKind::Delivery);
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, organization_id, endpoint_id, event, payload, is_test, status, attempt_count, \
+         next_attempt_at, created_at, sequence) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(endpoint_id)
+    .bind(event)
+    .bind(payload)
+    .bind(i64::from(test))
+    .bind(now)
+    .bind(next_sequence())
+    .execute(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(id)
+}
+
+/// A test event with sample data, through the same pipeline as real ones.
+pub async fn send_test(
+    state: &AppState,
+    org_id: &str,
+    family: Family<'_>,
+    id: &str,
+    event: Option<&str>,
+) -> Result<Delivery, AppError> {
+    let endpoint = get(&state.db, org_id, family, id).await?;
+    let event = match event {
+        None => "survey.response.completed",
+        Some(name) => crate::domain::webhook::canonical_event(name)
+            .ok_or_else(|| AppError::field("event", "unknown event type"))?,
+    };
+    let sample = json!({
+        "id": "rsp_00000000000000000000000000",
+        "surveyId": endpoint.survey_id.clone().unwrap_or_else(|| "srv_00000000000000000000000000".into()),
+        "answers": {"q1": 9}, "metadata": {"orderId": "TEST-1"}, "completed": true,
+    });
+    let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+    let delivery_id =
+        insert_delivery(&mut conn, org_id, &endpoint.id, event, &envelope(event, &sample, true), true, now_ms())
+            .await?;
+    drop(conn);
+    state.webhook_wakeup.notify_one();
+    get_delivery(&state.db, org_id, family, id, &delivery_id).await
+}
+
+const DELIVERY_COLUMNS: &str =
+    "id, endpoint_id, event, payload, is_test, status, attempt_count, http_status, next_attempt_at, created_at, delivered_at";
+
+fn delivery_from_row(row: &AnyRow) -> Result<Delivery, AppError> {
+    let status: String = row.try_get("status").map_err(internal)?;
+    let time = |c: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+        Ok(row.try_get::<Option<i64>, _>(c).map_err(internal)?.map(to_datetime))
+    };
+    Ok(Delivery {
+        id: row.try_get("id").map_err(internal)?,
+        webhook_id: row.try_get("endpoint_id").map_err(internal)?,
+        event: row.try_get("event").map_err(internal)?,
+        status: DeliveryStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
+        attempt_count: row.try_get("attempt_count").map_err(internal)?,
+        http_status: row.try_get("http_status").map_err(internal)?,
+        test: row.try_get::<i64, _>("is_test").map_err(internal)? != 0,
+        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        delivered_at: time("delivered_at")?,
+        next_attempt_at: time("next_attempt_at")?,
+        attempts: None,
+        payload: None,
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryFilter {
+    pub status: Option<DeliveryStatus>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+pub async fn list_deliveries(
+    db: &Db,
+    org_id: &str,
+    family: Family<'_>,
+    endpoint_id: &str,
+    filter: &DeliveryFilter,
+    page: PageRequest,
+) -> Result<Paginated<Delivery>, AppError> {
+    get(db, org_id, family, endpoint_id).await?;
+    let condition = "endpoint_id = $1 AND organization_id = $2 AND ($3 IS NULL OR status = $3) \
+        AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)";
+    let status = filter.status.map(|s| s.as_str().to_string());
+    let rows = sqlx::query(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE {condition} ORDER BY sequence DESC LIMIT $6 OFFSET $7"
+    ))
+    .bind(endpoint_id)
+    .bind(org_id)
+    .bind(status.clone())
+    .bind(filter.from_ms)
+    .bind(filter.to_ms)
+    .bind(i64::from(page.per_page))
+    .bind(page.offset())
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE {condition}"))
+        .bind(endpoint_id)
+        .bind(org_id)
+        .bind(status)
+        .bind(filter.from_ms)
+        .bind(filter.to_ms)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)?;
+    Ok(Paginated::new(rows.iter().map(delivery_from_row).collect::<Result<_, _>>()?, page, total))
+}
+
+/// One delivery with its body and every attempt.
+pub async fn get_delivery(
+    db: &Db,
+    org_id: &str,
+    family: Family<'_>,
+    endpoint_id: &str,
+    id: &str,
+) -> Result<Delivery, AppError> {
+    get(db, org_id, family, endpoint_id).await?;
+    if !is_valid(IdKind::Delivery, id) {
+        return Err(AppError::not_found("delivery"));
+    }
+    let row = sqlx::query(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 AND organization_id = $3"
+    ))
+    .bind(id)
+    .bind(endpoint_id)
+    .bind(org_id)
+    .fetch_optional(db.pool())
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| AppError::not_found("delivery"))?;
+    let mut delivery = delivery_from_row(&row)?;
+    delivery.payload = Some(row.try_get("payload").map_err(internal)?);
+    let attempts = sqlx::query(
+        "SELECT attempted_at, duration_ms, http_status, response_excerpt, error, request_headers FROM webhook_attempts \
+         WHERE delivery_id = $1 ORDER BY attempt",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    delivery.attempts = Some(
+        attempts
+            .iter()
+            .map(|a| {
+                let headers: String = a.try_get("request_headers").map_err(internal)?;
+                Ok(Attempt {
+                    attempted_at: to_datetime(a.try_get("attempted_at").map_err(internal)?),
+                    duration_ms: a.try_get("duration_ms").map_err(internal)?,
+                    http_status: a.try_get("http_status").map_err(internal)?,
+                    response_excerpt: a.try_get("response_excerpt").map_err(internal)?,
+                    error: a.try_get("error").map_err(internal)?,
+                    request_headers: serde_json::from_str(&headers).map_err(internal)?,
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+    );
+    Ok(delivery)
+}
+
+/// Queues a delivery again at once (it keeps its id, so receivers can deduplicate).
+pub async fn retry_delivery(
+    state: &AppState,
+    org_id: &str,
+    family: Family<'_>,
+    endpoint_id: &str,
+    id: &str,
+) -> Result<Delivery, AppError> {
+    get_delivery(&state.db, org_id, family, endpoint_id, id).await?;
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1 WHERE id = $2 AND organization_id = $3",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .bind(org_id)
+    .execute(state.db.pool())
+    .await
+    .map_err(internal)?;
+    state.webhook_wakeup.notify_one();
+    get_delivery(&state.db, org_id, family, endpoint_id, id).await
+}

@@ -1,0 +1,418 @@
+//! Webhooks end to end: a real receiver, signatures checked by the reference
+//! Standard Webhooks library, retries, 410, timeouts, the SSRF guard, both
+//! API families, and isolation between organisations.
+
+mod common;
+
+use common::receiver::Receiver;
+use common::{create_token, expect_problem, plain_client, problem_fields, spawn_app, spawn_app_with, TestApp};
+use hmac::{Hmac, Mac};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::time::Duration;
+
+async fn survey_webhook(app: &TestApp, owner: &Client, survey: &str, url: &str, events: Value) -> Value {
+    let res = owner
+        .post(app.url(&format!("/api/surveys/{survey}/webhooks")))
+        .json(&json!({"name": "CRM", "url": url, "events": events}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn answer(app: &TestApp, survey: &str, score: i64) -> String {
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&json!({"answers": {"q1": score}, "metadata": {"orderId": "A-1042"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+}
+
+fn verify_with_reference_library(secret: &str, r: &common::receiver::Received) {
+    use std::io::Write;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/verify_standard_webhook.py");
+    let mut child = std::process::Command::new("python3")
+        .args([script, secret, &r.header("webhook-id"), &r.header("webhook-timestamp"), &r.header("webhook-signature")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child.stdin.take().unwrap().write_all(&r.body).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "standardwebhooks refused the delivery: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn hex_hmac(key: &[u8], body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(body);
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn completions_are_delivered_signed_both_ways() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[]).await;
+    let hook = survey_webhook(&app, &owner, &survey, &receiver.url, json!(["survey.response_completed"])).await;
+    let secret = hook["secret"].as_str().expect("a generated secret, shown once").to_string();
+    assert!(secret.starts_with("whsec_"));
+    assert_eq!(hook["events"], json!(["survey.response.completed"]));
+    assert_eq!(hook["isActive"], true);
+
+    let response_id = answer(&app, &survey, 9).await;
+    let got = receiver.wait_for(1).await;
+    let r = &got[0];
+    let body = r.json();
+    assert_eq!(body["type"], "survey.response.completed");
+    assert_eq!(body["data"]["id"], response_id.as_str());
+    assert_eq!(body["data"]["answers"]["q1"], 9);
+    assert_eq!(body["data"]["metadata"]["orderId"], "A-1042");
+    assert!(body["timestamp"].is_string());
+    assert!(r.header("webhook-id").starts_with("del_"));
+    verify_with_reference_library(&secret, r);
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD.decode(secret.trim_start_matches("whsec_")).unwrap();
+    assert_eq!(r.header("x-vox-signature"), hex_hmac(&key, &r.body));
+
+    // Only the subscribed event was sent, and the secret is never shown again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.received().len(), 1);
+    let listed: Value =
+        owner.get(app.url(&format!("/api/surveys/{survey}/webhooks"))).send().await.unwrap().json().await.unwrap();
+    assert!(listed["data"][0].get("secret").is_none());
+
+    let deliveries: Value = owner
+        .get(app.url(&format!(
+            "/api/surveys/{survey}/webhooks/{}/deliveries?status=delivered",
+            hook["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deliveries["meta"]["total"], 1);
+    assert_eq!(deliveries["data"][0]["httpStatus"], 200);
+    assert_eq!(deliveries["data"][0]["attemptCount"], 1);
+}
+
+#[tokio::test]
+async fn a_chosen_secret_signs_too() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[]).await;
+    let res = owner
+        .post(app.url(&format!("/api/surveys/{survey}/webhooks")))
+        .json(&json!({"name": "HIS", "url": receiver.url, "events": ["*"], "secret": "your-webhook-secret", "isActive": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(res.json::<Value>().await.unwrap().get("secret").is_none(), "a chosen secret is not echoed");
+    answer(&app, &survey, 3).await;
+    let got = receiver.wait_for(2).await; // created + completed, both subscribed through "*"
+    let types: Vec<String> = got.iter().map(|r| r.json()["type"].as_str().unwrap().to_string()).collect();
+    assert_eq!(types, vec!["survey.response.created", "survey.response.completed"], "in order of creation");
+    for r in &got {
+        assert_eq!(r.header("x-vox-signature"), hex_hmac(b"your-webhook-secret", &r.body));
+        use base64::Engine;
+        let as_std = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode("your-webhook-secret"));
+        verify_with_reference_library(&as_std, r);
+    }
+}
+
+#[tokio::test]
+async fn failures_are_retried_with_the_same_id_until_delivered() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[500, 503]).await;
+    let hook = survey_webhook(&app, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
+    answer(&app, &survey, 7).await;
+    let got = receiver.wait_for(3).await;
+    let ids: Vec<String> = got.iter().map(|r| r.header("webhook-id")).collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "one webhook-id across retries: {ids:?}");
+    assert_eq!(got[0].body, got[2].body, "the same payload every time");
+    let hook_id = hook["id"].as_str().unwrap();
+    let mut delivery = Value::Null;
+    for _ in 0..50 {
+        let list: Value = owner
+            .get(app.url(&format!("/api/surveys/{survey}/webhooks/{hook_id}/deliveries")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        delivery = list["data"][0].clone();
+        if delivery["status"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(delivery["status"], "delivered");
+    assert_eq!(delivery["attemptCount"], 3);
+    let detail: Value =
+        owner
+            .get(app.url(&format!(
+                "/api/surveys/{survey}/webhooks/{hook_id}/deliveries/{}",
+                delivery["id"].as_str().unwrap()
+            )))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let attempts = detail["attempts"].as_array().unwrap();
+    assert_eq!(attempts.iter().map(|a| a["httpStatus"].as_i64().unwrap()).collect::<Vec<_>>(), vec![500, 503, 200]);
+    assert_eq!(attempts[0]["responseExcerpt"], "thanks");
+    assert!(detail["payload"].as_str().unwrap().contains("survey.response.completed"));
+}
+
+#[tokio::test]
+async fn gone_disables_the_endpoint_and_timeouts_are_recorded() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let gone = Receiver::start(&[410]).await;
+    let slow = Receiver::hanging(Duration::from_secs(5)).await;
+    let gone_hook = survey_webhook(&app, &owner, &survey, &gone.url, json!(["survey.response.completed"])).await;
+    let slow_hook = survey_webhook(&app, &owner, &survey, &slow.url, json!(["survey.response.completed"])).await;
+    answer(&app, &survey, 5).await;
+    gone.wait_for(1).await;
+    let gone_id = gone_hook["id"].as_str().unwrap();
+    let mut state = Value::Null;
+    for _ in 0..50 {
+        state = owner
+            .get(app.url(&format!("/api/surveys/{survey}/webhooks/{gone_id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if state["isActive"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state["isActive"], false);
+    assert!(state["disabledReason"].as_str().unwrap().contains("410"));
+    // A dead endpoint does not hold back the others; the slow one times out and is retried.
+    slow.wait_for(2).await;
+    let slow_id = slow_hook["id"].as_str().unwrap();
+    let list: Value = owner
+        .get(app.url(&format!("/api/surveys/{survey}/webhooks/{slow_id}/deliveries")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let detail: Value = owner
+        .get(app.url(&format!(
+            "/api/surveys/{survey}/webhooks/{slow_id}/deliveries/{}",
+            list["data"][0]["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(detail["attempts"][0]["error"].as_str().unwrap().contains("timed out"), "{detail}");
+}
+
+#[tokio::test]
+async fn the_ssrf_guard_refuses_inside_addresses() {
+    let app = spawn_app_with(|c| {
+        c.webhook_allow_nets.clear();
+        c.webhook_allow_http = false;
+    })
+    .await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    for url in [
+        "http://hooks.example.com/x",
+        "https://127.0.0.1/x",
+        "https://10.0.0.8/x",
+        "https://169.254.169.254/latest",
+        "https://[::ffff:127.0.0.1]/x",
+        "https://localhost/x",
+    ] {
+        let res = owner
+            .post(app.url(&format!("/api/surveys/{survey}/webhooks")))
+            .json(&json!({"name": "x", "url": url, "events": ["*"]}))
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(res, 422).await;
+        assert_eq!(problem_fields(&problem), vec!["url"], "{url}");
+    }
+    let res = owner
+        .post(app.url("/api/integrations/webhooks"))
+        .json(&json!({"url": "https://127.0.0.1/x", "events": ["*"]}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(res, 422).await;
+    let res = owner
+        .post(app.url("/api/integrations/webhooks"))
+        .json(&json!({"url": "https://hooks.example.com/x", "events": ["nope"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem_fields(&expect_problem(res, 422).await), vec!["events[0]"]);
+}
+
+#[tokio::test]
+async fn organisation_webhooks_in_seed_003_shape() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[]).await;
+    let res = owner
+        .post(app.url("/api/integrations/webhooks"))
+        .json(&json!({"url": receiver.url, "events": ["survey.response.created"], "enabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let hook: Value = res.json().await.unwrap();
+    let id = hook["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("whe_"));
+    assert!(hook["created_at"].is_string() && hook["enabled"] == true);
+    let first_secret = hook["secret"].as_str().unwrap().to_string();
+
+    answer(&app, &survey, 10).await;
+    let got = receiver.wait_for(1).await;
+    verify_with_reference_library(&first_secret, &got[0]);
+
+    let rotated: Value = owner
+        .post(app.url(&format!("/api/integrations/webhooks/{id}/rotate-secret")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second_secret = rotated["secret"].as_str().unwrap().to_string();
+    assert_ne!(first_secret, second_secret);
+
+    let res = owner
+        .post(app.url(&format!("/api/integrations/webhooks/{id}/test")))
+        .json(&json!({"event": "survey.response.created"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let test_delivery: Value = res.json().await.unwrap();
+    assert_eq!(test_delivery["test"], true);
+    let got = receiver.wait_for(2).await;
+    assert_eq!(got[1].json()["test"], true);
+    verify_with_reference_library(&second_secret, &got[1]);
+    let key = |s: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(s.trim_start_matches("whsec_")).unwrap()
+    };
+    assert_ne!(
+        got[1].header("x-vox-signature"),
+        hex_hmac(&key(&first_secret), &got[1].body),
+        "the old secret no longer signs"
+    );
+
+    let list: Value = owner
+        .get(app.url(&format!("/api/integrations/webhooks/{id}/deliveries?status=delivered")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["meta"]["total"], 2);
+    let d = &list["data"][0];
+    assert!(d["attempt_count"].is_i64() && d["http_status"] == 200 && d["delivered_at"].is_string(), "{d}");
+    let delivery_id = d["id"].as_str().unwrap();
+    let res = owner
+        .post(app.url(&format!("/api/integrations/webhooks/{id}/deliveries/{delivery_id}/retry")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let got = receiver.wait_for(3).await;
+    assert_eq!(got[2].header("webhook-id"), delivery_id, "a retry keeps the webhook-id");
+
+    let res = owner
+        .patch(app.url(&format!("/api/integrations/webhooks/{id}")))
+        .json(&json!({"events": ["*"], "isActive": false}))
+        .send()
+        .await
+        .unwrap();
+    let patched: Value = res.json().await.unwrap();
+    assert_eq!(patched["events"], json!(["*"]));
+    assert_eq!(patched["enabled"], false);
+
+    assert_eq!(
+        owner.delete(app.url(&format!("/api/integrations/webhooks/{id}"))).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_problem(
+        owner.get(app.url(&format!("/api/integrations/webhooks/{id}/deliveries"))).send().await.unwrap(),
+        404,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn webhooks_are_scoped_and_need_their_scopes() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("Alice").await;
+    let bob = app.signed_in("Bob").await;
+    let survey = app.published_survey(&alice).await;
+    let hook = survey_webhook(&app, &alice, &survey, "http://127.0.0.1:9/hook", json!(["*"])).await;
+    let id = hook["id"].as_str().unwrap();
+    let (_, bobs) = create_token(&app, &bob, &["webhooks:read", "webhooks:write"]).await;
+    for path in [
+        format!("/api/surveys/{survey}/webhooks"),
+        format!("/api/surveys/{survey}/webhooks/{id}"),
+        format!("/api/integrations/webhooks/{id}"),
+    ] {
+        expect_problem(plain_client().get(app.url(&path)).bearer_auth(&bobs).send().await.unwrap(), 404).await;
+    }
+    expect_problem(
+        plain_client()
+            .delete(app.url(&format!("/api/surveys/{survey}/webhooks/{id}")))
+            .bearer_auth(&bobs)
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    let (_, alice_read) = create_token(&app, &alice, &["webhooks:read"]).await;
+    let res = plain_client()
+        .delete(app.url(&format!("/api/surveys/{survey}/webhooks/{id}")))
+        .bearer_auth(&alice_read)
+        .send()
+        .await
+        .unwrap();
+    assert!(expect_problem(res, 403).await["detail"].as_str().unwrap().contains("webhooks:write"));
+    // A survey webhook is not reachable through the organisation family, and the other way round.
+    expect_problem(alice.get(app.url(&format!("/api/integrations/webhooks/{id}"))).send().await.unwrap(), 404).await;
+    assert_eq!(
+        alice.get(app.url(&format!("/api/surveys/{survey}/webhooks/{id}"))).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+}
