@@ -20,6 +20,7 @@ fi
 # Rate limits are tested by the Rust suite; here they would only throttle the fuzzer.
 VOX_ADDR=127.0.0.1:$PORT DATABASE_URL=$database_url LEPTOS_SITE_ROOT=target/site VOX_LOG=warn \
   VOX_API_RATE_LIMIT=1000000 VOX_PUBLIC_RATE_LIMIT=1000000 \
+  VOX_WEBHOOK_ALLOW_NETS=127.0.0.1/32 VOX_WEBHOOK_ALLOW_HTTP=true \
   target/release/vox >"$work/server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT

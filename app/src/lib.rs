@@ -73,6 +73,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard/surveys/new") view=pages::dashboard::NewSurveyPage/>
                 <Route path=path!("/dashboard/surveys/:id") view=pages::dashboard::SurveyDetailPage/>
                 <Route path=path!("/dashboard/profile/tokens") view=pages::dashboard::TokensPage/>
+                <Route path=path!("/dashboard/webhooks") view=pages::dashboard::WebhooksPage/>
+                <Route path=path!("/dashboard/webhooks/:id") view=pages::dashboard::WebhookDetailPage/>
                 // The widget renders completely on the server (no streaming
                 // placeholders), so it works before and without the wasm.
                 <Route path=path!("/s/:id") view=pages::widget::SurveyPage ssr=SsrMode::Async/>

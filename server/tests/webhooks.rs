@@ -416,3 +416,28 @@ async fn webhooks_are_scoped_and_need_their_scopes() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn two_replicas_share_the_work_without_sending_twice() {
+    let a = spawn_app().await;
+    let b = common::spawn_replica(&a).await;
+    let owner = a.signed_in("Clinic").await;
+    let survey = a.published_survey(&owner).await;
+    let receiver = Receiver::start(&[]).await;
+    survey_webhook(&a, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        ids.push(answer(server, &survey, i % 11).await);
+    }
+    receiver.wait_for(30).await;
+    // Give both workers time to make any duplicate they would make.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = receiver.received();
+    let webhook_ids: std::collections::HashSet<String> = got.iter().map(|r| r.header("webhook-id")).collect();
+    assert_eq!(got.len(), 30, "each delivery sent exactly once");
+    assert_eq!(webhook_ids.len(), 30);
+    let delivered: std::collections::HashSet<String> =
+        got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.iter().all(|id| delivered.contains(id)));
+}

@@ -236,6 +236,36 @@ pub fn validate_endpoint(url: &str, events: &[String], allow_http: bool) -> Resu
     problems.into_result().map(|_| events)
 }
 
+/// A webhook of either family, as the dashboard lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhookView {
+    pub id: String,
+    /// `None` for an organisation-wide webhook.
+    pub survey_id: Option<String>,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Creating a webhook from the dashboard: for one survey, or for all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub survey_id: Option<String>,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+}
+
+/// A new webhook and its secret, shown this once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedWebhook {
+    pub webhook: WebhookView,
+    pub secret: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod responses;
 pub mod surveys;
 pub mod tokens;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

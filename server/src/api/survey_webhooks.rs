@@ -154,6 +154,7 @@ async fn remove(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 202, description = "Queued", body = Delivery),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),

@@ -88,8 +88,10 @@ pub async fn run(state: AppState) {
     }
 }
 
+/// A lease covers one attempt plus a margin and is renewed after each one,
+/// so a replica that dies holds its endpoints for at most that long.
 fn lease_deadline(state: &AppState) -> i64 {
-    app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + 30_000
+    app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + 5_000
 }
 
 /// Sends the endpoint's due deliveries, oldest first, until none is due.

@@ -9,8 +9,8 @@ use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
 use crate::domain::webhook::{
-    check_secret, subscribed, validate_endpoint, Attempt, Delivery, DeliveryStatus, IntegrationWebhook,
-    IntegrationWebhookInput, SurveyWebhook, SurveyWebhookInput, WebhookPatch,
+    check_secret, subscribed, validate_endpoint, Attempt, CreatedWebhook, Delivery, DeliveryStatus, IntegrationWebhook,
+    IntegrationWebhookInput, NewWebhook, SurveyWebhook, SurveyWebhookInput, WebhookPatch, WebhookView,
 };
 use crate::domain::AppError;
 use serde_json::{json, Value};
@@ -22,6 +22,8 @@ use sqlx::{AnyConnection, Row};
 pub enum Family<'a> {
     Survey(&'a str),
     Organization,
+    /// Either family (the dashboard shows both together).
+    Any,
 }
 
 /// An endpoint as stored (secret excluded).
@@ -67,6 +69,47 @@ impl Endpoint {
             created_at: to_datetime(self.created_at),
             updated_at: to_datetime(self.updated_at),
             secret,
+        }
+    }
+}
+
+impl From<Endpoint> for WebhookView {
+    fn from(e: Endpoint) -> Self {
+        WebhookView {
+            id: e.id,
+            survey_id: e.survey_id,
+            name: e.name,
+            url: e.url,
+            events: e.events,
+            enabled: e.enabled,
+            disabled_reason: e.disabled_reason,
+            created_at: to_datetime(e.created_at),
+        }
+    }
+}
+
+/// Creates a webhook from the dashboard: for one survey, or organisation-wide.
+/// The secret is always generated and returned this once.
+pub async fn create_from_dashboard(
+    state: &AppState,
+    org_id: &str,
+    input: NewWebhook,
+) -> Result<CreatedWebhook, AppError> {
+    match input.survey_id {
+        Some(survey_id) => {
+            let input =
+                SurveyWebhookInput { name: input.name, url: input.url, events: input.events, ..Default::default() };
+            let mut created = create_for_survey(state, org_id, &survey_id, input).await?;
+            let secret = created.secret.take().unwrap_or_default();
+            let webhook = get(&state.db, org_id, Family::Any, &created.id).await?.into();
+            Ok(CreatedWebhook { webhook, secret })
+        }
+        None => {
+            let input = IntegrationWebhookInput { url: input.url, events: input.events, ..Default::default() };
+            let mut created = create_for_organization(state, org_id, input).await?;
+            let secret = created.secret.take().unwrap_or_default();
+            let webhook = get(&state.db, org_id, Family::Any, &created.id).await?.into();
+            Ok(CreatedWebhook { webhook, secret })
         }
     }
 }
@@ -216,6 +259,7 @@ fn family_clause(family: Family<'_>, n: usize) -> (String, Option<&str>) {
     match family {
         Family::Survey(id) => (format!("survey_id = ${n}"), Some(id)),
         Family::Organization => (format!("survey_id IS NULL AND ${n} IS NULL"), None),
+        Family::Any => (format!("${n} IS NULL"), None),
     }
 }
 

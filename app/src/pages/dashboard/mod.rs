@@ -5,9 +5,13 @@ mod layout;
 mod survey_detail;
 mod surveys;
 mod tokens;
+mod webhook_detail;
+mod webhooks;
 
 pub use builder::NewSurveyPage;
 pub use layout::DashboardLayout;
 pub use survey_detail::SurveyDetailPage;
 pub use surveys::SurveysPage;
 pub use tokens::TokensPage;
+pub use webhook_detail::WebhookDetailPage;
+pub use webhooks::WebhooksPage;

@@ -1,0 +1,123 @@
+//! Durability of the webhook outbox: the real server binary is killed with
+//! SIGKILL in the middle of a stream of completions and restarted; every
+//! completion it accepted is still delivered.
+
+mod common;
+
+use common::receiver::Receiver;
+use common::{fresh_database_url, TEST_SECRET};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(port: u16, database_url: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_vox"))
+        .env("VOX_ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", database_url)
+        .env("VOX_SECRET_KEY", TEST_SECRET)
+        .env("VOX_WEBHOOK_ALLOW_NETS", "127.0.0.1/32")
+        .env("VOX_WEBHOOK_ALLOW_HTTP", "true")
+        .env("VOX_WEBHOOK_RETRY_SCHEDULE", "1,1,1,1,1")
+        // The killed process's endpoint lease (timeout + 5 s) must lapse before the restart takes over.
+        .env("VOX_WEBHOOK_TIMEOUT_MS", "2000")
+        .env("VOX_PUBLIC_RATE_LIMIT", "100000")
+        .env("VOX_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the vox binary")
+}
+
+async fn wait_healthy(base: &str) {
+    for _ in 0..200 {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
+            if r.status() == StatusCode::OK {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+#[tokio::test]
+async fn a_killed_server_loses_no_accepted_completion() {
+    let database_url = fresh_database_url().await;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = start(port, &database_url);
+    wait_healthy(&base).await;
+
+    let owner = Client::builder().cookie_store(true).build().unwrap();
+    let res = owner
+        .post(format!("{base}/api/auth/signup"))
+        .json(&json!({"email": "durable@example.com", "password": "a long password", "organizationName": "Durable"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let survey: Value = owner
+        .post(format!("{base}/api/surveys"))
+        .json(&json!({"name": "S", "status": "published", "questions": [{"id": "q1", "type": "nps", "title": "?"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let survey = survey["id"].as_str().unwrap().to_string();
+    let receiver = Receiver::start(&[]).await;
+    let res = owner
+        .post(format!("{base}/api/surveys/{survey}/webhooks"))
+        .json(&json!({"name": "r", "url": receiver.url, "events": ["survey.response.completed"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let visitor = Client::new();
+    let mut accepted = Vec::new();
+    for i in 0..80 {
+        if i == 40 {
+            // SIGKILL: no graceful shutdown, whatever was in flight is cut.
+            server.kill().unwrap();
+            server.wait().unwrap();
+            server = start(port, &database_url);
+            wait_healthy(&base).await;
+        }
+        let sent = visitor
+            .post(format!("{base}/api/client/surveys/{survey}/responses"))
+            .json(&json!({"answers": {"q1": i % 11}}))
+            .send()
+            .await;
+        if let Ok(res) = sent {
+            if res.status() == StatusCode::CREATED {
+                accepted.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+            }
+        }
+        if i == 38 {
+            // Let a few deliveries be in flight when the kill comes.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert!(accepted.len() >= 70, "most submissions are accepted ({})", accepted.len());
+
+    let mut delivered = HashSet::new();
+    for _ in 0..600 {
+        delivered = receiver.received().iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
+        if accepted.iter().all(|id| delivered.contains(id)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let missing: Vec<_> = accepted.iter().filter(|id| !delivered.contains(*id)).collect();
+    server.kill().ok();
+    server.wait().ok();
+    assert!(missing.is_empty(), "accepted but never delivered: {missing:?}");
+}
