@@ -47,9 +47,9 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTO
 fi
 
 # wasm-opt from npm: Debian's binaryen 108 silently breaks the release wasm.
-if [ ! -x .ci/tools/node_modules/.bin/wasm-opt ]; then
+if [ ! -x .ci/tools/node_modules/.bin/wasm-opt ] || ! cmp -s .ci/tools/package-lock.json .ci/tools/node_modules/.installed-lock.json; then
   log "installing wasm-opt (npm binaryen)"
-  (cd .ci/tools && npm ci --no-audit --no-fund)
+  (cd .ci/tools && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)
 fi
 
 if [ "${1:-}" = "--with-browser" ]; then
@@ -57,9 +57,11 @@ if [ "${1:-}" = "--with-browser" ]; then
     log "installing Debian chromium"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
-    log "installing Playwright (test runner only, the browser is Debian's)"
-    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  # Reinstall whenever the lock file changed since the last install.
+  if ! cmp -s end2end/package-lock.json end2end/node_modules/.installed-lock.json; then
+    log "installing the end-to-end test packages (Playwright runner; the browser is Debian's)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
+      && cp package-lock.json node_modules/.installed-lock.json)
   fi
 fi
 log "tools ready"

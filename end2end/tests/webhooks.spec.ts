@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { Webhook } from 'standardwebhooks';
 import { hydrated, signUp } from './helpers';
 
 /** A real receiver on localhost that records what Vox sends. */
@@ -30,7 +31,8 @@ test('a webhook is added in the dashboard, tested, logged and retried', async ({
     await page.getByRole('button', { name: 'Add webhook' }).click();
     const secret = page.getByRole('textbox', { name: 'Signing secret' });
     await expect(secret).toBeVisible();
-    expect(await secret.inputValue()).toMatch(/^whsec_/);
+    const secretValue = await secret.inputValue();
+    expect(secretValue).toMatch(/^whsec_/);
     await expect(page.getByRole('link', { name: receiver.url })).toBeVisible();
 
     await page.getByRole('link', { name: 'Open the webhook' }).click();
@@ -42,6 +44,13 @@ test('a webhook is added in the dashboard, tested, logged and retried', async ({
     expect(JSON.parse(first.body).test).toBe(true);
     expect(first.headers['webhook-signature']).toMatch(/^v1,/);
     expect(first.headers['x-vox-signature']).toMatch(/^[0-9a-f]{64}$/);
+    // The reference Standard Webhooks library (npm) accepts the delivery.
+    const verified = new Webhook(secretValue).verify(first.body, {
+      'webhook-id': String(first.headers['webhook-id']),
+      'webhook-timestamp': String(first.headers['webhook-timestamp']),
+      'webhook-signature': String(first.headers['webhook-signature']),
+    });
+    expect((verified as { test: boolean }).test).toBe(true);
 
     await expect(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
@@ -53,6 +62,13 @@ test('a webhook is added in the dashboard, tested, logged and retried', async ({
     await page.getByRole('button', { name: /^Retry delivery del_/ }).click();
     await expect.poll(() => receiver.received.length).toBeGreaterThanOrEqual(2);
     expect(receiver.received[1].headers['webhook-id']).toBe(first.headers['webhook-id']);
+
+    // Edit: subscribe to one event only.
+    await page.getByText('Edit URL and events').click();
+    await page.getByLabel('All events, including future ones').uncheck();
+    await page.getByRole('checkbox', { name: 'survey.closed' }).check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByText('Events: survey.closed')).toBeVisible();
 
     await page.getByRole('button', { name: 'Disable' }).click();
     await expect(page.getByRole('button', { name: 'Enable' })).toBeVisible();

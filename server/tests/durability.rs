@@ -121,3 +121,67 @@ async fn a_killed_server_loses_no_accepted_completion() {
     server.wait().ok();
     assert!(missing.is_empty(), "accepted but never delivered: {missing:?}");
 }
+
+#[tokio::test]
+async fn two_server_processes_send_each_delivery_once() {
+    let database_url = fresh_database_url().await;
+    let (port_a, port_b) = (free_port(), free_port());
+    let mut a = start(port_a, &database_url);
+    let base_a = format!("http://127.0.0.1:{port_a}");
+    wait_healthy(&base_a).await;
+    // The second process starts on the migrated database.
+    let mut b = start(port_b, &database_url);
+    let base_b = format!("http://127.0.0.1:{port_b}");
+    wait_healthy(&base_b).await;
+
+    let owner = Client::builder().cookie_store(true).build().unwrap();
+    owner
+        .post(format!("{base_a}/api/auth/signup"))
+        .json(&json!({"email": "twice@example.com", "password": "a long password", "organizationName": "Twice"}))
+        .send()
+        .await
+        .unwrap();
+    let survey: Value = owner
+        .post(format!("{base_a}/api/surveys"))
+        .json(&json!({"name": "S", "status": "published", "questions": [{"id": "q1", "type": "nps", "title": "?"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let survey = survey["id"].as_str().unwrap().to_string();
+    let receiver = Receiver::start(&[]).await;
+    owner
+        .post(format!("{base_a}/api/surveys/{survey}/webhooks"))
+        .json(&json!({"name": "r", "url": receiver.url, "events": ["survey.response.completed"]}))
+        .send()
+        .await
+        .unwrap();
+
+    let visitor = Client::new();
+    let mut accepted = Vec::new();
+    for i in 0..40 {
+        let base = if i % 2 == 0 { &base_a } else { &base_b };
+        let res = visitor
+            .post(format!("{base}/api/client/surveys/{survey}/responses"))
+            .json(&json!({"answers": {"q1": i % 11}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        accepted.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+    }
+    receiver.wait_for(40).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let got = receiver.received();
+    a.kill().ok();
+    b.kill().ok();
+    a.wait().ok();
+    b.wait().ok();
+    let ids: HashSet<String> = got.iter().map(|r| r.header("webhook-id")).collect();
+    assert_eq!(got.len(), 40, "no attempt made twice");
+    assert_eq!(ids.len(), 40);
+    let delivered: HashSet<String> = got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
+    assert!(accepted.iter().all(|id| delivered.contains(id)));
+}

@@ -441,3 +441,35 @@ async fn two_replicas_share_the_work_without_sending_twice() {
         got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
     assert!(ids.iter().all(|id| delivered.contains(id)));
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_but_retried() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[302]).await;
+    let hook = survey_webhook(&app, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
+    answer(&app, &survey, 4).await;
+    receiver.wait_for(2).await;
+    let hook_id = hook["id"].as_str().unwrap();
+    let list: Value = owner
+        .get(app.url(&format!("/api/surveys/{survey}/webhooks/{hook_id}/deliveries")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let detail: Value = owner
+        .get(app.url(&format!(
+            "/api/surveys/{survey}/webhooks/{hook_id}/deliveries/{}",
+            list["data"][0]["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["attempts"][0]["httpStatus"], 302);
+}

@@ -134,3 +134,16 @@ pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<D
         .await,
     )
 }
+
+#[server(prefix = "/rpc", endpoint = "update_webhook", input = Json)]
+pub async fn update_webhook(id: String, url: String, events: Vec<String>) -> Result<WebhookView, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::webhook::WebhookPatch;
+            let me = ctx::editor().await?;
+            let patch = WebhookPatch { url: Some(url), events: Some(events), ..Default::default() };
+            Ok(webhooks::update(&ctx::state()?, &me.organization_id, Family::Any, &id, patch).await?.into())
+        }
+        .await,
+    )
+}

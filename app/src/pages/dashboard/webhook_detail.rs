@@ -6,7 +6,7 @@ use crate::components::{action_error, format_time, ErrorNotice};
 use crate::domain::webhook::{Delivery, WebhookView};
 use crate::server_fns::webhooks::{
     delete_webhook, get_webhook, retry_webhook_delivery, rotate_webhook_secret, send_test_webhook, set_webhook_enabled,
-    webhook_deliveries, webhook_delivery,
+    update_webhook, webhook_deliveries, webhook_delivery,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,13 +17,17 @@ pub fn WebhookDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let toggle = Action::new(|(id, on): &(String, bool)| set_webhook_enabled(id.clone(), *on));
+    let save = Action::new(|(id, url, events): &(String, String, Vec<String>)| {
+        update_webhook(id.clone(), url.clone(), events.clone())
+    });
     let test = Action::new(|id: &String| send_test_webhook(id.clone()));
     let rotate = Action::new(|id: &String| rotate_webhook_secret(id.clone()));
     let remove = Action::new(|id: &String| delete_webhook(id.clone()));
     let retry = Action::new(|(id, d): &(String, String)| retry_webhook_delivery(id.clone(), d.clone()));
     let refresh = RwSignal::new(0u32);
     let status = RwSignal::new(String::new());
-    let webhook = Resource::new(move || (id(), toggle.version().get()), |(id, _)| get_webhook(id));
+    let webhook =
+        Resource::new(move || (id(), toggle.version().get(), save.version().get()), |(id, ..)| get_webhook(id));
     let deliveries = Resource::new(
         move || (id(), status.get(), test.version().get(), retry.version().get(), refresh.get()),
         |(id, status, ..)| webhook_deliveries(id, status, 1),
@@ -38,7 +42,7 @@ pub fn WebhookDetailPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match webhook.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(w) => view! { <Header webhook=w toggle/> }.into_any(),
+                        Ok(w) => view! { <Header webhook=w.clone() toggle/> <EditWebhook webhook=w save/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -191,5 +195,51 @@ fn Attempts(delivery: Delivery) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </div>
+    }
+}
+
+/// Changes an endpoint's URL and events.
+#[component]
+fn EditWebhook(
+    webhook: WebhookView,
+    save: Action<(String, String, Vec<String>), Result<WebhookView, crate::domain::AppError>>,
+) -> impl IntoView {
+    let url = RwSignal::new(webhook.url.clone());
+    let all = RwSignal::new(webhook.events.iter().any(|e| e == "*"));
+    let chosen = RwSignal::new(webhook.events.iter().filter(|e| *e != "*").cloned().collect::<Vec<_>>());
+    let id = webhook.id.clone();
+    view! {
+        <details class="card">
+            <summary>"Edit URL and events"</summary>
+            <div class="stack">
+                <label>"Endpoint URL" <input type="url" prop:value=url on:input=move |ev| url.set(event_target_value(&ev))/></label>
+                <fieldset class="scopes">
+                    <legend>"Events"</legend>
+                    <label class="inline">
+                        <input type="checkbox" prop:checked=all on:change=move |ev| all.set(event_target_checked(&ev))/>
+                        "All events, including future ones"
+                    </label>
+                    {crate::domain::webhook::EVENT_TYPES.into_iter().map(|event| {
+                        let checked = chosen.get_untracked().iter().any(|e| e == event);
+                        view! {
+                            <label class="inline">
+                                <input type="checkbox" prop:checked=checked disabled=move || all.get() on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| { c.retain(|e| e != event); if on { c.push(event.to_string()); } });
+                                }/>
+                                <code>{event}</code>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                {action_error(move || save.value().get())}
+                <div class="actions">
+                    <button type="button" class="primary" disabled=save.pending() on:click=move |_| {
+                        let events = if all.get() { vec!["*".to_string()] } else { chosen.get() };
+                        save.dispatch((id.clone(), url.get(), events));
+                    }>"Save changes"</button>
+                </div>
+            </div>
+        </details>
     }
 }
