@@ -15,6 +15,7 @@ use app::backend::db::{Db, DbError};
 use app::backend::keys::{KeyError, Keys};
 use app::backend::net_guard::NetGuard;
 use app::backend::rate_limit::RateLimiter;
+use app::backend::response_token::ResponseTokens;
 use app::backend::secret_box::SecretBox;
 use app::backend::AppState;
 use app::{shell, App};
@@ -54,6 +55,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         tokens,
         token_limits: Arc::new(RateLimiter::new(config.api_rate_limit_per_minute)),
         secrets: Arc::new(SecretBox::new(&keys)),
+        response_tokens: Arc::new(ResponseTokens::new(&keys)),
         net_guard: Arc::new(NetGuard::new(config.webhook_allow_nets.clone())),
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),

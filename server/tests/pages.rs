@@ -211,6 +211,9 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("/api/surveys/{id}/responses", &["get"]),
         ("/api/responses/{id}", &["get", "delete"]),
         ("/api/client/surveys/{id}/responses", &["post"]),
+        ("/api/client/responses/{id}", &["patch"]),
+        ("/api/surveys/{surveyId}/webhooks", &["get", "post"]),
+        ("/api/integrations/webhooks/{id}/rotate-secret", &["post"]),
     ] {
         for method in methods {
             let op = &paths[path][*method];

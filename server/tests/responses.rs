@@ -189,3 +189,74 @@ async fn responses_filter_by_metadata_and_contact() {
     .await;
     assert_eq!(problem_fields(&problem), vec!["metadata."]);
 }
+
+#[tokio::test]
+async fn a_respondent_continues_their_response_with_its_token() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let survey = app.published_survey(&owner).await;
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&json!({"answers": {}, "metadata": {"orderId": "A-1"}, "completed": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    let token = created["responseToken"].as_str().unwrap().to_string();
+    let patch = |body: Value, token: &str| {
+        app.client().patch(app.url(&format!("/api/client/responses/{id}"))).bearer_auth(token).json(&body).send()
+    };
+
+    let now: Value = patch(json!({"answers": {"q1": 8}}), &token).await.unwrap().json().await.unwrap();
+    assert_eq!(now["answers"], json!({"q1": 8}));
+    assert_eq!(now["completed"], false);
+    let now: Value = patch(json!({"answers": {"q2": "fast"}, "metadata": {"plan": "pro"}}), &token)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["answers"], json!({"q1": 8, "q2": "fast"}));
+    assert_eq!(now["metadata"], json!({"orderId": "A-1", "plan": "pro"}));
+    let problem = expect_problem(patch(json!({"answers": {"q1": 12}}), &token).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.q1"]);
+    let done: Value = patch(json!({"completed": true}), &token).await.unwrap().json().await.unwrap();
+    assert_eq!(done["completed"], true);
+    assert!(done["completedAt"].is_string());
+    // Answers are final once complete; metadata can still be attached.
+    let problem = expect_problem(patch(json!({"answers": {"q1": 0}}), &token).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers"]);
+    let later: Value = patch(json!({"metadata": {"orderId": "A-2"}}), &token).await.unwrap().json().await.unwrap();
+    assert_eq!(later["metadata"]["orderId"], "A-2");
+    // The metadata filter sees the change.
+    let list: Value = owner
+        .get(app.url(&format!("/api/surveys/{survey}/responses?metadata.orderId=A-2")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["meta"]["total"], 1);
+
+    // Without the right token the response does not exist.
+    expect_problem(patch(json!({"metadata": {"x": "y"}}), "forged").await.unwrap(), 404).await;
+    let other: Value = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&json!({"answers": {"q1": 1}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    expect_problem(
+        patch(json!({"metadata": {"x": "y"}}), other["responseToken"].as_str().unwrap()).await.unwrap(),
+        404,
+    )
+    .await;
+}

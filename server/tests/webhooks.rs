@@ -473,3 +473,36 @@ async fn redirects_are_not_followed_but_retried() {
         .unwrap();
     assert_eq!(detail["attempts"][0]["httpStatus"], 302);
 }
+
+#[tokio::test]
+async fn continuing_a_response_emits_updated_then_completed() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[]).await;
+    survey_webhook(&app, &owner, &survey, &receiver.url, json!(["*"])).await;
+    let created: Value = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&json!({"answers": {"q1": 6}, "completed": false}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (id, token) = (created["id"].as_str().unwrap(), created["responseToken"].as_str().unwrap());
+    let res = app
+        .client()
+        .patch(app.url(&format!("/api/client/responses/{id}")))
+        .bearer_auth(token)
+        .json(&json!({"completed": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let got = receiver.wait_for(3).await;
+    let types: Vec<String> = got.iter().map(|r| r.json()["type"].as_str().unwrap().to_string()).collect();
+    assert_eq!(types, vec!["survey.response.created", "survey.response.updated", "survey.response.completed"]);
+    assert_eq!(got[2].json()["data"]["completed"], true);
+}

@@ -9,6 +9,7 @@ pub mod db;
 pub mod keys;
 pub mod net_guard;
 pub mod rate_limit;
+pub mod response_token;
 pub mod secret_box;
 pub mod services;
 pub mod signing;

@@ -6,6 +6,7 @@ use super::config::Config;
 use super::db::Db;
 use super::net_guard::NetGuard;
 use super::rate_limit::RateLimiter;
+use super::response_token::ResponseTokens;
 use super::secret_box::SecretBox;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// The SSRF guard for webhook receivers.
     pub net_guard: Arc<NetGuard>,
+    /// Issues and checks respondents' `responseToken`s.
+    pub response_tokens: Arc<ResponseTokens>,
     /// Wakes this replica's delivery worker when deliveries were queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }

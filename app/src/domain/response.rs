@@ -53,6 +53,25 @@ pub struct ResponseInput {
     pub completed: bool,
 }
 
+/// A respondent continuing their response (`PATCH /api/client/responses/{id}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"answers": {"q2": "Quick delivery"}, "metadata": {"plan": "pro"}, "completed": true})))]
+#[serde(rename_all = "camelCase")]
+pub struct ResponsePatch {
+    /// Answers to add or change (`null` clears one); merged into the response.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub answers: Option<Answers>,
+    /// Metadata keys to add or change; merged, later values win.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub metadata: Option<Map<String, Value>>,
+    /// `true` completes the response (required questions must then be answered).
+    #[serde(default)]
+    pub completed: Option<bool>,
+}
+
 fn yes() -> bool {
     true
 }

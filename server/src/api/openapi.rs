@@ -79,5 +79,14 @@ pub fn base_document() -> Document {
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
     components.add_security_scheme(SESSION, SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("vox_session"))));
+    components.add_security_scheme(
+        "responseToken",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The `responseToken` returned when the response was created"))
+                .build(),
+        ),
+    );
     doc
 }

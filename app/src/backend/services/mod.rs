@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod idempotency;
+pub mod response_updates;
 pub mod responses;
 pub mod surveys;
 pub mod tokens;

@@ -238,6 +238,21 @@ pub async fn list(
     Ok(Paginated::new(data, page, total))
 }
 
+/// A response found by id alone, with its organisation (for respondents,
+/// who have no organisation; callers must have proved their right to it).
+pub async fn get_any(db: &Db, id: &str) -> Result<(String, SurveyResponse), AppError> {
+    if !is_valid(IdKind::Response, id) {
+        return Err(AppError::not_found("response"));
+    }
+    let row = sqlx::query(&format!("SELECT organization_id, {COLUMNS} FROM responses WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::not_found("response"))?;
+    Ok((row.try_get("organization_id").map_err(internal)?, from_row(&row)?))
+}
+
 pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppError> {
     if !is_valid(IdKind::Response, id) {
         return Err(AppError::not_found("response"));

@@ -1,0 +1,118 @@
+//! A respondent continuing their own response (with its `responseToken`):
+//! more answers as they go, metadata from the host page, completion.
+//! Answers merge (later values win, `null` clears); a completed response's
+//! answers are final, but metadata may still be attached to it.
+
+use super::responses::{get_any, metadata_text};
+use super::webhooks;
+use crate::backend::db::{internal, now_ms, to_datetime};
+use crate::backend::AppState;
+use crate::domain::answers;
+use crate::domain::error::Problems;
+use crate::domain::response::{validate_flat_map, ResponsePatch, SurveyResponse};
+use crate::domain::survey::SurveyStatus;
+use crate::domain::AppError;
+
+/// How long after its creation a response can still be continued.
+pub const EDITABLE_FOR_MS: i64 = 24 * 3600 * 1000;
+
+pub async fn continue_response(
+    state: &AppState,
+    response_id: &str,
+    token: &str,
+    patch: ResponsePatch,
+) -> Result<SurveyResponse, AppError> {
+    // Any failure to prove ownership looks like "not found": no oracle for ids.
+    if !state.response_tokens.verify(response_id, token) {
+        return Err(AppError::not_found("response"));
+    }
+    let (org_id, current) = get_any(&state.db, response_id).await?;
+    if now_ms() - current.created_at.timestamp_millis() > EDITABLE_FOR_MS {
+        return Err(AppError::Conflict {
+            code: "response_final".into(),
+            message: "this response can no longer be changed".into(),
+        });
+    }
+    let definition = super::surveys::definition(&state.db, &current.survey_id).await?;
+    let changes_answers = patch.answers.as_ref().is_some_and(|a| !a.is_empty()) || patch.completed == Some(true);
+    if changes_answers && definition.survey.status != SurveyStatus::Published {
+        return Err(AppError::field("surveyId", "this survey is closed and no longer accepts responses"));
+    }
+    if changes_answers && current.completed && patch.answers.as_ref().is_some_and(|a| !a.is_empty()) {
+        return Err(AppError::field("answers", "the response is complete; its answers can no longer change"));
+    }
+
+    let mut merged = current.answers.clone();
+    for (k, v) in patch.answers.clone().unwrap_or_default() {
+        if v.is_null() {
+            merged.remove(&k);
+        } else {
+            merged.insert(k, v);
+        }
+    }
+    let mut metadata = current.metadata.clone();
+    metadata.extend(patch.metadata.clone().unwrap_or_default());
+    let completed = current.completed || patch.completed.unwrap_or(false);
+
+    let mut problems = Problems::default();
+    validate_flat_map(&mut problems, "metadata", &metadata);
+    if let Err(AppError::Validation { errors }) = answers::validate(&definition.survey.questions, &merged, completed) {
+        errors.into_iter().for_each(|e| problems.add(e.field, e.message));
+    }
+    problems.into_result()?;
+
+    let now = now_ms();
+    let newly_completed = completed && !current.completed;
+    let completed_at = if newly_completed { Some(now) } else { current.completed_at.map(|t| t.timestamp_millis()) };
+    let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    sqlx::query(
+        "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5 \
+         WHERE id = $6 AND organization_id = $7",
+    )
+    .bind(serde_json::to_string(&merged).map_err(internal)?)
+    .bind(serde_json::to_string(&metadata).map_err(internal)?)
+    .bind(i64::from(completed))
+    .bind(completed_at)
+    .bind(now)
+    .bind(response_id)
+    .bind(&org_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query("DELETE FROM response_metadata WHERE response_id = $1")
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    for (key, value) in &metadata {
+        sqlx::query("INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)")
+            .bind(response_id)
+            .bind(&current.survey_id)
+            .bind(key)
+            .bind(metadata_text(value))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    let response = SurveyResponse {
+        answers: merged,
+        metadata,
+        completed,
+        updated_at: to_datetime(now),
+        completed_at: completed_at.map(to_datetime),
+        ..current
+    };
+    let data = serde_json::to_value(&response).map_err(internal)?;
+    let thin =
+        serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "completed": response.completed });
+    let survey_id = Some(response.survey_id.as_str());
+    let mut queued = webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.updated", &data, &thin).await?;
+    if newly_completed {
+        queued += webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.completed", &data, &thin).await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    if queued > 0 {
+        state.webhook_wakeup.notify_one();
+    }
+    Ok(response)
+}
