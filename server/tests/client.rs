@@ -19,6 +19,7 @@ fn draft() -> SurveyDraft {
             description: None,
             required: true,
             kind: QuestionKind::Csat,
+            show_if: None,
         }],
     }
 }

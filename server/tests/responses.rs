@@ -260,3 +260,46 @@ async fn a_respondent_continues_their_response_with_its_token() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn skip_logic_decides_what_is_required_and_kept() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let res = owner
+        .post(app.url("/api/surveys"))
+        .json(&json!({"name": "NPS with follow-up", "status": "published", "questions": [
+            {"id": "q1", "type": "nps", "title": "Recommend?", "required": true},
+            {"id": "why", "type": "text", "title": "What went wrong?", "required": true,
+             "showIf": {"question": "q1", "op": "lte", "value": 6}}
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let survey = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let submit =
+        |body: Value| app.client().post(app.url(&format!("/api/client/surveys/{survey}/responses"))).json(&body).send();
+
+    // A promoter is not asked why; an answer sent anyway is dropped.
+    let res = submit(json!({"answers": {"q1": 9, "why": "ignored"}})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let stored: Value = owner.get(app.url(&format!("/api/responses/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stored["answers"], json!({"q1": 9}));
+    // A detractor must say why.
+    let problem = expect_problem(submit(json!({"answers": {"q1": 3}})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.why"]);
+    assert_eq!(submit(json!({"answers": {"q1": 3, "why": "Late"}})).await.unwrap().status(), StatusCode::CREATED);
+
+    // Conditions must point to an earlier question.
+    let res = owner
+        .post(app.url("/api/surveys"))
+        .json(&json!({"name": "Bad logic", "questions": [
+            {"id": "a", "type": "text", "title": "A", "showIf": {"question": "b", "op": "answered"}},
+            {"id": "b", "type": "text", "title": "B"}
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem_fields(&expect_problem(res, 422).await), vec!["questions[0].showIf.question"]);
+}

@@ -31,7 +31,8 @@ pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> 
         }
     }
     if completing {
-        for q in questions.iter().filter(|q| q.required) {
+        // Only questions the answers show are required.
+        for q in questions.iter().filter(|q| q.required && super::logic::is_visible(q, answers)) {
             if !answers.get(&q.id).is_some_and(|v| !v.is_null()) {
                 problems.add(format!("answers.{}", q.id), "this question requires an answer");
             }
@@ -132,8 +133,14 @@ mod tests {
     use serde_json::json;
 
     fn questions() -> Vec<Question> {
-        let q =
-            |id: &str, required, kind| Question { id: id.into(), title: id.into(), description: None, required, kind };
+        let q = |id: &str, required, kind| Question {
+            id: id.into(),
+            title: id.into(),
+            description: None,
+            required,
+            kind,
+            show_if: None,
+        };
         let choices = vec![Choice { id: "a".into(), label: "A".into() }, Choice { id: "b".into(), label: "B".into() }];
         vec![
             q("nps", true, QuestionKind::Nps),

@@ -6,6 +6,7 @@ pub mod account;
 pub mod answers;
 pub mod error;
 pub mod ids;
+pub mod logic;
 pub mod page;
 pub mod response;
 pub mod scope;

@@ -102,7 +102,7 @@ impl QuestionKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", schema(example = json!({"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true})))]
 #[serde(rename_all = "camelCase")]
@@ -115,6 +115,9 @@ pub struct Question {
     pub required: bool,
     #[serde(flatten)]
     pub kind: QuestionKind,
+    /// Skip logic: show the question only when this holds for earlier answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<super::logic::Condition>,
 }
 
 /// A stored survey as the dashboard and the API see it.
@@ -217,6 +220,7 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
         problems.add("questions", format!("at most {MAX_QUESTIONS} questions"));
         return;
     }
+    super::logic::validate_conditions(problems, questions);
     let mut seen = std::collections::HashSet::new();
     for (i, q) in questions.iter().enumerate() {
         let at = |f: &str| format!("questions[{i}].{f}");
@@ -271,6 +275,7 @@ mod tests {
             description: None,
             required: true,
             kind: QuestionKind::Nps,
+            show_if: None,
         }
     }
 

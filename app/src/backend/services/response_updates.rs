@@ -50,6 +50,7 @@ pub async fn continue_response(
             merged.insert(k, v);
         }
     }
+    crate::domain::logic::prune_hidden(&definition.survey.questions, &mut merged);
     let mut metadata = current.metadata.clone();
     metadata.extend(patch.metadata.clone().unwrap_or_default());
     let completed = current.completed || patch.completed.unwrap_or(false);

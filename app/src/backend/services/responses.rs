@@ -127,7 +127,7 @@ fn thin(response: &SurveyResponse) -> serde_json::Value {
 async fn submit_to(
     state: &AppState,
     definition: &SurveyDefinition,
-    input: ResponseInput,
+    mut input: ResponseInput,
 ) -> Result<SurveyResponse, AppError> {
     let db = &state.db;
     let (org_id, survey) = (&definition.organization_id, &definition.survey);
@@ -139,6 +139,8 @@ async fn submit_to(
             return Err(AppError::field("surveyId", "this survey is closed and no longer accepts responses"))
         }
     }
+    // Answers to questions that skip logic hides are dropped, not refused.
+    crate::domain::logic::prune_hidden(&survey.questions, &mut input.answers);
     let mut problems = Problems::default();
     validate_flat_map(&mut problems, "metadata", &input.metadata);
     validate_flat_map(&mut problems, "hiddenFields", &input.hidden_fields);

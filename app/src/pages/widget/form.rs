@@ -53,10 +53,23 @@ pub fn SurveyForm(survey: PublicSurvey) -> impl IntoView {
         _ => {}
     });
 
+    // Skip logic runs in the browser once hydrated; before that (and without
+    // JavaScript) every question shows and the server ignores hidden answers.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let answers = RwSignal::new(crate::domain::answers::Answers::new());
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let all_questions = survey.questions.clone();
+    let on_change = move |_| {
+        if let Some(fields) = form_ref.get().and_then(|form| read_form(&form)) {
+            answers.set(crate::domain::answers::from_form(&all_questions, &fields).unwrap_or_default());
+        }
+    };
+
     let survey_id = survey.id.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(fields) = form_fields(&ev) {
+        if let Some(fields) = form_ref.get().and_then(|form| read_form(&form)) {
             submit.dispatch((survey_id.clone(), fields));
         }
     };
@@ -67,11 +80,14 @@ pub fn SurveyForm(survey: PublicSurvey) -> impl IntoView {
     view! {
         <Show when=move || !done.get() fallback=|| view! { <ThankYou/> }>
             <h1>{name.clone()}</h1>
-            <form method="post" action=action.clone() class="survey-form" on:submit=on_submit.clone()>
+            <form method="post" action=action.clone() class="survey-form" node_ref=form_ref
+                on:submit=on_submit.clone() on:change=on_change.clone()>
                 {questions.iter().cloned().map(|q| {
                     let id = q.id.clone();
                     let error = Signal::derive(move || errors.read().iter().find(|(q, _)| *q == id).map(|(_, m)| m.clone()));
-                    view! { <QuestionField question=q error/> }
+                    let shown = q.clone();
+                    let visible = Signal::derive(move || !hydrated.get() || crate::domain::logic::is_visible(&shown, &answers.read()));
+                    view! { <QuestionField question=q error visible/> }
                 }).collect_view()}
                 {move || general_error.get().map(|error| view! { <crate::components::ErrorNotice error/> })}
                 <button type="submit" class="primary" disabled=submit.pending()>"Submit"</button>
@@ -81,12 +97,12 @@ pub fn SurveyForm(survey: PublicSurvey) -> impl IntoView {
     .into_any()
 }
 
-/// The submitted form's fields as (name, value) pairs, as the browser would post them.
+/// The form's fields as (name, value) pairs, as the browser would post them
+/// (disabled controls, i.e. questions hidden by skip logic, are left out).
 #[cfg(feature = "hydrate")]
-fn form_fields(ev: &leptos::ev::SubmitEvent) -> Option<Vec<(String, String)>> {
+fn read_form(form: &web_sys::HtmlFormElement) -> Option<Vec<(String, String)>> {
     use wasm_bindgen::JsCast;
-    let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
-    let data = web_sys::FormData::new_with_form(&form).ok()?;
+    let data = web_sys::FormData::new_with_form(form).ok()?;
     let mut fields = Vec::new();
     for entry in js_sys::try_iter(&data).ok()??.flatten() {
         let pair: js_sys::Array = entry.unchecked_into();
@@ -98,6 +114,6 @@ fn form_fields(ev: &leptos::ev::SubmitEvent) -> Option<Vec<(String, String)>> {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn form_fields(_ev: &leptos::ev::SubmitEvent) -> Option<Vec<(String, String)>> {
+fn read_form<T>(_form: &T) -> Option<Vec<(String, String)>> {
     None
 }

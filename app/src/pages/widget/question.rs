@@ -6,7 +6,7 @@ use crate::domain::survey::{Question, QuestionKind};
 use leptos::prelude::*;
 
 #[component]
-pub fn QuestionField(question: Question, error: Signal<Option<String>>) -> impl IntoView {
+pub fn QuestionField(question: Question, error: Signal<Option<String>>, visible: Signal<bool>) -> impl IntoView {
     let name = field_name(&question.id);
     let title_id = format!("title-{}", question.id);
     let error_id = format!("error-{}", question.id);
@@ -29,14 +29,19 @@ pub fn QuestionField(question: Question, error: Signal<Option<String>>) -> impl 
             } else {
                 view! { <input type="text" name=name maxlength="10000" aria-labelledby=title_id.clone() required=required/> }.into_any()
             };
-            return view! { <div class="question">{title}{description}{input}{error_view}</div> }.into_any();
+            return view! {
+                <fieldset class="question" hidden=move || !visible.get() disabled=move || !visible.get()>
+                    {title}{description}{input}{error_view}
+                </fieldset>
+            }
+            .into_any();
         }
         QuestionKind::Email => {
             return view! {
-                <div class="question">{title}{description}
+                <fieldset class="question" hidden=move || !visible.get() disabled=move || !visible.get()>{title}{description}
                     <input type="email" name=name autocomplete="email" aria-labelledby=title_id.clone() required=required/>
                     {error_view}
-                </div>
+                </fieldset>
             }
             .into_any();
         }
@@ -69,8 +74,10 @@ pub fn QuestionField(question: Question, error: Signal<Option<String>>) -> impl 
             .into_any()
         }
     };
+    // Hidden by skip logic: also disabled, so the browser neither validates
+    // nor submits its controls.
     view! {
-        <fieldset class="question">
+        <fieldset class="question" hidden=move || !visible.get() disabled=move || !visible.get()>
             <legend>{title}</legend>
             {description}
             {control}
