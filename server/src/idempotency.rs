@@ -20,7 +20,12 @@ fn is_idempotent_endpoint(path: &str) -> bool {
 /// Headers worth replaying with the stored body.
 const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
-pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn idempotency(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::POST || !is_idempotent_endpoint(request.uri().path()) {
         return next.run(request).await;
     }
@@ -32,7 +37,9 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         .get(header::AUTHORIZATION)
         .or_else(|| headers.get(header::COOKIE))
         .map(|v| hex_sha256(v.as_bytes()))
-        .unwrap_or_else(|| "anonymous".into());
+        // Callers without credentials (the public client API) are told apart
+        // by address, so nobody can replay another visitor's result.
+        .unwrap_or_else(|| format!("anonymous {}", peer.ip()));
     let scope = format!("{} {}", request.uri().path(), credential);
 
     let (parts, body) = request.into_parts();

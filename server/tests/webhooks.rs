@@ -506,3 +506,39 @@ async fn continuing_a_response_emits_updated_then_completed() {
     assert_eq!(types, vec!["survey.response.created", "survey.response.updated", "survey.response.completed"]);
     assert_eq!(got[2].json()["data"]["completed"], true);
 }
+
+#[tokio::test]
+async fn disabling_fails_what_was_queued_and_refuses_tests() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    let receiver = Receiver::start(&[500, 500, 500, 500]).await;
+    let hook = survey_webhook(&app, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
+    let id = hook["id"].as_str().unwrap();
+    answer(&app, &survey, 2).await;
+    receiver.wait_for(1).await;
+    let res = owner
+        .patch(app.url(&format!("/api/surveys/{survey}/webhooks/{id}")))
+        .json(&json!({"isActive": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let list: Value = owner
+        .get(app.url(&format!("/api/surveys/{survey}/webhooks/{id}/deliveries")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"][0]["status"], "failed", "nothing stays queued for a disabled endpoint");
+    let problem = expect_problem(
+        owner.post(app.url(&format!("/api/surveys/{survey}/webhooks/{id}/test"))).send().await.unwrap(),
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "webhook_disabled");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(receiver.received().len(), 1, "no more attempts after disabling");
+}

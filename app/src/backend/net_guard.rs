@@ -96,7 +96,13 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     }
     let embedded = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     if s[0] == 0x64 && s[1] == 0xff9b {
-        return is_public_v4(embedded(s[6], s[7])); // NAT64 64:ff9b::/96 (and /48 local use)
+        if s[2..6] != [0; 4] {
+            return false; // local-use NAT64 64:ff9b:1::/48: the embedding varies, refuse it
+        }
+        return is_public_v4(embedded(s[6], s[7])); // well-known NAT64 64:ff9b::/96
+    }
+    if s[..4] == [0; 4] && s[4] == 0xffff && s[5] == 0 {
+        return false; // IPv4-translated ::ffff:0:a.b.c.d
     }
     if s[0] == 0x2002 {
         return is_public_v4(embedded(s[1], s[2])); // 6to4

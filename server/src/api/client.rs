@@ -80,7 +80,7 @@ async fn submit(
         (status = 200, description = "The response as it now stands", body = SurveyResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such response, or the token is not for it", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The response can no longer be changed (older than 24 hours)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The response can no longer be changed (older than 24 hours), or changed at the same time", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid answers or metadata, a closed survey, or a completed response's answers", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),

@@ -164,6 +164,7 @@ async fn rotate(
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown event", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn send_test(
@@ -230,6 +231,7 @@ async fn delivery(
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn retry(
     State(state): State<AppState>,

@@ -158,6 +158,7 @@ async fn remove(
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown event", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn send_test(
@@ -231,6 +232,7 @@ async fn delivery(
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn retry(
     State(state): State<AppState>,

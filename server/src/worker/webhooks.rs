@@ -40,6 +40,9 @@ pub fn http_client(state: &AppState) -> reqwest::Client {
         .timeout(Duration::from_millis(state.config.webhook_timeout_ms))
         .connect_timeout(Duration::from_millis(state.config.webhook_timeout_ms.min(10_000)))
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy from the environment would resolve and connect for us,
+        // past the SSRF guard: never use one.
+        .no_proxy()
         .dns_resolver(Arc::new(GuardedResolver(state.net_guard.clone())))
         .user_agent("Vox-Webhooks/1.0")
         .pool_max_idle_per_host(4)
@@ -52,29 +55,29 @@ pub async fn run(state: AppState) {
     let client = http_client(&state);
     let slots = Arc::new(Semaphore::new(MAX_ENDPOINTS_AT_ONCE));
     let busy: Arc<Mutex<HashSet<String>>> = Arc::default();
+    // Names this process's leases, so only it renews or releases them.
+    let owner = format!("{}-{}", std::process::id(), app::backend::db::new_id(app::domain::ids::IdKind::Delivery));
     loop {
         match webhook_queue::due_endpoints(&state.db, MAX_ENDPOINTS_AT_ONCE as i64).await {
             Ok(endpoints) => {
                 for endpoint in endpoints {
-                    if !busy.lock().unwrap_or_else(|p| p.into_inner()).insert(endpoint.clone()) {
+                    // Wait for a free slot *before* leasing, so a lease never
+                    // lapses while its endpoint waits for a slot.
+                    let Ok(permit) = slots.clone().acquire_owned().await else { return };
+                    let Some(guard) = BusyGuard::take(&busy, &endpoint) else { continue };
+                    if !matches!(
+                        webhook_queue::lease(&state.db, &endpoint, &owner, lease_deadline(&state)).await,
+                        Ok(true)
+                    ) {
                         continue;
                     }
-                    let lease_until = lease_deadline(&state);
-                    match webhook_queue::lease(&state.db, &endpoint, lease_until).await {
-                        Ok(true) => {}
-                        _ => {
-                            busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&endpoint);
-                            continue;
-                        }
-                    }
-                    let Ok(permit) = slots.clone().acquire_owned().await else { return };
-                    let (state, client, busy) = (state.clone(), client.clone(), busy.clone());
+                    let (state, client, owner) = (state.clone(), client.clone(), owner.clone());
                     tokio::spawn(async move {
-                        serve_endpoint(&state, &client, &endpoint).await;
-                        if let Err(e) = webhook_queue::release(&state.db, &endpoint).await {
+                        serve_endpoint(&state, &client, &endpoint, &owner).await;
+                        if let Err(e) = webhook_queue::release(&state.db, &endpoint, &owner).await {
                             tracing::warn!(error = %e, "releasing a webhook lease failed");
                         }
-                        busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&endpoint);
+                        drop(guard);
                         drop(permit);
                     });
                 }
@@ -88,14 +91,36 @@ pub async fn run(state: AppState) {
     }
 }
 
+/// Marks an endpoint as served by this process until dropped (even if the
+/// task serving it panics).
+struct BusyGuard {
+    busy: Arc<Mutex<HashSet<String>>>,
+    endpoint: String,
+}
+
+impl BusyGuard {
+    fn take(busy: &Arc<Mutex<HashSet<String>>>, endpoint: &str) -> Option<BusyGuard> {
+        let inserted = busy.lock().unwrap_or_else(|p| p.into_inner()).insert(endpoint.to_string());
+        inserted.then(|| BusyGuard { busy: busy.clone(), endpoint: endpoint.to_string() })
+    }
+}
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.endpoint);
+    }
+}
+
 /// A lease covers one attempt plus a margin and is renewed after each one,
 /// so a replica that dies holds its endpoints for at most that long.
 fn lease_deadline(state: &AppState) -> i64 {
     app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + 5_000
 }
 
-/// Sends the endpoint's due deliveries, oldest first, until none is due.
-async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id: &str) {
+/// Sends the endpoint's due deliveries, oldest first, while they succeed.
+/// After a failure the endpoint waits for its retry and frees its slot, so a
+/// failing receiver never holds up the others.
+async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id: &str, owner: &str) {
     loop {
         let target = match webhook_queue::target(&state.db, endpoint_id).await {
             Ok(Some(t)) if t.enabled => t,
@@ -113,19 +138,52 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
                 return;
             }
         };
-        let Some(secret) = state.secrets.open(&target.secret_sealed) else {
-            tracing::error!(endpoint = endpoint_id, "webhook secret cannot be opened with this server's key");
+        // One sender per attempt, whatever happens to leases.
+        if !matches!(webhook_queue::claim_attempt(&state.db, &due, lease_deadline(state)).await, Ok(true)) {
             return;
+        }
+        let outcome = match state.secrets.open(&target.secret_sealed) {
+            Some(secret) => send(state, client, &target.url, &secret, &due).await,
+            None => unsendable(
+                &due,
+                "the signing secret cannot be read with this server's key (was VOX_SECRET_KEY changed?)",
+            ),
         };
-        let outcome = send(state, client, &target.url, &secret, &due).await;
+        let succeeded = outcome.succeeded();
         if let Err(e) =
             webhook_queue::record(&state.db, endpoint_id, &due, &outcome, &state.config.webhook_retry_schedule).await
         {
             tracing::warn!(error = %e, "recording a webhook attempt failed");
             return;
         }
-        let _ = webhook_queue::renew(&state.db, endpoint_id, lease_deadline(state)).await;
+        if !succeeded
+            || !matches!(webhook_queue::renew(&state.db, endpoint_id, owner, lease_deadline(state)).await, Ok(true))
+        {
+            return;
+        }
     }
+}
+
+/// The outcome of an attempt that could not even be made.
+fn unsendable(due: &Due, why: &str) -> Outcome {
+    Outcome {
+        attempted_at: app::backend::db::now_ms(),
+        duration_ms: 0,
+        http_status: None,
+        response_excerpt: None,
+        error: Some(why.to_string()),
+        request_headers: vec![("webhook-id".into(), due.id.clone())],
+        retry_after_secs: None,
+    }
+}
+
+/// Seconds from a `Retry-After` header: delta-seconds or an HTTP date.
+fn retry_after(value: &str) -> Option<u64> {
+    let value = value.trim();
+    value.parse().ok().or_else(|| {
+        let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        Some((at.timestamp() - chrono::Utc::now().timestamp()).max(0) as u64)
+    })
 }
 
 /// One signed POST; never fails, the outcome says what happened.
@@ -178,8 +236,7 @@ async fn send(state: &AppState, client: &reqwest::Client, url: &str, secret: &st
         }
     };
     let status = response.status().as_u16();
-    let retry_after_secs =
-        response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+    let retry_after_secs = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(retry_after);
     let mut raw = Vec::new();
     while raw.len() < MAX_BODY_READ {
         match response.chunk().await {
@@ -208,4 +265,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_after;
+
+    #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        assert_eq!(retry_after("120"), Some(120));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0), "a past date means now");
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(90)).to_rfc2822();
+        assert!(retry_after(&soon).is_some_and(|s| (85..=91).contains(&s)));
+        assert_eq!(retry_after("soon"), None);
+    }
 }

@@ -27,6 +27,9 @@ enum TokenState {
 pub struct TokenRegistry {
     states: RwLock<HashMap<String, TokenState>>,
     last_used: Mutex<HashMap<String, i64>>,
+    /// Revoked here; kept across refreshes, so a reload that read the table
+    /// just before the revocation committed cannot bring the token back.
+    revoked_here: Mutex<std::collections::HashSet<String>>,
 }
 
 fn state_of(organization_id: String, expires_at: Option<i64>, revoked_at: Option<i64>) -> TokenState {
@@ -55,6 +58,9 @@ impl TokenRegistry {
                 row.try_get("revoked_at").map_err(internal)?,
             );
             fresh.insert(id, state);
+        }
+        for id in self.revoked_here.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            fresh.insert(id.clone(), TokenState::Revoked);
         }
         *self.states.write().unwrap_or_else(|p| p.into_inner()) = fresh;
         Ok(())
@@ -101,6 +107,7 @@ impl TokenRegistry {
 
     /// Takes effect at once on this replica.
     pub fn mark_revoked(&self, token_id: &str) {
+        self.revoked_here.lock().unwrap_or_else(|p| p.into_inner()).insert(token_id.to_string());
         self.states.write().unwrap_or_else(|p| p.into_inner()).insert(token_id.to_string(), TokenState::Revoked);
     }
 

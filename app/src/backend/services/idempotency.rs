@@ -10,6 +10,9 @@ use sqlx::Row;
 
 pub const RETENTION_MS: i64 = 24 * 3600 * 1000;
 pub const MAX_KEY_LEN: usize = 255;
+/// A claim with no result after this long belongs to a request that died
+/// (a crashed server); the key may be used again.
+pub const ABANDONED_AFTER_MS: i64 = 60_000;
 
 /// A stored first result.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -66,9 +66,11 @@ pub async fn continue_response(
     let newly_completed = completed && !current.completed;
     let completed_at = if newly_completed { Some(now) } else { current.completed_at.map(|t| t.timestamp_millis()) };
     let mut tx = state.db.pool().begin().await.map_err(internal)?;
-    sqlx::query(
+    // Optimistic: applies only to the version read, so two concurrent edits
+    // cannot both complete the response (or silently drop each other's answers).
+    let done = sqlx::query(
         "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5 \
-         WHERE id = $6 AND organization_id = $7",
+         WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
     )
     .bind(serde_json::to_string(&merged).map_err(internal)?)
     .bind(serde_json::to_string(&metadata).map_err(internal)?)
@@ -77,9 +79,17 @@ pub async fn continue_response(
     .bind(now)
     .bind(response_id)
     .bind(&org_id)
+    .bind(current.updated_at.timestamp_millis())
+    .bind(i64::from(current.completed))
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict {
+            code: "response_changed".into(),
+            message: "the response was changed at the same time; send the change again".into(),
+        });
+    }
     sqlx::query("DELETE FROM response_metadata WHERE response_id = $1")
         .bind(response_id)
         .execute(&mut *tx)

@@ -27,11 +27,14 @@ pub async fn due_endpoints(db: &Db, limit: i64) -> Result<Vec<String>, AppError>
 }
 
 /// Takes (or renews, with `renew`) the endpoint's sending lease until `until_ms`.
-pub async fn lease(db: &Db, endpoint_id: &str, until_ms: i64) -> Result<bool, AppError> {
+/// Takes the endpoint's sending lease for `owner` until `until_ms`, if free or lapsed.
+pub async fn lease(db: &Db, endpoint_id: &str, owner: &str, until_ms: i64) -> Result<bool, AppError> {
     let done = sqlx::query(
-        "UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND (sending_until IS NULL OR sending_until < $3)",
+        "UPDATE webhook_endpoints SET sending_until = $1, sending_by = $2 \
+         WHERE id = $3 AND (sending_until IS NULL OR sending_until < $4)",
     )
     .bind(until_ms)
+    .bind(owner)
     .bind(endpoint_id)
     .bind(now_ms())
     .execute(db.pool())
@@ -40,24 +43,48 @@ pub async fn lease(db: &Db, endpoint_id: &str, until_ms: i64) -> Result<bool, Ap
     Ok(done.rows_affected() == 1)
 }
 
-/// Extends a lease this replica holds.
-pub async fn renew(db: &Db, endpoint_id: &str, until_ms: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2")
+/// Extends a lease `owner` still holds; false when it lost it (then it must stop).
+pub async fn renew(db: &Db, endpoint_id: &str, owner: &str, until_ms: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND sending_by = $3")
         .bind(until_ms)
         .bind(endpoint_id)
+        .bind(owner)
         .execute(db.pool())
         .await
         .map_err(internal)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives the lease back, if `owner` still holds it.
+pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE webhook_endpoints SET sending_until = NULL, sending_by = NULL WHERE id = $1 AND sending_by = $2",
+    )
+    .bind(endpoint_id)
+    .bind(owner)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
     Ok(())
 }
 
-pub async fn release(db: &Db, endpoint_id: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE webhook_endpoints SET sending_until = NULL WHERE id = $1")
-        .bind(endpoint_id)
-        .execute(db.pool())
-        .await
-        .map_err(internal)?;
-    Ok(())
+/// Claims one attempt at a delivery: a compare-and-set on its attempt count,
+/// so even two senders racing for the same delivery cannot both send it.
+/// The claimed delivery is not due again until `until_ms` (if the sender dies,
+/// it becomes due again then).
+pub async fn claim_attempt(db: &Db, delivery: &Due, until_ms: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+         WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at <= $4",
+    )
+    .bind(until_ms)
+    .bind(&delivery.id)
+    .bind(delivery.attempt_count)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Where and how to send for an endpoint.
@@ -176,16 +203,17 @@ pub async fn record(
     let status = outcome.http_status.map(i64::from);
     if outcome.succeeded() {
         sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'delivered', attempt_count = $1, http_status = $2, delivered_at = $3, next_attempt_at = NULL WHERE id = $4",
+            "UPDATE webhook_deliveries SET status = 'delivered', attempt_count = $1, http_status = $2, delivered_at = $3, next_attempt_at = NULL WHERE id = $4 AND attempt_count = $5",
         )
         .bind(attempt)
         .bind(status)
         .bind(now)
         .bind(&delivery.id)
+        .bind(delivery.attempt_count)
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        sqlx::query("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1")
+        sqlx::query("UPDATE webhook_endpoints SET failing_since = NULL, last_failure_at = NULL WHERE id = $1")
             .bind(endpoint_id)
             .execute(&mut *tx)
             .await
@@ -199,22 +227,29 @@ pub async fn record(
         };
         let next = delay.map(|secs| now + (secs as i64) * 1000);
         sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, attempt_count = $2, http_status = $3, next_attempt_at = $4 WHERE id = $5",
+            "UPDATE webhook_deliveries SET status = $1, attempt_count = $2, http_status = $3, next_attempt_at = $4 WHERE id = $5 AND attempt_count = $6",
         )
         .bind(if next.is_some() { "pending" } else { "failed" })
         .bind(attempt)
         .bind(status)
         .bind(next)
         .bind(&delivery.id)
+        .bind(delivery.attempt_count)
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        sqlx::query("UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $1) WHERE id = $2")
-            .bind(now)
-            .bind(endpoint_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        // Continuous failure: a gap of more than a day without failures (the
+        // retry schedule never waits that long) starts the count again.
+        sqlx::query(
+            "UPDATE webhook_endpoints SET failing_since = CASE WHEN failing_since IS NULL OR last_failure_at IS NULL \
+             OR last_failure_at < $1 THEN $2 ELSE failing_since END, last_failure_at = $2 WHERE id = $3",
+        )
+        .bind(now - 24 * 3600 * 1000)
+        .bind(now)
+        .bind(endpoint_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
         let reason = if gone {
             Some("the receiver answered 410 Gone".to_string())
         } else {
@@ -241,6 +276,34 @@ pub async fn record(
         }
     }
     tx.commit().await.map_err(internal)
+}
+
+/// Turns an endpoint off and fails what was still queued for it (nothing is
+/// sent to a disabled endpoint, and re-enabling does not flood it with stale events).
+pub async fn disable(
+    conn: &mut sqlx::AnyConnection,
+    endpoint_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1, updated_at = $2 WHERE id = $3")
+        .bind(reason)
+        .bind(now)
+        .bind(endpoint_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    fail_pending(conn, endpoint_id).await
+}
+
+/// Marks an endpoint's queued deliveries failed.
+pub async fn fail_pending(conn: &mut sqlx::AnyConnection, endpoint_id: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'")
+        .bind(endpoint_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
 }
 
 /// Drops finished deliveries older than the retention period.

@@ -309,7 +309,7 @@ pub async fn update(
     let events = patch.events.unwrap_or(current.events.clone());
     let mut problems = Problems::default();
     let name = patch.name.unwrap_or(current.name.clone());
-    if matches!(family, Family::Survey(_)) {
+    if current.survey_id.is_some() {
         crate::domain::survey::check_text(&mut problems, "name".into(), &name, 200);
     }
     let events = match validate_endpoint(&url, &events, state.config.webhook_allow_http) {
@@ -325,11 +325,13 @@ pub async fn update(
         check_reachable(state, &url).await?;
     }
     let enabled = patch.enabled.unwrap_or(current.enabled);
+    let reenabled = enabled && !current.enabled;
     // Turning an endpoint back on clears why it was turned off.
     let reason = if enabled { None } else { current.disabled_reason.clone() };
+    let mut tx = state.db.pool().begin().await.map_err(internal)?;
     sqlx::query(
         "UPDATE webhook_endpoints SET name = $1, url = $2, events = $3, enabled = $4, thin_payload = $5, \
-         disabled_reason = $6, failing_since = CASE WHEN $4 = 1 THEN NULL ELSE failing_since END, updated_at = $7 \
+         disabled_reason = $6, failing_since = CASE WHEN $10 = 1 THEN NULL ELSE failing_since END, updated_at = $7 \
          WHERE id = $8 AND organization_id = $9",
     )
     .bind(&name)
@@ -341,9 +343,15 @@ pub async fn update(
     .bind(now_ms())
     .bind(id)
     .bind(org_id)
-    .execute(state.db.pool())
+    .bind(i64::from(reenabled))
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    if !enabled && current.enabled {
+        // Nothing is sent to a disabled endpoint; what was queued fails now.
+        super::webhook_queue::fail_pending(&mut tx, id).await?;
+    }
+    tx.commit().await.map_err(internal)?;
     get(&state.db, org_id, family, id).await
 }
 
@@ -379,6 +387,10 @@ pub async fn rotate_secret(
     .await
     .map_err(internal)?;
     Ok((endpoint, secret))
+}
+
+fn disabled_conflict() -> AppError {
+    AppError::Conflict { code: "webhook_disabled".into(), message: "the webhook is disabled; enable it first".into() }
 }
 
 /// The JSON body of a delivery.
@@ -427,13 +439,16 @@ pub async fn enqueue(
     Ok(queued)
 }
 
-/// A strictly increasing number for ordering deliveries (see the migration).
-fn next_sequence() -> i64 {
-    use std::sync::atomic::{AtomicI64, Ordering};
-    static LAST: AtomicI64 = AtomicI64::new(0);
-    let now = chrono::Utc::now().timestamp_micros();
-    let previous = LAST.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(now);
-    now.max(previous + 1)
+/// The endpoint's next delivery number, taken inside the enqueuing
+/// transaction (the row lock orders concurrent writers; no clocks involved).
+async fn next_sequence(conn: &mut AnyConnection, endpoint_id: &str) -> Result<i64, AppError> {
+    sqlx::query("UPDATE webhook_endpoints SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING last_sequence")
+        .bind(endpoint_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?
+        .try_get("last_sequence")
+        .map_err(internal)
 }
 
 async fn insert_delivery(
@@ -446,6 +461,7 @@ async fn insert_delivery(
     now: i64,
 ) -> Result<String, AppError> {
     let id = new_id(IdKind::Delivery);
+    let sequence = next_sequence(&mut *conn, endpoint_id).await?;
     sqlx::query(
         "INSERT INTO webhook_deliveries (id, organization_id, endpoint_id, event, payload, is_test, status, attempt_count, \
          next_attempt_at, created_at, sequence) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8)",
@@ -457,7 +473,7 @@ async fn insert_delivery(
     .bind(payload)
     .bind(i64::from(test))
     .bind(now)
-    .bind(next_sequence())
+    .bind(sequence)
     .execute(&mut *conn)
     .await
     .map_err(internal)?;
@@ -473,6 +489,9 @@ pub async fn send_test(
     event: Option<&str>,
 ) -> Result<Delivery, AppError> {
     let endpoint = get(&state.db, org_id, family, id).await?;
+    if !endpoint.enabled {
+        return Err(disabled_conflict());
+    }
     let event = match event {
         None => "survey.response.completed",
         Some(name) => crate::domain::webhook::canonical_event(name)
