@@ -2,6 +2,9 @@
 //! the browser), the server functions behind them, the domain model, and —
 //! with the `ssr` feature — the back end that the REST API shares.
 
+// Leptos views are deeply nested static types; the wasm release build needs room.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod pages;

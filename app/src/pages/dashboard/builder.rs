@@ -122,7 +122,7 @@ pub fn NewSurveyPage() -> impl IntoView {
                                             on:change=move |ev| { let v = event_target_checked(&ev); edit(key, &|q| q.required = v) }/>
                                         "Required"
                                     </label>
-                                    {(index > 0).then(|| view! { <LogicEditor rows key number/> })}
+                                    {(index > 0).then(|| view! { <LogicEditor rows key number/> }.into_any())}
                                     <button type="button" class="link" disabled=index == 0
                                         aria-label=format!("Move question {number} up")
                                         on:click=move |_| rows.update(|r| if index > 0 { r.swap(index, index - 1) })>"↑"</button>
