@@ -539,6 +539,13 @@ async fn disabling_fails_what_was_queued_and_refuses_tests() {
     )
     .await;
     assert_eq!(problem["code"], "webhook_disabled");
+    let delivery = list["data"][0]["id"].as_str().unwrap();
+    let retry = owner
+        .post(app.url(&format!("/api/surveys/{survey}/webhooks/{id}/deliveries/{delivery}/retry")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_problem(retry, 409).await["code"], "webhook_disabled");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(receiver.received().len(), 1, "no more attempts after disabling");
 }

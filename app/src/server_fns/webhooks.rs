@@ -10,6 +10,8 @@ use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::ctx;
 #[cfg(feature = "ssr")]
+use crate::backend::services::webhook_deliveries;
+#[cfg(feature = "ssr")]
 use crate::backend::services::webhooks::{self, Family};
 
 #[server(prefix = "/rpc", endpoint = "list_webhooks")]
@@ -101,13 +103,14 @@ pub async fn send_test_webhook(id: String) -> Result<Delivery, AppError> {
 pub async fn webhook_deliveries(id: String, status: String, page: u32) -> Result<Paginated<Delivery>, AppError> {
     ctx::respond(
         async move {
-            use crate::backend::services::webhooks::DeliveryFilter;
+            use crate::backend::services::webhook_deliveries::DeliveryFilter;
             use crate::domain::page::PageRequest;
             use crate::domain::webhook::DeliveryStatus;
             let me = ctx::me().await?;
             let filter = DeliveryFilter { status: DeliveryStatus::parse(&status), ..Default::default() };
             let page = PageRequest { page: page.max(1), per_page: 50 };
-            webhooks::list_deliveries(&ctx::state()?.db, &me.organization_id, Family::Any, &id, &filter, page).await
+            webhook_deliveries::list_deliveries(&ctx::state()?.db, &me.organization_id, Family::Any, &id, &filter, page)
+                .await
         }
         .await,
     )
@@ -118,7 +121,8 @@ pub async fn webhook_delivery(id: String, delivery_id: String) -> Result<Deliver
     ctx::respond(
         async move {
             let me = ctx::me().await?;
-            webhooks::get_delivery(&ctx::state()?.db, &me.organization_id, Family::Any, &id, &delivery_id).await
+            webhook_deliveries::get_delivery(&ctx::state()?.db, &me.organization_id, Family::Any, &id, &delivery_id)
+                .await
         }
         .await,
     )
@@ -129,7 +133,8 @@ pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<D
     ctx::respond(
         async move {
             let me = ctx::editor().await?;
-            webhooks::retry_delivery(&ctx::state()?, &me.organization_id, Family::Any, &id, &delivery_id).await
+            webhook_deliveries::retry_delivery(&ctx::state()?, &me.organization_id, Family::Any, &id, &delivery_id)
+                .await
         }
         .await,
     )

@@ -5,6 +5,7 @@ use super::error::ApiResult;
 use super::extract::{parse_json, ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
 use super::webhook_common::{parse_delivery_filter, DeliveryParams};
+use app::backend::services::webhook_deliveries;
 use app::backend::services::webhooks::{self, Family};
 use app::backend::AppState;
 use app::domain::page::{PageRequest, Paginated};
@@ -199,7 +200,8 @@ async fn deliveries(
 ) -> ApiResult<Json<Paginated<IntegrationDelivery>>> {
     caller.require(Scope::WebhooksRead)?;
     let filter = parse_delivery_filter(query.as_deref())?;
-    let page = webhooks::list_deliveries(&state.db, caller.organization_id(), ORG, &id, &filter, page).await?;
+    let page =
+        webhook_deliveries::list_deliveries(&state.db, caller.organization_id(), ORG, &id, &filter, page).await?;
     Ok(Json(Paginated { data: page.data.into_iter().map(Into::into).collect(), meta: page.meta }))
 }
 
@@ -219,7 +221,9 @@ async fn delivery(
     Path((id, delivery_id)): Path<(String, String)>,
 ) -> ApiResult<Json<IntegrationDelivery>> {
     caller.require(Scope::WebhooksRead)?;
-    Ok(Json(webhooks::get_delivery(&state.db, caller.organization_id(), ORG, &id, &delivery_id).await?.into()))
+    Ok(Json(
+        webhook_deliveries::get_delivery(&state.db, caller.organization_id(), ORG, &id, &delivery_id).await?.into(),
+    ))
 }
 
 /// Retry a delivery now
@@ -239,6 +243,6 @@ async fn retry(
     Path((id, delivery_id)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<IntegrationDelivery>)> {
     caller.require(Scope::WebhooksWrite)?;
-    let d = webhooks::retry_delivery(&state, caller.organization_id(), ORG, &id, &delivery_id).await?;
+    let d = webhook_deliveries::retry_delivery(&state, caller.organization_id(), ORG, &id, &delivery_id).await?;
     Ok((StatusCode::ACCEPTED, Json(d.into())))
 }

@@ -4,6 +4,7 @@ use super::error::ApiResult;
 use super::extract::{parse_json, ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
 use super::webhook_common::{parse_delivery_filter, DeliveryParams};
+use app::backend::services::webhook_deliveries;
 use app::backend::services::webhooks::{self, Family};
 use app::backend::AppState;
 use app::domain::page::{PageRequest, Paginated};
@@ -196,8 +197,15 @@ async fn deliveries(
     caller.require(Scope::WebhooksRead)?;
     let filter = parse_delivery_filter(query.as_deref())?;
     Ok(Json(
-        webhooks::list_deliveries(&state.db, caller.organization_id(), Family::Survey(&survey_id), &id, &filter, page)
-            .await?,
+        webhook_deliveries::list_deliveries(
+            &state.db,
+            caller.organization_id(),
+            Family::Survey(&survey_id),
+            &id,
+            &filter,
+            page,
+        )
+        .await?,
     ))
 }
 
@@ -218,8 +226,14 @@ async fn delivery(
 ) -> ApiResult<Json<Delivery>> {
     caller.require(Scope::WebhooksRead)?;
     Ok(Json(
-        webhooks::get_delivery(&state.db, caller.organization_id(), Family::Survey(&survey_id), &id, &delivery_id)
-            .await?,
+        webhook_deliveries::get_delivery(
+            &state.db,
+            caller.organization_id(),
+            Family::Survey(&survey_id),
+            &id,
+            &delivery_id,
+        )
+        .await?,
     ))
 }
 
@@ -240,7 +254,13 @@ async fn retry(
     Path((survey_id, id, delivery_id)): Path<(String, String, String)>,
 ) -> ApiResult<(StatusCode, Json<Delivery>)> {
     caller.require(Scope::WebhooksWrite)?;
-    let d = webhooks::retry_delivery(&state, caller.organization_id(), Family::Survey(&survey_id), &id, &delivery_id)
-        .await?;
+    let d = webhook_deliveries::retry_delivery(
+        &state,
+        caller.organization_id(),
+        Family::Survey(&survey_id),
+        &id,
+        &delivery_id,
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(d)))
 }

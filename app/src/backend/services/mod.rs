@@ -8,5 +8,6 @@ pub mod response_updates;
 pub mod responses;
 pub mod surveys;
 pub mod tokens;
+pub mod webhook_deliveries;
 pub mod webhook_queue;
 pub mod webhooks;
