@@ -21,6 +21,7 @@ fn draft() -> SurveyDraft {
             kind: QuestionKind::Csat,
             show_if: None,
         }],
+        ..Default::default()
     }
 }
 

@@ -303,3 +303,40 @@ async fn skip_logic_decides_what_is_required_and_kept() {
         .unwrap();
     assert_eq!(problem_fields(&expect_problem(res, 422).await), vec!["questions[0].showIf.question"]);
 }
+
+#[tokio::test]
+async fn surveys_close_themselves_at_their_limit_or_time() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Acme").await;
+    let create = |extra: Value| {
+        let mut body = json!({"name": "Limited", "status": "published",
+            "questions": [{"id": "q1", "type": "nps", "title": "Recommend?"}]});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        owner.post(app.url("/api/surveys")).json(&body).send()
+    };
+    let limited: Value = create(json!({"responseLimit": 1})).await.unwrap().json().await.unwrap();
+    assert_eq!(limited["responseLimit"], 1);
+    let id = limited["id"].as_str().unwrap();
+    let submit = |survey: &str| {
+        app.client()
+            .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+            .json(&json!({"answers": {"q1": 5}}))
+            .send()
+    };
+    assert_eq!(submit(id).await.unwrap().status(), StatusCode::CREATED);
+    let problem = expect_problem(submit(id).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["surveyId"]);
+    let page = app.client().get(app.url(&format!("/s/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("This survey is closed"), "the page says so politely");
+
+    let past: Value = create(json!({"closesAt": "2020-01-01T00:00:00Z"})).await.unwrap().json().await.unwrap();
+    expect_problem(submit(past["id"].as_str().unwrap()).await.unwrap(), 422).await;
+    // Removing the closing time reopens it.
+    let path = format!("/api/surveys/{}", past["id"].as_str().unwrap());
+    let reopened: Value =
+        owner.patch(app.url(&path)).json(&json!({"closesAt": null})).send().await.unwrap().json().await.unwrap();
+    assert!(reopened["closesAt"].is_null());
+    assert_eq!(submit(past["id"].as_str().unwrap()).await.unwrap().status(), StatusCode::CREATED);
+    let problem = expect_problem(create(json!({"responseLimit": 0})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["responseLimit"]);
+}

@@ -138,6 +138,10 @@ pub struct Survey {
     /// `If-Match` to update only the version you saw.
     #[serde(default)]
     pub version: i64,
+    #[serde(default)]
+    pub closes_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub response_limit: Option<i64>,
 }
 
 /// What the widget needs to render a survey to a visitor; nothing internal.
@@ -168,6 +172,12 @@ pub struct SurveyDraft {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub status: SurveyStatus,
+    /// Stop accepting responses at this time.
+    #[serde(default)]
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Stop accepting responses after this many complete ones.
+    #[serde(default)]
+    pub response_limit: Option<i64>,
 }
 
 /// A partial update: absent fields stay as they are.
@@ -179,6 +189,19 @@ pub struct SurveyPatch {
     pub name: Option<String>,
     pub questions: Option<Vec<Question>>,
     pub status: Option<SurveyStatus>,
+    /// Set, or `null` to remove, the closing time.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<DateTime<Utc>>))]
+    pub closes_at: Option<Option<DateTime<Utc>>>,
+    /// Set, or `null` to remove, the response limit.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub response_limit: Option<Option<i64>>,
+}
+
+/// Tells "absent" (outer `None`) from "null" (`Some(None)`) in a patch.
+fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 fn is_valid_key(id: &str) -> bool {
@@ -207,6 +230,9 @@ impl SurveyDraft {
         let mut problems = Problems::default();
         check_text(&mut problems, "name".into(), &self.name, MAX_NAME_LEN);
         validate_questions(&mut problems, &self.questions);
+        if self.response_limit.is_some_and(|n| n < 1) {
+            problems.add("responseLimit", "must be at least 1");
+        }
         if self.status == SurveyStatus::Published && self.questions.is_empty() {
             problems.add("questions", "a published survey needs at least one question");
         }
@@ -307,16 +333,19 @@ mod tests {
                 Question { kind: QuestionKind::SingleChoice { choices: vec![] }, ..nps("q3") },
             ],
             status: SurveyStatus::Draft,
+            response_limit: Some(0),
+            ..Default::default()
         };
         let err = draft.validate().unwrap_err();
-        for field in ["name", "questions[1].id", "questions[2].scale", "questions[3].choices"] {
+        for field in ["name", "questions[1].id", "questions[2].scale", "questions[3].choices", "responseLimit"] {
             assert!(err.message_for(field).is_some(), "expected an error for {field}: {err:?}");
         }
     }
 
     #[test]
     fn published_survey_needs_a_question() {
-        let draft = SurveyDraft { name: "S".into(), questions: vec![], status: SurveyStatus::Published };
+        let draft =
+            SurveyDraft { name: "S".into(), questions: vec![], status: SurveyStatus::Published, ..Default::default() };
         assert!(draft.validate().unwrap_err().message_for("questions").is_some());
         let ok = SurveyDraft { questions: vec![nps("q1")], ..draft };
         assert!(ok.validate().is_ok());

@@ -13,6 +13,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \
+    s.closes_at, s.response_limit, \
     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
 
 fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
@@ -26,6 +27,8 @@ fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
         updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
         response_count: row.try_get("response_count").map_err(internal)?,
         version: row.try_get("version").map_err(internal)?,
+        closes_at: row.try_get::<Option<i64>, _>("closes_at").map_err(internal)?.map(to_datetime),
+        response_limit: row.try_get("response_limit").map_err(internal)?,
     })
 }
 
@@ -35,8 +38,8 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     let now = now_ms();
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
     sqlx::query(
-        "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+        "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at, \
+         closes_at, response_limit) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8)",
     )
     .bind(&id)
     .bind(org_id)
@@ -44,6 +47,8 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     .bind(draft.status.as_str())
     .bind(questions)
     .bind(now)
+    .bind(draft.closes_at.map(|t| t.timestamp_millis()))
+    .bind(draft.response_limit)
     .execute(db.pool())
     .await
     .map_err(internal)?;
@@ -105,13 +110,15 @@ pub async fn update(
         name: patch.name.unwrap_or(current.name),
         questions: patch.questions.unwrap_or(current.questions),
         status: patch.status.unwrap_or(current.status),
+        closes_at: patch.closes_at.unwrap_or(current.closes_at),
+        response_limit: patch.response_limit.unwrap_or(current.response_limit),
     };
     draft.validate()?;
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
     let mut tx = db.pool().begin().await.map_err(internal)?;
     let done = sqlx::query(
-        "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4 \
-         WHERE id = $5 AND organization_id = $6 AND version = $7",
+        "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4, \
+         closes_at = $8, response_limit = $9 WHERE id = $5 AND organization_id = $6 AND version = $7",
     )
     .bind(draft.name.trim())
     .bind(questions)
@@ -120,6 +127,8 @@ pub async fn update(
     .bind(id)
     .bind(org_id)
     .bind(read_version)
+    .bind(draft.closes_at.map(|t| t.timestamp_millis()))
+    .bind(draft.response_limit)
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -175,22 +184,49 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
     if !is_valid(IdKind::Survey, id) {
         return Err(AppError::not_found("survey"));
     }
-    let row = sqlx::query("SELECT organization_id, name, status, questions FROM surveys WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::not_found("survey"))?;
+    let row = sqlx::query(
+        "SELECT organization_id, name, status, questions, closes_at, response_limit FROM surveys WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| AppError::not_found("survey"))?;
     let status: String = row.try_get("status").map_err(internal)?;
+    let mut status = SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
+    // A published survey closes itself at its closing time or response limit.
+    if status == SurveyStatus::Published {
+        let closes_at: Option<i64> = row.try_get("closes_at").map_err(internal)?;
+        let limit: Option<i64> = row.try_get("response_limit").map_err(internal)?;
+        let past_closing = closes_at.is_some_and(|t| now_ms() >= t);
+        let full = match limit {
+            Some(limit) => completed_count(db, id).await? >= limit,
+            None => false,
+        };
+        if past_closing || full {
+            status = SurveyStatus::Closed;
+        }
+    }
     Ok(SurveyDefinition {
         organization_id: row.try_get("organization_id").map_err(internal)?,
         survey: PublicSurvey {
             id: id.to_string(),
             name: row.try_get("name").map_err(internal)?,
-            status: SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
+            status,
             questions: json_column(&row, "questions")?,
         },
     })
+}
+
+/// Complete responses so far (only counted for surveys with a response limit).
+async fn completed_count(db: &Db, survey_id: &str) -> Result<i64, AppError> {
+    sqlx::query("SELECT COUNT(*) AS n FROM responses WHERE survey_id = $1 AND completed = 1")
+        .bind(survey_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)
 }
 
 /// The survey as a visitor may see it. Drafts are not public: "not found".

@@ -69,7 +69,7 @@ fn to_draft(name: String, rows: &[QuestionRow], status: SurveyStatus) -> SurveyD
             }),
         })
         .collect();
-    SurveyDraft { name, questions, status }
+    SurveyDraft { name, questions, status, ..Default::default() }
 }
 
 #[component]
