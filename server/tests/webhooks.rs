@@ -549,3 +549,25 @@ async fn disabling_fails_what_was_queued_and_refuses_tests() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(receiver.received().len(), 1, "no more attempts after disabling");
 }
+
+#[tokio::test]
+async fn publishing_and_closing_are_announced() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let receiver = Receiver::start(&[]).await;
+    let res = owner
+        .post(app.url("/api/integrations/webhooks"))
+        .json(&json!({"url": receiver.url, "events": ["survey.published", "survey.closed"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let survey = app.published_survey(&owner).await;
+    owner.patch(app.url(&format!("/api/surveys/{survey}"))).json(&json!({"status": "closed"})).send().await.unwrap();
+    let got = receiver.wait_for(2).await;
+    let events: Vec<(String, String)> = got
+        .iter()
+        .map(|r| (r.json()["type"].as_str().unwrap().to_string(), r.json()["data"]["id"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(events, vec![("survey.published".to_string(), survey.clone()), ("survey.closed".to_string(), survey)]);
+}

@@ -37,6 +37,7 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     let id = new_id(IdKind::Survey);
     let now = now_ms();
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
+    let mut tx = db.pool().begin().await.map_err(internal)?;
     sqlx::query(
         "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at, \
          closes_at, response_limit) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8)",
@@ -49,10 +50,29 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     .bind(now)
     .bind(draft.closes_at.map(|t| t.timestamp_millis()))
     .bind(draft.response_limit)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    announce_status(&mut tx, org_id, &id, &draft).await?;
+    tx.commit().await.map_err(internal)?;
     get(db, org_id, &id).await
+}
+
+/// Queues `survey.published` / `survey.closed` for a survey now in that
+/// status, in the caller's transaction (the outbox).
+async fn announce_status(
+    tx: &mut sqlx::AnyConnection,
+    org_id: &str,
+    id: &str,
+    draft: &SurveyDraft,
+) -> Result<(), AppError> {
+    let event = match draft.status {
+        SurveyStatus::Published => "survey.published",
+        SurveyStatus::Closed => "survey.closed",
+        SurveyStatus::Draft => return Ok(()),
+    };
+    let data = serde_json::json!({ "id": id, "name": draft.name.trim(), "status": draft.status.as_str() });
+    super::webhooks::enqueue(tx, org_id, Some(id), event, &data, &data).await.map(|_| ())
 }
 
 pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<Survey>, AppError> {
@@ -133,15 +153,7 @@ pub async fn update(
     .await
     .map_err(internal)?;
     if done.rows_affected() == 1 && draft.status != current.status {
-        let event = match draft.status {
-            SurveyStatus::Published => Some("survey.published"),
-            SurveyStatus::Closed => Some("survey.closed"),
-            SurveyStatus::Draft => None,
-        };
-        if let Some(event) = event {
-            let data = serde_json::json!({ "id": id, "name": draft.name.trim(), "status": draft.status.as_str() });
-            super::webhooks::enqueue(&mut tx, org_id, Some(id), event, &data, &data).await?;
-        }
+        announce_status(&mut tx, org_id, id, &draft).await?;
     }
     tx.commit().await.map_err(internal)?;
     if done.rows_affected() == 0 {
