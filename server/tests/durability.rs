@@ -46,18 +46,13 @@ async fn wait_healthy(base: &str) {
     panic!("the server did not start");
 }
 
-#[tokio::test]
-async fn a_killed_server_loses_no_accepted_completion() {
-    let database_url = fresh_database_url().await;
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = start(port, &database_url);
-    wait_healthy(&base).await;
-
+/// Signs up, creates a published survey and a webhook to a new receiver for
+/// its completions; returns the survey id and the receiver.
+async fn survey_with_receiver(base: &str, email: &str) -> (String, Receiver) {
     let owner = Client::builder().cookie_store(true).build().unwrap();
     let res = owner
         .post(format!("{base}/api/auth/signup"))
-        .json(&json!({"email": "durable@example.com", "password": "a long password", "organizationName": "Durable"}))
+        .json(&json!({"email": email, "password": "a long password", "organizationName": "Durable"}))
         .send()
         .await
         .unwrap();
@@ -80,6 +75,18 @@ async fn a_killed_server_loses_no_accepted_completion() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
+    (survey, receiver)
+}
+
+#[tokio::test]
+async fn a_killed_server_loses_no_accepted_completion() {
+    let database_url = fresh_database_url().await;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = start(port, &database_url);
+    wait_healthy(&base).await;
+
+    let (survey, receiver) = survey_with_receiver(&base, "durable@example.com").await;
 
     let visitor = Client::new();
     let mut accepted = Vec::new();
@@ -134,30 +141,7 @@ async fn two_server_processes_send_each_delivery_once() {
     let base_b = format!("http://127.0.0.1:{port_b}");
     wait_healthy(&base_b).await;
 
-    let owner = Client::builder().cookie_store(true).build().unwrap();
-    owner
-        .post(format!("{base_a}/api/auth/signup"))
-        .json(&json!({"email": "twice@example.com", "password": "a long password", "organizationName": "Twice"}))
-        .send()
-        .await
-        .unwrap();
-    let survey: Value = owner
-        .post(format!("{base_a}/api/surveys"))
-        .json(&json!({"name": "S", "status": "published", "questions": [{"id": "q1", "type": "nps", "title": "?"}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let survey = survey["id"].as_str().unwrap().to_string();
-    let receiver = Receiver::start(&[]).await;
-    owner
-        .post(format!("{base_a}/api/surveys/{survey}/webhooks"))
-        .json(&json!({"name": "r", "url": receiver.url, "events": ["survey.response.completed"]}))
-        .send()
-        .await
-        .unwrap();
+    let (survey, receiver) = survey_with_receiver(&base_a, "twice@example.com").await;
 
     let visitor = Client::new();
     let mut accepted = Vec::new();

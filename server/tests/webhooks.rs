@@ -35,6 +35,14 @@ async fn answer(app: &TestApp, survey: &str, score: i64) -> String {
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
+/// The newest delivery of a survey webhook, with its attempts.
+async fn latest_delivery(app: &TestApp, owner: &Client, survey: &str, hook_id: &str) -> Value {
+    let base = format!("/api/surveys/{survey}/webhooks/{hook_id}/deliveries");
+    let list: Value = owner.get(app.url(&base)).send().await.unwrap().json().await.unwrap();
+    let id = list["data"][0]["id"].as_str().expect("a delivery");
+    owner.get(app.url(&format!("{base}/{id}"))).send().await.unwrap().json().await.unwrap()
+}
+
 fn verify_with_reference_library(secret: &str, r: &common::receiver::Received) {
     use std::io::Write;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/verify_standard_webhook.py");
@@ -213,25 +221,7 @@ async fn gone_disables_the_endpoint_and_timeouts_are_recorded() {
     // A dead endpoint does not hold back the others; the slow one times out and is retried.
     slow.wait_for(2).await;
     let slow_id = slow_hook["id"].as_str().unwrap();
-    let list: Value = owner
-        .get(app.url(&format!("/api/surveys/{survey}/webhooks/{slow_id}/deliveries")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let detail: Value = owner
-        .get(app.url(&format!(
-            "/api/surveys/{survey}/webhooks/{slow_id}/deliveries/{}",
-            list["data"][0]["id"].as_str().unwrap()
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = latest_delivery(&app, &owner, &survey, slow_id).await;
     assert!(detail["attempts"][0]["error"].as_str().unwrap().contains("timed out"), "{detail}");
 }
 
@@ -452,25 +442,7 @@ async fn redirects_are_not_followed_but_retried() {
     answer(&app, &survey, 4).await;
     receiver.wait_for(2).await;
     let hook_id = hook["id"].as_str().unwrap();
-    let list: Value = owner
-        .get(app.url(&format!("/api/surveys/{survey}/webhooks/{hook_id}/deliveries")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let detail: Value = owner
-        .get(app.url(&format!(
-            "/api/surveys/{survey}/webhooks/{hook_id}/deliveries/{}",
-            list["data"][0]["id"].as_str().unwrap()
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail = latest_delivery(&app, &owner, &survey, hook_id).await;
     assert_eq!(detail["attempts"][0]["httpStatus"], 302);
 }
 
