@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.ci/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 .ci/install-tools.sh
-cargo leptos build --release
+.ci/build.sh
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
 exec target/release/vox

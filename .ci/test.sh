@@ -36,7 +36,7 @@ step "Rust integration tests on PostgreSQL"
 VOX_TEST_DATABASE=postgres TEST_DATABASE_URL="$PG_ADMIN_URL" cargo test -p app -p server
 
 step "release build"
-cargo leptos build --release
+.ci/build.sh
 
 step "Playwright and schemathesis on SQLite"
 VOX_E2E_SCHEMATHESIS=1 .ci/e2e.sh sqlite

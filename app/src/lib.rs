@@ -9,6 +9,7 @@ pub mod components;
 pub mod domain;
 pub mod pages;
 pub mod server_fns;
+pub mod widget;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -19,7 +20,7 @@ pub mod client;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::path;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -30,6 +31,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                // The builder's live preview uses the widget's own styles.
+                <link rel="stylesheet" href=widget::STYLESHEET_URL/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -75,13 +78,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard") view=pages::dashboard::SurveysPage/>
                 <Route path=path!("/dashboard/surveys/new") view=pages::dashboard::NewSurveyPage/>
                 <Route path=path!("/dashboard/surveys/:id") view=pages::dashboard::SurveyDetailPage/>
+                <Route path=path!("/dashboard/surveys/:id/edit") view=pages::dashboard::EditSurveyPage/>
                 <Route path=path!("/dashboard/profile/tokens") view=pages::dashboard::TokensPage/>
                 <Route path=path!("/dashboard/webhooks") view=pages::dashboard::WebhooksPage/>
                 <Route path=path!("/dashboard/webhooks/:id") view=pages::dashboard::WebhookDetailPage/>
-                // The widget renders completely on the server (no streaming
-                // placeholders), so it works before and without the wasm.
-                <Route path=path!("/s/:id") view=pages::widget::SurveyPage ssr=SsrMode::Async/>
-                <Route path=path!("/s/:id/thanks") view=pages::widget::ThanksPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -26,16 +26,30 @@ export async function signUp(page: Page, organisation: string): Promise<string> 
 export async function createPublishedSurvey(page: Page, name: string): Promise<string> {
   await page.getByRole('link', { name: 'New survey' }).click();
   await hydrated(page);
-  await page.getByLabel('Survey name').fill(name);
+  await page.getByLabel('Survey name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Add NPS question' }).click();
-  await page.getByLabel('Question 1 title').fill('How likely are you to recommend us to a friend?');
+  await page.getByLabel('Question 1 title', { exact: true }).fill('How likely are you to recommend us to a friend?');
   await page.getByRole('button', { name: 'Add text question' }).click();
-  await page.getByLabel('Question 2 title').fill('What should we improve?');
-  await page.getByLabel('Required').nth(1).uncheck();
+  await page.getByLabel('Question 2 title', { exact: true }).fill('What should we improve?');
+  await page.getByLabel('Question 2 required').uncheck();
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await expect(page.getByRole('heading', { name })).toBeVisible();
   await expect(page.getByText('published', { exact: true })).toBeVisible();
   const match = page.url().match(/\/dashboard\/surveys\/(srv_[0-9a-z]+)/);
   expect(match, `survey id in ${page.url()}`).not.toBeNull();
   return match![1];
+}
+
+/** Creates a survey through the REST API with the dashboard session of `page`; returns its id. */
+export async function createSurveyViaApi(page: Page, body: object): Promise<string> {
+  const res = await page.request.post('/api/surveys', { data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()).id;
+}
+
+/** The survey's responses as the REST API returns them (dashboard session). */
+export async function responsesOf(page: Page, surveyId: string): Promise<any[]> {
+  const res = await page.request.get(`/api/surveys/${surveyId}/responses`);
+  expect(res.status()).toBe(200);
+  return (await res.json()).data;
 }

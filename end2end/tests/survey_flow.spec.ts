@@ -14,8 +14,15 @@ test('a survey built in the dashboard is answered in the browser and the answer 
   await hydrated(visitor);
   await expect(visitor.getByRole('heading', { name: 'After your order' })).toBeVisible();
 
-  // Submitting without the required NPS answer: the browser's own validation stops it.
+  // One question per step, with progress.
+  await expect(visitor.getByRole('progressbar', { name: 'Question 1 of 2' })).toBeVisible();
+  await expect(visitor.getByRole('textbox', { name: 'What should we improve?' })).toBeHidden();
+  // "Next" without the required answer: the widget says so, in the widget's words.
+  await visitor.getByRole('button', { name: 'Next' }).click();
+  await expect(visitor.getByRole('alert')).toHaveText('Please answer this question.');
   await visitor.getByRole('radio', { name: '9', exact: true }).check();
+  await visitor.getByRole('button', { name: 'Next' }).click();
+  await expect(visitor.getByRole('progressbar', { name: 'Question 2 of 2' })).toBeVisible();
   await visitor.getByRole('textbox', { name: 'What should we improve?' }).fill('More oat milk <b>please</b>');
   await visitor.getByRole('button', { name: 'Submit' }).click();
   await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
@@ -47,7 +54,7 @@ test('the survey works with JavaScript disabled', async ({ page, browser }) => {
   await visitor.getByRole('radio', { name: '3', exact: true }).check();
   await visitor.getByRole('textbox', { name: 'What should we improve?' }).fill('Slow checkout');
   await visitor.getByRole('button', { name: 'Submit' }).click();
-  await expect(visitor).toHaveURL(new RegExp(`/s/${surveyId}/thanks$`));
+  await expect(visitor).toHaveURL(new RegExp(`/s/${surveyId}/thanks(\\?lang=en)?$`));
   await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
   await context.close();
 

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod idempotency;
 pub mod middleware;
+pub mod widget_page;
 pub mod widget_post;
 pub mod worker;
 
@@ -21,7 +22,7 @@ use app::backend::AppState;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -87,7 +88,9 @@ pub fn router(state: AppState) -> Router {
     let reference = Arc::new(api::docs_page::render(&document).0);
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/s/{id}", post(widget_post::submit))
+        .route("/s/{id}", get(widget_page::page).post(widget_post::submit))
+        .route("/s/{id}/thanks", get(widget_page::thanks))
+        .route("/widget.css", get(widget_page::stylesheet))
         .route("/api/openapi.json", get(move || async move { axum::Json(document.as_ref().clone()) }))
         .route("/docs/api", get(move || async move { axum::response::Html(reference.as_ref().clone()) }))
         .merge(api_routes)
@@ -140,6 +143,16 @@ fn spawn_housekeeping(state: &AppState) {
             tick.tick().await;
             if let Err(e) = tokens.flush_last_used(&db).await {
                 tracing::warn!(error = %e, "recording token use failed");
+            }
+        }
+    });
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::backend::services::surveys::close_due(&db).await {
+                tracing::warn!(error = %e, "closing surveys past their closing time failed");
             }
         }
     });

@@ -72,10 +72,7 @@ pub async fn rate_limit(
 ) -> Response {
     let path = request.uri().path();
     let is_post = request.method() == Method::POST;
-    let limiter = if path.starts_with("/api/client/")
-        || (is_post && path.starts_with("/s/"))
-        || path == "/rpc/submit_survey_form"
-    {
+    let limiter = if path.starts_with("/api/client/") || (is_post && path.starts_with("/s/")) {
         Some(&limits.submissions)
     } else if matches!(path, "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup") {
         Some(&limits.sign_in)

@@ -17,20 +17,36 @@ pub async fn submit(State(state): State<AppState>, Path(survey_id): Path<String>
         true => format!("/s/{survey_id}"),
         false => return (StatusCode::NOT_FOUND, "survey not found").into_response(),
     };
+    // The language and hidden fields travel on, so the next page is the same survey.
+    let carried: String = fields
+        .iter()
+        .filter_map(|(k, v)| match k.as_str() {
+            "language" => Some(("lang", v.as_str())),
+            _ => k.strip_prefix("hidden.").map(|name| (name, v.as_str())),
+        })
+        .fold(url::form_urlencoded::Serializer::new(String::new()), |mut query, (k, v)| {
+            query.append_pair(k, v);
+            query
+        })
+        .finish();
+    let (and_carried, with_carried) = match carried.is_empty() {
+        true => (String::new(), String::new()),
+        false => (format!("&{carried}"), format!("?{carried}")),
+    };
     match responses::submit_form(&state, &survey_id, &fields).await {
-        Ok(_) => Redirect::to(&format!("{back}/thanks")).into_response(),
+        Ok(_) => Redirect::to(&format!("{back}/thanks{with_carried}")).into_response(),
         Err(AppError::Validation { errors }) if errors.iter().any(|e| e.field.starts_with("answers.")) => {
             let ids: Vec<String> = errors
                 .iter()
                 .filter_map(|e| e.field.strip_prefix("answers."))
                 .map(|id| url::form_urlencoded::byte_serialize(id.as_bytes()).collect())
                 .collect();
-            Redirect::to(&format!("{back}?invalid={}", ids.join(","))).into_response()
+            Redirect::to(&format!("{back}?invalid={}{and_carried}", ids.join(","))).into_response()
         }
         Err(AppError::RateLimited { .. }) => (StatusCode::TOO_MANY_REQUESTS, "too many requests").into_response(),
         Err(AppError::NotFound { .. }) => (StatusCode::NOT_FOUND, "survey not found").into_response(),
         // The survey closed meanwhile: the page says so.
-        Err(AppError::Validation { .. }) => Redirect::to(&back).into_response(),
+        Err(AppError::Validation { .. }) => Redirect::to(&format!("{back}{with_carried}")).into_response(),
         Err(e) => {
             (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.human()).into_response()
         }

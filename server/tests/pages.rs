@@ -83,7 +83,7 @@ async fn the_error_page_shows_only_messages_for_real_questions() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Please check your answer to this question."));
+    assert!(html.contains("Please check your answer to this question."), "{html}");
     assert!(!html.contains("evil"));
 }
 

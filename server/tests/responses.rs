@@ -331,10 +331,20 @@ async fn surveys_close_themselves_at_their_limit_or_time() {
 
     let past: Value = create(json!({"closesAt": "2020-01-01T00:00:00Z"})).await.unwrap().json().await.unwrap();
     expect_problem(submit(past["id"].as_str().unwrap()).await.unwrap(), 422).await;
-    // Removing the closing time reopens it.
+    // Closing is recorded (and announced); removing the closing time and
+    // publishing again reopens it.
     let path = format!("/api/surveys/{}", past["id"].as_str().unwrap());
-    let reopened: Value =
-        owner.patch(app.url(&path)).json(&json!({"closesAt": null})).send().await.unwrap().json().await.unwrap();
+    let closed: Value = owner.get(app.url(&path)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(closed["status"], "closed");
+    let reopened: Value = owner
+        .patch(app.url(&path))
+        .json(&json!({"closesAt": null, "status": "published"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(reopened["closesAt"].is_null());
     assert_eq!(submit(past["id"].as_str().unwrap()).await.unwrap().status(), StatusCode::CREATED);
     let problem = expect_problem(create(json!({"responseLimit": 0})).await.unwrap(), 422).await;

@@ -543,3 +543,39 @@ async fn publishing_and_closing_are_announced() {
         .collect();
     assert_eq!(events, vec![("survey.published".to_string(), survey.clone()), ("survey.closed".to_string(), survey)]);
 }
+
+#[tokio::test]
+async fn a_survey_reaching_its_closing_time_announces_it_once() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let receiver = Receiver::start(&[]).await;
+    let res = owner
+        .post(app.url("/api/integrations/webhooks"))
+        .json(&json!({"url": receiver.url, "events": ["survey.closed"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let soon = (chrono::Utc::now() + chrono::Duration::milliseconds(300)).to_rfc3339();
+    let res = owner
+        .post(app.url("/api/surveys"))
+        .json(&json!({"name": "Short-lived", "status": "published", "closesAt": soon,
+            "questions": [{"id": "q1", "type": "csat", "title": "Happy?"}]}))
+        .send()
+        .await
+        .unwrap();
+    let survey = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Several visits notice at once; the status is recorded and announced once.
+    let visits = (0..4).map(|_| app.client().get(app.url(&format!("/s/{survey}"))).send());
+    for res in futures::future::join_all(visits).await {
+        assert!(res.unwrap().text().await.unwrap().contains("This survey is closed"));
+    }
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].json()["data"]["id"], survey.as_str());
+    let stored: Value =
+        owner.get(app.url(&format!("/api/surveys/{survey}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stored["status"], "closed");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.received().len(), 1, "announced exactly once");
+}

@@ -3,7 +3,7 @@
 //! hydrated path both send form fields, so both go through `from_form`).
 
 use super::error::{AppError, Problems};
-use super::survey::{Question, QuestionKind};
+use super::survey::{other_key, Question, QuestionKind, OTHER_CHOICE};
 use serde_json::{Map, Value};
 
 /// `{questionId: value}` as stored and as the API shows it.
@@ -21,6 +21,17 @@ pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> 
     let mut problems = Problems::default();
     for (key, value) in answers {
         let field = format!("answers.{key}");
+        if let Some(question_id) = key.strip_suffix(".other") {
+            match questions.iter().find(|q| q.id == question_id) {
+                Some(q) if q.kind.allows_other() => {
+                    if let Err(message) = check_other_text(value) {
+                        problems.add(field, message);
+                    }
+                }
+                _ => problems.add(field, "no question with an 'other' choice has this id"),
+            }
+            continue;
+        }
         match questions.iter().find(|q| &q.id == key) {
             None => problems.add(field, "no such question in this survey"),
             Some(q) => {
@@ -37,8 +48,29 @@ pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> 
                 problems.add(format!("answers.{}", q.id), "this question requires an answer");
             }
         }
+        // "Other" needs its words.
+        for q in questions.iter().filter(|q| q.kind.allows_other() && super::logic::is_visible(q, answers)) {
+            let chose_other = answers.get(&q.id).is_some_and(|v| match v {
+                Value::String(s) => s == OTHER_CHOICE,
+                Value::Array(ids) => ids.iter().any(|id| id.as_str() == Some(OTHER_CHOICE)),
+                _ => false,
+            });
+            let text = answers.get(&other_key(&q.id)).and_then(Value::as_str).unwrap_or_default();
+            if chose_other && text.trim().is_empty() {
+                problems.add(format!("answers.{}", other_key(&q.id)), "say what 'other' means");
+            }
+        }
     }
     problems.into_result()
+}
+
+fn check_other_text(value: &Value) -> Result<(), String> {
+    match value {
+        Value::Null => Ok(()),
+        Value::String(s) if s.chars().count() <= MAX_TEXT_ANSWER => Ok(()),
+        Value::String(_) => Err(format!("must be at most {MAX_TEXT_ANSWER} characters")),
+        _ => Err("must be text".into()),
+    }
 }
 
 fn check_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
@@ -52,16 +84,18 @@ fn check_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
         };
     }
     match kind {
-        QuestionKind::SingleChoice { choices } => match value.as_str() {
-            Some(id) if choices.iter().any(|c| c.id == id) => Ok(()),
+        QuestionKind::SingleChoice { choices, allow_other } => match value.as_str() {
+            Some(id) if choices.iter().any(|c| c.id == id) || (*allow_other && id == OTHER_CHOICE) => Ok(()),
             _ => Err("must be the id of one of the question's choices".into()),
         },
-        QuestionKind::MultipleChoice { choices } => {
+        QuestionKind::MultipleChoice { choices, allow_other } => {
             let ids = value.as_array().ok_or("must be a list of choice ids")?;
             let mut seen = std::collections::HashSet::new();
             for id in ids {
                 match id.as_str() {
-                    Some(id) if choices.iter().any(|c| c.id == id) && seen.insert(id) => {}
+                    Some(id)
+                        if (choices.iter().any(|c| c.id == id) || (*allow_other && id == OTHER_CHOICE))
+                            && seen.insert(id) => {}
                     _ => return Err("must be a list of distinct choice ids of this question".into()),
                 }
             }
@@ -121,7 +155,14 @@ pub fn from_form(questions: &[Question], fields: &[(String, String)]) -> Result<
             QuestionKind::Email => Value::String(values[0].trim().to_string()),
             _ => Value::String(values[0].to_string()),
         };
+        let chose_other = q.kind.allows_other() && values.contains(&OTHER_CHOICE);
         answers.insert(q.id.clone(), value);
+        if chose_other {
+            let other_field = field_name(&other_key(&q.id));
+            if let Some((_, text)) = fields.iter().find(|(k, v)| *k == other_field && !v.trim().is_empty()) {
+                answers.insert(other_key(&q.id), Value::String(text.clone()));
+            }
+        }
     }
     problems.into_result().map(|_| answers)
 }
@@ -144,9 +185,9 @@ mod tests {
         let choices = vec![Choice { id: "a".into(), label: "A".into() }, Choice { id: "b".into(), label: "B".into() }];
         vec![
             q("nps", true, QuestionKind::Nps),
-            q("stars", false, QuestionKind::Rating { scale: 5 }),
-            q("one", false, QuestionKind::SingleChoice { choices: choices.clone() }),
-            q("many", false, QuestionKind::MultipleChoice { choices }),
+            q("stars", false, QuestionKind::Rating { scale: 5, style: Default::default() }),
+            q("one", false, QuestionKind::SingleChoice { choices: choices.clone(), allow_other: true }),
+            q("many", false, QuestionKind::MultipleChoice { choices, allow_other: false }),
             q("why", false, QuestionKind::Text { multiline: true }),
             q("mail", false, QuestionKind::Email),
         ]
@@ -207,5 +248,19 @@ mod tests {
         assert_eq!(Value::Object(a), json!({"nps": 9, "many": ["a", "b"], "why": "  keeps spaces "}));
         let err = from_form(&questions(), &[f("q.nps", "lots")]).unwrap_err();
         assert!(err.message_for("answers.nps").is_some());
+    }
+
+    #[test]
+    fn other_answers_need_their_words() {
+        let qs = questions();
+        assert!(validate(&qs, &answers(json!({"nps": 5, "one": "other", "one.other": "By post"})), true).is_ok());
+        let err = validate(&qs, &answers(json!({"nps": 5, "one": "other"})), true).unwrap_err();
+        assert!(err.message_for("answers.one.other").is_some());
+        // "many" does not allow other, and a stray ".other" key is refused.
+        let err = validate(&qs, &answers(json!({"many": ["other"], "many.other": "x"})), false).unwrap_err();
+        assert!(err.message_for("answers.many").is_some() && err.message_for("answers.many.other").is_some());
+        let f = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let a = from_form(&qs, &[f("q.one", "other"), f("q.one.other", "By post")]).unwrap();
+        assert_eq!(Value::Object(a), json!({"one": "other", "one.other": "By post"}));
     }
 }

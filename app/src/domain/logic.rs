@@ -81,6 +81,7 @@ pub fn prune_hidden(questions: &[Question], answers: &mut Answers) {
     for q in questions {
         if !is_visible(q, answers) {
             answers.remove(&q.id);
+            answers.remove(&super::survey::other_key(&q.id));
         }
     }
 }

@@ -5,12 +5,14 @@
 pub mod account;
 pub mod answers;
 pub mod error;
+pub mod i18n;
 pub mod ids;
 pub mod logic;
 pub mod page;
 pub mod response;
 pub mod scope;
 pub mod survey;
+pub mod survey_options;
 pub mod token;
 pub mod webhook;
 

@@ -30,6 +30,9 @@ pub struct SurveyResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The language the survey was shown in.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// What a respondent (widget, embed, or API client) submits.
@@ -51,6 +54,9 @@ pub struct ResponseInput {
     /// Defaults to true: a one-shot submission is a complete response.
     #[serde(default = "yes")]
     pub completed: bool,
+    /// The language the survey was shown in; one of the survey's languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// A respondent continuing their response (`PATCH /api/client/responses/{id}`).
@@ -79,7 +85,13 @@ fn yes() -> bool {
 impl Default for ResponseInput {
     /// Like the JSON default: a complete response with no answers yet.
     fn default() -> Self {
-        ResponseInput { answers: Answers::new(), metadata: Map::new(), hidden_fields: Map::new(), completed: true }
+        ResponseInput {
+            answers: Answers::new(),
+            metadata: Map::new(),
+            hidden_fields: Map::new(),
+            completed: true,
+            language: None,
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! Surveys and their questions, and the rules a survey definition must follow.
 
 use super::error::{AppError, Problems};
+use super::survey_options::{SurveyOptions, Theme, Translation};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_TITLE_LEN: usize = 1_000;
@@ -52,17 +54,26 @@ pub struct Choice {
 pub enum QuestionKind {
     /// Net Promoter Score, 0–10.
     Nps,
-    /// 1..=scale, scale 3–10.
+    /// 1..=scale, scale 3–10, shown as numbers or stars.
     Rating {
         scale: u8,
+        #[serde(default)]
+        style: RatingStyle,
     },
     /// Customer satisfaction, 1–5.
     Csat,
+    /// One choice id; with `allowOther`, also `"other"` plus the text in
+    /// the answer `<questionId>.other`.
     SingleChoice {
         choices: Vec<Choice>,
+        #[serde(default)]
+        allow_other: bool,
     },
+    /// A list of distinct choice ids; `allowOther` as for `single_choice`.
     MultipleChoice {
         choices: Vec<Choice>,
+        #[serde(default)]
+        allow_other: bool,
     },
     Text {
         #[serde(default)]
@@ -88,7 +99,7 @@ impl QuestionKind {
     pub fn scale(&self) -> Option<(i64, i64)> {
         match self {
             QuestionKind::Nps => Some((0, 10)),
-            QuestionKind::Rating { scale } => Some((1, i64::from(*scale))),
+            QuestionKind::Rating { scale, .. } => Some((1, i64::from(*scale))),
             QuestionKind::Csat => Some((1, 5)),
             _ => None,
         }
@@ -96,10 +107,36 @@ impl QuestionKind {
 
     pub fn choices(&self) -> Option<&[Choice]> {
         match self {
-            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => Some(choices),
+            QuestionKind::SingleChoice { choices, .. } | QuestionKind::MultipleChoice { choices, .. } => Some(choices),
             _ => None,
         }
     }
+
+    /// Whether the visitor may answer "other" with their own words.
+    pub fn allows_other(&self) -> bool {
+        matches!(
+            self,
+            QuestionKind::SingleChoice { allow_other: true, .. }
+                | QuestionKind::MultipleChoice { allow_other: true, .. }
+        )
+    }
+}
+
+/// The choice id that stands for "other"; its text is the answer `<questionId>.other`.
+pub const OTHER_CHOICE: &str = "other";
+
+/// The answers key that carries a question's "other" text.
+pub fn other_key(question_id: &str) -> String {
+    format!("{question_id}.{OTHER_CHOICE}")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RatingStyle {
+    #[default]
+    Numbers,
+    Stars,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +179,8 @@ pub struct Survey {
     pub closes_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub response_limit: Option<i64>,
+    #[serde(flatten)]
+    pub options: SurveyOptions,
 }
 
 /// What the widget needs to render a survey to a visitor; nothing internal.
@@ -153,11 +192,61 @@ pub struct PublicSurvey {
     pub name: String,
     pub status: SurveyStatus,
     pub questions: Vec<Question>,
+    #[serde(flatten)]
+    pub options: SurveyOptions,
+    /// The language the texts above are in (after `localized`).
+    #[serde(default)]
+    pub language: String,
 }
 
 impl From<Survey> for PublicSurvey {
     fn from(s: Survey) -> Self {
-        PublicSurvey { id: s.id, name: s.name, status: s.status, questions: s.questions }
+        let language = s.options.default_language.clone();
+        PublicSurvey { id: s.id, name: s.name, status: s.status, questions: s.questions, options: s.options, language }
+    }
+}
+
+impl PublicSurvey {
+    /// The survey with its texts in `language` where translated (the default
+    /// language's text where not). Unknown languages give the default.
+    pub fn localized(mut self, language: &str) -> PublicSurvey {
+        let Some(translation) = self.options.translations.get(language).cloned() else {
+            self.language = self.options.default_language.clone();
+            return self;
+        };
+        apply_translation(&mut self, &translation);
+        self.language = language.to_string();
+        self
+    }
+
+    /// The thank-you text in the survey's current language, if the author set one.
+    pub fn thank_you(&self) -> Option<&str> {
+        self.options.thank_you.as_deref()
+    }
+}
+
+fn apply_translation(survey: &mut PublicSurvey, translation: &Translation) {
+    if let Some(name) = &translation.name {
+        survey.name = name.clone();
+    }
+    if let Some(text) = &translation.thank_you {
+        survey.options.thank_you = Some(text.clone());
+    }
+    for q in &mut survey.questions {
+        let Some(texts) = translation.questions.get(&q.id) else { continue };
+        if let Some(title) = &texts.title {
+            q.title = title.clone();
+        }
+        if let Some(description) = &texts.description {
+            q.description = Some(description.clone());
+        }
+        if let QuestionKind::SingleChoice { choices, .. } | QuestionKind::MultipleChoice { choices, .. } = &mut q.kind {
+            for c in choices.iter_mut() {
+                if let Some(label) = texts.choices.get(&c.id) {
+                    c.label = label.clone();
+                }
+            }
+        }
     }
 }
 
@@ -178,6 +267,8 @@ pub struct SurveyDraft {
     /// Stop accepting responses after this many complete ones.
     #[serde(default)]
     pub response_limit: Option<i64>,
+    #[serde(flatten)]
+    pub options: SurveyOptions,
 }
 
 /// A partial update: absent fields stay as they are.
@@ -197,6 +288,27 @@ pub struct SurveyPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub response_limit: Option<Option<i64>>,
+    pub default_language: Option<String>,
+    pub translations: Option<BTreeMap<String, Translation>>,
+    pub theme: Option<Theme>,
+    pub hidden_fields: Option<Vec<String>>,
+    /// Set, or `null` to remove, the custom thank-you text.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub thank_you: Option<Option<String>>,
+}
+
+impl SurveyPatch {
+    /// The survey's options with this patch applied.
+    pub fn apply_options(&self, current: SurveyOptions) -> SurveyOptions {
+        SurveyOptions {
+            default_language: self.default_language.clone().unwrap_or(current.default_language),
+            translations: self.translations.clone().unwrap_or(current.translations),
+            theme: self.theme.clone().unwrap_or(current.theme),
+            hidden_fields: self.hidden_fields.clone().unwrap_or(current.hidden_fields),
+            thank_you: self.thank_you.clone().unwrap_or(current.thank_you),
+        }
+    }
 }
 
 /// Tells "absent" (outer `None`) from "null" (`Some(None)`) in a patch.
@@ -230,6 +342,7 @@ impl SurveyDraft {
         let mut problems = Problems::default();
         check_text(&mut problems, "name".into(), &self.name, MAX_NAME_LEN);
         validate_questions(&mut problems, &self.questions);
+        self.options.validate(&mut problems, &self.questions);
         if self.response_limit.is_some_and(|n| n < 1) {
             problems.add("responseLimit", "must be at least 1");
         }
@@ -262,11 +375,15 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
             }
         }
         match &q.kind {
-            QuestionKind::Rating { scale } if !(3..=10).contains(scale) => {
+            QuestionKind::Rating { scale, .. } if !(3..=10).contains(scale) => {
                 problems.add(at("scale"), "must be between 3 and 10");
             }
-            QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices } => {
+            QuestionKind::SingleChoice { choices, allow_other }
+            | QuestionKind::MultipleChoice { choices, allow_other } => {
                 validate_choices(problems, i, choices);
+                if *allow_other && choices.iter().any(|c| c.id == OTHER_CHOICE) {
+                    problems.add(at("choices"), "the choice id 'other' is reserved when allowOther is on");
+                }
             }
             _ => {}
         }
@@ -329,8 +446,8 @@ mod tests {
             questions: vec![
                 nps("q1"),
                 nps("q1"),
-                Question { kind: QuestionKind::Rating { scale: 12 }, ..nps("q2") },
-                Question { kind: QuestionKind::SingleChoice { choices: vec![] }, ..nps("q3") },
+                Question { kind: QuestionKind::Rating { scale: 12, style: RatingStyle::Stars }, ..nps("q2") },
+                Question { kind: QuestionKind::SingleChoice { choices: vec![], allow_other: false }, ..nps("q3") },
             ],
             status: SurveyStatus::Draft,
             response_limit: Some(0),

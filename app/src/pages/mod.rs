@@ -2,7 +2,6 @@
 
 pub mod auth;
 pub mod dashboard;
-pub mod widget;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,7 +1,7 @@
 //! The survey builder's and survey list's back end.
 
 use crate::domain::page::Paginated;
-use crate::domain::survey::{PublicSurvey, Survey, SurveyDraft, SurveyStatus};
+use crate::domain::survey::{Survey, SurveyDraft, SurveyPatch, SurveyStatus};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -55,8 +55,16 @@ pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Surve
     )
 }
 
-/// The public view of a survey, for the survey-taking widget (no sign-in).
-#[server(prefix = "/rpc", endpoint = "get_public_survey")]
-pub async fn get_public_survey(id: String) -> Result<PublicSurvey, AppError> {
-    ctx::respond(async move { crate::backend::services::surveys::get_public(&ctx::state()?.db, &id).await }.await)
+/// Saves the builder's edits; `version` is the one the editor loaded, so an
+/// edit made elsewhere meanwhile is never overwritten (412 instead).
+#[server(prefix = "/rpc", endpoint = "update_survey", input = Json)]
+pub async fn update_survey(id: String, version: i64, patch: SurveyPatch) -> Result<Survey, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            let db = &ctx::state()?.db;
+            crate::backend::services::surveys::update(db, &me.organization_id, &id, patch, Some(version)).await
+        }
+        .await,
+    )
 }

@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
-    created_at, updated_at, completed_at";
+    created_at, updated_at, completed_at, language";
 
 /// Which responses of a survey to list.
 #[derive(Clone, Debug, Default)]
@@ -109,6 +109,7 @@ fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
         created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
         updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
         completed_at: completed_at.map(to_datetime),
+        language: row.try_get("language").map_err(internal)?,
     })
 }
 
@@ -144,6 +145,17 @@ async fn submit_to(
     let mut problems = Problems::default();
     validate_flat_map(&mut problems, "metadata", &input.metadata);
     validate_flat_map(&mut problems, "hiddenFields", &input.hidden_fields);
+    for key in input.hidden_fields.keys().filter(|k| !survey.options.hidden_fields.contains(k)) {
+        problems.add(format!("hiddenFields.{key}"), "not a hidden field of this survey");
+    }
+    if let Some(language) = &input.language {
+        if !survey.options.languages().contains(language) {
+            problems.add(
+                "language",
+                format!("must be one of the survey's languages: {}", survey.options.languages().join(", ")),
+            );
+        }
+    }
     if let Err(AppError::Validation { errors }) = answers::validate(&survey.questions, &input.answers, input.completed)
     {
         for e in errors {
@@ -156,7 +168,7 @@ async fn submit_to(
     let now = now_ms();
     let mut tx = db.pool().begin().await.map_err(internal)?;
     sqlx::query(&format!(
-        "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $8, $9)"
+        "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $8, $9, $10)"
     ))
     .bind(org_id)
     .bind(&id)
@@ -167,6 +179,7 @@ async fn submit_to(
     .bind(i64::from(input.completed))
     .bind(now)
     .bind(input.completed.then_some(now))
+    .bind(input.language.clone())
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -188,6 +201,7 @@ async fn submit_to(
         hidden_fields: input.hidden_fields,
         contact_id: None,
         completed: input.completed,
+        language: input.language,
         created_at: to_datetime(now),
         updated_at: to_datetime(now),
         completed_at: input.completed.then(|| to_datetime(now)),
@@ -288,8 +302,10 @@ pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppE
     Ok(())
 }
 
-/// Reads a widget form post (fields named `q.<questionId>`, plus optional
-/// `hidden.<name>` hidden fields) and submits it as a complete response.
+/// Reads a widget form post (fields named `q.<questionId>`, optional
+/// `hidden.<name>` hidden fields and the `language` shown) and submits it as
+/// a complete response. Hidden fields the survey does not declare are
+/// ignored here: they come from a page address anyone can edit.
 pub async fn submit_form(
     state: &AppState,
     survey_id: &str,
@@ -300,8 +316,16 @@ pub async fn submit_form(
     let hidden_fields = fields
         .iter()
         .filter_map(|(k, v)| {
-            k.strip_prefix("hidden.").map(|name| (name.to_string(), serde_json::Value::String(v.clone())))
+            k.strip_prefix("hidden.")
+                .filter(|name| definition.survey.options.hidden_fields.iter().any(|h| h == name))
+                .map(|name| (name.to_string(), serde_json::Value::String(v.clone())))
         })
         .collect();
-    submit_to(state, &definition, ResponseInput { answers, hidden_fields, completed: true, ..Default::default() }).await
+    let language = fields
+        .iter()
+        .find(|(k, _)| k == "language")
+        .map(|(_, v)| v.clone())
+        .filter(|v| definition.survey.options.languages().contains(v));
+    let input = ResponseInput { answers, hidden_fields, language, completed: true, ..Default::default() };
+    submit_to(state, &definition, input).await
 }

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \
-    s.closes_at, s.response_limit, \
+    s.closes_at, s.response_limit, s.options, \
     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
 
 fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
@@ -29,6 +29,7 @@ fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
         version: row.try_get("version").map_err(internal)?,
         closes_at: row.try_get::<Option<i64>, _>("closes_at").map_err(internal)?.map(to_datetime),
         response_limit: row.try_get("response_limit").map_err(internal)?,
+        options: json_column(row, "options")?,
     })
 }
 
@@ -37,10 +38,11 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     let id = new_id(IdKind::Survey);
     let now = now_ms();
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
+    let options = serde_json::to_string(&draft.options).map_err(internal)?;
     let mut tx = db.pool().begin().await.map_err(internal)?;
     sqlx::query(
         "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at, \
-         closes_at, response_limit) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8)",
+         closes_at, response_limit, options) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(org_id)
@@ -50,6 +52,7 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     .bind(now)
     .bind(draft.closes_at.map(|t| t.timestamp_millis()))
     .bind(draft.response_limit)
+    .bind(options)
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -127,6 +130,7 @@ pub async fn update(
     }
     let read_version = current.version;
     let draft = SurveyDraft {
+        options: patch.apply_options(current.options),
         name: patch.name.unwrap_or(current.name),
         questions: patch.questions.unwrap_or(current.questions),
         status: patch.status.unwrap_or(current.status),
@@ -135,10 +139,12 @@ pub async fn update(
     };
     draft.validate()?;
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
+    let options = serde_json::to_string(&draft.options).map_err(internal)?;
     let mut tx = db.pool().begin().await.map_err(internal)?;
     let done = sqlx::query(
         "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4, \
-         closes_at = $8, response_limit = $9 WHERE id = $5 AND organization_id = $6 AND version = $7",
+         closes_at = $8, response_limit = $9, options = $10 \
+         WHERE id = $5 AND organization_id = $6 AND version = $7",
     )
     .bind(draft.name.trim())
     .bind(questions)
@@ -149,6 +155,7 @@ pub async fn update(
     .bind(read_version)
     .bind(draft.closes_at.map(|t| t.timestamp_millis()))
     .bind(draft.response_limit)
+    .bind(options)
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -197,7 +204,7 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
         return Err(AppError::not_found("survey"));
     }
     let row = sqlx::query(
-        "SELECT organization_id, name, status, questions, closes_at, response_limit FROM surveys WHERE id = $1",
+        "SELECT organization_id, name, status, questions, closes_at, response_limit, options FROM surveys WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -219,15 +226,66 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
             status = SurveyStatus::Closed;
         }
     }
+    let organization_id: String = row.try_get("organization_id").map_err(internal)?;
+    let name: String = row.try_get("name").map_err(internal)?;
+    if status == SurveyStatus::Closed && row.try_get::<String, _>("status").map_err(internal)? == "published" {
+        close_automatically(db, &organization_id, id, &name).await?;
+    }
+    let options: crate::domain::survey_options::SurveyOptions = json_column(&row, "options")?;
     Ok(SurveyDefinition {
-        organization_id: row.try_get("organization_id").map_err(internal)?,
+        organization_id,
         survey: PublicSurvey {
             id: id.to_string(),
-            name: row.try_get("name").map_err(internal)?,
+            name,
             status,
             questions: json_column(&row, "questions")?,
+            language: options.default_language.clone(),
+            options,
         },
     })
+}
+
+/// Records that a published survey reached its closing time or response
+/// limit, and announces `survey.closed` once: only the process whose update
+/// changes the status queues the event, however many notice at once.
+async fn close_automatically(db: &Db, org_id: &str, id: &str, name: &str) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let done = sqlx::query(
+        "UPDATE surveys SET status = 'closed', version = version + 1, updated_at = $1 \
+         WHERE id = $2 AND status = 'published'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if done.rows_affected() == 1 {
+        let data = serde_json::json!({ "id": id, "name": name, "status": "closed" });
+        super::webhooks::enqueue(&mut tx, org_id, Some(id), "survey.closed", &data, &data).await?;
+    }
+    tx.commit().await.map_err(internal)
+}
+
+/// Closes every published survey whose closing time has passed, so they
+/// announce it even when nobody visits them (run by the housekeeping loop).
+pub async fn close_due(db: &Db) -> Result<usize, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, organization_id, name FROM surveys WHERE status = 'published' AND closes_at IS NOT NULL \
+         AND closes_at <= $1 LIMIT 500",
+    )
+    .bind(now_ms())
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    for row in &rows {
+        let (id, org, name): (String, String, String) = (
+            row.try_get("id").map_err(internal)?,
+            row.try_get("organization_id").map_err(internal)?,
+            row.try_get("name").map_err(internal)?,
+        );
+        close_automatically(db, &org, &id, &name).await?;
+    }
+    Ok(rows.len())
 }
 
 /// Complete responses so far (only counted for surveys with a response limit).

@@ -8,7 +8,7 @@ mod tokens;
 mod webhook_detail;
 mod webhooks;
 
-pub use builder::NewSurveyPage;
+pub use builder::{EditSurveyPage, NewSurveyPage};
 pub use layout::DashboardLayout;
 pub use survey_detail::SurveyDetailPage;
 pub use surveys::SurveysPage;

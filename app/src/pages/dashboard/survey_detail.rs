@@ -2,7 +2,7 @@
 
 use super::DashboardLayout;
 use crate::components::{format_time, ErrorNotice};
-use crate::domain::survey::{Question, Survey, SurveyStatus};
+use crate::domain::survey::{other_key, Question, Survey, SurveyStatus, OTHER_CHOICE};
 use crate::server_fns::responses::list_responses;
 use crate::server_fns::surveys::{get_survey, set_survey_status};
 use leptos::prelude::*;
@@ -10,9 +10,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde_json::Value;
 
-/// An answer as a person reads it: choice labels instead of ids.
-fn display_answer(question: &Question, value: Option<&Value>) -> String {
+/// An answer as a person reads it: choice labels instead of ids, and
+/// "Other: …" with the visitor's own words.
+fn display_answer(question: &Question, answers: &crate::domain::answers::Answers) -> String {
+    let value = answers.get(&question.id);
+    let other_text = answers.get(&other_key(&question.id)).and_then(Value::as_str).unwrap_or_default();
     let label = |id: &str| {
+        if id == OTHER_CHOICE && question.kind.allows_other() {
+            return format!("Other: {other_text}");
+        }
         question
             .kind
             .choices()
@@ -74,6 +80,7 @@ fn SurveyHeader(
             "Public link: " <a href=link.clone() target="_blank" rel="noopener">{link.clone()}</a>
         </p>
         <div class="actions">
+            <a class="button" href=format!("/dashboard/surveys/{}/edit", survey.id)>"Edit survey"</a>
             <button type="button" on:click=move |_| { change_status.dispatch((id.clone(), next.0)); }
                 disabled=change_status.pending()>{next.1}</button>
         </div>
@@ -108,7 +115,7 @@ fn ResponsesTable(
                                     </tr></thead>
                                     <tbody>
                                         {page.data.into_iter().map(|r| {
-                                            let cells = questions.iter().map(|q| view! { <td>{display_answer(q, r.answers.get(&q.id))}</td> }).collect_view();
+                                            let cells = questions.iter().map(|q| view! { <td>{display_answer(q, &r.answers)}</td> }).collect_view();
                                             view! {
                                                 <tr>
                                                     <td>{format_time(&r.created_at)}</td>

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The release build: server and dashboard bundle (cargo-leptos), then the
+# widget bundle. Used by the run command and the test command alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.ci/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+.ci/build-widget.sh

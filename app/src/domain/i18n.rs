@@ -1,0 +1,298 @@
+//! The widget's own words in the languages Vox ships, and choosing a language
+//! for a visitor. A survey's questions are translated by its author (see
+//! `survey::Translation`); these are the buttons and notices around them.
+
+/// Every string the widget shows that is not part of the survey itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Messages {
+    pub next: &'static str,
+    pub back: &'static str,
+    pub submit: &'static str,
+    /// "Question {n} of {total}".
+    pub progress: &'static str,
+    pub thank_you_title: &'static str,
+    pub thank_you_body: &'static str,
+    pub closed: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub required: &'static str,
+    pub invalid: &'static str,
+    pub other: &'static str,
+    pub other_placeholder: &'static str,
+    pub nps_low: &'static str,
+    pub nps_high: &'static str,
+    /// "{n} of {max} stars".
+    pub stars: &'static str,
+    pub saving_failed: &'static str,
+}
+
+const EN: Messages = Messages {
+    next: "Next",
+    back: "Back",
+    submit: "Submit",
+    progress: "Question {n} of {total}",
+    thank_you_title: "Thank you!",
+    thank_you_body: "Your answers have been recorded.",
+    closed: "This survey is closed. Thank you for your interest.",
+    not_found_title: "Survey not found",
+    not_found_body: "This survey does not exist, or is not open yet.",
+    required: "Please answer this question.",
+    invalid: "Please check your answer to this question.",
+    other: "Other",
+    other_placeholder: "Please specify",
+    nps_low: "Not at all likely",
+    nps_high: "Extremely likely",
+    stars: "{n} of {max} stars",
+    saving_failed: "Your answer could not be saved. Please try again.",
+};
+
+const EL: Messages = Messages {
+    next: "Επόμενο",
+    back: "Πίσω",
+    submit: "Υποβολή",
+    progress: "Ερώτηση {n} από {total}",
+    thank_you_title: "Ευχαριστούμε!",
+    thank_you_body: "Οι απαντήσεις σας καταχωρήθηκαν.",
+    closed: "Αυτή η έρευνα έχει κλείσει. Ευχαριστούμε για το ενδιαφέρον σας.",
+    not_found_title: "Η έρευνα δεν βρέθηκε",
+    not_found_body: "Αυτή η έρευνα δεν υπάρχει ή δεν είναι ακόμη ανοιχτή.",
+    required: "Παρακαλούμε απαντήστε σε αυτή την ερώτηση.",
+    invalid: "Παρακαλούμε ελέγξτε την απάντησή σας.",
+    other: "Άλλο",
+    other_placeholder: "Παρακαλούμε διευκρινίστε",
+    nps_low: "Καθόλου πιθανό",
+    nps_high: "Εξαιρετικά πιθανό",
+    stars: "{n} από {max} αστέρια",
+    saving_failed: "Η απάντησή σας δεν αποθηκεύτηκε. Παρακαλούμε δοκιμάστε ξανά.",
+};
+
+const DE: Messages = Messages {
+    next: "Weiter",
+    back: "Zurück",
+    submit: "Absenden",
+    progress: "Frage {n} von {total}",
+    thank_you_title: "Vielen Dank!",
+    thank_you_body: "Ihre Antworten wurden gespeichert.",
+    closed: "Diese Umfrage ist beendet. Vielen Dank für Ihr Interesse.",
+    not_found_title: "Umfrage nicht gefunden",
+    not_found_body: "Diese Umfrage existiert nicht oder ist noch nicht geöffnet.",
+    required: "Bitte beantworten Sie diese Frage.",
+    invalid: "Bitte prüfen Sie Ihre Antwort auf diese Frage.",
+    other: "Sonstiges",
+    other_placeholder: "Bitte angeben",
+    nps_low: "Überhaupt nicht wahrscheinlich",
+    nps_high: "Äußerst wahrscheinlich",
+    stars: "{n} von {max} Sternen",
+    saving_failed: "Ihre Antwort konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
+};
+
+const FR: Messages = Messages {
+    next: "Suivant",
+    back: "Retour",
+    submit: "Envoyer",
+    progress: "Question {n} sur {total}",
+    thank_you_title: "Merci !",
+    thank_you_body: "Vos réponses ont été enregistrées.",
+    closed: "Cette enquête est close. Merci de votre intérêt.",
+    not_found_title: "Enquête introuvable",
+    not_found_body: "Cette enquête n'existe pas ou n'est pas encore ouverte.",
+    required: "Veuillez répondre à cette question.",
+    invalid: "Veuillez vérifier votre réponse à cette question.",
+    other: "Autre",
+    other_placeholder: "Veuillez préciser",
+    nps_low: "Pas du tout probable",
+    nps_high: "Très probable",
+    stars: "{n} étoiles sur {max}",
+    saving_failed: "Votre réponse n'a pas pu être enregistrée. Veuillez réessayer.",
+};
+
+const ES: Messages = Messages {
+    next: "Siguiente",
+    back: "Atrás",
+    submit: "Enviar",
+    progress: "Pregunta {n} de {total}",
+    thank_you_title: "¡Gracias!",
+    thank_you_body: "Sus respuestas se han registrado.",
+    closed: "Esta encuesta está cerrada. Gracias por su interés.",
+    not_found_title: "Encuesta no encontrada",
+    not_found_body: "Esta encuesta no existe o aún no está abierta.",
+    required: "Por favor, responda a esta pregunta.",
+    invalid: "Por favor, revise su respuesta a esta pregunta.",
+    other: "Otro",
+    other_placeholder: "Por favor, especifique",
+    nps_low: "Nada probable",
+    nps_high: "Muy probable",
+    stars: "{n} de {max} estrellas",
+    saving_failed: "No se pudo guardar su respuesta. Inténtelo de nuevo.",
+};
+
+const AR: Messages = Messages {
+    next: "التالي",
+    back: "رجوع",
+    submit: "إرسال",
+    progress: "السؤال {n} من {total}",
+    thank_you_title: "شكرًا لك!",
+    thank_you_body: "تم تسجيل إجاباتك.",
+    closed: "هذا الاستطلاع مغلق. شكرًا لاهتمامك.",
+    not_found_title: "الاستطلاع غير موجود",
+    not_found_body: "هذا الاستطلاع غير موجود أو لم يُفتح بعد.",
+    required: "يرجى الإجابة عن هذا السؤال.",
+    invalid: "يرجى التحقق من إجابتك عن هذا السؤال.",
+    other: "أخرى",
+    other_placeholder: "يرجى التحديد",
+    nps_low: "غير محتمل إطلاقًا",
+    nps_high: "محتمل جدًا",
+    stars: "{n} من {max} نجوم",
+    saving_failed: "تعذّر حفظ إجابتك. يرجى المحاولة مرة أخرى.",
+};
+
+const HE: Messages = Messages {
+    next: "הבא",
+    back: "הקודם",
+    submit: "שליחה",
+    progress: "שאלה {n} מתוך {total}",
+    thank_you_title: "תודה!",
+    thank_you_body: "התשובות שלך נשמרו.",
+    closed: "הסקר הזה סגור. תודה על ההתעניינות.",
+    not_found_title: "הסקר לא נמצא",
+    not_found_body: "הסקר הזה אינו קיים או שעדיין אינו פתוח.",
+    required: "נא לענות על שאלה זו.",
+    invalid: "נא לבדוק את התשובה לשאלה זו.",
+    other: "אחר",
+    other_placeholder: "נא לפרט",
+    nps_low: "בכלל לא סביר",
+    nps_high: "סביר מאוד",
+    stars: "{n} מתוך {max} כוכבים",
+    saving_failed: "לא ניתן היה לשמור את התשובה. נא לנסות שוב.",
+};
+
+/// The widget's messages for a language tag; English when Vox has none.
+pub fn messages(language: &str) -> &'static Messages {
+    match primary_subtag(language).as_str() {
+        "el" => &EL,
+        "de" => &DE,
+        "fr" => &FR,
+        "es" => &ES,
+        "ar" => &AR,
+        "he" | "iw" => &HE,
+        _ => &EN,
+    }
+}
+
+/// Languages whose script runs right to left.
+pub fn is_rtl(language: &str) -> bool {
+    matches!(primary_subtag(language).as_str(), "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "dv" | "ckb" | "sd")
+}
+
+pub fn direction(language: &str) -> &'static str {
+    if is_rtl(language) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+fn primary_subtag(language: &str) -> String {
+    language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase()
+}
+
+/// A BCP 47 language tag as surveys store it: `el`, `pt-BR`, `zh-Hant`.
+pub fn is_valid_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
+    primary_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Picks the language to show from the visitor's preferences, in order (an
+/// explicit choice first, then the browser's `Accept-Language` entries):
+/// an exact match wins, then a match on the primary subtag (`el-GR` → `el`),
+/// and the survey's default language when nothing matches.
+pub fn choose<'a>(available: &'a [String], default: &'a str, preferences: &[String]) -> &'a str {
+    for wanted in preferences {
+        if let Some(found) = available.iter().find(|a| a.eq_ignore_ascii_case(wanted)) {
+            return found;
+        }
+        let primary = primary_subtag(wanted);
+        if let Some(found) = available.iter().find(|a| primary_subtag(a) == primary) {
+            return found;
+        }
+    }
+    default
+}
+
+/// The language ranges of an `Accept-Language` header, most preferred first
+/// (`q=0` entries and `*` dropped).
+pub fn parse_accept_language(header: &str) -> Vec<String> {
+    let mut ranges: Vec<(f32, usize, String)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut pieces = part.split(';');
+            let tag = pieces.next()?.trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").map(|v| v.trim().parse::<f32>().unwrap_or(0.0)))
+                .unwrap_or(1.0);
+            (!tag.is_empty() && tag != "*" && q > 0.0).then(|| (q, i, tag.to_string()))
+        })
+        .take(20)
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranges.into_iter().map(|(_, _, tag)| tag).collect()
+}
+
+/// Fills `{name}` placeholders in a message.
+pub fn fill(message: &str, values: &[(&str, usize)]) -> String {
+    values
+        .iter()
+        .fold(message.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), &value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn langs(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn choice_prefers_exact_then_primary_then_default() {
+        let available = langs(&["en", "el", "pt-BR"]);
+        assert_eq!(choose(&available, "en", &langs(&["el-GR", "en"])), "el");
+        assert_eq!(choose(&available, "en", &langs(&["pt-br"])), "pt-BR");
+        assert_eq!(choose(&available, "en", &langs(&["pt-PT"])), "pt-BR");
+        assert_eq!(choose(&available, "en", &langs(&["ja", "de"])), "en");
+        assert_eq!(choose(&available, "en", &[]), "en");
+    }
+
+    #[test]
+    fn accept_language_is_ordered_by_quality() {
+        assert_eq!(parse_accept_language("de;q=0.5, el-GR, en;q=0.8, fr;q=0, *"), langs(&["el-GR", "en", "de"]));
+        assert!(parse_accept_language("").is_empty());
+    }
+
+    #[test]
+    fn direction_follows_the_script() {
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("he-IL"), "rtl");
+        assert_eq!(direction("el"), "ltr");
+        assert_eq!(messages("el-GR").next, "Επόμενο");
+        assert_eq!(messages("ja").next, "Next");
+    }
+
+    #[test]
+    fn tags_are_checked() {
+        for ok in ["en", "el", "pt-BR", "zh-Hant", "ckb"] {
+            assert!(is_valid_tag(ok), "{ok}");
+        }
+        for bad in ["", "EN", "e", "english", "en_US", "en-", "<b>"] {
+            assert!(!is_valid_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(fill(EN.progress, &[("n", 2), ("total", 5)]), "Question 2 of 5");
+    }
+}

@@ -1,0 +1,222 @@
+//! The survey builder: create or edit a survey (questions, logic,
+//! translations, theme, hidden fields), with a live preview that is the
+//! widget itself. The server validates again; its field messages show here.
+
+mod logic_editor;
+mod question_editor;
+mod settings;
+mod translations;
+
+use super::DashboardLayout;
+use crate::components::{action_error, ErrorNotice};
+use crate::domain::survey::{Question, QuestionKind, Survey, SurveyDraft, SurveyPatch, SurveyStatus};
+use crate::domain::AppError;
+use crate::server_fns::surveys::{create_survey, get_survey, update_survey};
+use crate::widget::{SurveyWidget, WidgetProps};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use question_editor::QuestionEditor;
+
+/// The question types the builder offers, with their button labels.
+fn templates() -> Vec<(&'static str, QuestionKind)> {
+    use crate::domain::survey::{Choice, RatingStyle};
+    let choices = || {
+        vec![Choice { id: "c1".into(), label: "Option 1".into() }, Choice { id: "c2".into(), label: "Option 2".into() }]
+    };
+    vec![
+        ("NPS", QuestionKind::Nps),
+        ("rating", QuestionKind::Rating { scale: 5, style: RatingStyle::Stars }),
+        ("CSAT", QuestionKind::Csat),
+        ("single choice", QuestionKind::SingleChoice { choices: choices(), allow_other: false }),
+        ("multiple choice", QuestionKind::MultipleChoice { choices: choices(), allow_other: false }),
+        ("text", QuestionKind::Text { multiline: true }),
+        ("email", QuestionKind::Email),
+    ]
+}
+
+/// The first `q<n>` not taken: ids stay stable once given, because answers
+/// already collected refer to them.
+pub(super) fn fresh_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..).map(|n| format!("{prefix}{n}")).find(|id| !taken(id)).unwrap_or_default()
+}
+
+/// Edits one question of the draft in place.
+pub(super) fn edit_question(draft: RwSignal<SurveyDraft>, id: &str, f: impl FnOnce(&mut Question)) {
+    draft.update(|d| {
+        if let Some(q) = d.questions.iter_mut().find(|q| q.id == id) {
+            f(q);
+        }
+    });
+}
+
+#[component]
+pub fn NewSurveyPage() -> impl IntoView {
+    view! {
+        <Title text="New survey"/>
+        <DashboardLayout>
+            <h1>"New survey"</h1>
+            <SurveyEditor initial=None/>
+        </DashboardLayout>
+    }
+}
+
+#[component]
+pub fn EditSurveyPage() -> impl IntoView {
+    let params = use_params_map();
+    let survey = Resource::new(move || params.read().get("id").unwrap_or_default(), get_survey);
+    view! {
+        <Title text="Edit survey"/>
+        <DashboardLayout>
+            <h1>"Edit survey"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match survey.await {
+                        Ok(survey) => view! { <SurveyEditor initial=Some(survey)/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardLayout>
+    }
+}
+
+/// What saving does: create a new survey, or update the loaded version.
+#[derive(Clone)]
+struct SaveRequest {
+    existing: Option<(String, i64)>,
+    draft: SurveyDraft,
+}
+
+async fn save(request: SaveRequest) -> Result<Survey, AppError> {
+    let SaveRequest { existing, draft } = request;
+    match existing {
+        None => create_survey(draft).await,
+        Some((id, version)) => {
+            let patch = SurveyPatch {
+                name: Some(draft.name),
+                questions: Some(draft.questions),
+                status: Some(draft.status),
+                closes_at: Some(draft.closes_at),
+                response_limit: Some(draft.response_limit),
+                default_language: Some(draft.options.default_language),
+                translations: Some(draft.options.translations),
+                theme: Some(draft.options.theme),
+                hidden_fields: Some(draft.options.hidden_fields),
+                thank_you: Some(draft.options.thank_you),
+            };
+            update_survey(id, version, patch).await
+        }
+    }
+}
+
+#[component]
+fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
+    let existing = initial.as_ref().map(|s| (s.id.clone(), s.version));
+    let current_status = initial.as_ref().map(|s| s.status);
+    let draft = RwSignal::new(match initial {
+        Some(s) => SurveyDraft {
+            name: s.name,
+            questions: s.questions,
+            status: s.status,
+            closes_at: s.closes_at,
+            response_limit: s.response_limit,
+            options: s.options,
+        },
+        None => SurveyDraft::default(),
+    });
+    let save_action = Action::new(|request: &SaveRequest| save(request.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(survey)) = save_action.value().get() {
+            navigate(&format!("/dashboard/surveys/{}", survey.id), Default::default());
+        }
+    });
+    let existing = StoredValue::new(existing);
+    let submit = move |status: SurveyStatus| {
+        let mut d = draft.get_untracked();
+        d.status = status;
+        save_action.dispatch(SaveRequest { existing: existing.get_value(), draft: d });
+    };
+    let add = move |kind: QuestionKind| {
+        draft.update(|d| {
+            let id = fresh_id("q", |id| d.questions.iter().any(|q| q.id == id));
+            d.questions.push(Question {
+                id,
+                title: String::new(),
+                description: None,
+                required: true,
+                kind,
+                show_if: None,
+            });
+        });
+    };
+    let preview_language = RwSignal::new(String::new());
+
+    view! {
+        <div class="builder-grid">
+            <div class="stack builder">
+                <label>"Survey name"
+                    <input type="text" prop:value=move || draft.with(|d| d.name.clone())
+                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.name = v) }/>
+                </label>
+                <ol class="questions">
+                    <For each=move || draft.with(|d| d.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>())
+                        key=|id| id.clone() let:id>
+                        <QuestionEditor draft id/>
+                    </For>
+                </ol>
+                <div class="actions add-question">
+                    {templates().into_iter().map(|(label, kind)| view! {
+                        <button type="button" on:click=move |_| add(kind.clone())>{format!("Add {label} question")}</button>
+                    }).collect_view()}
+                </div>
+                <settings::SurveySettings draft/>
+                <translations::TranslationsEditor draft/>
+                {action_error(move || save_action.value().get())}
+                <div class="actions">
+                    {match current_status {
+                        None | Some(SurveyStatus::Draft) => view! {
+                            <button type="button" on:click=move |_| submit(SurveyStatus::Draft)
+                                disabled=save_action.pending()>"Save draft"</button>
+                            <button type="button" class="primary" on:click=move |_| submit(SurveyStatus::Published)
+                                disabled=save_action.pending()>"Save and publish"</button>
+                        }.into_any(),
+                        Some(status) => view! {
+                            <button type="button" class="primary" on:click=move |_| submit(status)
+                                disabled=save_action.pending()>"Save changes"</button>
+                        }.into_any(),
+                    }}
+                </div>
+            </div>
+            <aside class="preview" aria-label="Preview">
+                <div class="preview-head">
+                    <h2>"Preview"</h2>
+                    <label class="inline">"Language"
+                        <select on:change=move |ev| preview_language.set(event_target_value(&ev))>
+                            {move || draft.with(|d| d.options.languages()).into_iter().map(|l| {
+                                let selected = preview_language.get() == l;
+                                view! { <option value=l.clone() selected=selected>{l.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                {move || {
+                    let d = draft.get();
+                    let language = preview_language.get();
+                    let survey = crate::domain::survey::PublicSurvey {
+                        id: "preview".into(),
+                        name: d.name,
+                        status: SurveyStatus::Draft,
+                        questions: d.questions,
+                        language: d.options.default_language.clone(),
+                        options: d.options,
+                    }
+                    .localized(&language);
+                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, preview: true };
+                    view! { <SurveyWidget props/> }
+                }}
+            </aside>
+        </div>
+    }
+}

@@ -1,0 +1,302 @@
+//! The survey form and its steps.
+//!
+//! Without JavaScript every question shows and the form posts to `/s/{id}`;
+//! the server answers with a redirect (to the thank-you page, or back with
+//! `?invalid=<questionIds>`). Hydrated, one question shows at a time: "Next"
+//! checks the answer with the same rules as the server, saves the response
+//! through the public client API (created at the first answer, then
+//! updated), and moves to the next question that skip logic shows.
+
+use super::question::QuestionField;
+use super::{saved, transport, ThankYou, WidgetProps};
+use crate::domain::answers::{self, Answers};
+use crate::domain::i18n::{fill, Messages};
+use crate::domain::logic::{is_visible, prune_hidden};
+use crate::domain::survey::{other_key, Question};
+use crate::domain::AppError;
+use leptos::prelude::*;
+
+/// The response being written, once the first answer is saved.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    pub id: String,
+    pub token: String,
+}
+
+#[component]
+pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoView {
+    let WidgetProps { survey, hidden_fields, invalid, preview, .. } = props;
+    let questions = StoredValue::new(survey.questions.clone());
+    let survey = StoredValue::new(survey);
+    let hidden_fields = StoredValue::new(hidden_fields);
+
+    // Errors from a no-JavaScript post arrive as question ids (the server
+    // keeps only ids of this survey, so a crafted link cannot inject text).
+    let initial_errors: Vec<(String, String)> =
+        invalid.into_iter().map(|id| (id, messages.invalid.to_string())).collect();
+    let errors = RwSignal::new(initial_errors);
+    let answers = RwSignal::new(Answers::new());
+    // Steps exist only once hydrated; before that the whole form shows.
+    let stepped = RwSignal::new(false);
+    let current = RwSignal::new(questions.with_value(|qs| qs.first().map(|q| q.id.clone())).unwrap_or_default());
+    let draft = RwSignal::new(None::<Draft>);
+    let saving = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    // Hydrated: switch to steps and pick up a response started before a reload.
+    Effect::new(move |_| {
+        if !preview {
+            if let Some(kept) = saved::load(&survey.with_value(|s| s.id.clone())) {
+                answers.set(kept.answers);
+                draft.set(Some(kept.draft));
+                let resume = questions.with_value(|qs| qs.iter().any(|q| q.id == kept.current));
+                if resume {
+                    current.set(kept.current);
+                }
+            }
+        }
+        stepped.set(true);
+    });
+
+    let visible_ids = Memo::new(move |_| {
+        let given = answers.read();
+        questions.with_value(|qs| qs.iter().filter(|q| is_visible(q, &given)).map(|q| q.id.clone()).collect::<Vec<_>>())
+    });
+    let position = Memo::new(move |_| visible_ids.read().iter().position(|id| *id == current.get()).unwrap_or(0));
+    let is_last = Memo::new(move |_| position.get() + 1 >= visible_ids.read().len());
+
+    let read_answers = move || {
+        if let Some(fields) = form_ref.get_untracked().and_then(|form| read_form(&form)) {
+            let parsed = questions.with_value(|qs| answers::from_form(qs, &fields)).unwrap_or_default();
+            answers.set(parsed);
+        }
+    };
+
+    let focus_current = move || {
+        #[cfg(feature = "hydrate")]
+        request_animation_frame(move || {
+            let id = format!("title-{}", current.get_untracked());
+            if let Some(el) = document().get_element_by_id(&id) {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    };
+
+    let go_back = move |_| {
+        let ids = visible_ids.get_untracked();
+        if let Some(previous) = position.get_untracked().checked_sub(1).and_then(|i| ids.get(i)) {
+            current.set(previous.clone());
+            errors.set(Vec::new());
+            focus_current();
+        }
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        read_answers();
+        let mut given = answers.get_untracked();
+        questions.with_value(|qs| prune_hidden(qs, &mut given));
+        let completing = is_last.get_untracked();
+        let step_id = current.get_untracked();
+        // The server's own rules, for this question only.
+        let problems = step_problems(&questions.get_value(), &given, &step_id, messages);
+        if !problems.is_empty() {
+            errors.set(problems);
+            focus_current();
+            return;
+        }
+        errors.set(Vec::new());
+        failure.set(None);
+        let advance = move || {
+            if completing {
+                done.set(true);
+                if !preview {
+                    saved::clear(&survey.with_value(|s| s.id.clone()));
+                }
+            } else {
+                let ids = visible_ids.get_untracked();
+                if let Some(next) = ids.get(position.get_untracked() + 1) {
+                    current.set(next.clone());
+                    focus_current();
+                }
+            }
+        };
+        if preview {
+            advance();
+            return;
+        }
+        saving.set(true);
+        let survey_id = survey.with_value(|s| s.id.clone());
+        let language = survey.with_value(|s| s.language.clone());
+        let payload = all_answers(&questions.get_value(), &given);
+        let hidden = hidden_fields.get_value();
+        let existing = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = transport::save(&survey_id, existing, payload, hidden, language, completing).await;
+            saving.set(false);
+            match result {
+                Ok(saved_draft) => {
+                    draft.set(Some(saved_draft.clone()));
+                    if !completing {
+                        let next =
+                            visible_ids.get_untracked().get(position.get_untracked() + 1).cloned().unwrap_or_default();
+                        saved::store(&survey_id, &saved::Kept { draft: saved_draft, answers: given, current: next });
+                    }
+                    advance();
+                }
+                Err(AppError::Validation { errors: list }) => {
+                    let mine: Vec<(String, String)> = list
+                        .into_iter()
+                        .filter_map(|e| e.field.strip_prefix("answers.").map(|q| (q.to_string(), e.message.clone())))
+                        .collect();
+                    if mine.is_empty() {
+                        failure.set(Some(messages.saving_failed.to_string()));
+                    } else {
+                        // Show the first refused question.
+                        let first = mine[0].0.split('.').next().unwrap_or_default().to_string();
+                        current.set(first);
+                        errors.set(mine);
+                        focus_current();
+                    }
+                }
+                Err(_) => failure.set(Some(messages.saving_failed.to_string())),
+            }
+        });
+    };
+
+    let action = survey.with_value(|s| format!("/s/{}", s.id));
+    let name = survey.with_value(|s| s.name.clone());
+    let language = survey.with_value(|s| s.language.clone());
+    let thank_you = survey.with_value(|s| s.thank_you().map(str::to_string));
+    let hidden_inputs = hidden_fields.with_value(|h| {
+        h.iter()
+            .map(|(k, v)| {
+                let value = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                view! { <input type="hidden" name=format!("hidden.{k}") value=value/> }
+            })
+            .collect_view()
+    });
+    let progress = move || {
+        let total = visible_ids.read().len().max(1);
+        let n = (position.get() + 1).min(total);
+        (n, total)
+    };
+
+    view! {
+        <Show when=move || !done.get() fallback=move || view! { <ThankYou messages text=thank_you.clone()/> }>
+            <h1 class="vox-title">{name.clone()}</h1>
+            <div class="vox-progress" hidden=move || !stepped.get()>
+                <div class="vox-progress-bar" role="progressbar" aria-valuemin="1"
+                    aria-valuemax=move || progress().1 aria-valuenow=move || progress().0
+                    aria-label=move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }>
+                    <span style=move || { let (n, total) = progress(); format!("width:{}%", n * 100 / total) }></span>
+                </div>
+                <p class="vox-progress-text" aria-hidden="true">
+                    {move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }}
+                </p>
+            </div>
+            <form method="post" action=action.clone() class="vox-form" node_ref=form_ref novalidate=move || stepped.get()
+                on:submit=on_submit on:change=move |_| read_answers() on:input=move |_| read_answers()>
+                <input type="hidden" name="language" value=language.clone()/>
+                {hidden_inputs.clone()}
+                {questions.get_value().into_iter().map(|q| {
+                    let id = q.id.clone();
+                    let error = Signal::derive({
+                        let id = id.clone();
+                        move || errors.read().iter().find(|(q, _)| *q == id || q.split('.').next() == Some(id.as_str())).map(|(_, m)| m.clone())
+                    });
+                    let logic_visible = Signal::derive({
+                        let q = q.clone();
+                        move || !stepped.get() || is_visible(&q, &answers.read())
+                    });
+                    let on_step = Signal::derive(move || !stepped.get() || current.get() == id);
+                    view! { <QuestionField question=q error logic_visible on_step answers messages/> }
+                }).collect_view()}
+                <p class="vox-notice vox-error" role="alert" hidden=move || failure.read().is_none()>
+                    {move || failure.get().unwrap_or_default()}
+                </p>
+                <div class="vox-actions">
+                    <button type="button" class="vox-back" on:click=go_back
+                        hidden=move || !stepped.get() || position.get() == 0>{messages.back}</button>
+                    <button type="submit" class="vox-next" disabled=move || saving.get()>
+                        {move || if !stepped.get() || is_last.get() { messages.submit } else { messages.next }}
+                    </button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+/// The errors, for the question on screen, that the server would report.
+fn step_problems(
+    questions: &[Question],
+    given: &Answers,
+    step_id: &str,
+    messages: &'static Messages,
+) -> Vec<(String, String)> {
+    let Some(question) = questions.iter().find(|q| q.id == step_id) else { return Vec::new() };
+    let mut only_this = Answers::new();
+    for key in [question.id.clone(), other_key(&question.id)] {
+        if let Some(v) = given.get(&key) {
+            only_this.insert(key, v.clone());
+        }
+    }
+    let mut single = question.clone();
+    single.show_if = None;
+    match answers::validate(std::slice::from_ref(&single), &only_this, true) {
+        Ok(()) => Vec::new(),
+        Err(AppError::Validation { errors }) => errors
+            .into_iter()
+            .filter_map(|e| {
+                let key = e.field.strip_prefix("answers.")?.to_string();
+                let unanswered = !only_this.contains_key(&key);
+                Some((key, if unanswered { messages.required.to_string() } else { e.message }))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Every question's answer, `null` for those not (or no longer) answered, so
+/// an update also clears what skip logic now hides.
+fn all_answers(questions: &[Question], given: &Answers) -> Answers {
+    let mut all = Answers::new();
+    for q in questions {
+        all.insert(q.id.clone(), given.get(&q.id).cloned().unwrap_or(serde_json::Value::Null));
+        if q.kind.allows_other() {
+            let key = other_key(&q.id);
+            all.insert(key.clone(), given.get(&key).cloned().unwrap_or(serde_json::Value::Null));
+        }
+    }
+    all
+}
+
+/// The form's fields as (name, value) pairs, as the browser would post them
+/// (disabled controls, i.e. questions hidden by skip logic, are left out).
+#[cfg(feature = "hydrate")]
+fn read_form(form: &web_sys::HtmlFormElement) -> Option<Vec<(String, String)>> {
+    use wasm_bindgen::JsCast;
+    let data = web_sys::FormData::new_with_form(form).ok()?;
+    let mut fields = Vec::new();
+    for entry in js_sys::try_iter(&data).ok()??.flatten() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            fields.push((k, v));
+        }
+    }
+    Some(fields)
+}
+
+/// On the server there is no form to read; the post arrives as a request.
+#[cfg(not(feature = "hydrate"))]
+fn read_form<T>(_form: &T) -> Option<Vec<(String, String)>> {
+    None
+}

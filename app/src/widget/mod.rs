@@ -1,0 +1,116 @@
+//! The survey-taking widget: what a customer's visitors see, on the link page
+//! `/s/{surveyId}`, in the embed frame, and as the builder's live preview.
+//!
+//! The server renders it completely (a plain form that posts to `/s/{id}`,
+//! so it works without JavaScript); the small widget bundle then hydrates it
+//! into one question per step, saving the response as the visitor goes.
+//! It needs no router and no server functions, which keeps that bundle small.
+
+mod form;
+mod question;
+mod saved;
+mod transport;
+
+use crate::domain::i18n::{self, Messages};
+use crate::domain::survey::{PublicSurvey, SurveyStatus};
+use crate::domain::survey_options::Appearance;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Map;
+
+/// The widget's stylesheet (served by the server from `style/widget.css`);
+/// the version in the address changes with every release.
+pub const STYLESHEET_URL: &str = concat!("/widget.css?v=", env!("CARGO_PKG_VERSION"));
+/// The widget bundle's start script, written next to the bundle by
+/// `.ci/build-widget.sh`.
+pub const BOOT_SCRIPT_URL: &str = "/pkg/widget/boot.js";
+
+/// Everything the widget renders from; the server embeds it in the page as
+/// JSON so the browser hydrates exactly what was rendered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WidgetProps {
+    /// Already localized to the language shown.
+    pub survey: PublicSurvey,
+    /// Hidden-field values from the page address or the embed.
+    #[serde(default)]
+    pub hidden_fields: Map<String, serde_json::Value>,
+    /// Questions a no-JavaScript post was refused for.
+    #[serde(default)]
+    pub invalid: Vec<String>,
+    /// Rendered inside the embed frame (no page chrome).
+    #[serde(default)]
+    pub embedded: bool,
+    /// The builder's live preview: nothing is saved.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+/// The root element's inline custom property for the brand colour. Only a
+/// validated `#rgb`/`#rrggbb` value ever gets here (see `survey_options`).
+fn brand_style(survey: &PublicSurvey) -> Option<String> {
+    survey
+        .options
+        .theme
+        .brand_color
+        .as_deref()
+        .filter(|c| crate::domain::survey_options::is_hex_color(c))
+        .map(|c| format!("--vox-brand:{c}"))
+}
+
+#[component]
+pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
+    let survey = props.survey.clone();
+    let messages = i18n::messages(&survey.language);
+    let appearance = match survey.options.theme.appearance {
+        Appearance::Auto => None,
+        other => Some(other.as_str()),
+    };
+    let logo = survey
+        .options
+        .theme
+        .logo_url
+        .clone()
+        .filter(|u| crate::domain::survey_options::is_image_url(u))
+        .map(|src| view! { <img class="vox-logo" src=src alt=""/> });
+    let (embedded, preview) = (props.embedded, props.preview);
+    let body = match survey.status {
+        SurveyStatus::Published => view! { <form::SurveyForm props messages/> }.into_any(),
+        // Drafts only reach here in the builder's preview.
+        SurveyStatus::Draft if preview => view! { <form::SurveyForm props messages/> }.into_any(),
+        _ => view! {
+            <h1>{survey.name.clone()}</h1>
+            <p class="vox-notice" role="status">{messages.closed}</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <main class="vox-widget" class:vox-embedded=embedded lang=survey.language.clone()
+            dir=i18n::direction(&survey.language) data-appearance=appearance style=brand_style(&survey)>
+            {logo}
+            {body}
+        </main>
+    }
+}
+
+/// After the last answer (also the no-JavaScript thank-you page).
+#[component]
+pub fn ThankYou(messages: &'static Messages, text: Option<String>) -> impl IntoView {
+    view! {
+        <section class="vox-thanks" role="status" tabindex="-1">
+            <h1>{messages.thank_you_title}</h1>
+            <p>{text.unwrap_or_else(|| messages.thank_you_body.to_string())}</p>
+        </section>
+    }
+}
+
+/// For an unknown or unpublished survey.
+#[component]
+pub fn SurveyNotFound(messages: &'static Messages) -> impl IntoView {
+    view! {
+        <main class="vox-widget">
+            <h1>{messages.not_found_title}</h1>
+            <p>{messages.not_found_body}</p>
+        </main>
+    }
+}

@@ -1,0 +1,105 @@
+//! Saving the visitor's response through the public client API, the same
+//! endpoints the embed and third-party clients use: `POST
+//! /api/client/surveys/{id}/responses` for the first answer, then `PATCH
+//! /api/client/responses/{id}` with the response token.
+
+use super::form::Draft;
+use crate::domain::answers::Answers;
+use crate::domain::AppError;
+use serde_json::{json, Map, Value};
+
+/// Creates the response (first call) or updates it; `completing` completes it.
+pub async fn save(
+    survey_id: &str,
+    existing: Option<Draft>,
+    answers: Answers,
+    hidden_fields: Map<String, Value>,
+    language: String,
+    completing: bool,
+) -> Result<Draft, AppError> {
+    if let Some(draft) = existing {
+        let body = json!({ "answers": answers, "completed": completing });
+        let path = format!("/api/client/responses/{}", draft.id);
+        match send("PATCH", &path, Some(&draft.token), &body).await {
+            Ok(_) => return Ok(draft),
+            // A response kept from an earlier visit that can no longer be
+            // continued (too old, or deleted): start a new one instead.
+            Err(AppError::NotFound { .. }) => {}
+            Err(AppError::Conflict { code, .. }) if code == "response_final" => {}
+            Err(other) => return Err(other),
+        }
+    }
+    create(survey_id, answers, hidden_fields, language, completing).await
+}
+
+async fn create(
+    survey_id: &str,
+    answers: Answers,
+    hidden_fields: Map<String, Value>,
+    language: String,
+    completing: bool,
+) -> Result<Draft, AppError> {
+    // A new response has nothing to clear: leave unanswered questions out.
+    let answers: Answers = answers.into_iter().filter(|(_, v)| !v.is_null()).collect();
+    let body = json!({ "answers": answers, "hiddenFields": hidden_fields, "language": language,
+        "completed": completing });
+    let created = send("POST", &format!("/api/client/surveys/{survey_id}/responses"), None, &body).await?;
+    let field = |name: &str| created.get(name).and_then(Value::as_str).map(str::to_string);
+    match (field("id"), field("responseToken")) {
+        (Some(id), Some(token)) => Ok(Draft { id, token }),
+        _ => Err(AppError::Internal),
+    }
+}
+
+/// One JSON request; problem+json errors come back as the `AppError` they
+/// describe (validation errors keep their fields).
+#[cfg(feature = "hydrate")]
+async fn send(method: &str, path: &str, bearer: Option<&str>, body: &Value) -> Result<Value, AppError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body.to_string()));
+    let headers = web_sys::Headers::new().map_err(|_| AppError::Internal)?;
+    headers.set("Content-Type", "application/json").map_err(|_| AppError::Internal)?;
+    if let Some(token) = bearer {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(|_| AppError::Internal)?;
+    }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| AppError::Internal)?;
+    let window = web_sys::window().ok_or(AppError::Internal)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| AppError::Transport { message: "network error".into() })?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(|_| AppError::Internal)?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    let parsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if response.ok() {
+        return Ok(parsed);
+    }
+    Err(from_problem(response.status(), &parsed))
+}
+
+#[cfg(feature = "hydrate")]
+fn from_problem(status: u16, problem: &Value) -> AppError {
+    let errors: Vec<crate::domain::FieldError> =
+        problem.get("errors").and_then(|e| serde_json::from_value(e.clone()).ok()).unwrap_or_default();
+    let code = problem.get("code").and_then(Value::as_str).unwrap_or_default().to_string();
+    match status {
+        422 | 400 if !errors.is_empty() => AppError::Validation { errors },
+        404 => AppError::NotFound { what: "response".into() },
+        409 => AppError::Conflict { code, message: String::new() },
+        429 => AppError::RateLimited { retry_after_secs: 1 },
+        _ => AppError::Transport { message: format!("HTTP {status}") },
+    }
+}
+
+/// Requests leave from the browser only; the server renders, never sends.
+#[cfg(not(feature = "hydrate"))]
+async fn send(_method: &str, _path: &str, _bearer: Option<&str>, _body: &Value) -> Result<Value, AppError> {
+    Err(AppError::Transport { message: "no browser here".into() })
+}

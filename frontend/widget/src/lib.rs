@@ -1,0 +1,26 @@
+//! The survey widget's browser entry point. Separate from the dashboard's
+//! bundle so a customer's visitors download only the widget: the page's
+//! props come from the JSON the server embedded, and the same component the
+//! server rendered hydrates over its HTML.
+
+use app::widget::{SurveyWidget, WidgetProps};
+use leptos::prelude::*;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    let Some(props) = read_props() else {
+        // Without props the page is not a widget page; the plain form stays.
+        web_sys::console::warn_1(&"vox: widget props missing or unreadable; staying a plain form".into());
+        return;
+    };
+    leptos::mount::hydrate_body(move || view! { <SurveyWidget props/> });
+    if let Some(body) = document().body() {
+        // Tests and scripts wait for this mark: clicks before hydration are lost.
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
+fn read_props() -> Option<WidgetProps> {
+    let text = document().get_element_by_id("vox-widget-props")?.text_content()?;
+    serde_json::from_str(&text).ok()
+}

@@ -1,0 +1,178 @@
+//! `GET /s/{surveyId}` (the link page and, with `?embed=1`, the embed frame)
+//! and `GET /s/{surveyId}/thanks` (after a no-JavaScript post).
+//!
+//! The widget is its own small Leptos app, not a route of the dashboard: the
+//! page is rendered here in full, its props are embedded as JSON, and the
+//! widget bundle (`/pkg/widget/`) hydrates it. Without that bundle (or
+//! without JavaScript) the page is a working form.
+
+use app::backend::services::surveys;
+use app::backend::AppState;
+use app::domain::i18n;
+use app::domain::response::MAX_VALUE_LEN;
+use app::domain::survey::PublicSurvey;
+use app::domain::AppError;
+use app::widget::{SurveyNotFound, SurveyWidget, ThankYou, WidgetProps, BOOT_SCRIPT_URL, STYLESHEET_URL};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+use leptos::tachys::view::RenderHtml;
+
+type Params = Query<Vec<(String, String)>>;
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// The visitor's language preferences: `?lang=` first, then the browser's.
+fn preferences(params: &[(String, String)], headers: &HeaderMap) -> Vec<String> {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    param(params, "lang").map(str::to_string).into_iter().chain(i18n::parse_accept_language(accept)).collect()
+}
+
+fn localize(survey: PublicSurvey, params: &[(String, String)], headers: &HeaderMap) -> PublicSurvey {
+    let languages = survey.options.languages();
+    let language =
+        i18n::choose(&languages, &survey.options.default_language, &preferences(params, headers)).to_string();
+    survey.localized(&language)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    let embedded = param(&params, "embed").is_some_and(|v| v == "1" || v == "true");
+    let survey = match surveys::get_public(&state.db, &id).await {
+        Ok(survey) => localize(survey, &params, &headers),
+        Err(AppError::NotFound { .. }) => return not_found(&params, &headers),
+        Err(e) => return error_page(e),
+    };
+    // Only declared hidden fields are taken from the address.
+    let hidden_fields = survey
+        .options
+        .hidden_fields
+        .iter()
+        .filter_map(|name| {
+            let value: String = param(&params, name)?.chars().take(MAX_VALUE_LEN).collect();
+            Some((name.clone(), serde_json::Value::String(value)))
+        })
+        .collect();
+    // Only ids of this survey's questions (or their "other" text) are kept:
+    // a crafted address cannot put text on the page.
+    let invalid = param(&params, "invalid")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|id| survey.questions.iter().any(|q| q.id == *id || app::domain::survey::other_key(&q.id) == *id))
+        .map(str::to_string)
+        .collect();
+    let props = WidgetProps { survey, hidden_fields, invalid, embedded, preview: false };
+    let title = props.survey.name.clone();
+    let language = props.survey.language.clone();
+    let props_json = serde_json::to_string(&props).unwrap_or_default();
+    let body = Owner::new().with(|| view! { <SurveyWidget props/> }.to_html());
+    document(&title, &language, Some(&props_json), &body, embedded)
+}
+
+pub async fn thanks(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    let survey = match surveys::get_public(&state.db, &id).await {
+        Ok(survey) => localize(survey, &params, &headers),
+        Err(AppError::NotFound { .. }) => return not_found(&params, &headers),
+        Err(e) => return error_page(e),
+    };
+    let messages = i18n::messages(&survey.language);
+    let text = survey.thank_you().map(str::to_string);
+    let dir = i18n::direction(&survey.language);
+    let body =
+        Owner::new().with(|| view! { <main class="vox-widget" dir=dir><ThankYou messages text/></main> }.to_html());
+    document(&survey.name, &survey.language, None, &body, false)
+}
+
+fn not_found(params: &[(String, String)], headers: &HeaderMap) -> Response {
+    let language = preferences(params, headers).first().cloned().unwrap_or_else(|| "en".into());
+    let messages = i18n::messages(&language);
+    let body = Owner::new().with(|| view! { <SurveyNotFound messages/> }.to_html());
+    let mut response = document(messages.not_found_title, "en", None, &body, false);
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+fn error_page(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.human()).into_response()
+}
+
+/// Text for inside an HTML element or a double-quoted attribute.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// JSON that is safe inside `<script type="application/json">`: no `<` at all,
+/// so neither `</script>` nor `<!--` can end or bend the element.
+fn script_json(json: &str) -> String {
+    json.replace('<', "\\u003c").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+}
+
+fn document(title: &str, language: &str, props_json: Option<&str>, body: &str, embedded: bool) -> Response {
+    // Without props there is nothing to hydrate: no script at all.
+    let scripts = props_json
+        .map(|json| {
+            format!(
+                r#"<script type="application/json" id="vox-widget-props">{}</script><script type="module" src="{BOOT_SCRIPT_URL}"></script>"#,
+                script_json(json)
+            )
+        })
+        .unwrap_or_default();
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>{title}</title><link rel="icon" type="image/svg+xml" href="/favicon.svg"/><link rel="stylesheet" href="{STYLESHEET_URL}"/>{scripts}</head><body class="vox-page">{body}</body></html>"#,
+        lang = escape(language),
+        dir = i18n::direction(language),
+        title = escape(title),
+    );
+    let mut response = (StatusCode::OK, axum::response::Html(html)).into_response();
+    let headers = response.headers_mut();
+    // The link page may only be framed by Vox itself; the embed frame by any
+    // site (the embed's origin allow-list narrows this per survey).
+    let ancestors = if embedded { "*" } else { "'self'" };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' https: http: data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+         object-src 'none'; frame-ancestors {ancestors}"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    response
+}
+
+/// `GET /widget.css`: the widget's stylesheet, compiled into the binary.
+pub async fn stylesheet() -> Response {
+    let mut response = (StatusCode::OK, include_str!("../../style/widget.css")).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_json_cannot_close_its_script() {
+        let json = serde_json::to_string(&serde_json::json!({"name": "</script><script>alert(1)</script>"})).unwrap();
+        assert!(!script_json(&json).contains('<'));
+        let back: serde_json::Value = serde_json::from_str(&script_json(&json)).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script>");
+    }
+}
