@@ -21,5 +21,14 @@ cat > "$out.tmp/boot.js" <<'JS'
 import init, { hydrate } from "./vox_widget.js";
 init({ module_or_path: new URL("./vox_widget_bg.wasm", import.meta.url) }).then(() => hydrate());
 JS
+# Precompressed copies (brotli at its best quality takes a second; the server
+# serves these instead of compressing the bundle on every request).
+node -e '
+const fs = require("fs"), zlib = require("zlib"), dir = process.argv[1];
+for (const f of fs.readdirSync(dir)) {
+  const data = fs.readFileSync(`${dir}/${f}`);
+  fs.writeFileSync(`${dir}/${f}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  fs.writeFileSync(`${dir}/${f}.gz`, zlib.gzipSync(data, { level: 9 }));
+}' "$out.tmp"
 rm -rf "$out" && mv "$out.tmp" "$out"
 ls -l "$out"

@@ -149,3 +149,14 @@ test('answers are saved as the visitor goes, and a reload continues where they w
   expect(responses[0].completed).toBe(true);
   expect(responses[0].answers).toEqual({ q1: 6, q2: 4, q3: 'Resumed after a reload' });
 });
+
+test('the widget bundle is served precompressed and cacheable', async ({ request }) => {
+  for (const file of ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js']) {
+    const res = await request.get(`/pkg/widget/${file}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-encoding']).toBe('br');
+    expect(res.headers()['cache-control']).toContain('max-age=');
+  }
+  const wasm = await request.get('/pkg/widget/vox_widget_bg.wasm', { headers: { 'accept-encoding': 'br' } });
+  expect(wasm.headers()['content-type']).toBe('application/wasm');
+});

@@ -32,6 +32,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{id}", get(widget_page::page).post(widget_post::submit))
         .route("/s/{id}/thanks", get(widget_page::thanks))
         .route("/widget.css", get(widget_page::stylesheet))
+        .nest_service("/pkg/widget", widget_page::bundle_files(&state.config.site_root))
         .route("/api/openapi.json", get(move || async move { axum::Json(document.as_ref().clone()) }))
         .route("/docs/api", get(move || async move { axum::response::Html(reference.as_ref().clone()) }))
         .merge(api_routes)
@@ -106,6 +108,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(limits, middleware::rate_limit))
         .layer(axum::middleware::from_fn(middleware::api_conventions))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        // Pages, JSON, and above all the wasm bundles travel compressed.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -18,6 +18,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
 type Params = Query<Vec<(String, String)>>;
 
@@ -175,4 +177,11 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&script_json(&json)).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script>");
     }
+}
+
+/// `/pkg/widget/*`: the widget bundle, served from the brotli/gzip copies
+/// written at build time when the browser accepts them.
+pub fn bundle_files(site_root: &std::path::Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let files = ServeDir::new(site_root.join("pkg/widget")).precompressed_br().precompressed_gzip();
+    SetResponseHeader::if_not_present(files, header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"))
 }

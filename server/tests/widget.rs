@@ -214,3 +214,15 @@ async fn the_embed_variant_may_be_framed_and_closed_surveys_say_so() {
     assert!(html.contains("Αυτή η έρευνα έχει κλείσει"));
     assert!(!html.contains("<form"));
 }
+
+#[tokio::test]
+async fn pages_and_assets_travel_compressed() {
+    let app = spawn_app().await;
+    let res = app.client().get(app.url("/widget.css")).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    let plain = app.client().get(app.url("/widget.css")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "only when the client asks");
+    assert!(plain.text().await.unwrap().contains(".vox-widget"));
+}

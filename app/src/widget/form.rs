@@ -176,14 +176,16 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     let name = survey.with_value(|s| s.name.clone());
     let language = survey.with_value(|s| s.language.clone());
     let thank_you = survey.with_value(|s| s.thank_you().map(str::to_string));
-    let hidden_inputs = hidden_fields.with_value(|h| {
-        h.iter()
-            .map(|(k, v)| {
-                let value = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
-                view! { <input type="hidden" name=format!("hidden.{k}") value=value/> }
-            })
-            .collect_view()
-    });
+    let hidden_inputs = move || {
+        hidden_fields.with_value(|h| {
+            h.iter()
+                .map(|(k, v)| {
+                    let value = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    view! { <input type="hidden" name=format!("hidden.{k}") value=value/> }
+                })
+                .collect_view()
+        })
+    };
     let progress = move || {
         let total = visible_ids.read().len().max(1);
         let n = (position.get() + 1).min(total);
@@ -206,7 +208,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
             <form method="post" action=action.clone() class="vox-form" node_ref=form_ref novalidate=move || stepped.get()
                 on:submit=on_submit on:change=move |_| read_answers() on:input=move |_| read_answers()>
                 <input type="hidden" name="language" value=language.clone()/>
-                {hidden_inputs.clone()}
+                {hidden_inputs()}
                 {questions.get_value().into_iter().map(|q| {
                     let id = q.id.clone();
                     let error = Signal::derive({
