@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.ci/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo leptos build --release
 .ci/build-widget.sh
+# The embed loader, minified (the server falls back to the readable source).
+terser server/assets/embed.js --compress --mangle --toplevel -o "${LEPTOS_SITE_ROOT:-target/site}/embed.js"

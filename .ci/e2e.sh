@@ -35,7 +35,13 @@ if [ "$healthy" != true ]; then
   echo "the server did not become healthy" >&2; cat "$work/server.log" >&2; exit 1
 fi
 
-if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" npx playwright test); then
+# A customer's site on another origin, for the embed tests.
+SITE_PORT=${VOX_E2E_SITE_PORT:-3108}
+python3 -m http.server "$SITE_PORT" --bind 127.0.0.1 --directory end2end/customer-site >"$work/site.log" 2>&1 &
+site_pid=$!
+trap 'kill $server_pid $site_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" VOX_E2E_SITE_URL="http://127.0.0.1:$SITE_PORT" npx playwright test); then
   echo "--- server log ---"; tail -n 100 "$work/server.log"; exit 1
 fi
 

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard/surveys/:id/edit") view=pages::dashboard::EditSurveyPage/>
                 <Route path=path!("/dashboard/profile/tokens") view=pages::dashboard::TokensPage/>
                 <Route path=path!("/dashboard/webhooks") view=pages::dashboard::WebhooksPage/>
+                <Route path=path!("/dashboard/settings") view=pages::dashboard::SettingsPage/>
                 <Route path=path!("/dashboard/webhooks/:id") view=pages::dashboard::WebhookDetailPage/>
             </Routes>
         </Router>

@@ -137,8 +137,12 @@ test('answers are saved as the visitor goes, and a reload continues where they w
   await visitor.getByRole('button', { name: 'Back' }).click();
   await expect(visitor.getByRole('radio', { name: '6', exact: true })).toBeChecked();
   await visitor.getByRole('button', { name: 'Next' }).click();
-  await visitor.getByRole('radio', { name: '4', exact: true }).check();
+  // Both scales have a "4": pick the one of the question on screen.
+  const satisfaction = visitor.getByRole('group', { name: 'How satisfied are you?' });
+  await expect(visitor.getByRole('progressbar', { name: 'Question 2 of 3' })).toBeVisible();
+  await satisfaction.getByRole('radio', { name: '4', exact: true }).check();
   await visitor.getByRole('button', { name: 'Next' }).click();
+  await expect(visitor.getByRole('progressbar', { name: 'Question 3 of 3' })).toBeVisible();
   await visitor.getByRole('textbox', { name: 'Tell us more' }).fill('Resumed after a reload');
   await visitor.getByRole('button', { name: 'Submit' }).click();
   await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();

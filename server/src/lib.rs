@@ -3,6 +3,7 @@
 //! integration tests, which start it on a random port.
 
 pub mod api;
+pub mod embed_script;
 pub mod idempotency;
 pub mod middleware;
 pub mod widget_page;
@@ -58,6 +59,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         token_limits: Arc::new(RateLimiter::new(config.api_rate_limit_per_minute)),
         secrets: Arc::new(SecretBox::new(&keys)),
         response_tokens: Arc::new(ResponseTokens::new(&keys)),
+        metadata_hasher: Arc::new(app::backend::services::metadata_keys::MetadataHasher::new(&keys)),
         net_guard: Arc::new(NetGuard::new(config.webhook_allow_nets.clone())),
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         config: Arc::new(config),
@@ -92,6 +94,10 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{id}", get(widget_page::page).post(widget_post::submit))
         .route("/s/{id}/thanks", get(widget_page::thanks))
         .route("/widget.css", get(widget_page::stylesheet))
+        .route(
+            "/embed.js",
+            get(embed_script::serve).with_state(embed_script::EmbedScript::load(&state.config.site_root)),
+        )
         .nest_service("/pkg/widget", widget_page::bundle_files(&state.config.site_root))
         .route("/api/openapi.json", get(move || async move { axum::Json(document.as_ref().clone()) }))
         .route("/docs/api", get(move || async move { axum::response::Html(reference.as_ref().clone()) }))

@@ -52,6 +52,13 @@ pub async fn page(
         Err(AppError::NotFound { .. }) => return not_found(&params, &headers),
         Err(e) => return error_page(e),
     };
+    // The embed frame names the page that frames it; only allowed sites get
+    // a frame, and the browser enforces it (frame-ancestors is that origin).
+    let parent_origin = match (embedded, param(&params, "origin")) {
+        (false, _) => None,
+        (true, Some(origin)) if survey.options.embed.allows(origin) => app::domain::embed::normalize_origin(origin),
+        (true, _) => return not_allowed_here(&survey),
+    };
     // Only declared hidden fields are taken from the address.
     let hidden_fields = survey
         .options
@@ -70,12 +77,24 @@ pub async fn page(
         .filter(|id| survey.questions.iter().any(|q| q.id == *id || app::domain::survey::other_key(&q.id) == *id))
         .map(str::to_string)
         .collect();
-    let props = WidgetProps { survey, hidden_fields, invalid, embedded, preview: false };
+    let frame_ancestors = parent_origin.clone().unwrap_or_else(|| "'self'".into());
+    let props = WidgetProps { survey, hidden_fields, invalid, embedded, parent_origin, preview: false };
     let title = props.survey.name.clone();
     let language = props.survey.language.clone();
     let props_json = serde_json::to_string(&props).unwrap_or_default();
     let body = Owner::new().with(|| view! { <SurveyWidget props/> }.to_html());
-    document(&title, &language, Some(&props_json), &body, embedded)
+    document(&title, &language, Some(&props_json), &body, &frame_ancestors)
+}
+
+/// The embed frame asked for by a site the survey does not allow.
+fn not_allowed_here(survey: &PublicSurvey) -> Response {
+    let body = format!(
+        r#"<main class="vox-widget"><p class="vox-notice" role="status">This survey cannot be shown on this site.</p></main><!-- {} -->"#,
+        escape(&survey.id)
+    );
+    let mut response = document(&survey.name, &survey.language, None, &body, "'none'");
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
 }
 
 pub async fn thanks(
@@ -94,14 +113,14 @@ pub async fn thanks(
     let dir = i18n::direction(&survey.language);
     let body =
         Owner::new().with(|| view! { <main class="vox-widget" dir=dir><ThankYou messages text/></main> }.to_html());
-    document(&survey.name, &survey.language, None, &body, false)
+    document(&survey.name, &survey.language, None, &body, "'self'")
 }
 
 fn not_found(params: &[(String, String)], headers: &HeaderMap) -> Response {
     let language = preferences(params, headers).first().cloned().unwrap_or_else(|| "en".into());
     let messages = i18n::messages(&language);
     let body = Owner::new().with(|| view! { <SurveyNotFound messages/> }.to_html());
-    let mut response = document(messages.not_found_title, "en", None, &body, false);
+    let mut response = document(messages.not_found_title, "en", None, &body, "'self'");
     *response.status_mut() = StatusCode::NOT_FOUND;
     response
 }
@@ -122,7 +141,9 @@ fn script_json(json: &str) -> String {
     json.replace('<', "\\u003c").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
-fn document(title: &str, language: &str, props_json: Option<&str>, body: &str, embedded: bool) -> Response {
+/// `frame_ancestors`: who may frame the page (`'self'`, `'none'`, or the one
+/// allowed site of the embed frame).
+fn document(title: &str, language: &str, props_json: Option<&str>, body: &str, frame_ancestors: &str) -> Response {
     // Without props there is nothing to hydrate: no script at all.
     let scripts = props_json
         .map(|json| {
@@ -140,9 +161,7 @@ fn document(title: &str, language: &str, props_json: Option<&str>, body: &str, e
     );
     let mut response = (StatusCode::OK, axum::response::Html(html)).into_response();
     let headers = response.headers_mut();
-    // The link page may only be framed by Vox itself; the embed frame by any
-    // site (the embed's origin allow-list narrows this per survey).
-    let ancestors = if embedded { "*" } else { "'self'" };
+    let ancestors = frame_ancestors;
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' https: http: data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \

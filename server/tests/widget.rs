@@ -202,9 +202,25 @@ async fn the_embed_variant_may_be_framed_and_closed_surveys_say_so() {
     let app = spawn_app().await;
     let owner = app.signed_in("Hotel").await;
     let id = multilingual_survey(&app, &owner).await;
-    let (_, headers, html) = page(&app, &format!("/s/{id}?embed=1"), None).await;
+    // The frame is only for sites the survey allows, and only they may frame it.
+    let (status, headers, _) = page(&app, &format!("/s/{id}?embed=1&origin=https://shop.example.com"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    let res = owner
+        .patch(app.url(&format!("/api/surveys/{id}")))
+        .json(&json!({"embed": {"allowedOrigins": ["https://shop.example.com"]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, headers, html) = page(&app, &format!("/s/{id}?embed=1&origin=https://shop.example.com"), None).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("vox-embedded"));
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors *"));
+    assert!(html.contains(r#""parentOrigin":"https://shop.example.com""#));
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.ends_with("frame-ancestors https://shop.example.com"), "{csp}");
+    let (status, _, _) = page(&app, &format!("/s/{id}?embed=1"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no origin, no frame");
 
     let res =
         owner.patch(app.url(&format!("/api/surveys/{id}"))).json(&json!({"status": "closed"})).send().await.unwrap();

@@ -29,6 +29,8 @@ pub struct AppState {
     pub net_guard: Arc<NetGuard>,
     /// Issues and checks respondents' `responseToken`s.
     pub response_tokens: Arc<ResponseTokens>,
+    /// Hashes the values of anonymized metadata keys.
+    pub metadata_hasher: Arc<crate::backend::services::metadata_keys::MetadataHasher>,
     /// Wakes this replica's delivery worker when deliveries were queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }

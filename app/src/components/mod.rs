@@ -23,3 +23,20 @@ pub fn action_error<T: Clone + Send + Sync + 'static>(
 pub fn format_time(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
+
+/// Puts `text` on the clipboard (a user gesture must have started this).
+#[cfg(feature = "hydrate")]
+pub fn copy_to_clipboard(text: &str) {
+    use wasm_bindgen::JsCast;
+    // navigator.clipboard.writeText(text), reached through Reflect so no
+    // unstable web-sys feature is needed.
+    let navigator = window().navigator();
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else { return };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return };
+    if let Ok(write) = write.dyn_into::<js_sys::Function>() {
+        let _ = write.call1(&clipboard, &text.into());
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn copy_to_clipboard(_text: &str) {}

@@ -12,6 +12,7 @@ pub enum IdKind {
     Token,
     WebhookEndpoint,
     Delivery,
+    Contact,
 }
 
 impl IdKind {
@@ -24,6 +25,7 @@ impl IdKind {
             IdKind::Token => "tok_",
             IdKind::WebhookEndpoint => "whe_",
             IdKind::Delivery => "del_",
+            IdKind::Contact => "con_",
         }
     }
 }

@@ -4,10 +4,12 @@
 
 pub mod account;
 pub mod answers;
+pub mod embed;
 pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod logic;
+pub mod metadata_keys;
 pub mod page;
 pub mod response;
 pub mod scope;

@@ -57,6 +57,54 @@ pub struct ResponseInput {
     /// The language the survey was shown in; one of the survey's languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Who is answering: links the response to a contact (found or created).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responder: Option<Responder>,
+}
+
+/// The respondent as the host page knows them (e-satisfaction's `responder`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Responder {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default, alias = "phone", alias = "phoneNumber")]
+    pub phone_number: Option<String>,
+    #[serde(default, alias = "firstName")]
+    pub first_name: Option<String>,
+    #[serde(default, alias = "lastName")]
+    pub last_name: Option<String>,
+    #[serde(default, alias = "externalId")]
+    pub external_id: Option<String>,
+}
+
+impl Responder {
+    /// Checks the fields and names every problem under `responder.`.
+    pub fn validate(&self, problems: &mut Problems) {
+        if self.email.is_none() && self.phone_number.is_none() && self.external_id.is_none() {
+            problems.add("responder", "needs an email, a phone_number or an external_id");
+        }
+        if let Some(email) = &self.email {
+            if !super::answers::looks_like_email(email) {
+                problems.add("responder.email", "must be an email address");
+            }
+        }
+        if let Some(phone) = &self.phone_number {
+            let digits = phone.chars().filter(char::is_ascii_digit).count();
+            if !(5..=20).contains(&digits) || !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+                problems.add("responder.phone_number", "must be a phone number");
+            }
+        }
+        for (field, value) in
+            [("first_name", &self.first_name), ("last_name", &self.last_name), ("external_id", &self.external_id)]
+        {
+            if let Some(v) = value {
+                if v.trim().is_empty() || v.chars().count() > 200 || v.chars().any(char::is_control) {
+                    problems.add(format!("responder.{field}"), "1–200 characters");
+                }
+            }
+        }
+    }
 }
 
 /// A respondent continuing their response (`PATCH /api/client/responses/{id}`).
@@ -76,6 +124,9 @@ pub struct ResponsePatch {
     /// `true` completes the response (required questions must then be answered).
     #[serde(default)]
     pub completed: Option<bool>,
+    /// Links the response to a contact (also after completion).
+    #[serde(default)]
+    pub responder: Option<Responder>,
 }
 
 fn yes() -> bool {
@@ -91,6 +142,7 @@ impl Default for ResponseInput {
             hidden_fields: Map::new(),
             completed: true,
             language: None,
+            responder: None,
         }
     }
 }

@@ -292,6 +292,7 @@ pub struct SurveyPatch {
     pub translations: Option<BTreeMap<String, Translation>>,
     pub theme: Option<Theme>,
     pub hidden_fields: Option<Vec<String>>,
+    pub embed: Option<super::embed::EmbedSettings>,
     /// Set, or `null` to remove, the custom thank-you text.
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
@@ -307,6 +308,7 @@ impl SurveyPatch {
             theme: self.theme.clone().unwrap_or(current.theme),
             hidden_fields: self.hidden_fields.clone().unwrap_or(current.hidden_fields),
             thank_you: self.thank_you.clone().unwrap_or(current.thank_you),
+            embed: self.embed.clone().unwrap_or(current.embed),
         }
     }
 }

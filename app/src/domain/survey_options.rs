@@ -2,6 +2,7 @@
 //! the widget's theme, declared hidden fields and a thank-you message.
 //! Flattened into the survey's JSON (`defaultLanguage`, `translations`, …).
 
+use super::embed::EmbedSettings;
 use super::error::Problems;
 use super::i18n;
 use super::survey::{check_text, Question, MAX_NAME_LEN, MAX_TITLE_LEN};
@@ -33,6 +34,9 @@ pub struct SurveyOptions {
     /// Shown after the last answer instead of the standard thank-you text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you: Option<String>,
+    /// Where and when the survey shows on customers' sites.
+    #[serde(default)]
+    pub embed: EmbedSettings,
 }
 
 fn english() -> String {
@@ -47,6 +51,7 @@ impl Default for SurveyOptions {
             theme: Theme::default(),
             hidden_fields: Vec::new(),
             thank_you: None,
+            embed: EmbedSettings::default(),
         }
     }
 }
@@ -204,6 +209,7 @@ impl SurveyOptions {
         if let Some(text) = &self.thank_you {
             check_text(problems, "thankYou".into(), text, MAX_TITLE_LEN);
         }
+        self.embed.validate(problems);
     }
 }
 

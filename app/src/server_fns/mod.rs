@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod responses;
+pub mod settings;
 pub mod surveys;
 pub mod tokens;
 pub mod webhooks;

@@ -7,6 +7,7 @@
 //! through the public client API (created at the first answer, then
 //! updated), and moves to the next question that skip logic shows.
 
+use super::host::{self, HostContext};
 use super::question::QuestionField;
 use super::{saved, transport, ThankYou, WidgetProps};
 use crate::domain::answers::{self, Answers};
@@ -25,7 +26,7 @@ pub struct Draft {
 
 #[component]
 pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoView {
-    let WidgetProps { survey, hidden_fields, invalid, preview, .. } = props;
+    let WidgetProps { survey, hidden_fields, invalid, preview, parent_origin, .. } = props;
     let questions = StoredValue::new(survey.questions.clone());
     let survey = StoredValue::new(survey);
     let hidden_fields = StoredValue::new(hidden_fields);
@@ -44,6 +45,28 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     let done = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
+    // Context from the host page not yet sent with the response.
+    let unsent = RwSignal::new(HostContext::default());
+    let parent_origin = StoredValue::new(parent_origin);
+
+    // Sends the host's context to a response that exists already (before
+    // the first answer it waits, and goes with that answer).
+    let flush_context = move || {
+        let (Some(existing), false) = (draft.get_untracked(), saving.get_untracked()) else { return };
+        let context = unsent.get_untracked();
+        if context == HostContext::default() {
+            return;
+        }
+        unsent.set(HostContext::default());
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            if transport::attach(&existing, &context).await.is_err() {
+                // Kept for the next save, under anything newer.
+                unsent.update(|u| restore_context(u, context));
+            }
+            saving.set(false);
+        });
+    };
 
     // Hydrated: switch to steps and pick up a response started before a reload.
     Effect::new(move |_| {
@@ -58,6 +81,12 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
             }
         }
         stepped.set(true);
+        if let Some(origin) = parent_origin.get_value() {
+            host::connect(origin, move |context| {
+                unsent.update(|u| merge_context(u, context));
+                flush_context();
+            });
+        }
     });
 
     let visible_ids = Memo::new(move |_| {
@@ -118,6 +147,9 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         let advance = move || {
             if completing {
                 done.set(true);
+                if let Some(origin) = parent_origin.get_value() {
+                    host::post(&origin, &serde_json::json!({ "type": "vox:completed" }));
+                }
                 if !preview {
                     saved::clear(&survey.with_value(|s| s.id.clone()));
                 }
@@ -139,9 +171,14 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         let payload = all_answers(&questions.get_value(), &given);
         let hidden = hidden_fields.get_value();
         let existing = draft.get_untracked();
+        let context = unsent.get_untracked();
+        unsent.set(HostContext::default());
         leptos::task::spawn_local(async move {
-            let result = transport::save(&survey_id, existing, payload, hidden, language, completing).await;
+            let result = transport::save(&survey_id, existing, payload, hidden, language, completing, &context).await;
             saving.set(false);
+            if result.is_err() {
+                unsent.update(|u| restore_context(u, context));
+            }
             match result {
                 Ok(saved_draft) => {
                     draft.set(Some(saved_draft.clone()));
@@ -151,6 +188,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                         saved::store(&survey_id, &saved::Kept { draft: saved_draft, answers: given, current: next });
                     }
                     advance();
+                    // Context that arrived while saving follows at once.
+                    flush_context();
                 }
                 Err(AppError::Validation { errors: list }) => {
                     let mine: Vec<(String, String)> = list
@@ -235,6 +274,21 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
             </form>
         </Show>
     }
+}
+
+/// Later context wins, key by key (as `updateMetadata` promises).
+fn merge_context(into: &mut HostContext, later: HostContext) {
+    let earlier = std::mem::take(&mut into.metadata);
+    into.metadata = earlier.into_iter().chain(later.metadata).collect();
+    if later.responder.is_some() {
+        into.responder = later.responder;
+    }
+}
+
+/// Puts back context that could not be sent, under what arrived since.
+fn restore_context(unsent: &mut HostContext, failed: HostContext) {
+    let newer = std::mem::replace(unsent, failed);
+    merge_context(unsent, newer);
 }
 
 /// The errors, for the question on screen, that the server would report.

@@ -7,6 +7,7 @@
 //! It needs no router and no server functions, which keeps that bundle small.
 
 mod form;
+mod host;
 mod question;
 mod saved;
 mod transport;
@@ -41,6 +42,10 @@ pub struct WidgetProps {
     /// Rendered inside the embed frame (no page chrome).
     #[serde(default)]
     pub embedded: bool,
+    /// In the embed frame: the origin of the host page, checked against the
+    /// survey's allowed sites; the only origin messages go to and come from.
+    #[serde(default)]
+    pub parent_origin: Option<String>,
     /// The builder's live preview: nothing is saved.
     #[serde(default)]
     pub preview: bool,

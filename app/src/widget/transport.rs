@@ -4,6 +4,7 @@
 //! /api/client/responses/{id}` with the response token.
 
 use super::form::Draft;
+use super::host::HostContext;
 use crate::domain::answers::Answers;
 use crate::domain::AppError;
 use serde_json::{json, Map, Value};
@@ -16,9 +17,11 @@ pub async fn save(
     hidden_fields: Map<String, Value>,
     language: String,
     completing: bool,
+    context: &HostContext,
 ) -> Result<Draft, AppError> {
     if let Some(draft) = existing {
-        let body = json!({ "answers": answers, "completed": completing });
+        let body = json!({ "answers": answers, "completed": completing, "metadata": context.metadata,
+            "responder": context.responder });
         let path = format!("/api/client/responses/{}", draft.id);
         match send("PATCH", &path, Some(&draft.token), &body).await {
             Ok(_) => return Ok(draft),
@@ -29,7 +32,14 @@ pub async fn save(
             Err(other) => return Err(other),
         }
     }
-    create(survey_id, answers, hidden_fields, language, completing).await
+    create(survey_id, answers, hidden_fields, language, completing, context).await
+}
+
+/// Attaches the host page's context to a response that already exists
+/// (also after completion).
+pub async fn attach(draft: &Draft, context: &HostContext) -> Result<(), AppError> {
+    let body = json!({ "metadata": context.metadata, "responder": context.responder });
+    send("PATCH", &format!("/api/client/responses/{}", draft.id), Some(&draft.token), &body).await.map(|_| ())
 }
 
 async fn create(
@@ -38,11 +48,12 @@ async fn create(
     hidden_fields: Map<String, Value>,
     language: String,
     completing: bool,
+    context: &HostContext,
 ) -> Result<Draft, AppError> {
     // A new response has nothing to clear: leave unanswered questions out.
     let answers: Answers = answers.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let body = json!({ "answers": answers, "hiddenFields": hidden_fields, "language": language,
-        "completed": completing });
+        "completed": completing, "metadata": context.metadata, "responder": context.responder });
     let created = send("POST", &format!("/api/client/surveys/{survey_id}/responses"), None, &body).await?;
     let field = |name: &str| created.get(name).and_then(Value::as_str).map(str::to_string);
     match (field("id"), field("responseToken")) {

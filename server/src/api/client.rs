@@ -8,22 +8,77 @@ use app::backend::services::{response_updates, responses};
 use app::backend::AppState;
 use app::domain::response::{ResponseInput, ResponsePatch, SurveyResponse};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
 use axum::Json;
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Any site may call the client API from a browser: it takes no cookies and
-/// no credentials, only a survey id. (Per-survey origin allow-lists narrow this.)
+/// Browsers on any site may reach the client API (it takes no cookies and no
+/// credentials); each survey's allowed sites then decide (`check_site`).
 pub fn router() -> OpenApiRouter<AppState> {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::any())
-        .allow_methods([Method::POST, Method::PATCH])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key")])
         .max_age(std::time::Duration::from_secs(3600));
-    OpenApiRouter::new().routes(routes!(submit)).routes(routes!(continue_response)).layer(cors)
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(continue_response))
+        .routes(routes!(embed_config))
+        .layer(cors.allow_methods([Method::GET, Method::POST, Method::PATCH]))
+}
+
+/// The origin of a page on another site calling from a browser; `None` for
+/// Vox's own pages (same origin) and for callers that are not browsers.
+pub fn calling_site(headers: &HeaderMap) -> Option<String> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin") {
+        return None;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let same = origin.split_once("://").is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host));
+    (!same).then(|| origin.to_string())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct EmbedConfig {
+    id: String,
+    name: String,
+    placement: app::domain::embed::Placement,
+    trigger: app::domain::embed::Trigger,
+    recontact_days: u32,
+}
+
+/// How a survey shows on this site
+///
+/// Used by `/embed.js`: where and when to show the survey. Answers 403 when
+/// the calling site (its `Origin`) is not one the survey allows.
+#[utoipa::path(get, path = "/api/client/surveys/{id}/embed", tag = "client",
+    params(("id" = String, Path, description = "Survey id (`srv_…`)")),
+    security(()),
+    responses(
+        (status = 200, description = "The survey may be shown here", body = EmbedConfig),
+        (status = 403, description = "Not allowed on the calling site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such published survey", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn embed_config(
+    State(state): State<AppState>,
+    Path(survey_id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<EmbedConfig>> {
+    let survey = app::backend::services::surveys::get_public(&state.db, &survey_id).await?;
+    app::backend::services::surveys::check_site(&survey, calling_site(&headers).as_deref())?;
+    let embed = survey.options.embed;
+    Ok(Json(EmbedConfig {
+        id: survey.id,
+        name: survey.name,
+        placement: embed.placement,
+        trigger: embed.trigger,
+        recontact_days: embed.recontact_days,
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -51,6 +106,7 @@ struct Submitted {
         (status = 201, description = "Stored", body = Submitted,
             headers(("Location" = String, description = "The response's URL (readable with responses:read)"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Called from a site the survey does not allow", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published survey", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -60,9 +116,10 @@ struct Submitted {
 async fn submit(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<ResponseInput>,
 ) -> ApiResult<(StatusCode, [(header::HeaderName, String); 1], Json<Submitted>)> {
-    let response = responses::submit(&state, &survey_id, input).await?;
+    let response = responses::submit(&state, &survey_id, input, calling_site(&headers).as_deref()).await?;
     let location = [(header::LOCATION, format!("/api/responses/{}", response.id))];
     let response_token = state.response_tokens.issue(&response.id);
     Ok((StatusCode::CREATED, location, Json(Submitted { id: response.id, response_token })))
@@ -79,6 +136,7 @@ async fn submit(
     responses(
         (status = 200, description = "The response as it now stands", body = SurveyResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Called from a site the survey does not allow", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such response, or the token is not for it", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The response can no longer be changed (older than 24 hours), or changed at the same time", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -88,7 +146,7 @@ async fn submit(
 async fn continue_response(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
     ApiJson(patch): ApiJson<ResponsePatch>,
 ) -> ApiResult<Json<SurveyResponse>> {
     let token = headers
@@ -96,5 +154,6 @@ async fn continue_response(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    Ok(Json(response_updates::continue_response(&state, &id, token, patch).await?))
+    let site = calling_site(&headers);
+    Ok(Json(response_updates::continue_response(&state, &id, token, patch, site.as_deref()).await?))
 }

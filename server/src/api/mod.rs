@@ -11,6 +11,7 @@ pub mod extract;
 pub mod integration_webhooks;
 pub mod openapi;
 pub mod responses;
+pub mod settings;
 pub mod survey_webhooks;
 pub mod surveys;
 pub mod tokens;
@@ -31,6 +32,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(survey_webhooks::router())
         .merge(integration_webhooks::router())
         .merge(client::router())
+        .merge(settings::router())
         .split_for_parts();
     let router = router.route("/api", any(not_found)).route("/api/{*rest}", any(not_found));
     (router, document)

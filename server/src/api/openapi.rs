@@ -67,6 +67,7 @@ pub struct PageParams {
             \"{id}.{timestamp}.{body}\">`) and `X-Vox-Signature: <hex HMAC-SHA256 of the body>`, both keyed with the \
             webhook's secret (the base64-decoded part of `whsec_…`; a secret you chose is used as its bytes)."),
         (name = "client", description = "Public endpoints used by the survey widget and embeds; no credentials, rate-limited"),
+        (name = "settings", description = "Organisation settings (managed from a dashboard session)"),
     )
 )]
 struct BaseDocument;

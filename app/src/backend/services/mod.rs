@@ -3,7 +3,9 @@
 //! the dashboard, the REST API and the widget.
 
 pub mod accounts;
+pub mod contacts;
 pub mod idempotency;
+pub mod metadata_keys;
 pub mod response_updates;
 pub mod responses;
 pub mod surveys;

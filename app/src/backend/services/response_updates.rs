@@ -21,6 +21,7 @@ pub async fn continue_response(
     response_id: &str,
     token: &str,
     patch: ResponsePatch,
+    site: Option<&str>,
 ) -> Result<SurveyResponse, AppError> {
     // Any failure to prove ownership looks like "not found": no oracle for ids.
     if !state.response_tokens.verify(response_id, token) {
@@ -34,6 +35,7 @@ pub async fn continue_response(
         });
     }
     let definition = super::surveys::definition(&state.db, &current.survey_id).await?;
+    super::surveys::check_site(&definition.survey, site)?;
     let changes_answers = patch.answers.as_ref().is_some_and(|a| !a.is_empty()) || patch.completed == Some(true);
     if changes_answers && definition.survey.status != SurveyStatus::Published {
         return Err(AppError::field("surveyId", "this survey is closed and no longer accepts responses"));
@@ -51,12 +53,20 @@ pub async fn continue_response(
         }
     }
     crate::domain::logic::prune_hidden(&definition.survey.questions, &mut merged);
-    let mut metadata = current.metadata.clone();
-    metadata.extend(patch.metadata.clone().unwrap_or_default());
     let completed = current.completed || patch.completed.unwrap_or(false);
-
     let mut problems = Problems::default();
+    let incoming = patch.metadata.clone().unwrap_or_default();
+    validate_flat_map(&mut problems, "metadata", &incoming);
+    let mut metadata = current.metadata.clone();
+    match super::responses::apply_metadata_policy(state, &org_id, &incoming).await {
+        Ok(typed) => metadata.extend(typed),
+        Err(AppError::Validation { errors }) => errors.into_iter().for_each(|e| problems.add(e.field, e.message)),
+        Err(other) => return Err(other),
+    }
     validate_flat_map(&mut problems, "metadata", &metadata);
+    if let Some(responder) = &patch.responder {
+        responder.validate(&mut problems);
+    }
     if let Err(AppError::Validation { errors }) = answers::validate(&definition.survey.questions, &merged, completed) {
         errors.into_iter().for_each(|e| problems.add(e.field, e.message));
     }
@@ -66,11 +76,15 @@ pub async fn continue_response(
     let newly_completed = completed && !current.completed;
     let completed_at = if newly_completed { Some(now) } else { current.completed_at.map(|t| t.timestamp_millis()) };
     let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    let contact_id = match &patch.responder {
+        Some(responder) => Some(super::contacts::upsert_responder(&mut tx, &org_id, responder).await?),
+        None => current.contact_id.clone(),
+    };
     // Optimistic: applies only to the version read, so two concurrent edits
     // cannot both complete the response (or silently drop each other's answers).
     let done = sqlx::query(
-        "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5 \
-         WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
+        "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5, \
+         contact_id = $10 WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
     )
     .bind(serde_json::to_string(&merged).map_err(internal)?)
     .bind(serde_json::to_string(&metadata).map_err(internal)?)
@@ -81,6 +95,7 @@ pub async fn continue_response(
     .bind(&org_id)
     .bind(current.updated_at.timestamp_millis())
     .bind(i64::from(current.completed))
+    .bind(contact_id.clone())
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -111,6 +126,7 @@ pub async fn continue_response(
         completed,
         updated_at: to_datetime(now),
         completed_at: completed_at.map(to_datetime),
+        contact_id,
         ..current
     };
     let data = serde_json::to_value(&response).map_err(internal)?;

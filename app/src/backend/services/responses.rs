@@ -115,8 +115,16 @@ fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
 
 /// Stores a respondent's answers to a published survey. Everything is
 /// validated first; nothing is written unless all of it is acceptable.
-pub async fn submit(state: &AppState, survey_id: &str, input: ResponseInput) -> Result<SurveyResponse, AppError> {
+/// `site` is the origin of the page calling from another site, if any: it
+/// must be one the survey allows.
+pub async fn submit(
+    state: &AppState,
+    survey_id: &str,
+    input: ResponseInput,
+    site: Option<&str>,
+) -> Result<SurveyResponse, AppError> {
     let definition = super::surveys::definition(&state.db, survey_id).await?;
+    super::surveys::check_site(&definition.survey, site)?;
     submit_to(state, &definition, input).await
 }
 
@@ -148,6 +156,18 @@ async fn submit_to(
     for key in input.hidden_fields.keys().filter(|k| !survey.options.hidden_fields.contains(k)) {
         problems.add(format!("hiddenFields.{key}"), "not a hidden field of this survey");
     }
+    if let Some(responder) = &input.responder {
+        responder.validate(&mut problems);
+    }
+    let metadata = apply_metadata_policy(state, org_id, &input.metadata).await;
+    let metadata = match metadata {
+        Ok(m) => m,
+        Err(AppError::Validation { errors }) => {
+            errors.into_iter().for_each(|e| problems.add(e.field, e.message));
+            Default::default()
+        }
+        Err(other) => return Err(other),
+    };
     if let Some(language) = &input.language {
         if !survey.options.languages().contains(language) {
             problems.add(
@@ -163,12 +183,17 @@ async fn submit_to(
         }
     }
     problems.into_result()?;
+    input.metadata = metadata;
 
     let id = new_id(IdKind::Response);
     let now = now_ms();
     let mut tx = db.pool().begin().await.map_err(internal)?;
+    let contact_id = match &input.responder {
+        Some(responder) => Some(super::contacts::upsert_responder(&mut tx, org_id, responder).await?),
+        None => None,
+    };
     sqlx::query(&format!(
-        "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $8, $9, $10)"
+        "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10)"
     ))
     .bind(org_id)
     .bind(&id)
@@ -180,6 +205,7 @@ async fn submit_to(
     .bind(now)
     .bind(input.completed.then_some(now))
     .bind(input.language.clone())
+    .bind(contact_id.clone())
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -199,7 +225,7 @@ async fn submit_to(
         answers: input.answers,
         metadata: input.metadata,
         hidden_fields: input.hidden_fields,
-        contact_id: None,
+        contact_id,
         completed: input.completed,
         language: input.language,
         created_at: to_datetime(now),
@@ -328,4 +354,18 @@ pub async fn submit_form(
         .filter(|v| definition.survey.options.languages().contains(v));
     let input = ResponseInput { answers, hidden_fields, language, completed: true, ..Default::default() };
     submit_to(state, &definition, input).await
+}
+
+/// The organisation's metadata rules applied to incoming metadata (typed,
+/// anonymized, strict); see `domain::metadata_keys`.
+pub async fn apply_metadata_policy(
+    state: &AppState,
+    org_id: &str,
+    metadata: &serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    if metadata.is_empty() {
+        return Ok(metadata.clone());
+    }
+    let policy = super::metadata_keys::policy(&state.db, org_id).await?;
+    policy.apply(metadata, |key, value| state.metadata_hasher.hash(org_id, key, value))
 }

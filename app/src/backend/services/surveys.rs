@@ -314,3 +314,14 @@ pub fn check_questions(questions: &[Question]) -> Result<(), AppError> {
     validate_questions(&mut problems, questions);
     problems.into_result()
 }
+
+/// A page on another site (`site`, its origin) may show and answer the
+/// survey only if the survey's embed settings allow that site.
+pub fn check_site(survey: &PublicSurvey, site: Option<&str>) -> Result<(), AppError> {
+    match site {
+        Some(origin) if !survey.options.embed.allows(origin) => Err(AppError::Forbidden {
+            message: format!("this survey may not be shown on {origin}; add the site to the survey's allowed sites"),
+        }),
+        _ => Ok(()),
+    }
+}

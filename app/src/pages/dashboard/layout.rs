@@ -14,6 +14,7 @@ pub fn DashboardLayout(children: Children) -> impl IntoView {
                 <a href="/dashboard">"Surveys"</a>
                 <a href="/dashboard/webhooks">"Webhooks"</a>
                 <a href="/dashboard/profile/tokens">"API tokens"</a>
+                <a href="/dashboard/settings">"Settings"</a>
                 <a href="/docs/api">"API reference"</a>
             </nav>
             <Suspense fallback=|| ()>

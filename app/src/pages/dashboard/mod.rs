@@ -2,6 +2,7 @@
 
 mod builder;
 mod layout;
+mod settings;
 mod survey_detail;
 mod surveys;
 mod tokens;
@@ -10,6 +11,7 @@ mod webhooks;
 
 pub use builder::{EditSurveyPage, NewSurveyPage};
 pub use layout::DashboardLayout;
+pub use settings::SettingsPage;
 pub use survey_detail::SurveyDetailPage;
 pub use surveys::SurveysPage;
 pub use tokens::TokensPage;

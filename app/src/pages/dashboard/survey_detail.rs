@@ -85,7 +85,53 @@ fn SurveyHeader(
                 disabled=change_status.pending()>{next.1}</button>
         </div>
         {crate::components::action_error(move || change_status.value().get())}
+        <EmbedSnippet survey=survey.clone()/>
     }
+}
+
+/// The snippet for the customer's site, with this Vox's real address.
+#[component]
+fn EmbedSnippet(survey: Survey) -> impl IntoView {
+    let base = Resource::new(|| (), |_| crate::server_fns::settings::public_url());
+    let copied = RwSignal::new(false);
+    let id = survey.id.clone();
+    let no_sites = survey.options.embed.allowed_origins.is_empty();
+    let sites = survey.options.embed.allowed_origins.join(", ");
+    view! {
+        <section class="card embed">
+            <h2>"Embed on your site"</h2>
+            {if no_sites {
+                view! { <p class="notice">"No site may show this survey yet: add yours under Edit survey → Embedding."</p> }.into_any()
+            } else {
+                view! { <p>"Allowed sites: " {sites}</p> }.into_any()
+            }}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let id = id.clone();
+                    Suspend::new(async move {
+                        let base = base.await.unwrap_or_default();
+                        let snippet = snippet(&base, &id);
+                        let text = snippet.clone();
+                        view! {
+                            <textarea readonly rows="7" class="snippet" aria-label="Embed snippet" prop:value=snippet></textarea>
+                            <button type="button" on:click=move |_| { crate::components::copy_to_clipboard(&text); copied.set(true); }>
+                                {move || if copied.get() { "Copied" } else { "Copy snippet" }}
+                            </button>
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The snippet of API.md: a queue for calls made before `/embed.js` arrives.
+fn snippet(base: &str, survey_id: &str) -> String {
+    format!(
+        "<script>\n  (function(w,d,u){{w.vox=w.vox||function(){{(w.vox.q=w.vox.q||[]).push(arguments)}};\n   \
+         var s=d.createElement('script');s.async=1;s.src=u;d.head.appendChild(s)}})(window,document,'{base}/embed.js');\n  \
+         vox('init', {{survey: '{survey_id}'}});\n  // vox('updateMetadata', {{orderId: 'A-1042'}});\n</script>"
+    )
 }
 
 #[component]

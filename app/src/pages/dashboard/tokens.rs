@@ -121,26 +121,10 @@ fn NewToken(created: CreatedToken) -> impl IntoView {
             <p>"Copy it now: it will not be shown again."</p>
             <div class="actions">
                 <input type="text" readonly aria-label="New API token" class="token-value" prop:value=created.token.clone()/>
-                <button type="button" on:click=move |_| { copy_to_clipboard(&token); copied.set(true); }>
+                <button type="button" on:click=move |_| { crate::components::copy_to_clipboard(&token); copied.set(true); }>
                     {move || if copied.get() { "Copied" } else { "Copy" }}
                 </button>
             </div>
         </section>
     }
 }
-
-#[cfg(feature = "hydrate")]
-fn copy_to_clipboard(text: &str) {
-    use wasm_bindgen::JsCast;
-    // navigator.clipboard.writeText(text), reached through Reflect so no
-    // unstable web-sys feature is needed.
-    let navigator = window().navigator();
-    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else { return };
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return };
-    if let Ok(write) = write.dyn_into::<js_sys::Function>() {
-        let _ = write.call1(&clipboard, &text.into());
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn copy_to_clipboard(_text: &str) {}

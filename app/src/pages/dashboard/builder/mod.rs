@@ -2,6 +2,7 @@
 //! translations, theme, hidden fields), with a live preview that is the
 //! widget itself. The server validates again; its field messages show here.
 
+mod embedding;
 mod logic_editor;
 mod question_editor;
 mod settings;
@@ -104,6 +105,7 @@ async fn save(request: SaveRequest) -> Result<Survey, AppError> {
                 theme: Some(draft.options.theme),
                 hidden_fields: Some(draft.options.hidden_fields),
                 thank_you: Some(draft.options.thank_you),
+                embed: Some(draft.options.embed),
             };
             update_survey(id, version, patch).await
         }
@@ -173,6 +175,7 @@ fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
                 </div>
                 <settings::SurveySettings draft/>
                 <translations::TranslationsEditor draft/>
+                <embedding::EmbeddingSettings draft/>
                 {action_error(move || save_action.value().get())}
                 <div class="actions">
                     {match current_status {
@@ -213,7 +216,7 @@ fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
                         options: d.options,
                     }
                     .localized(&language);
-                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, preview: true };
+                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true };
                     view! { <SurveyWidget props/> }
                 }}
             </aside>

@@ -1,0 +1,112 @@
+//! The organisation's metadata rules (declared keys, strict mode, what
+//! anonymizing means) and applying them to metadata arriving with responses.
+
+use crate::backend::db::{internal, now_ms, Db};
+use crate::domain::error::Problems;
+use crate::domain::metadata_keys::{AnonymizeMode, MetadataKey, MetadataPolicy, MetadataType, MAX_DECLARED_KEYS};
+use crate::domain::AppError;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::Row;
+
+/// Hashes anonymized values with a key of the server's and the organisation
+/// id, so equal values compare equal within one organisation only.
+pub struct MetadataHasher {
+    key: [u8; 32],
+}
+
+impl MetadataHasher {
+    pub fn new(keys: &crate::backend::keys::Keys) -> Self {
+        MetadataHasher { key: keys.derive("metadata-anonymize") }
+    }
+
+    pub fn hash(&self, org_id: &str, key: &str, value: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        for part in [org_id, key, value] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        let digest: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        format!("hmac-sha256:{digest}")
+    }
+}
+
+pub async fn policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> {
+    let rows = sqlx::query("SELECT key, kind, anonymize FROM metadata_keys WHERE organization_id = $1 ORDER BY key")
+        .bind(org_id)
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+    let mut keys = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let kind: String = row.try_get("kind").map_err(internal)?;
+        keys.push(MetadataKey {
+            key: row.try_get("key").map_err(internal)?,
+            kind: MetadataType::parse(&kind).ok_or_else(|| internal(format!("bad metadata type {kind}")))?,
+            anonymize: row.try_get::<i64, _>("anonymize").map_err(internal)? != 0,
+        });
+    }
+    let org = sqlx::query("SELECT strict_metadata, anonymize_mode FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?;
+    let mode: String = org.try_get("anonymize_mode").map_err(internal)?;
+    Ok(MetadataPolicy {
+        keys,
+        strict: org.try_get::<i64, _>("strict_metadata").map_err(internal)? != 0,
+        anonymize_mode: if mode == "drop" { AnonymizeMode::Drop } else { AnonymizeMode::Hash },
+    })
+}
+
+/// Replaces the organisation's rules: the declared keys and the two switches.
+pub async fn save_policy(db: &Db, org_id: &str, policy: &MetadataPolicy) -> Result<MetadataPolicy, AppError> {
+    let mut problems = Problems::default();
+    if policy.keys.len() > MAX_DECLARED_KEYS {
+        problems.add("keys", format!("at most {MAX_DECLARED_KEYS} keys"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, k) in policy.keys.iter().enumerate() {
+        let ok = !k.key.is_empty()
+            && k.key.len() <= crate::domain::response::MAX_KEY_LEN
+            && k.key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if !ok {
+            problems.add(format!("keys[{i}].key"), "1–64 letters, digits, '_', '-' or '.'");
+        } else if !seen.insert(k.key.as_str()) {
+            problems.add(format!("keys[{i}].key"), "declared twice");
+        }
+    }
+    problems.into_result()?;
+    let mut tx = db.pool().begin().await.map_err(internal)?;
+    sqlx::query("DELETE FROM metadata_keys WHERE organization_id = $1")
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    for k in &policy.keys {
+        sqlx::query(
+            "INSERT INTO metadata_keys (organization_id, key, kind, anonymize, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(org_id)
+        .bind(&k.key)
+        .bind(k.kind.as_str())
+        .bind(i64::from(k.anonymize))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    let mode = match policy.anonymize_mode {
+        AnonymizeMode::Hash => "hash",
+        AnonymizeMode::Drop => "drop",
+    };
+    sqlx::query("UPDATE organizations SET strict_metadata = $1, anonymize_mode = $2 WHERE id = $3")
+        .bind(i64::from(policy.strict))
+        .bind(mode)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    self::policy(db, org_id).await
+}

@@ -1,0 +1,94 @@
+import { test, expect, Page } from '@playwright/test';
+import { createSurveyViaApi, responsesOf, signUp } from './helpers';
+
+// The customer's site: another origin (port) than Vox, served by .ci/e2e.sh.
+const site = process.env.VOX_E2E_SITE_URL ?? 'http://127.0.0.1:3108';
+// The same site under another name is another origin: one the survey does not allow.
+const thirdOrigin = site.replace('127.0.0.1', 'localhost');
+
+async function embeddedSurvey(page: Page): Promise<string> {
+  await signUp(page, 'Acme Shop');
+  return createSurveyViaApi(page, {
+    name: 'How was your order?', status: 'published',
+    questions: [{ id: 'q1', type: 'nps', title: 'How likely are you to recommend Acme?', required: true }],
+    embed: { allowedOrigins: [site], placement: 'modal', trigger: { kind: 'load' } },
+  });
+}
+
+test('the snippet on another site shows the survey and the metadata reaches the response', async ({ page, browser, baseURL }) => {
+  const surveyId = await embeddedSurvey(page);
+  const context = await browser.newContext();
+  const shop = await context.newPage();
+  const warnings: string[] = [];
+  shop.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
+  await shop.goto(`${site}/index.html?vox=${encodeURIComponent(baseURL!)}&survey=${surveyId}`);
+
+  // The loader replaced the queue; the direct call shape works now.
+  await shop.waitForFunction(() => typeof (window as any).vox.updateMetadata === 'function');
+  await shop.evaluate((id) => (window as any).vox.updateMetadata(id, {
+    responder: { email: 'maria@example.com' },
+    questionnaire: { transaction_id: 'T-77' },
+  }), surveyId);
+  await shop.evaluate(() => (window as any).vox.updateMetadata({ nested: { not: 'allowed' } }));
+
+  // The widget is in an isolated frame, untouched by the shop's hostile CSS.
+  const iframe = shop.locator('iframe[title="How was your order?"]');
+  await expect(iframe).toBeVisible();
+  const frame = shop.frameLocator('iframe[title="How was your order?"]');
+  await expect(frame.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const box = (await iframe.boundingBox())!;
+  expect(box.width).toBeGreaterThan(300);
+  // The frame sized itself to its content (not the 320 px it started with).
+  await expect.poll(async () => (await iframe.boundingBox())!.height).not.toBe(320);
+  const heading = frame.getByRole('heading', { name: 'How was your order?' });
+  await expect(heading).toBeVisible();
+  expect(await heading.evaluate((h) => getComputedStyle(h).fontFamily)).not.toContain('Comic Sans');
+
+  await frame.getByRole('radio', { name: '9', exact: true }).check();
+  await frame.getByRole('button', { name: 'Submit' }).click();
+  await expect(frame.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
+  // After completion, within the session, metadata still attaches.
+  await shop.evaluate(() => (window as any).vox.updateMetadata({ deliveredBy: 'courier' }));
+
+  await expect.poll(async () => (await responsesOf(page, surveyId))[0]?.metadata ?? {}).toEqual({
+    orderId: 'A-1042', plan: 'pro', transaction_id: 'T-77', deliveredBy: 'courier',
+  });
+  const [response] = await responsesOf(page, surveyId);
+  expect(response.answers).toEqual({ q1: 9 });
+  expect(response.completed).toBe(true);
+  expect(response.contactId).toMatch(/^con_/);
+  // Unknown commands and bad arguments warned in the console instead of throwing.
+  expect(warnings.some((w) => w.includes('unknown command "noSuchCommand"'))).toBe(true);
+  expect(warnings.some((w) => w.includes('metadata.nested'))).toBe(true);
+
+  // Completed: the same visitor is not asked again on the next visit.
+  await shop.reload();
+  await shop.waitForFunction(() => typeof (window as any).vox.updateMetadata === 'function');
+  await shop.waitForTimeout(500);
+  await expect(shop.locator('iframe')).toHaveCount(0);
+  await context.close();
+});
+
+test('a site the survey does not allow gets no survey', async ({ page, browser, baseURL }) => {
+  const surveyId = await embeddedSurvey(page);
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  const warnings: string[] = [];
+  other.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await other.goto(`${thirdOrigin}/index.html?vox=${encodeURIComponent(baseURL!)}&survey=${surveyId}`);
+  await expect.poll(() => warnings.join('\n')).toContain('is not shown here');
+  await expect(other.locator('iframe')).toHaveCount(0);
+  // Even a hand-made frame is refused by the server and by frame-ancestors.
+  const res = await other.request.get(`${baseURL}/s/${surveyId}?embed=1&origin=${encodeURIComponent(thirdOrigin)}`);
+  expect(res.status()).toBe(403);
+  await context.close();
+});
+
+test('the loader is small', async ({ request }) => {
+  const res = await request.get('/embed.js', { headers: { 'accept-encoding': 'gzip' } });
+  expect(res.status()).toBe(200);
+  const body = await res.body();
+  const { gzipSync } = await import('zlib');
+  // The benchmark reports the number; this only guards the budget.
+  expect(gzipSync(body, { level: 9 }).length).toBeLessThan(3 * 1024);
+});
