@@ -106,7 +106,14 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Unknown paths render the app's "not found" page, which needs the state too.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotency))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::dashboard_guard))
@@ -186,6 +193,20 @@ fn spawn_housekeeping(state: &AppState) {
             }
         }
     });
+}
+
+/// A trivial handler served exactly like Vox (same runtime, TCP_NODELAY,
+/// axum): the ceiling the benchmark compares every figure with.
+pub async fn serve_ceiling(
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let app = Router::new().route("/", get(|| async { "ok" })).route("/healthz", get(|| async { "ok" }));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Serves on an already bound listener until `shutdown` resolves.

@@ -1,5 +1,6 @@
 //! `vox`: starts the server with configuration from the environment
-//! (see README "Configuration").
+//! (see README "Configuration"). `vox --ceiling` serves only a trivial
+//! handler the same way: the benchmark's yardstick for this machine.
 
 use app::backend::config::Config;
 use tracing_subscriber::EnvFilter;
@@ -18,6 +19,12 @@ async fn main() {
         .init();
 
     let addr = config.addr;
+    if std::env::args().nth(1).as_deref() == Some("--ceiling") {
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("listen");
+        tracing::info!("ceiling handler on http://{addr}");
+        let _ = server::serve_ceiling(listener, shutdown_signal()).await;
+        return;
+    }
     let public_url = config.public_url.clone();
     let state = match server::build_state(config).await {
         Ok(state) => state,

@@ -239,3 +239,11 @@ async fn the_api_reference_page_renders_the_document() {
         assert!(html.contains(expected), "{expected} missing from /docs/api");
     }
 }
+
+#[tokio::test]
+async fn unknown_paths_get_the_not_found_page() {
+    let app = spawn_app().await;
+    let res = app.client().get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("<html"));
+}
