@@ -57,6 +57,11 @@ test('the snippet on another site shows the survey and the metadata reaches the 
   expect(response.answers).toEqual({ q1: 9 });
   expect(response.completed).toBe(true);
   expect(response.contactId).toMatch(/^con_/);
+  // The owner sees the metadata in the dashboard too, as text.
+  await page.goto(`/dashboard/surveys/${surveyId}`);
+  const row = page.getByRole('row').filter({ hasText: 'orderId: A-1042' });
+  await expect(row).toContainText('transaction_id: T-77');
+  await expect(row).toContainText('deliveredBy: courier');
   // Unknown commands and bad arguments warned in the console instead of throwing.
   expect(warnings.some((w) => w.includes('unknown command "noSuchCommand"'))).toBe(true);
   expect(warnings.some((w) => w.includes('metadata.nested'))).toBe(true);

@@ -36,6 +36,16 @@ fn display_answer(question: &Question, answers: &crate::domain::answers::Answers
     }
 }
 
+/// Metadata as `key: value` pairs, in key order (rendered as text).
+fn display_metadata(metadata: &serde_json::Map<String, Value>) -> String {
+    let mut pairs: Vec<String> = metadata
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .collect();
+    pairs.sort();
+    pairs.join("\n")
+}
+
 #[component]
 pub fn SurveyDetailPage() -> impl IntoView {
     let params = use_params_map();
@@ -158,6 +168,7 @@ fn ResponsesTable(
                                     <thead><tr>
                                         <th>"Received"</th><th>"Complete"</th>
                                         {questions.iter().map(|q| view! { <th>{q.title.clone()}</th> }).collect_view()}
+                                        <th>"Metadata"</th>
                                     </tr></thead>
                                     <tbody>
                                         {page.data.into_iter().map(|r| {
@@ -167,6 +178,7 @@ fn ResponsesTable(
                                                     <td>{format_time(&r.created_at)}</td>
                                                     <td>{if r.completed { "yes" } else { "no" }}</td>
                                                     {cells}
+                                                    <td class="metadata">{display_metadata(&r.metadata)}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}
