@@ -97,3 +97,43 @@ test('the loader is small', async ({ request }) => {
   // The benchmark reports the number; this only guards the budget.
   expect(gzipSync(body, { level: 9 }).length).toBeLessThan(3 * 1024);
 });
+
+test('triggers decide when the survey shows, and a dismissed survey is not asked again', async ({ page, browser, baseURL }) => {
+  await signUp(page, 'Trigger Shop');
+  const surveyId = await createSurveyViaApi(page, {
+    name: 'Quick question', status: 'published',
+    questions: [{ id: 'q1', type: 'csat', title: 'How satisfied are you?', required: true }],
+    embed: { allowedOrigins: [site], placement: 'slide_in', trigger: { kind: 'event', event: 'checkout' } },
+  });
+  const shopUrl = `${site}/index.html?vox=${encodeURIComponent(baseURL!)}&survey=${surveyId}`;
+  const context = await browser.newContext();
+  const shop = await context.newPage();
+  await shop.goto(shopUrl);
+  await shop.waitForFunction(() => typeof (window as any).vox.track === 'function');
+  const iframe = shop.locator('iframe[title="Quick question"]');
+  await shop.evaluate(() => (window as any).vox.track('browse'));
+  await shop.waitForTimeout(300);
+  await expect(iframe).toHaveCount(0);
+  await shop.evaluate(() => (window as any).vox('track', 'checkout'));
+  await expect(iframe).toBeVisible();
+  // Closing it counts as dismissed: not asked again, even on the same event.
+  await shop.getByRole('button', { name: 'Close survey' }).click();
+  await expect(iframe).toHaveCount(0);
+  await shop.evaluate(() => (window as any).vox.track('checkout'));
+  await shop.waitForTimeout(300);
+  await expect(iframe).toHaveCount(0);
+  await context.close();
+
+  // After a delay, for a visitor who has not seen it.
+  const res = await page.request.patch(`/api/surveys/${surveyId}`, {
+    data: { embed: { allowedOrigins: [site], placement: 'slide_in', trigger: { kind: 'delay', seconds: 1 } } },
+  });
+  expect(res.status()).toBe(200);
+  const fresh = await browser.newContext();
+  const visitor = await fresh.newPage();
+  await visitor.goto(shopUrl);
+  await visitor.waitForFunction(() => typeof (window as any).vox.track === 'function');
+  await expect(visitor.locator('iframe[title="Quick question"]')).toHaveCount(0);
+  await expect(visitor.locator('iframe[title="Quick question"]')).toBeVisible({ timeout: 5000 });
+  await fresh.close();
+});
