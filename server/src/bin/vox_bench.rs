@@ -44,6 +44,18 @@ fn histogram() -> Histogram<u64> {
 /// What one request of a workload is: built fresh for each call.
 type MakeRequest = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
 
+/// Sends request `n` and reads the whole body; true when the status is `expect`.
+async fn send_one(client: &reqwest::Client, make: &MakeRequest, n: u64, expect: u16) -> bool {
+    match make(client, n).send().await {
+        Ok(res) => {
+            let status = res.status().as_u16();
+            let _ = res.bytes().await;
+            status == expect
+        }
+        Err(_) => false,
+    }
+}
+
 /// Closed loop: `CONCURRENCY` workers send back-to-back requests for
 /// `RUN_FOR` (after a warm-up that is not counted).
 async fn closed_loop(client: &reqwest::Client, make: MakeRequest, expect: u16) -> Measured {
@@ -63,14 +75,7 @@ async fn closed_loop(client: &reqwest::Client, make: MakeRequest, expect: u16) -
             while Instant::now() < stop {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let sent = Instant::now();
-                let ok = match make(&client, n).send().await {
-                    Ok(res) => {
-                        let status = res.status().as_u16();
-                        let _ = res.bytes().await;
-                        status == expect
-                    }
-                    Err(_) => false,
-                };
+                let ok = send_one(&client, &make, n, expect).await;
                 if sent < measure_from {
                     continue;
                 }
@@ -112,14 +117,7 @@ async fn fixed_rate(client: &reqwest::Client, make: MakeRequest, expect: u16, ra
         tokio::time::sleep_until(due.into()).await;
         let (client, make, merged, errors) = (client.clone(), make.clone(), merged.clone(), errors.clone());
         tasks.push(tokio::spawn(async move {
-            let ok = match make(&client, n).send().await {
-                Ok(res) => {
-                    let status = res.status().as_u16();
-                    let _ = res.bytes().await;
-                    status == expect
-                }
-                Err(_) => false,
-            };
+            let ok = send_one(&client, &make, n, expect).await;
             if ok {
                 let _ = merged.lock().unwrap().record(due.elapsed().as_micros() as u64);
             } else {
