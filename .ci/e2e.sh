@@ -17,13 +17,21 @@ if curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
   echo "port $PORT is already serving something; stop it or set VOX_E2E_PORT" >&2; exit 1
 fi
 
+# A real SMTP server (aiosmtpd) that keeps what it receives, for the invitation tests.
+python3 end2end/support/smtp_sink.py >"$work/smtp.log" 2>&1 &
+smtp_pid=$!
+trap 'kill $smtp_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do grep -q '^ready' "$work/smtp.log" 2>/dev/null && break; sleep 0.1; done
+read -r _ smtp_port smtp_api_port < <(grep '^ready' "$work/smtp.log") || { cat "$work/smtp.log" >&2; exit 1; }
+
 # Rate limits are tested by the Rust suite; here they would only throttle the fuzzer.
 VOX_ADDR=127.0.0.1:$PORT DATABASE_URL=$database_url LEPTOS_SITE_ROOT=target/site VOX_LOG=warn \
   VOX_API_RATE_LIMIT=1000000 VOX_PUBLIC_RATE_LIMIT=1000000 \
   VOX_WEBHOOK_ALLOW_NETS=127.0.0.1/32 VOX_WEBHOOK_ALLOW_HTTP=true \
+  VOX_SMTP_URL="smtp://127.0.0.1:$smtp_port" \
   target/release/vox >"$work/server.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server_pid $smtp_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 healthy=false
 for _ in $(seq 1 150); do
@@ -39,9 +47,10 @@ fi
 SITE_PORT=${VOX_E2E_SITE_PORT:-3108}
 python3 -m http.server "$SITE_PORT" --bind 127.0.0.1 --directory end2end/customer-site >"$work/site.log" 2>&1 &
 site_pid=$!
-trap 'kill $server_pid $site_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server_pid $site_pid $smtp_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" VOX_E2E_SITE_URL="http://127.0.0.1:$SITE_PORT" npx playwright test); then
+if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" VOX_E2E_SITE_URL="http://127.0.0.1:$SITE_PORT" \
+    VOX_E2E_SMTP_API="http://127.0.0.1:$smtp_api_port" npx playwright test); then
   echo "--- server log ---"; tail -n 100 "$work/server.log"; exit 1
 fi
 

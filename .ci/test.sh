@@ -16,7 +16,7 @@ started=$(date +%s)
 
 step "tools"
 .ci/install-tools.sh --with-browser
-python3 -m pip install -q --disable-pip-version-check 'schemathesis>=4.3,<5' 'standardwebhooks>=1.0' 2>&1 | grep -v "Running pip as the 'root' user" || true
+python3 -m pip install -q --disable-pip-version-check 'schemathesis>=4.3,<5' 'standardwebhooks>=1.0' 'aiosmtpd>=1.4' 2>&1 | grep -v "Running pip as the 'root' user" || true
 
 step "PostgreSQL"
 PG_ADMIN_URL=$(.ci/postgres.sh)

@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 
 /// POST endpoints where a repeated key replays the first result.
 fn is_idempotent_endpoint(path: &str) -> bool {
-    path == "/api/surveys" || (path.starts_with("/api/client/surveys/") && path.ends_with("/responses"))
+    matches!(path, "/api/surveys" | "/api/events" | "/api/directory/contacts/upsert" | "/api/event-types" | "/api/channels")
+        || (path.starts_with("/api/client/surveys/") && path.ends_with("/responses"))
+        || (path.starts_with("/api/surveys/") && path.ends_with("/distributions/quick"))
 }
 
 /// Headers worth replaying with the stored body.

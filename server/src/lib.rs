@@ -6,6 +6,7 @@ pub mod api;
 pub mod embed_script;
 pub mod idempotency;
 pub mod middleware;
+pub mod unsubscribe;
 pub mod widget_page;
 pub mod widget_post;
 pub mod worker;
@@ -15,6 +16,8 @@ use app::backend::auth::token_registry::{TokenRegistry, FLUSH_EVERY, REFRESH_EVE
 use app::backend::config::Config;
 use app::backend::db::{Db, DbError};
 use app::backend::keys::{KeyError, Keys};
+use app::backend::link_tokens::LinkTokens;
+use app::backend::mailer::Mailer;
 use app::backend::net_guard::NetGuard;
 use app::backend::rate_limit::RateLimiter;
 use app::backend::response_token::ResponseTokens;
@@ -62,6 +65,10 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         metadata_hasher: Arc::new(app::backend::services::metadata_keys::MetadataHasher::new(&keys)),
         net_guard: Arc::new(NetGuard::new(config.webhook_allow_nets.clone())),
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
+        invitation_wakeup: Arc::new(tokio::sync::Notify::new()),
+        invitation_links: Arc::new(LinkTokens::new(&keys, "invitation-link")),
+        unsubscribe_links: Arc::new(LinkTokens::new(&keys, "unsubscribe-link")),
+        mailer: Arc::new(Mailer::from_config(&config).map_err(StartError::Mail)?),
         config: Arc::new(config),
         leptos_options,
     })
@@ -75,6 +82,8 @@ pub enum StartError {
     Keys(#[from] KeyError),
     #[error("cannot load API tokens: {0}")]
     Tokens(String),
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// The whole HTTP application.
@@ -93,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/s/{id}", get(widget_page::page).post(widget_post::submit))
         .route("/s/{id}/thanks", get(widget_page::thanks))
+        .route("/u/{token}", get(unsubscribe::page).post(unsubscribe::confirm))
         .route("/widget.css", get(widget_page::stylesheet))
         .route(
             "/embed.js",
@@ -143,6 +153,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 /// on several at once is harmless).
 fn spawn_housekeeping(state: &AppState) {
     tokio::spawn(worker::webhooks::run(state.clone()));
+    if state.config.send_invitations {
+        tokio::spawn(worker::invitations::run(state.clone()));
+    }
     let (db, tokens) = (state.db.clone(), state.tokens.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(REFRESH_EVERY);

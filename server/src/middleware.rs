@@ -18,7 +18,8 @@ pub const API_VERSION: &str = "2026-11-25";
 
 /// Paths that other sites may post to on purpose (the embed's client API).
 fn is_cross_origin_endpoint(path: &str) -> bool {
-    path.starts_with("/api/client/")
+    // `/u/…`: mail providers' one-click unsubscribe (RFC 8058) posts from their own site.
+    path.starts_with("/api/client/") || path.starts_with("/u/")
 }
 
 /// Refuses state-changing requests that a browser sent from another site.
@@ -72,7 +73,7 @@ pub async fn rate_limit(
 ) -> Response {
     let path = request.uri().path();
     let is_post = request.method() == Method::POST;
-    let limiter = if path.starts_with("/api/client/") || (is_post && path.starts_with("/s/")) {
+    let limiter = if path.starts_with("/api/client/") || (is_post && (path.starts_with("/s/") || path.starts_with("/u/"))) {
         Some(&limits.submissions)
     } else if matches!(path, "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup") {
         Some(&limits.sign_in)

@@ -15,7 +15,7 @@ use app::domain::AppError;
 use app::widget::{SurveyNotFound, SurveyWidget, ThankYou, WidgetProps, BOOT_SCRIPT_URL, STYLESHEET_URL};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 use tower_http::services::ServeDir;
@@ -47,6 +47,25 @@ pub async fn page(
     headers: HeaderMap,
 ) -> Response {
     let embedded = param(&params, "embed").is_some_and(|v| v == "1" || v == "true");
+    // A personal invitation link: marks it opened, and its language comes first.
+    let invitation = match param(&params, "i") {
+        Some(token) => match invitation_for(&state, &id, token).await {
+            Ok(found) => found,
+            Err(e) => return error_page(e),
+        },
+        None => None,
+    };
+    if let Some((_, linked)) = &invitation {
+        if linked.invitation.completed_at.is_some() {
+            return Redirect::to(&format!("/s/{id}/thanks")).into_response();
+        }
+    }
+    let mut params = params;
+    if let Some(locale) = invitation.as_ref().and_then(|(_, l)| l.invitation.locale.clone()) {
+        if param(&params, "lang").is_none() {
+            params.push(("lang".into(), app::domain::contact::primary_language(&locale)));
+        }
+    }
     let survey = match surveys::get_public(&state.db, &id).await {
         Ok(survey) => localize(survey, &params, &headers),
         Err(AppError::NotFound { .. }) => return not_found(&params, &headers),
@@ -78,12 +97,29 @@ pub async fn page(
         .map(str::to_string)
         .collect();
     let frame_ancestors = parent_origin.clone().unwrap_or_else(|| "'self'".into());
-    let props = WidgetProps { survey, hidden_fields, invalid, embedded, parent_origin, preview: false };
+    let invitation = invitation.map(|(token, _)| token);
+    let props = WidgetProps { survey, hidden_fields, invalid, embedded, parent_origin, preview: false, invitation };
     let title = props.survey.name.clone();
     let language = props.survey.language.clone();
     let props_json = serde_json::to_string(&props).unwrap_or_default();
     let body = Owner::new().with(|| view! { <SurveyWidget props/> }.to_html());
     document(&title, &language, Some(&props_json), &body, &frame_ancestors)
+}
+
+/// The invitation a genuine `?i=` token names for this survey (marked
+/// opened), with the token; a forged or foreign token is simply ignored.
+async fn invitation_for(
+    state: &AppState,
+    survey_id: &str,
+    token: &str,
+) -> Result<Option<(String, app::backend::services::invitations::LinkedInvitation)>, AppError> {
+    let Some(id) = state.invitation_links.open(token) else { return Ok(None) };
+    let Some(linked) = app::backend::services::invitations::by_id(&state.db, &id).await? else { return Ok(None) };
+    if linked.invitation.survey_id != survey_id || linked.invitation.status == "cancelled" {
+        return Ok(None);
+    }
+    app::backend::services::invitations::mark_opened(&state.db, &id).await?;
+    Ok(Some((token.to_string(), linked)))
 }
 
 /// The embed frame asked for by a site the survey does not allow.
@@ -130,10 +166,7 @@ fn error_page(error: AppError) -> Response {
     (status, error.human()).into_response()
 }
 
-/// Text for inside an HTML element or a double-quoted attribute.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use app::backend::html::escape;
 
 /// JSON that is safe inside `<script type="application/json">`: no `<` at all,
 /// so neither `</script>` nor `<!--` can end or bend the element.

@@ -22,6 +22,7 @@ pub async fn submit(State(state): State<AppState>, Path(survey_id): Path<String>
         .iter()
         .filter_map(|(k, v)| match k.as_str() {
             "language" => Some(("lang", v.as_str())),
+            "invitation" => Some(("i", v.as_str())),
             _ => k.strip_prefix("hidden.").map(|name| (name, v.as_str())),
         })
         .fold(url::form_urlencoded::Serializer::new(String::new()), |mut query, (k, v)| {

@@ -34,6 +34,14 @@ pub struct Config {
     pub webhook_timeout_ms: u64,
     /// Days of delivery history kept (`VOX_WEBHOOK_RETENTION_DAYS`).
     pub webhook_retention_days: u32,
+    /// Where invitation emails go (`VOX_SMTP_URL`, `smtp://host:port` or
+    /// `smtps://user:pass@host:port`); unset keeps them in the outbox.
+    pub smtp_url: Option<Secret>,
+    /// The sender of invitation emails (`VOX_SMTP_FROM`).
+    pub smtp_from: String,
+    /// Whether this process sends invitations (`VOX_SEND_INVITATIONS`, default
+    /// true). Off lets an operator run API-only replicas.
+    pub send_invitations: bool,
 }
 
 /// A configuration value that must never appear in logs or debug output.
@@ -67,6 +75,8 @@ struct FileConfig {
     trust_proxy: Option<bool>,
     secret_key: Option<String>,
     api_rate_limit: Option<u32>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
 }
 
 impl Config {
@@ -160,7 +170,20 @@ impl Config {
             }
             None => file.trust_proxy.unwrap_or(false),
         };
+        let smtp_url = pick("VOX_SMTP_URL", file.smtp_url).map(Secret);
+        if let Some(Secret(url)) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(ConfigError::Invalid { name: "VOX_SMTP_URL", message: "must start with smtp:// or smtps://".into() });
+            }
+        }
+        let smtp_from = pick("VOX_SMTP_FROM", file.smtp_from).unwrap_or_else(|| {
+            format!("Vox <no-reply@{}>", public_url.host_str().filter(|h| h.contains('.') && h.parse::<std::net::IpAddr>().is_err()).unwrap_or("localhost"))
+        });
+        let send_invitations = !matches!(lookup("VOX_SEND_INVITATIONS").as_deref(), Some("false") | Some("0"));
         Ok(Config {
+            smtp_url,
+            smtp_from,
+            send_invitations,
             webhook_allow_nets,
             webhook_allow_http,
             webhook_retry_schedule,

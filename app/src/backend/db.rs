@@ -3,7 +3,7 @@
 //! run through sqlx's `Any` driver; `kind()` lets the rare backend-specific
 //! statement choose its dialect.
 
-use crate::domain::ids::{encode_random, IdKind};
+use crate::domain::ids::{encode_random, format_uuid_v4, IdKind};
 use crate::domain::AppError;
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -82,6 +82,17 @@ impl Db {
         self.kind
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`): a transaction that read first and
+    /// wrote later would fail with SQLITE_BUSY, without waiting, whenever
+    /// another connection committed in between.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Round trip for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
@@ -103,7 +114,11 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
 
 /// A new random id with the kind's prefix.
 pub fn new_id(kind: IdKind) -> String {
-    format!("{}{}", kind.prefix(), encode_random(rand::random()))
+    if kind.is_uuid_style() {
+        format!("{}{}", kind.prefix(), format_uuid_v4(rand::random()))
+    } else {
+        format!("{}{}", kind.prefix(), encode_random(rand::random()))
+    }
 }
 
 pub fn now_ms() -> i64 {

@@ -6,7 +6,11 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod html;
+pub mod invitation_email;
 pub mod keys;
+pub mod link_tokens;
+pub mod mailer;
 pub mod net_guard;
 pub mod rate_limit;
 pub mod response_token;

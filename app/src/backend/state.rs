@@ -33,6 +33,14 @@ pub struct AppState {
     pub metadata_hasher: Arc<crate::backend::services::metadata_keys::MetadataHasher>,
     /// Wakes this replica's delivery worker when deliveries were queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes this replica's invitation scheduler (new events, distributions).
+    pub invitation_wakeup: Arc<tokio::sync::Notify>,
+    /// Signs the personal survey links in invitations (`?i=…`).
+    pub invitation_links: Arc<super::link_tokens::LinkTokens>,
+    /// Signs the unsubscribe links in invitations.
+    pub unsubscribe_links: Arc<super::link_tokens::LinkTokens>,
+    /// SMTP, or the outbox when none is configured.
+    pub mailer: Arc<super::mailer::Mailer>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

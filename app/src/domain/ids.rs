@@ -13,6 +13,13 @@ pub enum IdKind {
     WebhookEndpoint,
     Delivery,
     Contact,
+    Channel,
+    EventType,
+    InviteSetting,
+    Event,
+    Invitation,
+    Distribution,
+    Message,
 }
 
 impl IdKind {
@@ -26,8 +33,37 @@ impl IdKind {
             IdKind::WebhookEndpoint => "whe_",
             IdKind::Delivery => "del_",
             IdKind::Contact => "con_",
+            IdKind::Channel => "chl-",
+            IdKind::EventType => "ety-",
+            IdKind::InviteSetting => "ist-",
+            IdKind::Event => "evt-",
+            IdKind::Invitation => "inv_",
+            IdKind::Distribution => "dst_",
+            IdKind::Message => "msg_",
         }
     }
+
+    /// The Events Router family keeps eTrusted's documented shape
+    /// (`ety-dff2efe0-3903-47e0-bc35-501fd10a5509`): a prefix and a UUID.
+    pub fn is_uuid_style(self) -> bool {
+        matches!(self, IdKind::Channel | IdKind::EventType | IdKind::InviteSetting | IdKind::Event)
+    }
+}
+
+/// 16 random bytes as a version-4 UUID in its usual lowercase text form.
+pub fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+fn is_uuid_text(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
 }
 
 /// Length of the random part: 26 Crockford base32 characters = 130 bits.
@@ -48,8 +84,13 @@ pub fn encode_random(bytes: [u8; 16]) -> String {
 /// True when `id` has the kind's prefix followed by a well-formed random part.
 /// Used to answer 404 early for ids that cannot exist.
 pub fn is_valid(kind: IdKind, id: &str) -> bool {
-    id.strip_prefix(kind.prefix())
-        .is_some_and(|rest| rest.len() == RANDOM_LEN && rest.bytes().all(|b| ALPHABET.contains(&b)))
+    id.strip_prefix(kind.prefix()).is_some_and(|rest| {
+        if kind.is_uuid_style() {
+            is_uuid_text(rest)
+        } else {
+            rest.len() == RANDOM_LEN && rest.bytes().all(|b| ALPHABET.contains(&b))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -71,5 +112,15 @@ mod tests {
         assert!(!is_valid(IdKind::Response, &id));
         assert!(!is_valid(IdKind::Survey, "srv_short"));
         assert!(!is_valid(IdKind::Survey, &id.to_uppercase()));
+    }
+
+    #[test]
+    fn events_family_ids_are_prefixed_uuids() {
+        let id = format!("ety-{}", format_uuid_v4([0xab; 16]));
+        assert_eq!(id.len(), 4 + 36);
+        assert!(is_valid(IdKind::EventType, &id));
+        assert!(!is_valid(IdKind::Channel, &id));
+        assert!(is_valid(IdKind::EventType, "ety-dff2efe0-3903-47e0-bc35-501fd10a5509"));
+        assert!(!is_valid(IdKind::EventType, "ety-dff2efe0-3903-47e0-bc35-501fd10a550"));
     }
 }

@@ -4,14 +4,18 @@
 
 pub mod account;
 pub mod answers;
+pub mod contact;
+pub mod distribution;
 pub mod embed;
 pub mod error;
+pub mod event;
 pub mod i18n;
 pub mod ids;
 pub mod logic;
 pub mod metadata_keys;
 pub mod page;
 pub mod response;
+pub mod routing;
 pub mod scope;
 pub mod survey;
 pub mod survey_options;

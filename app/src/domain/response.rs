@@ -60,6 +60,11 @@ pub struct ResponseInput {
     /// Who is answering: links the response to a contact (found or created).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responder: Option<Responder>,
+    /// The token of the personal invitation link (`?i=…`) the survey was
+    /// opened with: the response is then the invited contact's, and carries
+    /// the event's context. One response per invitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<String>,
 }
 
 /// The respondent as the host page knows them (e-satisfaction's `responder`).
@@ -143,6 +148,7 @@ impl Default for ResponseInput {
             completed: true,
             language: None,
             responder: None,
+            invitation: None,
         }
     }
 }

@@ -297,6 +297,10 @@ pub struct SurveyPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub thank_you: Option<Option<String>>,
+    /// Set, or `null` to remove, the invitation email's own words.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<super::survey_options::EmailTemplate>))]
+    pub invitation_email: Option<Option<super::survey_options::EmailTemplate>>,
 }
 
 impl SurveyPatch {
@@ -309,6 +313,7 @@ impl SurveyPatch {
             hidden_fields: self.hidden_fields.clone().unwrap_or(current.hidden_fields),
             thank_you: self.thank_you.clone().unwrap_or(current.thank_you),
             embed: self.embed.clone().unwrap_or(current.embed),
+            invitation_email: self.invitation_email.clone().unwrap_or(current.invitation_email),
         }
     }
 }

@@ -37,6 +37,41 @@ pub struct SurveyOptions {
     /// Where and when the survey shows on customers' sites.
     #[serde(default)]
     pub embed: EmbedSettings,
+    /// The invitation email in the default language; Vox's standard text when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_email: Option<EmailTemplate>,
+}
+
+/// An invitation email's own words. `{firstName}`, `{lastName}`,
+/// `{surveyName}` and `{organizationName}` are filled in; the survey link and
+/// an unsubscribe link are always added by Vox.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EmailTemplate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Plain text; paragraphs separated by blank lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+pub const MAX_EMAIL_SUBJECT: usize = 200;
+pub const MAX_EMAIL_BODY: usize = 5_000;
+
+impl EmailTemplate {
+    fn validate(&self, problems: &mut Problems, at: &str) {
+        if let Some(subject) = &self.subject {
+            if subject.contains(['\r', '\n']) {
+                problems.add(format!("{at}.subject"), "one line");
+            } else {
+                check_text(problems, format!("{at}.subject"), subject, MAX_EMAIL_SUBJECT);
+            }
+        }
+        if let Some(body) = &self.body {
+            check_text(problems, format!("{at}.body"), body, MAX_EMAIL_BODY);
+        }
+    }
 }
 
 fn english() -> String {
@@ -52,6 +87,7 @@ impl Default for SurveyOptions {
             hidden_fields: Vec::new(),
             thank_you: None,
             embed: EmbedSettings::default(),
+            invitation_email: None,
         }
     }
 }
@@ -68,6 +104,8 @@ pub struct Translation {
     /// Question id → its texts.
     #[serde(default)]
     pub questions: BTreeMap<String, QuestionTranslation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_email: Option<EmailTemplate>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -162,6 +200,9 @@ impl SurveyOptions {
             if let Some(text) = &translation.thank_you {
                 check_text(problems, at(".thankYou"), text, MAX_TITLE_LEN);
             }
+            if let Some(email) = &translation.invitation_email {
+                email.validate(problems, &at(".invitationEmail"));
+            }
             for (id, texts) in &translation.questions {
                 let Some(question) = questions.iter().find(|q| &q.id == id) else {
                     problems.add(at(&format!(".questions.{id}")), "no such question in this survey");
@@ -210,6 +251,23 @@ impl SurveyOptions {
             check_text(problems, "thankYou".into(), text, MAX_TITLE_LEN);
         }
         self.embed.validate(problems);
+        if let Some(email) = &self.invitation_email {
+            email.validate(problems, "invitationEmail");
+        }
+    }
+
+    /// The invitation email template for `language`, falling back to the default language's.
+    pub fn invitation_email_for(&self, language: &str) -> EmailTemplate {
+        let base = self.invitation_email.clone().unwrap_or_default();
+        match self.translations.get(language).and_then(|t| t.invitation_email.as_ref()) {
+            Some(own) => EmailTemplate {
+                subject: own.subject.clone().or(base.subject),
+                body: own.body.clone().or(base.body),
+            },
+            None if language == self.default_language => base,
+            // Another language without its own text: Vox's standard text in that language reads better than ours in the default one.
+            None => EmailTemplate::default(),
+        }
     }
 }
 

@@ -26,7 +26,8 @@ pub struct Draft {
 
 #[component]
 pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoView {
-    let WidgetProps { survey, hidden_fields, invalid, preview, parent_origin, .. } = props;
+    let WidgetProps { survey, hidden_fields, invalid, preview, parent_origin, invitation, .. } = props;
+    let invitation = StoredValue::new(invitation);
     let questions = StoredValue::new(survey.questions.clone());
     let survey = StoredValue::new(survey);
     let hidden_fields = StoredValue::new(hidden_fields);
@@ -174,7 +175,9 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         let context = unsent.get_untracked();
         unsent.set(HostContext::default());
         leptos::task::spawn_local(async move {
-            let result = transport::save(&survey_id, existing, payload, hidden, language, completing, &context).await;
+            let invite = invitation.get_value();
+            let result =
+                transport::save(&survey_id, existing, payload, hidden, language, invite, completing, &context).await;
             saving.set(false);
             if result.is_err() {
                 unsent.update(|u| restore_context(u, context));
@@ -216,14 +219,16 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     let language = survey.with_value(|s| s.language.clone());
     let thank_you = survey.with_value(|s| s.thank_you().map(str::to_string));
     let hidden_inputs = move || {
-        hidden_fields.with_value(|h| {
+        let invitation_input = invitation.get_value().map(|token| view! { <input type="hidden" name="invitation" value=token/> });
+        let fields = hidden_fields.with_value(|h| {
             h.iter()
                 .map(|(k, v)| {
                     let value = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
                     view! { <input type="hidden" name=format!("hidden.{k}") value=value/> }
                 })
                 .collect_view()
-        })
+        });
+        (invitation_input, fields)
     };
     let progress = move || {
         let total = visible_ids.read().len().max(1);

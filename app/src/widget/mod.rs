@@ -49,6 +49,9 @@ pub struct WidgetProps {
     /// The builder's live preview: nothing is saved.
     #[serde(default)]
     pub preview: bool,
+    /// The personal invitation link's token (`?i=…`), sent with the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<String>,
 }
 
 /// The root element's inline custom property for the brand colour. Only a

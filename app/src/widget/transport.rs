@@ -10,12 +10,14 @@ use crate::domain::AppError;
 use serde_json::{json, Map, Value};
 
 /// Creates the response (first call) or updates it; `completing` completes it.
+#[allow(clippy::too_many_arguments)]
 pub async fn save(
     survey_id: &str,
     existing: Option<Draft>,
     answers: Answers,
     hidden_fields: Map<String, Value>,
     language: String,
+    invitation: Option<String>,
     completing: bool,
     context: &HostContext,
 ) -> Result<Draft, AppError> {
@@ -32,7 +34,7 @@ pub async fn save(
             Err(other) => return Err(other),
         }
     }
-    create(survey_id, answers, hidden_fields, language, completing, context).await
+    create(survey_id, answers, hidden_fields, language, invitation, completing, context).await
 }
 
 /// Attaches the host page's context to a response that already exists
@@ -47,13 +49,15 @@ async fn create(
     answers: Answers,
     hidden_fields: Map<String, Value>,
     language: String,
+    invitation: Option<String>,
     completing: bool,
     context: &HostContext,
 ) -> Result<Draft, AppError> {
     // A new response has nothing to clear: leave unanswered questions out.
     let answers: Answers = answers.into_iter().filter(|(_, v)| !v.is_null()).collect();
     let body = json!({ "answers": answers, "hiddenFields": hidden_fields, "language": language,
-        "completed": completing, "metadata": context.metadata, "responder": context.responder });
+        "completed": completing, "metadata": context.metadata, "responder": context.responder,
+        "invitation": invitation });
     let created = send("POST", &format!("/api/client/surveys/{survey_id}/responses"), None, &body).await?;
     let field = |name: &str| created.get(name).and_then(Value::as_str).map(str::to_string);
     match (field("id"), field("responseToken")) {

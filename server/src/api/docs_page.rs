@@ -6,9 +6,7 @@ use axum::response::Html;
 use serde_json::Value;
 use std::fmt::Write;
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use app::backend::html::escape as esc;
 
 fn schema_name(schema: &Value) -> String {
     if let Some(r) = schema["$ref"].as_str() {

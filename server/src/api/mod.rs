@@ -5,12 +5,16 @@
 
 pub mod auth;
 pub mod client;
+pub mod contacts;
+pub mod distributions;
 pub mod docs_page;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod integration_webhooks;
 pub mod openapi;
 pub mod responses;
+pub mod routing_rules;
 pub mod settings;
 pub mod survey_webhooks;
 pub mod surveys;
@@ -33,6 +37,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(integration_webhooks::router())
         .merge(client::router())
         .merge(settings::router())
+        .merge(routing_rules::router())
+        .merge(events::router())
+        .merge(contacts::router())
+        .merge(distributions::router())
         .split_for_parts();
     let router = router.route("/api", any(not_found)).route("/api/{*rest}", any(not_found));
     (router, document)

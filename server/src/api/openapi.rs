@@ -68,6 +68,10 @@ pub struct PageParams {
             webhook's secret (the base64-decoded part of `whsec_…`; a secret you chose is used as its bytes)."),
         (name = "client", description = "Public endpoints used by the survey widget and embeds; no credentials, rate-limited"),
         (name = "settings", description = "Organisation settings (managed from a dashboard session)"),
+        (name = "events", description = "The Events Router: your systems send events (\"a sale happened\"); invite settings \
+            per channel and event type decide which survey is sent, to whom and when"),
+        (name = "directory", description = "Contacts: the people surveys are sent to"),
+        (name = "distributions", description = "Sending a survey to contacts now, and following each contact's status"),
     )
 )]
 struct BaseDocument;

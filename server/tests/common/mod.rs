@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod receiver;
+pub mod smtp;
 
 use app::backend::config::Config;
 use reqwest::{Client, Response, StatusCode};
@@ -64,6 +65,11 @@ pub const TEST_SECRET: &str = "test secret key, long enough to be accepted";
 /// Another server process on the same database: a second replica.
 pub async fn spawn_replica(of: &TestApp) -> TestApp {
     spawn_on(of.database_url.clone(), |_| {}).await
+}
+
+/// A second replica with its own configuration changes.
+pub async fn spawn_replica_with(of: &TestApp, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_on(of.database_url.clone(), adjust).await
 }
 
 async fn spawn_on(database_url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {

@@ -118,7 +118,7 @@ impl TokenRegistry {
         if batch.is_empty() {
             return Ok(());
         }
-        let mut tx = db.pool().begin().await.map_err(internal)?;
+        let mut tx = db.begin_write().await.map_err(internal)?;
         for (id, at) in &batch {
             sqlx::query(
                 "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",

@@ -17,7 +17,7 @@ pub async fn signup(db: &Db, input: SignupInput) -> Result<(Me, SessionToken), A
     let org_name = input.organization_name.trim().to_string();
     let now = now_ms();
 
-    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let inserted = sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&user_id)
         .bind(&email)

@@ -77,7 +77,7 @@ pub async fn save_policy(db: &Db, org_id: &str, policy: &MetadataPolicy) -> Resu
         }
     }
     problems.into_result()?;
-    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query("DELETE FROM metadata_keys WHERE organization_id = $1")
         .bind(org_id)
         .execute(&mut *tx)

@@ -3,9 +3,17 @@
 //! the dashboard, the REST API and the widget.
 
 pub mod accounts;
+pub mod channels;
 pub mod contacts;
+pub mod distributions;
+pub mod event_routing;
+pub mod events;
 pub mod idempotency;
+pub mod invitation_delivery;
+pub mod invitations;
+pub mod invite_settings;
 pub mod metadata_keys;
+pub mod outbox;
 pub mod response_updates;
 pub mod responses;
 pub mod surveys;

@@ -12,6 +12,7 @@ use crate::domain::error::Problems;
 use crate::domain::response::{validate_flat_map, ResponsePatch, SurveyResponse};
 use crate::domain::survey::SurveyStatus;
 use crate::domain::AppError;
+use sqlx::Row;
 
 /// How long after its creation a response can still be continued.
 pub const EDITABLE_FOR_MS: i64 = 24 * 3600 * 1000;
@@ -75,7 +76,7 @@ pub async fn continue_response(
     let now = now_ms();
     let newly_completed = completed && !current.completed;
     let completed_at = if newly_completed { Some(now) } else { current.completed_at.map(|t| t.timestamp_millis()) };
-    let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
     let contact_id = match &patch.responder {
         Some(responder) => Some(super::contacts::upsert_responder(&mut tx, &org_id, responder).await?),
         None => current.contact_id.clone(),
@@ -136,6 +137,17 @@ pub async fn continue_response(
     let mut queued = webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.updated", &data, &thin).await?;
     if newly_completed {
         queued += webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.completed", &data, &thin).await?;
+        // A response that came through an invitation completes it too.
+        let invitation: Option<String> = sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
+            .bind(&response.id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?
+            .try_get("invitation_id")
+            .map_err(internal)?;
+        if let Some(invitation) = invitation {
+            super::invitations::mark_completed(&mut tx, &invitation).await?;
+        }
     }
     tx.commit().await.map_err(internal)?;
     if queued > 0 {

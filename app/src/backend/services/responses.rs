@@ -182,15 +182,45 @@ async fn submit_to(
             problems.add(e.field, e.message);
         }
     }
+    // A personal invitation link: the invited contact answers, with the event's context.
+    let invitation = match &input.invitation {
+        Some(token) => {
+            let linked = match state.invitation_links.open(token) {
+                Some(id) => super::invitations::by_id(db, &id).await?,
+                None => None,
+            };
+            match linked {
+                Some(l) if l.invitation.survey_id == survey_id && l.organization_id == *org_id => Some(l),
+                _ => {
+                    problems.add("invitation", "not a valid invitation for this survey");
+                    None
+                }
+            }
+        }
+        None => None,
+    };
     problems.into_result()?;
+    let mut metadata = metadata;
+    if let Some(linked) = &invitation {
+        // What the event said wins over what the page says.
+        metadata.extend(linked.metadata.clone());
+        input.responder = None;
+        if input.language.is_none() {
+            let languages = survey.options.languages();
+            let wanted: Vec<String> = linked.invitation.locale.iter().map(|l| crate::domain::contact::primary_language(l)).collect();
+            let chosen = crate::domain::i18n::choose(&languages, &survey.options.default_language, &wanted);
+            input.language = Some(chosen.to_string());
+        }
+    }
     input.metadata = metadata;
 
     let id = new_id(IdKind::Response);
     let now = now_ms();
-    let mut tx = db.pool().begin().await.map_err(internal)?;
-    let contact_id = match &input.responder {
-        Some(responder) => Some(super::contacts::upsert_responder(&mut tx, org_id, responder).await?),
-        None => None,
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    let contact_id = match (&invitation, &input.responder) {
+        (Some(linked), _) => Some(linked.invitation.contact_id.clone()),
+        (None, Some(responder)) => Some(super::contacts::upsert_responder(&mut tx, org_id, responder).await?),
+        (None, None) => None,
     };
     sqlx::query(&format!(
         "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10)"
@@ -209,6 +239,15 @@ async fn submit_to(
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    if let Some(linked) = &invitation {
+        sqlx::query("UPDATE responses SET invitation_id = $1 WHERE id = $2")
+            .bind(&linked.invitation.id)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        super::invitations::attach_response(&mut tx, &linked.invitation.id, &id, input.completed).await?;
+    }
     for (key, value) in &input.metadata {
         sqlx::query("INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)")
             .bind(&id)
@@ -311,7 +350,7 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppE
 /// Deletes a response (and its metadata rows); subscribers hear of it.
 pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppError> {
     let response = get(&state.db, org_id, id).await?;
-    let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
     sqlx::query("DELETE FROM responses WHERE id = $1 AND organization_id = $2")
         .bind(id)
         .bind(org_id)
@@ -352,7 +391,8 @@ pub async fn submit_form(
         .find(|(k, _)| k == "language")
         .map(|(_, v)| v.clone())
         .filter(|v| definition.survey.options.languages().contains(v));
-    let input = ResponseInput { answers, hidden_fields, language, completed: true, ..Default::default() };
+    let invitation = fields.iter().find(|(k, _)| k == "invitation").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let input = ResponseInput { answers, hidden_fields, language, invitation, completed: true, ..Default::default() };
     submit_to(state, &definition, input).await
 }
 

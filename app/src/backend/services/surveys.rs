@@ -39,7 +39,7 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     let now = now_ms();
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
     let options = serde_json::to_string(&draft.options).map_err(internal)?;
-    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query(
         "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at, \
          closes_at, response_limit, options) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8, $9)",
@@ -140,7 +140,7 @@ pub async fn update(
     draft.validate()?;
     let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
     let options = serde_json::to_string(&draft.options).map_err(internal)?;
-    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let done = sqlx::query(
         "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4, \
          closes_at = $8, response_limit = $9, options = $10 \
@@ -249,7 +249,7 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
 /// limit, and announces `survey.closed` once: only the process whose update
 /// changes the status queues the event, however many notice at once.
 async fn close_automatically(db: &Db, org_id: &str, id: &str, name: &str) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let done = sqlx::query(
         "UPDATE surveys SET status = 'closed', version = version + 1, updated_at = $1 \
          WHERE id = $2 AND status = 'published'",

@@ -184,7 +184,7 @@ pub async fn record(
 ) -> Result<(), AppError> {
     let attempt = delivery.attempt_count + 1;
     let now = now_ms();
-    let mut tx = db.pool().begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, duration_ms, http_status, response_excerpt, error, request_headers) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

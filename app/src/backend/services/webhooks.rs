@@ -327,7 +327,7 @@ pub async fn update(
     let reenabled = enabled && !current.enabled;
     // Turning an endpoint back on clears why it was turned off.
     let reason = if enabled { None } else { current.disabled_reason.clone() };
-    let mut tx = state.db.pool().begin().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
     sqlx::query(
         "UPDATE webhook_endpoints SET name = $1, url = $2, events = $3, enabled = $4, thin_payload = $5, \
          disabled_reason = $6, failing_since = CASE WHEN $10 = 1 THEN NULL ELSE failing_since END, updated_at = $7 \

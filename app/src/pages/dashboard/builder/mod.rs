@@ -106,6 +106,7 @@ async fn save(request: SaveRequest) -> Result<Survey, AppError> {
                 hidden_fields: Some(draft.options.hidden_fields),
                 thank_you: Some(draft.options.thank_you),
                 embed: Some(draft.options.embed),
+                invitation_email: Some(draft.options.invitation_email),
             };
             update_survey(id, version, patch).await
         }
@@ -216,7 +217,7 @@ fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
                         options: d.options,
                     }
                     .localized(&language);
-                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true };
+                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true, invitation: None };
                     view! { <SurveyWidget props/> }
                 }}
             </aside>

@@ -1,0 +1,195 @@
+//! Channels and event types (touchpoints). Every organisation has a default
+//! channel; every (channel, event type) pair has an automatic invite setting,
+//! made here whenever either side is created.
+
+use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, to_datetime, Db};
+use crate::domain::error::Problems;
+use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::routing::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
+use crate::domain::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+fn channel_from_row(row: &AnyRow) -> Result<Channel, AppError> {
+    Ok(Channel {
+        id: row.try_get("id").map_err(internal)?,
+        name: row.try_get("name").map_err(internal)?,
+        kind: row.try_get("kind").map_err(internal)?,
+        is_default: row.try_get::<i64, _>("is_default").map_err(internal)? != 0,
+        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+    })
+}
+
+fn event_type_from_row(row: &AnyRow) -> Result<EventType, AppError> {
+    Ok(EventType {
+        id: row.try_get("id").map_err(internal)?,
+        name: row.try_get("name").map_err(internal)?,
+        active: row.try_get::<i64, _>("active").map_err(internal)? != 0,
+        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+    })
+}
+
+/// Makes the organisation's default channel if it has none (idempotent, race-safe).
+pub async fn ensure_default_channel(db: &Db, org_id: &str) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO channels (id, organization_id, name, kind, is_default, created_at, updated_at) \
+         SELECT $1, $2, 'Default', 'vox', 1, $3, $3 WHERE NOT EXISTS \
+         (SELECT 1 FROM channels WHERE organization_id = $2 AND is_default = 1) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id(IdKind::Channel))
+    .bind(org_id)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+pub async fn list_channels(db: &Db, org_id: &str) -> Result<Vec<Channel>, AppError> {
+    ensure_default_channel(db, org_id).await?;
+    let rows = sqlx::query("SELECT * FROM channels WHERE organization_id = $1 ORDER BY is_default DESC, created_at, id")
+        .bind(org_id)
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+    rows.iter().map(channel_from_row).collect()
+}
+
+pub async fn get_channel(db: &Db, org_id: &str, id: &str) -> Result<Channel, AppError> {
+    if !is_valid(IdKind::Channel, id) {
+        return Err(AppError::not_found("channel"));
+    }
+    let row = sqlx::query("SELECT * FROM channels WHERE organization_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(channel_from_row).transpose()?.ok_or_else(|| AppError::not_found("channel"))
+}
+
+pub async fn create_channel(db: &Db, org_id: &str, input: ChannelInput) -> Result<Channel, AppError> {
+    let mut problems = Problems::default();
+    check_name(&mut problems, "name", &input.name);
+    let kind = input.kind.clone().unwrap_or_else(|| "vox".into());
+    check_name(&mut problems, "type", &kind);
+    problems.into_result()?;
+    ensure_default_channel(db, org_id).await?;
+    let id = new_id(IdKind::Channel);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO channels (id, organization_id, name, kind, is_default, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(input.name.trim())
+    .bind(kind.trim())
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .map_err(internal)?;
+    super::invite_settings::ensure_pairs(db, org_id).await?;
+    get_channel(db, org_id, &id).await
+}
+
+pub async fn list_event_types(db: &Db, org_id: &str) -> Result<Vec<EventType>, AppError> {
+    let rows = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 ORDER BY name, id")
+        .bind(org_id)
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+    rows.iter().map(event_type_from_row).collect()
+}
+
+pub async fn get_event_type(db: &Db, org_id: &str, id: &str) -> Result<EventType, AppError> {
+    if !is_valid(IdKind::EventType, id) {
+        return Err(AppError::not_found("event type"));
+    }
+    let row = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(event_type_from_row).transpose()?.ok_or_else(|| AppError::not_found("event type"))
+}
+
+/// The event type an event names in `type`.
+pub async fn event_type_by_name(db: &Db, org_id: &str, name: &str) -> Result<Option<EventType>, AppError> {
+    let row = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 AND name = $2")
+        .bind(org_id)
+        .bind(name.trim())
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(event_type_from_row).transpose()
+}
+
+fn name_taken(name: &str) -> AppError {
+    AppError::Conflict { code: "name_taken".into(), message: format!("an event type named {name:?} already exists") }
+}
+
+pub async fn create_event_type(db: &Db, org_id: &str, input: EventTypeInput) -> Result<EventType, AppError> {
+    let mut problems = Problems::default();
+    check_name(&mut problems, "name", &input.name);
+    problems.into_result()?;
+    ensure_default_channel(db, org_id).await?;
+    let id = new_id(IdKind::EventType);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO event_types (id, organization_id, name, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(input.name.trim())
+    .bind(i64::from(input.active))
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .map_err(|e| if is_unique_violation(&e) { name_taken(input.name.trim()) } else { internal(e) })?;
+    super::invite_settings::ensure_pairs(db, org_id).await?;
+    get_event_type(db, org_id, &id).await
+}
+
+pub async fn update_event_type(db: &Db, org_id: &str, id: &str, patch: EventTypePatch) -> Result<EventType, AppError> {
+    let current = get_event_type(db, org_id, id).await?;
+    let mut problems = Problems::default();
+    if let Some(name) = &patch.name {
+        check_name(&mut problems, "name", name);
+    }
+    problems.into_result()?;
+    let name = patch.name.as_deref().map(str::trim).unwrap_or(&current.name).to_string();
+    sqlx::query("UPDATE event_types SET name = $1, active = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5")
+        .bind(&name)
+        .bind(i64::from(patch.active.unwrap_or(current.active)))
+        .bind(now_ms())
+        .bind(org_id)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .map_err(|e| if is_unique_violation(&e) { name_taken(&name) } else { internal(e) })?;
+    get_event_type(db, org_id, id).await
+}
+
+/// Deletes the event type and its invite settings; past events keep its name.
+pub async fn delete_event_type(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
+    get_event_type(db, org_id, id).await?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    sqlx::query("DELETE FROM invite_settings WHERE organization_id = $1 AND event_type_id = $2")
+        .bind(org_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query("DELETE FROM event_types WHERE organization_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}

@@ -1,0 +1,143 @@
+//! Receiving events (`POST /api/events`) and showing what became of them.
+//! An accepted event is committed (with its `event.received` webhooks)
+//! before the 202; routing it to a survey happens right after, in the
+//! background (see `event_routing`), so ingestion stays one short write.
+
+use super::webhooks;
+use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::AppState;
+use crate::domain::error::Problems;
+use crate::domain::event::{EventAccepted, EventInput, EventProcessing, EventRecord};
+use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result<EventAccepted, AppError> {
+    let mut problems = Problems::default();
+    input.validate(&mut problems);
+    problems.into_result()?;
+    let channel_id = input.channel.as_ref().and_then(|c| c.id.clone()).unwrap_or_default();
+    let kind = input.kind.clone().unwrap_or_default();
+    let db = &state.db;
+    if super::channels::get_channel(db, org_id, channel_id.trim()).await.is_err() {
+        return Err(AppError::field("channel.id", "no such channel in your organisation (GET /api/channels lists them)"));
+    }
+    let Some(event_type) = super::channels::event_type_by_name(db, org_id, &kind).await? else {
+        return Err(AppError::field(
+            "type",
+            format!("no event type named {kind:?}; create it first (POST /api/event-types)"),
+        ));
+    };
+    let id = new_id(IdKind::Event);
+    let now = now_ms();
+    let body = serde_json::to_value(&input).map_err(internal)?;
+    let reference = input.transaction.as_ref().and_then(|t| t.reference.clone()).unwrap_or_default();
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, body, status, \
+         received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+    )
+    .bind(&id)
+    .bind(org_id)
+    .bind(channel_id.trim())
+    .bind(&event_type.id)
+    .bind(&event_type.name)
+    .bind(reference.trim())
+    .bind(body.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let data = serde_json::json!({
+        "id": id, "type": event_type.name, "eventTypeId": event_type.id, "channelId": channel_id.trim(),
+        "event": body, "receivedAt": to_datetime(now),
+    });
+    let thin = serde_json::json!({ "id": id, "type": event_type.name });
+    let queued = webhooks::enqueue(&mut tx, org_id, None, "event.received", &data, &thin).await?;
+    tx.commit().await.map_err(internal)?;
+    if queued > 0 {
+        state.webhook_wakeup.notify_one();
+    }
+    state.invitation_wakeup.notify_one();
+    Ok(EventAccepted::new(&id))
+}
+
+const SELECT: &str = "SELECT e.*, i.survey_id AS inv_survey_id, i.status AS inv_status, i.send_at AS inv_send_at, \
+    i.sent_at AS inv_sent_at FROM events e LEFT JOIN invitations i ON i.id = e.invitation_id";
+
+fn from_row(row: &AnyRow) -> Result<EventRecord, AppError> {
+    let status: String = row.try_get("status").map_err(internal)?;
+    let invitation_status: Option<String> = row.try_get("inv_status").map_err(internal)?;
+    // Once an invitation exists, its state is the event's outcome.
+    let status = match (status.as_str(), invitation_status) {
+        ("scheduled", Some(s)) => s,
+        (other, _) => other.to_string(),
+    };
+    let processed_at: Option<i64> = row.try_get("processed_at").map_err(internal)?;
+    Ok(EventRecord {
+        id: row.try_get("id").map_err(internal)?,
+        kind: row.try_get("type").map_err(internal)?,
+        event_type_id: row.try_get("event_type_id").map_err(internal)?,
+        channel_id: row.try_get("channel_id").map_err(internal)?,
+        contact_id: row.try_get("contact_id").map_err(internal)?,
+        event: json_column(row, "body")?,
+        received_at: to_datetime(row.try_get("received_at").map_err(internal)?),
+        processing: EventProcessing {
+            status,
+            reason: row.try_get("reason").map_err(internal)?,
+            invite_setting_id: row.try_get("invite_setting_id").map_err(internal)?,
+            invitation_id: row.try_get("invitation_id").map_err(internal)?,
+            survey_id: row.try_get("inv_survey_id").map_err(internal)?,
+            send_at: row.try_get::<Option<i64>, _>("inv_send_at").map_err(internal)?.map(to_datetime),
+            sent_at: row.try_get::<Option<i64>, _>("inv_sent_at").map_err(internal)?.map(to_datetime),
+            processed_at: processed_at.map(to_datetime),
+        },
+    })
+}
+
+/// Which events to list.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    pub kind: Option<String>,
+    pub transaction_reference: Option<String>,
+}
+
+/// Events, newest first.
+pub async fn list(db: &Db, org_id: &str, filter: &EventFilter, page: PageRequest) -> Result<Paginated<EventRecord>, AppError> {
+    let clause = "e.organization_id = $1 AND ($2 IS NULL OR e.type = $2) AND ($3 IS NULL OR e.transaction_reference = $3)";
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM events e WHERE {clause}"))
+        .bind(org_id)
+        .bind(filter.kind.clone())
+        .bind(filter.transaction_reference.clone())
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)?;
+    let rows = sqlx::query(&format!("{SELECT} WHERE {clause} ORDER BY e.received_at DESC, e.id DESC LIMIT $4 OFFSET $5"))
+        .bind(org_id)
+        .bind(filter.kind.clone())
+        .bind(filter.transaction_reference.clone())
+        .bind(i64::from(page.per_page))
+        .bind(page.offset())
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+    let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok(Paginated::new(data, page, total))
+}
+
+pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<EventRecord, AppError> {
+    if !is_valid(IdKind::Event, id) {
+        return Err(AppError::not_found("event"));
+    }
+    let row = sqlx::query(&format!("{SELECT} WHERE e.organization_id = $1 AND e.id = $2"))
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(internal)?;
+    row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("event"))
+}

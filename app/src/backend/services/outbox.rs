@@ -1,0 +1,44 @@
+//! The outbox: every invitation email Vox produced, as sent over SMTP or, with
+//! no SMTP configured, kept for the dashboard to show.
+
+use crate::backend::db::{internal, to_datetime, Db};
+use crate::domain::distribution::OutboxMessage;
+use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+fn from_row(row: &AnyRow) -> Result<OutboxMessage, AppError> {
+    Ok(OutboxMessage {
+        id: row.try_get("id").map_err(internal)?,
+        invitation_id: row.try_get("invitation_id").map_err(internal)?,
+        to: row.try_get("to_address").map_err(internal)?,
+        subject: row.try_get("subject").map_err(internal)?,
+        text_body: row.try_get("text_body").map_err(internal)?,
+        html_body: row.try_get("html_body").map_err(internal)?,
+        transport: row.try_get("transport").map_err(internal)?,
+        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+    })
+}
+
+/// Messages, newest first.
+pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<OutboxMessage>, AppError> {
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox_messages WHERE organization_id = $1")
+        .bind(org_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)?;
+    let rows = sqlx::query(
+        "SELECT * FROM outbox_messages WHERE organization_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(org_id)
+    .bind(i64::from(page.per_page))
+    .bind(page.offset())
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok(Paginated::new(data, page, total))
+}
