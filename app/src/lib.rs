@@ -82,6 +82,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard/profile/tokens") view=pages::dashboard::TokensPage/>
                 <Route path=path!("/dashboard/webhooks") view=pages::dashboard::WebhooksPage/>
                 <Route path=path!("/dashboard/settings") view=pages::dashboard::SettingsPage/>
+                <Route path=path!("/dashboard/events") view=pages::dashboard::EventsRouterPage/>
+                <Route path=path!("/dashboard/contacts") view=pages::dashboard::ContactsPage/>
                 <Route path=path!("/dashboard/webhooks/:id") view=pages::dashboard::WebhookDetailPage/>
             </Routes>
         </Router>

@@ -3,7 +3,9 @@
 //! the REST API under `/api`.
 
 pub mod auth;
+pub mod contacts;
 pub mod responses;
+pub mod routing;
 pub mod settings;
 pub mod surveys;
 pub mod tokens;

@@ -60,6 +60,24 @@ pub fn SurveySettings(draft: RwSignal<SurveyDraft>) -> impl IntoView {
                             draft.update(|d| d.options.thank_you = (!v.trim().is_empty()).then_some(v));
                         }/>
                 </label>
+                <fieldset class="stack">
+                    <legend>"Invitation email (optional; Vox's standard text otherwise)"</legend>
+                    <p class="hint">"{firstName}, {lastName}, {surveyName} and {organizationName} are filled in; the survey link and an unsubscribe link are always added."</p>
+                    <label>"Email subject"
+                        <input type="text" maxlength="200" prop:value=move || draft.with(|d| d.options.invitation_email.as_ref().and_then(|e| e.subject.clone()).unwrap_or_default())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                draft.update(|d| set_email_text(&mut d.options.invitation_email, Some(v), None));
+                            }/>
+                    </label>
+                    <label>"Email text"
+                        <textarea rows="4" maxlength="5000" prop:value=move || draft.with(|d| d.options.invitation_email.as_ref().and_then(|e| e.body.clone()).unwrap_or_default())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                draft.update(|d| set_email_text(&mut d.options.invitation_email, None, Some(v)));
+                            }></textarea>
+                    </label>
+                </fieldset>
                 <div class="row">
                     <label class="inline">"Stop after this many complete responses"
                         <input type="number" min="1" prop:value=move || draft.with(|d| d.response_limit.map(|n| n.to_string()).unwrap_or_default())
@@ -80,4 +98,21 @@ pub fn SurveySettings(draft: RwSignal<SurveyDraft>) -> impl IntoView {
             </div>
         </details>
     }
+}
+
+/// Sets the subject or the body of the invitation email; blank means Vox's standard text.
+fn set_email_text(
+    email: &mut Option<crate::domain::survey_options::EmailTemplate>,
+    subject: Option<String>,
+    body: Option<String>,
+) {
+    let mut current = email.take().unwrap_or_default();
+    let clean = |v: String| (!v.trim().is_empty()).then_some(v);
+    if let Some(subject) = subject {
+        current.subject = clean(subject);
+    }
+    if let Some(body) = body {
+        current.body = clean(body);
+    }
+    *email = (current.subject.is_some() || current.body.is_some()).then_some(current);
 }

@@ -1,0 +1,74 @@
+//! The contacts, distribution and outbox pages' back end.
+
+use crate::domain::contact::{Contact, ContactInput};
+use crate::domain::distribution::{Distribution, OutboxMessage, QuickDistributionInput};
+use crate::domain::page::Paginated;
+use crate::domain::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+#[server(prefix = "/rpc", endpoint = "list_contacts")]
+pub async fn list_contacts(search: String, page: u32) -> Result<Paginated<Contact>, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
+            let me = ctx::me().await?;
+            let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
+            let search = Some(search.trim()).filter(|s| !s.is_empty());
+            crate::backend::services::contacts::list(&ctx::state()?.db, &me.organization_id, search, page).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "save_contact", input = Json)]
+pub async fn save_contact(input: ContactInput) -> Result<Contact, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            let mut saved =
+                crate::backend::services::contacts::upsert_many(&ctx::state()?.db, &me.organization_id, &[input], true)
+                    .await?;
+            saved.data.pop().ok_or(AppError::Internal)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "set_contact_opted_out")]
+pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contact, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::contacts::set_opted_out(&ctx::state()?.db, &me.organization_id, &id, opted_out).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "send_survey", input = Json)]
+pub async fn send_survey(survey_id: String, input: QuickDistributionInput) -> Result<Distribution, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::distributions::quick(&ctx::state()?, &me.organization_id, &survey_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "list_outbox")]
+pub async fn list_outbox(page: u32) -> Result<Paginated<OutboxMessage>, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
+            let me = ctx::me().await?;
+            let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
+            crate::backend::services::outbox::list(&ctx::state()?.db, &me.organization_id, page).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,110 @@
+//! The Events Router page's back end: channels, event types, invite settings
+//! and recent events, through the same services as the REST API.
+
+use crate::domain::event::EventRecord;
+use crate::domain::page::Paginated;
+use crate::domain::routing::{Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingPatch};
+use crate::domain::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+#[server(prefix = "/rpc", endpoint = "list_channels")]
+pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::me().await?;
+            crate::backend::services::channels::list_channels(&ctx::state()?.db, &me.organization_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "create_channel", input = Json)]
+pub async fn create_channel(input: ChannelInput) -> Result<Channel, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::channels::create_channel(&ctx::state()?.db, &me.organization_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "list_event_types")]
+pub async fn list_event_types() -> Result<Vec<EventType>, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::me().await?;
+            crate::backend::services::channels::list_event_types(&ctx::state()?.db, &me.organization_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "create_event_type", input = Json)]
+pub async fn create_event_type(input: EventTypeInput) -> Result<EventType, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::channels::create_event_type(&ctx::state()?.db, &me.organization_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "update_event_type", input = Json)]
+pub async fn update_event_type(id: String, patch: EventTypePatch) -> Result<EventType, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::channels::update_event_type(&ctx::state()?.db, &me.organization_id, &id, patch)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "list_invite_settings")]
+pub async fn list_invite_settings(channel_id: String) -> Result<Vec<InviteSetting>, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::me().await?;
+            crate::backend::services::invite_settings::list_for_channel(&ctx::state()?.db, &me.organization_id, &channel_id)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "update_invite_setting", input = Json)]
+pub async fn update_invite_setting(
+    channel_id: String,
+    id: String,
+    patch: InviteSettingPatch,
+) -> Result<InviteSetting, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::invite_settings::update(&ctx::state()?.db, &me.organization_id, &channel_id, &id, patch)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "list_events")]
+pub async fn list_events(page: u32) -> Result<Paginated<EventRecord>, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
+            let me = ctx::me().await?;
+            let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
+            let filter = crate::backend::services::events::EventFilter::default();
+            crate::backend::services::events::list(&ctx::state()?.db, &me.organization_id, &filter, page).await
+        }
+        .await,
+    )
+}
