@@ -5,9 +5,11 @@ receives in memory, with a small HTTP API to read them back:
     GET /messages?to=<address>  ->  [{"from", "to", "subject", "text", "html", "headers"}]
 
 Prints "ready <smtp port> <http port>" once both listen. Ports come from
---smtp-port / --http-port (0 = any free port).
+--smtp-port / --http-port (0 = any free port); --delay-ms makes each message
+take that long to accept (a slow mail server).
 """
 import argparse
+import asyncio
 import email
 import email.policy
 import json
@@ -23,7 +25,12 @@ lock = threading.Lock()
 
 
 class Keep:
+    def __init__(self, delay_ms=0):
+        self.delay = delay_ms / 1000
+
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         text = parsed.get_body(preferencelist=("plain",))
         html = parsed.get_body(preferencelist=("html",))
@@ -70,9 +77,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--smtp-port", type=int, default=0)
     parser.add_argument("--http-port", type=int, default=0)
+    parser.add_argument("--delay-ms", type=int, default=0)
     args = parser.parse_args()
     smtp_port = args.smtp_port or free_port()
-    controller = Controller(Keep(), hostname="127.0.0.1", port=smtp_port)
+    controller = Controller(Keep(args.delay_ms), hostname="127.0.0.1", port=smtp_port)
     controller.start()
     api = ThreadingHTTPServer(("127.0.0.1", args.http_port), Api)
     print(f"ready {smtp_port} {api.server_address[1]}", flush=True)

@@ -42,6 +42,7 @@ test('the builder edits, duplicates, reorders and translates questions with a li
   await expect(preview.getByRole('button', { name: 'Επόμενο' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Save and publish' }).click();
+  await page.waitForURL(/\/dashboard\/surveys\/srv_[0-9a-z]+$/);
   await expect(page.getByRole('heading', { name: 'Dinner feedback' })).toBeVisible();
   const surveyId = page.url().split('/').pop()!;
   const saved = await (await page.request.get(`/api/surveys/${surveyId}`)).json();

@@ -99,7 +99,7 @@ test('an event sends an invitation by email; its link is answered and the status
   await expect(row.getByText('sent', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Contacts' }).click();
   await hydrated(page);
-  await expect(page.getByRole('cell', { name: customer })).toBeVisible();
+  await expect(page.locator('table.contacts').getByRole('cell', { name: customer, exact: true })).toBeVisible();
   const message = page.getByRole('row').filter({ hasText: customer }).filter({ hasText: 'How did we do?' });
   await message.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByRole('article', { name: 'Email preview' })).toContainText('How did we do? How was your order?');
@@ -132,7 +132,7 @@ test('contacts are sent a survey from the dashboard', async ({ page }) => {
   await page.getByLabel('Email').fill(patient);
   await page.getByLabel('First name').fill('Nikos');
   await page.getByRole('button', { name: 'Save contact' }).click();
-  await expect(page.getByRole('cell', { name: patient })).toBeVisible();
+  await expect(page.locator('table.contacts').getByRole('cell', { name: patient, exact: true })).toBeVisible();
   await page.getByRole('checkbox', { name: `Send to ${patient}` }).check();
   await page.getByLabel('Send survey').selectOption({ label: 'Your visit' });
   await page.getByRole('button', { name: 'Send to 1 selected' }).click();

@@ -14,6 +14,7 @@ test('a follow-up question appears only for detractors', async ({ page, browser 
   await page.getByLabel('Question 2 condition operator').selectOption('is at most');
   await page.getByLabel('Question 2 condition value').fill('6');
   await page.getByRole('button', { name: 'Save and publish' }).click();
+  await page.waitForURL(/\/dashboard\/surveys\/srv_[0-9a-z]+$/);
   await expect(page.getByRole('heading', { name: 'NPS with follow-up' })).toBeVisible();
   const surveyId = page.url().split('/').pop();
 

@@ -49,6 +49,12 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let keys = Keys::load(config.secret_key.as_ref().map(|s| s.0.as_str()), &db, &config.database_url).await?;
     let tokens = Arc::new(TokenRegistry::default());
     tokens.refresh(&db).await.map_err(|e| StartError::Tokens(e.to_string()))?;
+    // Responses stored before the answer index existed (a no-op once done).
+    match app::backend::services::answer_index::backfill(&db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(responses = n, "indexed the answers of earlier responses"),
+        Err(e) => tracing::warn!(error = %e, "indexing earlier responses failed; will retry at the next start"),
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("vox"))
         .site_root(config.site_root.to_string_lossy().to_string())

@@ -42,6 +42,10 @@ pub struct Config {
     /// Whether this process sends invitations (`VOX_SEND_INVITATIONS`, default
     /// true). Off lets an operator run API-only replicas.
     pub send_invitations: bool,
+    /// How long a replica may hold an event or an invitation it is working on
+    /// before another takes over (`VOX_INVITATION_CLAIM_SECS`): the time a
+    /// crashed replica's work waits. SMTP gets half of it per message.
+    pub invitation_claim_secs: u64,
 }
 
 /// A configuration value that must never appear in logs or debug output.
@@ -180,10 +184,15 @@ impl Config {
             format!("Vox <no-reply@{}>", public_url.host_str().filter(|h| h.contains('.') && h.parse::<std::net::IpAddr>().is_err()).unwrap_or("localhost"))
         });
         let send_invitations = !matches!(lookup("VOX_SEND_INVITATIONS").as_deref(), Some("false") | Some("0"));
+        let invitation_claim_secs = number("VOX_INVITATION_CLAIM_SECS", 60)?;
+        if invitation_claim_secs < 2 {
+            return Err(ConfigError::Invalid { name: "VOX_INVITATION_CLAIM_SECS", message: "at least 2 seconds".into() });
+        }
         Ok(Config {
             smtp_url,
             smtp_from,
             send_invitations,
+            invitation_claim_secs,
             webhook_allow_nets,
             webhook_allow_http,
             webhook_retry_schedule,

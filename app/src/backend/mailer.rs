@@ -19,9 +19,10 @@ impl Mailer {
         let Some(url) = &config.smtp_url else { return Ok(Mailer::Outbox) };
         let from: Mailbox =
             config.smtp_from.parse().map_err(|e| format!("VOX_SMTP_FROM {:?} is not an address: {e}", config.smtp_from))?;
+        // A message must be done (sent or failed) well before our claim on it lapses.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url.0)
             .map_err(|e| format!("VOX_SMTP_URL is not usable: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(30)))
+            .timeout(Some(std::time::Duration::from_secs((config.invitation_claim_secs / 2).clamp(1, 60))))
             .build();
         Ok(Mailer::Smtp { transport, from })
     }

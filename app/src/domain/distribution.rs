@@ -75,7 +75,7 @@ impl Invitation {
 
 /// `POST /api/surveys/{id}/distributions/quick`: existing contacts by id,
 /// or contacts given inline (upserted first), or both.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", schema(example = json!({"contacts": [{"email": "maria@example.com", "firstName": "Maria"}], "channel": "email"})))]
 #[serde(rename_all = "camelCase")]
@@ -94,6 +94,13 @@ pub struct QuickDistributionInput {
 
 fn email() -> String {
     "email".into()
+}
+
+impl Default for QuickDistributionInput {
+    /// Like the JSON default: by email.
+    fn default() -> Self {
+        QuickDistributionInput { contact_ids: Vec::new(), contacts: Vec::new(), channel: email(), locale: None }
+    }
 }
 
 /// One contact that a distribution did not invite, and why.
@@ -170,6 +177,13 @@ pub struct OutboxMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_distribution_goes_by_email_unless_told_otherwise() {
+        assert_eq!(QuickDistributionInput::default().channel, "email");
+        let parsed: QuickDistributionInput = serde_json::from_str(r#"{"contactIds": ["con_1"]}"#).unwrap();
+        assert_eq!(parsed, QuickDistributionInput { contact_ids: vec!["con_1".into()], ..Default::default() });
+    }
 
     #[test]
     fn statuses_order_by_progress() {

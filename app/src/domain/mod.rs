@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod ids;
 pub mod logic;
 pub mod metadata_keys;
+pub mod metrics;
 pub mod page;
 pub mod response;
 pub mod routing;

@@ -18,7 +18,8 @@ pub async fn run(state: AppState) {
     let owner = format!("{}-{}", std::process::id(), app::backend::db::new_id(app::domain::ids::IdKind::Invitation));
     loop {
         let mut busy = false;
-        match event_routing::route_pending(&state.db, BATCH).await {
+        let claim_ms = state.config.invitation_claim_secs as i64 * 1000;
+        match event_routing::route_pending(&state.db, BATCH, claim_ms).await {
             Ok(n) => busy |= n as i64 == BATCH,
             Err(e) => tracing::warn!(error = %e, "routing events failed"),
         }

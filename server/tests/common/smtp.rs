@@ -16,9 +16,15 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
+        Self::start_slow(0)
+    }
+
+    /// A sink that takes `delay_ms` to accept each message.
+    pub fn start_slow(delay_ms: u32) -> SmtpSink {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/support/smtp_sink.py");
         let mut child = Command::new("python3")
             .arg(script)
+            .arg(format!("--delay-ms={delay_ms}"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

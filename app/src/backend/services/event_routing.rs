@@ -14,13 +14,12 @@ use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 use serde_json::{Map, Value};
 use sqlx::Row;
 
-/// How long a replica may take over one event before another may retry it.
-const CLAIM_MS: i64 = 60_000;
 /// After a failed attempt (e.g. the database was briefly unavailable).
 const RETRY_MS: i64 = 2_000;
 
-/// Routes up to `limit` pending events; returns how many were decided.
-pub async fn route_pending(db: &Db, limit: i64) -> Result<usize, AppError> {
+/// Routes up to `limit` pending events; returns how many were decided. A
+/// claimed event is another replica's for `claim_ms`.
+pub async fn route_pending(db: &Db, limit: i64, claim_ms: i64) -> Result<usize, AppError> {
     let now = now_ms();
     let rows = sqlx::query(
         "SELECT id FROM events WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $1) \
@@ -38,7 +37,7 @@ pub async fn route_pending(db: &Db, limit: i64) -> Result<usize, AppError> {
             "UPDATE events SET claimed_until = $1 WHERE id = $2 AND status = 'pending' \
              AND (claimed_until IS NULL OR claimed_until < $3)",
         )
-        .bind(now + CLAIM_MS)
+        .bind(now + claim_ms)
         .bind(&id)
         .bind(now)
         .execute(db.pool())

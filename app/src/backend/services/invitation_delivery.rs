@@ -16,8 +16,6 @@ use crate::domain::ids::IdKind;
 use crate::domain::AppError;
 use sqlx::Row;
 
-/// How long one attempt may take before another replica may retry it.
-const CLAIM_MS: i64 = 120_000;
 /// Waits before retrying a temporary SMTP failure; then the invitation fails.
 const RETRY_AFTER_MS: [i64; 5] = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
 
@@ -59,7 +57,7 @@ async fn claim(state: &AppState, id: &str, attempts: i64, owner: &str) -> Result
          WHERE id = $3 AND status = 'scheduled' AND attempt_count = $4 AND send_at <= $5 \
          AND (claimed_until IS NULL OR claimed_until < $5)",
     )
-    .bind(now + CLAIM_MS)
+    .bind(now + state.config.invitation_claim_secs as i64 * 1000)
     .bind(owner)
     .bind(id)
     .bind(attempts)

@@ -3,6 +3,7 @@
 //! the dashboard, the REST API and the widget.
 
 pub mod accounts;
+pub mod answer_index;
 pub mod channels;
 pub mod contacts;
 pub mod distributions;

@@ -121,6 +121,18 @@ pub async fn continue_response(
             .await
             .map_err(internal)?;
     }
+    // The answer rows follow the answers; the hidden-field rows were cleared with the metadata above.
+    super::answer_index::write(
+        &mut tx,
+        response_id,
+        &current.survey_id,
+        &definition.survey.questions,
+        &merged,
+        Some(&current.hidden_fields),
+        current.created_at.timestamp_millis(),
+        completed,
+    )
+    .await?;
     let response = SurveyResponse {
         answers: merged,
         metadata,

@@ -239,6 +239,17 @@ async fn submit_to(
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    super::answer_index::write(
+        &mut tx,
+        &id,
+        survey_id,
+        &survey.questions,
+        &input.answers,
+        Some(&input.hidden_fields),
+        now,
+        input.completed,
+    )
+    .await?;
     if let Some(linked) = &invitation {
         sqlx::query("UPDATE responses SET invitation_id = $1 WHERE id = $2")
             .bind(&linked.invitation.id)

@@ -1,0 +1,149 @@
+//! Keeps `response_answers` (one row per answer, per chosen choice) and the
+//! hidden-field rows of `response_metadata` in step with a response, inside
+//! its transaction. The overview's aggregates and the answer filters read
+//! these rows; the response's JSON stays the record.
+
+use crate::backend::db::{internal, Db};
+use crate::domain::answers::Answers;
+use crate::domain::survey::{other_key, Question, QuestionKind};
+use crate::domain::AppError;
+use serde_json::{Map, Value};
+use sqlx::Row;
+
+/// The prefix that keeps hidden-field rows apart from metadata keys (which cannot contain ':').
+pub const HIDDEN_PREFIX: &str = "hidden:";
+
+/// One answer row.
+struct AnswerRow {
+    question_id: String,
+    num_value: Option<i64>,
+    choice: Option<String>,
+    text_value: Option<String>,
+}
+
+fn rows_for(questions: &[Question], answers: &Answers) -> Vec<AnswerRow> {
+    let mut rows = Vec::new();
+    for question in questions {
+        let Some(value) = answers.get(&question.id).filter(|v| !v.is_null()) else { continue };
+        let row = |num_value, choice, text_value| AnswerRow { question_id: question.id.clone(), num_value, choice, text_value };
+        match &question.kind {
+            QuestionKind::Nps | QuestionKind::Rating { .. } | QuestionKind::Csat => {
+                if let Some(n) = value.as_i64() {
+                    rows.push(row(Some(n), None, None));
+                }
+            }
+            QuestionKind::SingleChoice { .. } => {
+                if let Some(c) = value.as_str() {
+                    rows.push(row(None, Some(c.to_string()), None));
+                }
+            }
+            QuestionKind::MultipleChoice { .. } => {
+                for c in value.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    rows.push(row(None, Some(c.to_string()), None));
+                }
+            }
+            _ => {
+                if let Some(text) = value.as_str() {
+                    rows.push(row(None, None, Some(text.to_string())));
+                }
+            }
+        }
+        if question.kind.allows_other() {
+            let key = other_key(&question.id);
+            if let Some(text) = answers.get(&key).and_then(Value::as_str) {
+                rows.push(AnswerRow { question_id: key, num_value: None, choice: None, text_value: Some(text.to_string()) });
+            }
+        }
+    }
+    rows
+}
+
+/// Rewrites the response's answer rows (and its hidden-field rows when `hidden` is given).
+#[allow(clippy::too_many_arguments)]
+pub async fn write(
+    tx: &mut sqlx::AnyConnection,
+    response_id: &str,
+    survey_id: &str,
+    questions: &[Question],
+    answers: &Answers,
+    hidden: Option<&Map<String, Value>>,
+    created_at: i64,
+    completed: bool,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM response_answers WHERE response_id = $1")
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let rows = rows_for(questions, answers);
+    // One statement for all of them: a response has a handful of answers.
+    for chunk in rows.chunks(50) {
+        let mut sql = String::from(
+            "INSERT INTO response_answers (response_id, survey_id, question_id, num_value, choice, text_value, created_at, \
+             completed) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 4;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("($1, $2, ${}, ${}, ${}, ${}, $3, $4)", b + 5, b + 6, b + 7, b + 8));
+        }
+        let mut query = sqlx::query(&sql).bind(response_id).bind(survey_id).bind(created_at).bind(i64::from(completed));
+        for row in chunk {
+            query = query.bind(row.question_id.clone()).bind(row.num_value).bind(row.choice.clone()).bind(row.text_value.clone());
+        }
+        query.execute(&mut *tx).await.map_err(internal)?;
+    }
+    if let Some(hidden) = hidden {
+        for (key, value) in hidden {
+            sqlx::query(
+                "INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(response_id)
+            .bind(survey_id)
+            .bind(format!("{HIDDEN_PREFIX}{key}"))
+            .bind(super::responses::metadata_text(value))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+    }
+    sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1")
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Indexes responses stored before the index existed, a batch at a time;
+/// returns how many. Run at start-up (idempotent; replicas may race harmlessly).
+pub async fn backfill(db: &Db) -> Result<usize, AppError> {
+    let mut done = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT r.id, r.survey_id, r.answers, r.hidden_fields, r.created_at, r.completed, s.questions \
+             FROM responses r JOIN surveys s ON s.id = r.survey_id WHERE r.answers_indexed = 0 LIMIT 500",
+        )
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = db.begin_write().await.map_err(internal)?;
+        for row in &rows {
+            let id: String = row.try_get("id").map_err(internal)?;
+            let survey_id: String = row.try_get("survey_id").map_err(internal)?;
+            let questions: Vec<Question> = crate::backend::db::json_column(row, "questions")?;
+            let answers: Answers = crate::backend::db::json_column(row, "answers")?;
+            let hidden: Map<String, Value> = crate::backend::db::json_column(row, "hidden_fields")?;
+            let created_at: i64 = row.try_get("created_at").map_err(internal)?;
+            let completed = row.try_get::<i64, _>("completed").map_err(internal)? != 0;
+            write(&mut tx, &id, &survey_id, &questions, &answers, Some(&hidden), created_at, completed).await?;
+        }
+        tx.commit().await.map_err(internal)?;
+        done += rows.len();
+    }
+}
