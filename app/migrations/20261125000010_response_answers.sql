@@ -16,9 +16,11 @@ CREATE TABLE response_answers (
     created_at   BIGINT NOT NULL,
     completed    BIGINT NOT NULL
 );
-CREATE INDEX response_answers_by_question ON response_answers (survey_id, question_id, num_value, choice);
+-- Covers the overview's aggregates (by question, day, completion, value) without touching the rows.
+CREATE INDEX response_answers_by_question ON response_answers (survey_id, question_id, created_at, completed, num_value, choice);
 CREATE INDEX response_answers_by_response ON response_answers (response_id);
 CREATE INDEX responses_by_survey_time ON responses (survey_id, created_at, completed);
 
 -- Responses stored before this table existed are indexed at start-up.
 ALTER TABLE responses ADD COLUMN answers_indexed BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX responses_by_survey_update ON responses (survey_id, updated_at);

@@ -183,6 +183,67 @@ fn next_period(start: NaiveDate, interval: Interval) -> NaiveDate {
     }
 }
 
+/// One bar of a question's distribution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Bar {
+    /// The value (`7`) or choice id (`food`).
+    pub key: String,
+    /// What people read: the value, or the choice's label.
+    pub label: String,
+    pub count: i64,
+}
+
+/// One question's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionStats {
+    pub question_id: String,
+    pub title: String,
+    /// The question type (`nps`, `rating`, …).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// How many responses answered it.
+    pub answered: i64,
+    pub average: Option<f64>,
+    pub nps: Option<Nps>,
+    pub csat: Option<Csat>,
+    /// Every value of a scale, every choice: zero counts included.
+    pub bars: Vec<Bar>,
+}
+
+/// A survey's overview under a filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Overview {
+    pub responses: i64,
+    pub completed: i64,
+    pub completion_rate: Option<f64>,
+    /// Of the survey's first NPS question.
+    pub nps: Option<Nps>,
+    /// Of the survey's first CSAT question.
+    pub csat: Option<Csat>,
+    /// Of the survey's first rating question.
+    pub average_rating: Option<f64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub interval: Interval,
+    pub trend: Vec<TrendPoint>,
+    pub questions: Vec<QuestionStats>,
+}
+
+/// A free-text answer, for reading and searching.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TextAnswer {
+    pub response_id: String,
+    pub question_id: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// The UTC day of an instant.
 pub fn day_of(t: DateTime<Utc>) -> NaiveDate {
     t.date_naive()

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod answers;
 pub mod contact;
+pub mod display;
 pub mod distribution;
 pub mod embed;
 pub mod error;

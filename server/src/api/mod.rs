@@ -3,6 +3,7 @@
 //! `app::backend::services` and back. Every route is registered together with
 //! its OpenAPI description (utoipa-axum), so the document cannot drift.
 
+pub mod analytics;
 pub mod auth;
 pub mod client;
 pub mod contacts;
@@ -41,6 +42,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(events::router())
         .merge(contacts::router())
         .merge(distributions::router())
+        .merge(analytics::router())
         .split_for_parts();
     let router = router.route("/api", any(not_found)).route("/api/{*rest}", any(not_found));
     (router, document)

@@ -3,12 +3,11 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::responses::{self, ResponseFilter, MAX_METADATA_FILTERS};
+use app::backend::services::responses::{self, ResponseFilter};
 use app::backend::AppState;
 use app::domain::page::Paginated;
 use app::domain::response::SurveyResponse;
 use app::domain::scope::Scope;
-use app::domain::AppError;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -33,53 +32,24 @@ struct FilterParams {
     /// Only responses linked to this contact (`con_…`).
     #[param(rename = "contactId")]
     contact_id: Option<String>,
+    /// Only responses shown in this language.
+    language: Option<String>,
 }
 
-/// Reads `from`, `to` (RFC 3339) and `completed` (true/false) from the query.
-fn parse_filter(query: Option<&str>) -> Result<ResponseFilter, ApiError> {
-    let mut filter = ResponseFilter::default();
-    let time = |field: &str, value: &str| {
-        chrono::DateTime::parse_from_rfc3339(value)
-            .map(|t| t.timestamp_millis())
-            .map_err(|_| ApiError(AppError::field(field, "must be an RFC 3339 timestamp, e.g. 2026-01-31T00:00:00Z")))
-    };
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        match key.as_ref() {
-            "from" => filter.from_ms = Some(time("from", &value)?),
-            "to" => filter.to_ms = Some(time("to", &value)?),
-            "contactId" | "contact_id" => filter.contact_id = Some(value.into_owned()),
-            key if key.starts_with("metadata.") => {
-                let name = &key["metadata.".len()..];
-                if name.is_empty() {
-                    return Err(ApiError(AppError::field(key, "name the metadata key: metadata.KEY=VALUE")));
-                }
-                if filter.metadata.len() == MAX_METADATA_FILTERS {
-                    return Err(ApiError(AppError::field(
-                        key,
-                        format!("at most {MAX_METADATA_FILTERS} metadata filters"),
-                    )));
-                }
-                filter.metadata.push((name.to_string(), value.into_owned()));
-            }
-            "completed" => {
-                filter.completed = Some(match value.as_ref() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(ApiError(AppError::field("completed", "must be true or false"))),
-                })
-            }
-            _ => {}
-        }
-    }
-    Ok(filter)
+/// The filter in the query string (see `ResponseFilter::from_query`).
+pub fn parse_filter(query: Option<&str>) -> Result<ResponseFilter, ApiError> {
+    ResponseFilter::from_query(query.unwrap_or("")).map_err(ApiError)
 }
 
 /// List a survey's responses
 ///
-/// Newest first, in a stable order (creation time, then id). Filter by
-/// metadata with any number (up to 10) of `metadata.KEY=VALUE` parameters,
-/// e.g. `?metadata.orderId=A-1042&metadata.plan=pro`; all must match.
-/// Numbers and booleans compare as their JSON text (`42`, `true`).
+/// Newest first, in a stable order (creation time, then id). Besides the
+/// parameters below, up to 10 of: `metadata.KEY=VALUE` (e.g.
+/// `?metadata.orderId=A-1042`; numbers and booleans compare as their JSON
+/// text), `hidden.NAME=VALUE`, and `answer.QUESTION=OP:VALUE` with OP one of
+/// `eq ne lt lte gt gte` (`answer.q1=lte:6`: detractors; `answer.q2=food`:
+/// chose "food"). All must match. `from`/`to` also take a date (`to` then
+/// includes that day).
 #[utoipa::path(get, path = "/api/surveys/{id}/responses", tag = "responses",
     params(("id" = String, Path, description = "Survey id (`srv_…`)"), FilterParams, PageParams),
     security(("bearer" = ["responses:read"]), ("session" = [])),

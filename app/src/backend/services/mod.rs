@@ -3,11 +3,13 @@
 //! the dashboard, the REST API and the widget.
 
 pub mod accounts;
+pub mod analytics;
 pub mod answer_index;
 pub mod channels;
 pub mod contacts;
 pub mod distributions;
 pub mod event_routing;
+pub mod export;
 pub mod events;
 pub mod idempotency;
 pub mod invitation_delivery;
@@ -15,6 +17,7 @@ pub mod invitations;
 pub mod invite_settings;
 pub mod metadata_keys;
 pub mod outbox;
+pub mod response_filter;
 pub mod response_updates;
 pub mod responses;
 pub mod surveys;

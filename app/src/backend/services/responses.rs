@@ -15,24 +15,11 @@ use crate::domain::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
+pub(crate) const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
     created_at, updated_at, completed_at, language";
 
-/// Which responses of a survey to list.
-#[derive(Clone, Debug, Default)]
-pub struct ResponseFilter {
-    pub completed: Option<bool>,
-    /// Inclusive lower bound on creation time, epoch ms.
-    pub from_ms: Option<i64>,
-    /// Exclusive upper bound on creation time, epoch ms.
-    pub to_ms: Option<i64>,
-    pub contact_id: Option<String>,
-    /// `metadata.KEY=VALUE` pairs; all must match.
-    pub metadata: Vec<(String, String)>,
-}
-
-/// At most this many metadata conditions in one query.
-pub const MAX_METADATA_FILTERS: usize = 10;
+pub use super::response_filter::{ResponseFilter, MAX_METADATA_FILTERS};
+use super::response_filter::bind_all;
 
 /// How metadata values are compared: strings as they are, numbers and
 /// booleans as their JSON text (`42`, `true`).
@@ -43,59 +30,7 @@ pub fn metadata_text(value: &serde_json::Value) -> String {
     }
 }
 
-/// A parameter of a query assembled at run time.
-enum Param {
-    Text(String),
-    Int(i64),
-}
-
-impl ResponseFilter {
-    /// The WHERE clause (parameters from `$1`) and its parameters.
-    fn to_sql(&self, org_id: &str, survey_id: &str) -> (String, Vec<Param>) {
-        let mut clauses = vec!["organization_id = $1".to_string(), "survey_id = $2".to_string()];
-        let mut params = vec![Param::Text(org_id.into()), Param::Text(survey_id.into())];
-        let mut add = |clause: &str, param: Param, params: &mut Vec<Param>| {
-            params.push(param);
-            clauses.push(clause.replace('?', &format!("${}", params.len())));
-        };
-        if let Some(c) = self.completed {
-            add("completed = ?", Param::Int(i64::from(c)), &mut params);
-        }
-        if let Some(t) = self.from_ms {
-            add("created_at >= ?", Param::Int(t), &mut params);
-        }
-        if let Some(t) = self.to_ms {
-            add("created_at < ?", Param::Int(t), &mut params);
-        }
-        if let Some(contact) = &self.contact_id {
-            add("contact_id = ?", Param::Text(contact.clone()), &mut params);
-        }
-        for (key, value) in &self.metadata {
-            params.push(Param::Text(key.clone()));
-            params.push(Param::Text(value.clone()));
-            let (k, v) = (params.len() - 1, params.len());
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM response_metadata m WHERE m.response_id = responses.id AND m.key = ${k} AND m.value = ${v})"
-            ));
-        }
-        (clauses.join(" AND "), params)
-    }
-}
-
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    params: &'q [Param],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for p in params {
-        query = match p {
-            Param::Text(t) => query.bind(t.as_str()),
-            Param::Int(i) => query.bind(*i),
-        };
-    }
-    query
-}
-
-fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
     let completed: i64 = row.try_get("completed").map_err(internal)?;
     let completed_at: Option<i64> = row.try_get("completed_at").map_err(internal)?;
     Ok(SurveyResponse {

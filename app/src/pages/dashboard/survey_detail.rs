@@ -2,49 +2,14 @@
 
 use super::DashboardLayout;
 use crate::components::{format_time, ErrorNotice};
-use crate::domain::survey::{other_key, Question, Survey, SurveyStatus, OTHER_CHOICE};
+use crate::domain::survey::{Survey, SurveyStatus};
 use crate::server_fns::responses::list_responses;
 use crate::server_fns::surveys::{get_survey, set_survey_status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use serde_json::Value;
 
-/// An answer as a person reads it: choice labels instead of ids, and
-/// "Other: …" with the visitor's own words.
-fn display_answer(question: &Question, answers: &crate::domain::answers::Answers) -> String {
-    let value = answers.get(&question.id);
-    let other_text = answers.get(&other_key(&question.id)).and_then(Value::as_str).unwrap_or_default();
-    let label = |id: &str| {
-        if id == OTHER_CHOICE && question.kind.allows_other() {
-            return format!("Other: {other_text}");
-        }
-        question
-            .kind
-            .choices()
-            .and_then(|cs| cs.iter().find(|c| c.id == id))
-            .map_or(id.to_string(), |c| c.label.clone())
-    };
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) if question.kind.choices().is_some() => label(s),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => {
-            items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), label)).collect::<Vec<_>>().join(", ")
-        }
-        Some(other) => other.to_string(),
-    }
-}
-
-/// Metadata as `key: value` pairs, in key order (rendered as text).
-fn display_metadata(metadata: &serde_json::Map<String, Value>) -> String {
-    let mut pairs: Vec<String> = metadata
-        .iter()
-        .map(|(k, v)| format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-        .collect();
-    pairs.sort();
-    pairs.join("\n")
-}
+use crate::domain::display::{answer as display_answer, metadata as display_metadata};
 
 #[component]
 pub fn SurveyDetailPage() -> impl IntoView {

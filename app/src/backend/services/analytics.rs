@@ -1,0 +1,275 @@
+//! A survey's overview: counts, NPS, CSAT, averages, distributions and their
+//! trend, under any response filter. The database groups (by day, question
+//! and value, from the covering indexes); `domain::metrics` does the sums.
+
+use super::response_filter::{bind_all, Param, ResponseFilter};
+use crate::backend::db::{internal, to_datetime, Db};
+use crate::domain::metrics::{
+    self, average, completion_rate, csat, nps, Bar, DayCounts, Interval, Overview, QuestionStats, TextAnswer,
+};
+use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::survey::{Question, QuestionKind};
+use crate::domain::AppError;
+use chrono::NaiveDate;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+const DAY_MS: i64 = 86_400_000;
+
+fn day_from_index(index: i64) -> NaiveDate {
+    to_datetime(index * DAY_MS).date_naive()
+}
+
+/// Conditions on `response_answers` for the filter (`$1` is the survey): the
+/// answer rows alone when the filter only asks for time and completion,
+/// otherwise through the matching responses.
+fn answers_sql(filter: &ResponseFilter, survey_id: &str) -> (String, Vec<Param>) {
+    if filter.answers_alone_suffice() {
+        let mut clauses = vec!["survey_id = $1".to_string()];
+        let mut params = vec![Param::Text(survey_id.into())];
+        if let Some(c) = filter.completed {
+            params.push(Param::Int(i64::from(c)));
+            clauses.push(format!("completed = ${}", params.len()));
+        }
+        if let Some(t) = filter.from_ms {
+            params.push(Param::Int(t));
+            clauses.push(format!("created_at >= ${}", params.len()));
+        }
+        if let Some(t) = filter.to_ms {
+            params.push(Param::Int(t));
+            clauses.push(format!("created_at < ${}", params.len()));
+        }
+        (clauses.join(" AND "), params)
+    } else {
+        let (condition, params) = filter.survey_sql(survey_id);
+        (format!("survey_id = $1 AND response_id IN (SELECT id FROM responses WHERE {condition})"), params)
+    }
+}
+
+pub async fn overview(
+    db: &Db,
+    org_id: &str,
+    survey_id: &str,
+    filter: &ResponseFilter,
+    interval: Interval,
+) -> Result<Overview, AppError> {
+    let survey = super::surveys::get(db, org_id, survey_id).await?;
+    let (condition, params) = filter.survey_sql(survey_id);
+    let day_rows = bind_all(
+        sqlx::query(&format!(
+            "SELECT created_at / {DAY_MS} AS day, COUNT(*) AS n, CAST(SUM(completed) AS BIGINT) AS c FROM responses \
+             WHERE {condition} GROUP BY created_at / {DAY_MS}"
+        )),
+        &params,
+    )
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    let mut days: BTreeMap<i64, DayCounts> = BTreeMap::new();
+    let (mut responses, mut completed) = (0, 0);
+    for row in &day_rows {
+        let day: i64 = row.try_get("day").map_err(internal)?;
+        let n: i64 = row.try_get("n").map_err(internal)?;
+        let c: i64 = row.try_get::<Option<i64>, _>("c").map_err(internal)?.unwrap_or(0);
+        responses += n;
+        completed += c;
+        days.insert(
+            day,
+            DayCounts { day: day_from_index(day), responses: n, completed: c, nps: vec![0; 11], csat: vec![0; 6] },
+        );
+    }
+
+    let (answer_condition, answer_params) = answers_sql(filter, survey_id);
+    let rows = bind_all(
+        sqlx::query(&format!(
+            "SELECT question_id, num_value, choice, COUNT(*) AS n FROM response_answers WHERE {answer_condition} \
+             GROUP BY question_id, num_value, choice"
+        )),
+        &answer_params,
+    )
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    // question → (numeric counts by value, choice counts, text count)
+    let mut numbers: HashMap<String, BTreeMap<i64, i64>> = HashMap::new();
+    let mut choices: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let mut texts: HashMap<String, i64> = HashMap::new();
+    for row in &rows {
+        let question: String = row.try_get("question_id").map_err(internal)?;
+        let n: i64 = row.try_get("n").map_err(internal)?;
+        match (row.try_get::<Option<i64>, _>("num_value").map_err(internal)?, row.try_get::<Option<String>, _>("choice").map_err(internal)?) {
+            (Some(v), _) => *numbers.entry(question).or_default().entry(v).or_default() += n,
+            (None, Some(c)) => *choices.entry(question).or_default().entry(c).or_default() += n,
+            (None, None) => *texts.entry(question).or_default() += n,
+        }
+    }
+
+    // The trend of the first NPS and CSAT questions, by day.
+    let first = |wanted: fn(&QuestionKind) -> bool| survey.questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
+    let nps_question = first(|k| matches!(k, QuestionKind::Nps));
+    let csat_question = first(|k| matches!(k, QuestionKind::Csat));
+    for (question, is_nps) in [(&nps_question, true), (&csat_question, false)] {
+        let Some(question) = question else { continue };
+        let mut params = answer_params.clone();
+        params.push(Param::Text(question.clone()));
+        let rows = bind_all(
+            sqlx::query(&format!(
+                "SELECT created_at / {DAY_MS} AS day, num_value, COUNT(*) AS n FROM response_answers \
+                 WHERE {answer_condition} AND question_id = ${} GROUP BY created_at / {DAY_MS}, num_value",
+                params.len()
+            )),
+            &params,
+        )
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+        for row in &rows {
+            let day: i64 = row.try_get("day").map_err(internal)?;
+            let value: Option<i64> = row.try_get("num_value").map_err(internal)?;
+            let n: i64 = row.try_get("n").map_err(internal)?;
+            let Some(counts) = days.get_mut(&day) else { continue };
+            let target = if is_nps { &mut counts.nps } else { &mut counts.csat };
+            if let Some(slot) = value.and_then(|v| usize::try_from(v).ok()).and_then(|v| target.get_mut(v)) {
+                *slot += n;
+            }
+        }
+    }
+
+    let questions: Vec<QuestionStats> =
+        survey.questions.iter().map(|q| question_stats(q, &numbers, &choices, &texts)).collect();
+    let stats_of = |id: &Option<String>| id.as_ref().and_then(|id| questions.iter().find(|s| &s.question_id == id));
+    let rating_question = first(|k| matches!(k, QuestionKind::Rating { .. }));
+    let day_list: Vec<DayCounts> = days.into_values().collect();
+    Ok(Overview {
+        responses,
+        completed,
+        completion_rate: completion_rate(completed, responses),
+        nps: stats_of(&nps_question).and_then(|s| s.nps.clone()),
+        csat: stats_of(&csat_question).and_then(|s| s.csat.clone()),
+        average_rating: stats_of(&rating_question).and_then(|s| s.average),
+        interval,
+        trend: metrics::trend(&day_list, interval),
+        questions,
+    })
+}
+
+fn question_stats(
+    question: &Question,
+    numbers: &HashMap<String, BTreeMap<i64, i64>>,
+    choices: &HashMap<String, HashMap<String, i64>>,
+    texts: &HashMap<String, i64>,
+) -> QuestionStats {
+    let kind = serde_json::to_value(&question.kind)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    let mut stats = QuestionStats {
+        question_id: question.id.clone(),
+        title: question.title.clone(),
+        kind,
+        answered: 0,
+        average: None,
+        nps: None,
+        csat: None,
+        bars: Vec::new(),
+    };
+    if let Some((low, high)) = question.kind.scale() {
+        let found = numbers.get(&question.id).cloned().unwrap_or_default();
+        let mut counts = vec![0i64; (high + 1).max(0) as usize];
+        for (value, n) in &found {
+            if let Some(slot) = usize::try_from(*value).ok().and_then(|v| counts.get_mut(v)) {
+                *slot += n;
+            }
+        }
+        stats.answered = counts.iter().sum();
+        stats.average = average(&counts);
+        stats.bars = (low..=high)
+            .map(|v| Bar { key: v.to_string(), label: v.to_string(), count: counts[v as usize] })
+            .collect();
+        match question.kind {
+            QuestionKind::Nps => stats.nps = Some(nps(&counts)),
+            QuestionKind::Csat => stats.csat = Some(csat(&counts)),
+            _ => {}
+        }
+    } else if let Some(list) = question.kind.choices() {
+        let found = choices.get(&question.id).cloned().unwrap_or_default();
+        stats.bars = list
+            .iter()
+            .map(|c| Bar { key: c.id.clone(), label: c.label.clone(), count: found.get(&c.id).copied().unwrap_or(0) })
+            .collect();
+        if question.kind.allows_other() {
+            let count = found.get(crate::domain::survey::OTHER_CHOICE).copied().unwrap_or(0);
+            stats.bars.push(Bar { key: crate::domain::survey::OTHER_CHOICE.into(), label: "Other".into(), count });
+        }
+        // For multiple choice this counts choices, not people; the bars say per choice anyway.
+        stats.answered = found.values().sum();
+    } else {
+        stats.answered = texts.get(&question.id).copied().unwrap_or(0);
+    }
+    stats
+}
+
+/// The free-text answers to a question (or its "other" text), newest first;
+/// `search` keeps those containing it (ignoring case).
+pub async fn text_answers(
+    db: &Db,
+    org_id: &str,
+    survey_id: &str,
+    question_id: &str,
+    search: Option<&str>,
+    filter: &ResponseFilter,
+    page: PageRequest,
+) -> Result<Paginated<TextAnswer>, AppError> {
+    super::surveys::get(db, org_id, survey_id).await?;
+    let (condition, mut params) = answers_sql(filter, survey_id);
+    params.push(Param::Text(question_id.to_string()));
+    let mut condition = format!("{condition} AND question_id = ${} AND text_value IS NOT NULL", params.len());
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        params.push(Param::Text(format!("%{}%", search.to_lowercase().replace(['%', '_'], ""))));
+        condition.push_str(&format!(" AND LOWER(text_value) LIKE ${}", params.len()));
+    }
+    let total: i64 = bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM response_answers WHERE {condition}")), &params)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("n")
+        .map_err(internal)?;
+    let mut page_params = params.clone();
+    page_params.push(Param::Int(i64::from(page.per_page)));
+    page_params.push(Param::Int(page.offset()));
+    let n = page_params.len();
+    let rows = bind_all(
+        sqlx::query(&format!(
+            "SELECT response_id, question_id, text_value, created_at FROM response_answers WHERE {condition} \
+             ORDER BY created_at DESC, response_id DESC LIMIT ${} OFFSET ${n}",
+            n - 1
+        )),
+        &page_params,
+    )
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    let data = rows
+        .iter()
+        .map(|r| {
+            Ok(TextAnswer {
+                response_id: r.try_get("response_id").map_err(internal)?,
+                question_id: r.try_get("question_id").map_err(internal)?,
+                text: r.try_get("text_value").map_err(internal)?,
+                created_at: to_datetime(r.try_get("created_at").map_err(internal)?),
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Paginated::new(data, page, total))
+}
+
+/// The latest change to any of the survey's responses (epoch ms; 0 when
+/// none): what live dashboards watch. One index probe.
+pub async fn last_change(db: &Db, survey_id: &str) -> Result<i64, AppError> {
+    let row = sqlx::query("SELECT MAX(updated_at) AS t FROM responses WHERE survey_id = $1")
+        .bind(survey_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(row.try_get::<Option<i64>, _>("t").map_err(internal)?.unwrap_or(0))
+}
