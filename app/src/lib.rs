@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::Home/>
                 <Route path=path!("/login") view=pages::auth::LoginPage/>
                 <Route path=path!("/signup") view=pages::auth::SignupPage/>
+                <Route path=path!("/join/:token") view=pages::auth::JoinPage/>
                 <Route path=path!("/dashboard") view=pages::dashboard::SurveysPage/>
                 <Route path=path!("/dashboard/surveys/new") view=pages::dashboard::NewSurveyPage/>
                 <Route path=path!("/dashboard/surveys/:id") view=pages::dashboard::SurveyDetailPage/>
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard/settings") view=pages::dashboard::SettingsPage/>
                 <Route path=path!("/dashboard/events") view=pages::dashboard::EventsRouterPage/>
                 <Route path=path!("/dashboard/contacts") view=pages::dashboard::ContactsPage/>
+                <Route path=path!("/dashboard/responses/:id") view=pages::dashboard::ResponsePage/>
                 <Route path=path!("/dashboard/webhooks/:id") view=pages::dashboard::WebhookDetailPage/>
             </Routes>
         </Router>

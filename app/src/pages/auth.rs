@@ -53,3 +53,39 @@ pub fn SignupPage() -> impl IntoView {
         </main>
     }
 }
+
+/// `/join/{token}`: accepting an invitation to an organisation.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let invite = Resource::new(token, crate::server_fns::members::describe_invite);
+    let accept = ServerAction::<crate::server_fns::members::AcceptInvite>::new();
+    view! {
+        <Title text="Join an organisation"/>
+        <main class="page narrow">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match invite.await {
+                        Err(_) => view! {
+                            <h1>"Invitation not valid"</h1>
+                            <p>"This invitation link has been used, has expired or was revoked. Ask for a new one."</p>
+                        }.into_any(),
+                        Ok((email, organization, role)) => view! {
+                            <h1>{format!("Join {organization}")}</h1>
+                            <p>{format!("You are invited as {} with the email {email}.", role.as_str())}</p>
+                            <ActionForm action=accept attr:class="stack">
+                                <input type="hidden" name="token" value=token()/>
+                                <label>"Password (a new one of at least 10 characters, or your Vox password if this email has an account)"
+                                    <input type="password" name="password" autocomplete="new-password" required/>
+                                </label>
+                                {action_error(move || accept.value().get())}
+                                <button class="primary" type="submit">"Join"</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}

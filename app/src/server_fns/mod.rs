@@ -2,8 +2,10 @@
 //! return domain types. They live under `/rpc/…` so they never collide with
 //! the REST API under `/api`.
 
+pub mod analytics;
 pub mod auth;
 pub mod contacts;
+pub mod members;
 pub mod responses;
 pub mod routing;
 pub mod settings;

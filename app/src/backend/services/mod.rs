@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod invitation_delivery;
 pub mod invitations;
 pub mod invite_settings;
+pub mod members;
 pub mod metadata_keys;
 pub mod outbox;
 pub mod response_filter;

@@ -57,8 +57,29 @@ pub struct AnswerCondition {
     pub value: String,
 }
 
+/// The order of a response list (`sort=`): not a filter, but read from the same query.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    /// Most recently completed first; partial responses last.
+    Completed,
+}
+
+impl Sort {
+    pub fn order_by(self) -> &'static str {
+        match self {
+            Sort::Newest => "created_at DESC, id DESC",
+            Sort::Oldest => "created_at ASC, id ASC",
+            Sort::Completed => "completed DESC, completed_at DESC, id DESC",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseFilter {
+    pub sort: Sort,
     pub completed: Option<bool>,
     /// Inclusive lower bound on creation time, epoch ms.
     pub from_ms: Option<i64>,
@@ -105,8 +126,15 @@ impl ResponseFilter {
             let whole_day = end_of_day && value.trim().len() == 10;
             Ok(t.timestamp_millis() + if whole_day { 86_400_000 } else { 0 })
         };
+        // A form's way to say `metadata.KEY=VALUE`: `metadataKey=KEY&metadataValue=VALUE`.
+        let (mut form_key, mut form_value) = (None, None);
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let value = value.trim().to_string();
+            match key.as_ref() {
+                "metadataKey" => form_key = Some(value.clone()),
+                "metadataValue" => form_value = Some(value.clone()),
+                _ => {}
+            }
             if value.is_empty() {
                 continue;
             }
@@ -115,6 +143,14 @@ impl ResponseFilter {
                 "to" => filter.to_ms = Some(time("to", &value, true)?),
                 "contactId" | "contact_id" => filter.contact_id = Some(value),
                 "language" => filter.language = Some(value),
+                "sort" => {
+                    filter.sort = match value.as_str() {
+                        "newest" => Sort::Newest,
+                        "oldest" => Sort::Oldest,
+                        "completed" => Sort::Completed,
+                        _ => return Err(AppError::field("sort", "newest, oldest or completed")),
+                    }
+                }
                 "completed" => {
                     filter.completed = Some(match value.as_str() {
                         "true" => true,
@@ -152,6 +188,9 @@ impl ResponseFilter {
                     }
                 }
             }
+        }
+        if let (Some(key), Some(value)) = (form_key.filter(|k| !k.is_empty()), form_value.filter(|v| !v.is_empty())) {
+            filter.metadata.push((key, value));
         }
         Ok(filter)
     }
@@ -254,6 +293,9 @@ mod tests {
         assert!(params.contains(&Param::Text("hidden:source".into())));
         assert!(!f.answers_alone_suffice());
         assert!(ResponseFilter::from_query("completed=false&from=2026-01-01").unwrap().answers_alone_suffice());
+        let form = ResponseFilter::from_query("metadataKey=store&metadataValue=athens&hidden.source=").unwrap();
+        assert_eq!(form.metadata, vec![("store".to_string(), "athens".to_string())]);
+        assert!(form.hidden.is_empty(), "empty form fields are no filter");
     }
 
     #[test]

@@ -244,7 +244,8 @@ pub async fn list(
     let (condition, params) = filter.to_sql(org_id, survey_id);
     let n = params.len();
     let sql = format!(
-        "SELECT {COLUMNS} FROM responses WHERE {condition} ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${}",
+        "SELECT {COLUMNS} FROM responses WHERE {condition} ORDER BY {} LIMIT ${} OFFSET ${}",
+        filter.sort.order_by(),
         n + 1,
         n + 2
     );
@@ -303,6 +304,24 @@ pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppE
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    // Copies of the answers in the delivery log go too; undelivered ones carry only the ids now.
+    let redacted = serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "redacted": true });
+    let earlier = sqlx::query("SELECT id, event FROM webhook_deliveries WHERE organization_id = $1 AND subject_id = $2")
+        .bind(org_id)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?;
+    for row in earlier {
+        let (delivery, event): (String, String) =
+            (row.try_get("id").map_err(internal)?, row.try_get("event").map_err(internal)?);
+        sqlx::query("UPDATE webhook_deliveries SET payload = $1 WHERE id = $2")
+            .bind(webhooks::envelope(&event, &redacted, false))
+            .bind(&delivery)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
     let data = serde_json::json!({ "id": response.id, "surveyId": response.survey_id });
     let queued =
         webhooks::enqueue(&mut tx, org_id, Some(&response.survey_id), "survey.response.deleted", &data, &data).await?;
@@ -354,4 +373,30 @@ pub async fn apply_metadata_policy(
     }
     let policy = super::metadata_keys::policy(&state.db, org_id).await?;
     policy.apply(metadata, |key, value| state.metadata_hasher.hash(org_id, key, value))
+}
+
+/// One response with its contact, invitation, event and webhook deliveries.
+pub async fn detail(db: &Db, org_id: &str, id: &str) -> Result<crate::domain::response_detail::ResponseDetail, AppError> {
+    let response = get(db, org_id, id).await?;
+    let contact = match &response.contact_id {
+        Some(contact) => super::contacts::get(db, org_id, contact).await.ok(),
+        None => None,
+    };
+    let invitation_id: Option<String> = sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("invitation_id")
+        .map_err(internal)?;
+    let invitation = match invitation_id {
+        Some(invitation) => super::invitations::get(db, org_id, &invitation).await.ok(),
+        None => None,
+    };
+    let event = match invitation.as_ref().and_then(|i| i.event_id.clone()) {
+        Some(event) => super::events::get(db, org_id, &event).await.ok(),
+        None => None,
+    };
+    let deliveries = super::webhook_deliveries::for_subject(db, org_id, id).await?;
+    Ok(crate::domain::response_detail::ResponseDetail { response, contact, invitation, event, deliveries })
 }

@@ -156,3 +156,17 @@ pub async fn retry_delivery(
     state.webhook_wakeup.notify_one();
     get_delivery(&state.db, org_id, family, endpoint_id, id).await
 }
+
+/// The deliveries that reported on one object (a response), newest first.
+pub async fn for_subject(db: &Db, org_id: &str, subject_id: &str) -> Result<Vec<Delivery>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE organization_id = $1 AND subject_id = $2 \
+         ORDER BY created_at DESC, sequence DESC LIMIT 100"
+    ))
+    .bind(org_id)
+    .bind(subject_id)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    rows.iter().map(delivery_from_row).collect()
+}

@@ -432,7 +432,8 @@ pub async fn enqueue(
         let endpoint_id: String = row.try_get("id").map_err(internal)?;
         let thin_payload = row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0;
         let payload = envelope(event, if thin_payload { thin } else { data }, false);
-        insert_delivery(&mut *conn, org_id, &endpoint_id, event, &payload, false, now).await?;
+        let subject = data.get("id").and_then(Value::as_str);
+        insert_delivery(&mut *conn, org_id, &endpoint_id, event, &payload, false, subject, now).await?;
         queued += 1;
     }
     Ok(queued)
@@ -450,6 +451,7 @@ async fn next_sequence(conn: &mut AnyConnection, endpoint_id: &str) -> Result<i6
         .map_err(internal)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn insert_delivery(
     conn: &mut AnyConnection,
     org_id: &str,
@@ -457,13 +459,14 @@ async fn insert_delivery(
     event: &str,
     payload: &str,
     test: bool,
+    subject: Option<&str>,
     now: i64,
 ) -> Result<String, AppError> {
     let id = new_id(IdKind::Delivery);
     let sequence = next_sequence(&mut *conn, endpoint_id).await?;
     sqlx::query(
         "INSERT INTO webhook_deliveries (id, organization_id, endpoint_id, event, payload, is_test, status, attempt_count, \
-         next_attempt_at, created_at, sequence) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8)",
+         next_attempt_at, created_at, sequence, subject_id) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8, $9)",
     )
     .bind(&id)
     .bind(org_id)
@@ -473,6 +476,7 @@ async fn insert_delivery(
     .bind(i64::from(test))
     .bind(now)
     .bind(sequence)
+    .bind(subject)
     .execute(&mut *conn)
     .await
     .map_err(internal)?;
@@ -503,7 +507,7 @@ pub async fn send_test(
     });
     let mut conn = state.db.pool().acquire().await.map_err(internal)?;
     let delivery_id =
-        insert_delivery(&mut conn, org_id, &endpoint.id, event, &envelope(event, &sample, true), true, now_ms())
+        insert_delivery(&mut conn, org_id, &endpoint.id, event, &envelope(event, &sample, true), true, None, now_ms())
             .await?;
     drop(conn);
     state.webhook_wakeup.notify_one();

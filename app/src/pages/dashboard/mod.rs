@@ -1,11 +1,16 @@
 //! The dashboard: one module per area.
 
 mod builder;
+mod charts;
 mod contacts;
 mod events_router;
 mod layout;
+mod members;
+mod response_page;
 mod settings;
 mod survey_detail;
+mod survey_overview;
+mod survey_responses;
 mod surveys;
 mod tokens;
 mod webhook_detail;
@@ -15,6 +20,7 @@ pub use builder::{EditSurveyPage, NewSurveyPage};
 pub use contacts::ContactsPage;
 pub use events_router::EventsRouterPage;
 pub use layout::DashboardLayout;
+pub use response_page::ResponsePage;
 pub use settings::SettingsPage;
 pub use survey_detail::SurveyDetailPage;
 pub use surveys::SurveysPage;

@@ -1,4 +1,4 @@
-//! Organisation settings: the metadata keys the organisation declares.
+//! Organisation settings: members and roles, and the metadata keys the organisation declares.
 
 use super::DashboardLayout;
 use crate::components::{action_error, ErrorNotice};
@@ -21,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings"/>
         <DashboardLayout>
             <h1>"Settings"</h1>
+            <super::members::MembersSection/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match policy.await {

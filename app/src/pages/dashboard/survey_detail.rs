@@ -1,15 +1,16 @@
-//! One survey: its status and link, publish/close, and its responses.
+//! One survey: its status and link, publish/close (not for viewers), the
+//! filtered overview, the responses, and the embed snippet; live.
 
 use super::DashboardLayout;
-use crate::components::{format_time, ErrorNotice};
+use crate::components::ErrorNotice;
 use crate::domain::survey::{Survey, SurveyStatus};
-use crate::server_fns::responses::list_responses;
+use crate::server_fns::auth::whoami;
+use super::survey_overview::{FilterBar, OverviewPanel};
+use super::survey_responses::ResponsesTable;
 use crate::server_fns::surveys::{get_survey, set_survey_status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-use crate::domain::display::{answer as display_answer, metadata as display_metadata};
 
 #[component]
 pub fn SurveyDetailPage() -> impl IntoView {
@@ -17,16 +18,27 @@ pub fn SurveyDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let change_status = Action::new(|(id, status): &(String, SurveyStatus)| set_survey_status(id.clone(), *status));
     let survey = Resource::new(move || (id(), change_status.version().get()), |(id, _)| get_survey(id));
-    let responses = Resource::new(id, |id| list_responses(id, 1));
+    let me = Resource::new(|| (), |_| whoami());
+    // Bumped by the live feed: the figures and the table reload.
+    let live = RwSignal::new(0u32);
+    live_feed(id, live);
 
     view! {
         <Title text="Survey"/>
         <DashboardLayout>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    // A viewer sees no controls that change anything (the server refuses them anyway).
+                    let can_edit = matches!(me.await, Ok(Some(me)) if me.role.can_edit());
                     match survey.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(survey) => view! { <SurveyHeader survey=survey.clone() change_status/> <ResponsesTable survey responses/> }.into_any(),
+                        Ok(survey) => view! {
+                            <SurveyHeader survey=survey.clone() change_status can_edit/>
+                            <FilterBar survey=survey.clone()/>
+                            <OverviewPanel survey=survey.clone() refresh=live.into()/>
+                            <ResponsesTable survey=survey.clone() refresh=live.into()/>
+                            <EmbedSnippet survey/>
+                        }.into_any(),
                     }
                 })}
             </Suspense>
@@ -34,10 +46,57 @@ pub fn SurveyDetailPage() -> impl IntoView {
     }
 }
 
+/// Listens to `/api/surveys/{id}/live` (server-sent events) in the browser and
+/// bumps `live` on every change, so new responses appear without a reload.
+fn live_feed(id: impl Fn() -> String + Send + Sync + 'static, live: RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        Effect::new(move |_| {
+            let url = format!("/api/surveys/{}/live", id());
+            let Ok(source) = web_sys::EventSource::new(&url) else { return };
+            let on_change = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| live.update(|n| *n += 1));
+            let _ = source.add_event_listener_with_callback("response", on_change.as_ref().unchecked_ref());
+            on_change.forget();
+            let key = LIVE_FEEDS.with(|feeds| {
+                let mut feeds = feeds.borrow_mut();
+                let key = feeds.len() as u64 + rand_key();
+                feeds.push((key, source));
+                key
+            });
+            on_cleanup(move || {
+                LIVE_FEEDS.with(|feeds| {
+                    feeds.borrow_mut().retain(|(k, source)| {
+                        if *k == key {
+                            source.close();
+                        }
+                        *k != key
+                    })
+                })
+            });
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, live);
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// Open live feeds by key, so leaving the page closes its feed.
+    static LIVE_FEEDS: std::cell::RefCell<Vec<(u64, web_sys::EventSource)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(feature = "hydrate")]
+fn rand_key() -> u64 {
+    (js_sys::Math::random() * 1e15) as u64
+}
+
 #[component]
 fn SurveyHeader(
     survey: Survey,
     change_status: Action<(String, SurveyStatus), Result<Survey, crate::domain::AppError>>,
+    can_edit: bool,
 ) -> impl IntoView {
     let link = format!("/s/{}", survey.id);
     let id = survey.id.clone();
@@ -54,13 +113,14 @@ fn SurveyHeader(
         <p>
             "Public link: " <a href=link.clone() target="_blank" rel="noopener">{link.clone()}</a>
         </p>
-        <div class="actions">
-            <a class="button" href=format!("/dashboard/surveys/{}/edit", survey.id)>"Edit survey"</a>
-            <button type="button" on:click=move |_| { change_status.dispatch((id.clone(), next.0)); }
-                disabled=change_status.pending()>{next.1}</button>
-        </div>
+        {can_edit.then(|| view! {
+            <div class="actions">
+                <a class="button" href=format!("/dashboard/surveys/{}/edit", survey.id)>"Edit survey"</a>
+                <button type="button" on:click=move |_| { change_status.dispatch((id.clone(), next.0)); }
+                    disabled=change_status.pending()>{next.1}</button>
+            </div>
+        })}
         {crate::components::action_error(move || change_status.value().get())}
-        <EmbedSnippet survey=survey.clone()/>
     }
 }
 
@@ -107,53 +167,4 @@ fn snippet(base: &str, survey_id: &str) -> String {
          var s=d.createElement('script');s.async=1;s.src=u;d.head.appendChild(s)}})(window,document,'{base}/embed.js');\n  \
          vox('init', {{survey: '{survey_id}'}});\n  // vox('updateMetadata', {{orderId: 'A-1042'}});\n</script>"
     )
-}
-
-#[component]
-fn ResponsesTable(
-    survey: Survey,
-    responses: Resource<
-        Result<crate::domain::page::Paginated<crate::domain::response::SurveyResponse>, crate::domain::AppError>,
-    >,
-) -> impl IntoView {
-    let questions = survey.questions.clone();
-    view! {
-        <h2>"Responses"</h2>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let questions = questions.clone();
-                Suspend::new(async move {
-                    match responses.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(page) if page.data.is_empty() => view! { <p class="empty">"No responses yet."</p> }.into_any(),
-                        Ok(page) => view! {
-                            <p>{if page.meta.total == 1 { "1 response".to_string() } else { format!("{} responses", page.meta.total) }}</p>
-                            <div class="table-scroll">
-                                <table class="table responses">
-                                    <thead><tr>
-                                        <th>"Received"</th><th>"Complete"</th>
-                                        {questions.iter().map(|q| view! { <th>{q.title.clone()}</th> }).collect_view()}
-                                        <th>"Metadata"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {page.data.into_iter().map(|r| {
-                                            let cells = questions.iter().map(|q| view! { <td>{display_answer(q, &r.answers)}</td> }).collect_view();
-                                            view! {
-                                                <tr>
-                                                    <td>{format_time(&r.created_at)}</td>
-                                                    <td>{if r.completed { "yes" } else { "no" }}</td>
-                                                    {cells}
-                                                    <td class="metadata">{display_metadata(&r.metadata)}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
 }
