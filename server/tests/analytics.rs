@@ -142,6 +142,16 @@ async fn exports_stream_the_filtered_responses_as_csv_and_ndjson() {
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r["answers"]["q1"].as_i64().unwrap() <= 6));
 
+    // Compressed on the way (browsers ask for it): the stream still ends cleanly.
+    let res = client
+        .get(app.url(&format!("/api/surveys/{survey}/responses/export?format=ndjson")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert!(!res.bytes().await.unwrap().is_empty());
+
     let res = client.get(app.url(&format!("/api/surveys/{survey}/responses/export?format=xlsx"))).send().await.unwrap();
     assert_eq!(problem_fields(&expect_problem(res, 422).await), vec!["format"]);
 }

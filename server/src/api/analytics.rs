@@ -185,7 +185,8 @@ async fn export_responses(
             }
         }
     });
-    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(Bytes::from(header_row)) }).chain(pages);
+    // Fused: the compression layer may poll once more after the end.
+    let body = stream::once(async move { Ok::<Bytes, std::io::Error>(Bytes::from(header_row)) }).chain(pages).fuse();
     let filename = format!("attachment; filename=\"{}-responses.{}\"", survey_id, format.extension());
     Ok((
         [

@@ -10,16 +10,32 @@ use crate::server_fns::analytics::{survey_overview, survey_text_answers};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The page's query string without `?` and without paging: the filter.
+/// The page's query string without `?`, paging, view settings or empty
+/// fields: the filter, as the server functions and export links take it.
 pub fn filter_query() -> Memo<String> {
     let query = use_query_map();
     Memo::new(move |_| {
-        let mut map = query.get();
-        map.remove("page");
-        map.remove("interval");
-        map.remove("columns");
-        map.to_query_string().trim_start_matches('?').to_string()
+        query
+            .read()
+            .latest_values()
+            .filter(|(k, v)| !v.is_empty() && !matches!(&***k, "page" | "interval" | "columns"))
+            .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     })
+}
+
+/// Percent-encodes all but the unreserved characters of RFC 3986.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The filter form: a plain GET form, so it works before the page hydrates

@@ -4,7 +4,7 @@
 
 use super::survey_overview::filter_query;
 use crate::components::{format_time, ErrorNotice};
-use crate::domain::display::{answer as display_answer, value_text};
+use crate::domain::display::{answer as display_answer, metadata as display_metadata, value_text};
 use crate::domain::survey::Survey;
 use crate::server_fns::analytics::filtered_responses;
 use leptos::prelude::*;
@@ -85,6 +85,7 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
                                             <th>"Received"</th><th>"Complete"</th>
                                             {survey.questions.iter().map(|q| view! { <th>{q.title.clone()}</th> }).collect_view()}
                                             {chosen.iter().map(|k| view! { <th>{k.clone()}</th> }).collect_view()}
+                                            <th>"Metadata"</th>
                                             <th></th>
                                         </tr></thead>
                                         <tbody>
@@ -97,6 +98,7 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
                                                         <td>{if r.completed { "yes" } else { "no" }}</td>
                                                         {cells}
                                                         {meta}
+                                                        <td class="metadata">{display_metadata(&r.metadata)}</td>
                                                         <td><a href=format!("/dashboard/responses/{}", r.id)>"Details"</a></td>
                                                     </tr>
                                                 }
