@@ -201,10 +201,12 @@ fn QuestionCard(stats: QuestionStats, survey: Survey, filter: Memo<String>) -> i
 fn TextAnswers(survey_id: String, question_id: String, filter: Memo<String>) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let label = format!("Search the answers to {question_id}");
-    let answers = Resource::new(
-        move || (search.get(), filter.get()),
-        move |(search, filter)| survey_text_answers(survey_id.clone(), question_id.clone(), search, filter),
-    );
+    // Loaded in the browser only: a resource made inside another resource's
+    // Suspense would have to hydrate in step with it, which streaming does not promise.
+    let answers = LocalResource::new(move || {
+        let (survey_id, question_id, search, filter) = (survey_id.clone(), question_id.clone(), search.get(), filter.get());
+        async move { survey_text_answers(survey_id, question_id, search, filter).await }
+    });
     view! {
         <div class="text-answers">
             <input type="search" placeholder="Search answers" aria-label=label prop:value=search
