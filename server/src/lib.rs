@@ -210,6 +210,11 @@ fn spawn_housekeeping(state: &AppState) {
             if let Err(e) = app::backend::services::idempotency::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old idempotency keys failed");
             }
+            match app::backend::services::retention::purge(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(responses = n, "deleted responses past their retention"),
+                Err(e) => tracing::warn!(error = %e, "deleting responses past their retention failed"),
+            }
         }
     });
 }

@@ -194,3 +194,35 @@ async fn the_live_feed_announces_a_new_response() {
     .expect("an event within 10 s");
     assert!(received.contains("event: response"), "{received}");
 }
+
+#[tokio::test]
+async fn responses_past_the_retention_period_are_deleted() {
+    use app::backend::services::retention;
+    let app = spawn_app().await;
+    let client = app.signed_in("Retention").await;
+    let survey = survey(&app, &client).await;
+    answer(&app, &survey, json!({"answers": {"q1": 1}})).await;
+    answer(&app, &survey, json!({"answers": {"q1": 2}})).await;
+    let db = &app.state.db;
+    let org: String = {
+        use sqlx::Row;
+        sqlx::query("SELECT organization_id FROM surveys WHERE id = $1").bind(&survey).fetch_one(db.pool()).await.unwrap().get("organization_id")
+    };
+    // One response is 40 days old.
+    let old = chrono::Utc::now().timestamp_millis() - 40 * 86_400_000;
+    sqlx::query("UPDATE responses SET created_at = $1 WHERE id = (SELECT MIN(id) FROM responses WHERE survey_id = $2)")
+        .bind(old)
+        .bind(&survey)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(retention::purge(db).await.unwrap(), 0, "no retention set: everything is kept");
+    assert!(matches!(retention::set(db, &org, Some(0)).await, Err(app::domain::AppError::Validation { .. })));
+    retention::set(db, &org, Some(30)).await.unwrap();
+    assert_eq!(retention::purge(db).await.unwrap(), 1);
+    let list = get(&client, app.url(&format!("/api/surveys/{survey}/responses"))).await;
+    assert_eq!(list["meta"]["total"], 1);
+    let overview = get(&client, app.url(&format!("/api/surveys/{survey}/overview"))).await;
+    assert_eq!(overview["responses"], 1, "its answer rows went with it");
+    assert_eq!(overview["questions"][0]["answered"], 1);
+}

@@ -41,3 +41,40 @@ pub async fn public_url() -> Result<String, AppError> {
         .await,
     )
 }
+
+/// What the settings page shows about data and email.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OrganizationSettings {
+    /// Days responses are kept; `None` keeps them for ever.
+    pub retention_days: Option<i64>,
+    /// Whether invitations go out over SMTP (`VOX_SMTP_URL`) or only to the outbox.
+    pub smtp_configured: bool,
+    pub smtp_from: String,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_organization_settings")]
+pub async fn get_organization_settings() -> Result<OrganizationSettings, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::me().await?;
+            let state = ctx::state()?;
+            Ok(OrganizationSettings {
+                retention_days: crate::backend::services::retention::get(&state.db, &me.organization_id).await?,
+                smtp_configured: state.config.smtp_url.is_some(),
+                smtp_from: state.config.smtp_from.clone(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "save_retention", input = Json)]
+pub async fn save_retention(days: Option<i64>) -> Result<Option<i64>, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::editor().await?;
+            crate::backend::services::retention::set(&ctx::state()?.db, &me.organization_id, days).await
+        }
+        .await,
+    )
+}

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod response_filter;
 pub mod response_updates;
 pub mod responses;
+pub mod retention;
 pub mod surveys;
 pub mod tokens;
 pub mod webhook_deliveries;

@@ -2,6 +2,7 @@
 
 mod builder;
 mod charts;
+mod data_settings;
 mod contacts;
 mod events_router;
 mod layout;

@@ -22,6 +22,7 @@ pub fn SettingsPage() -> impl IntoView {
         <DashboardLayout>
             <h1>"Settings"</h1>
             <super::members::MembersSection/>
+            <super::data_settings::DataSection/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match policy.await {

@@ -1,0 +1,78 @@
+//! Data retention: an organisation may keep responses for a limited number
+//! of days; older ones (with their answer, metadata rows and webhook copies)
+//! are deleted by the hourly housekeeping on any replica.
+
+use crate::backend::db::{internal, now_ms, Db};
+use crate::domain::AppError;
+use sqlx::Row;
+
+/// At most ten years; at least one day.
+pub const MAX_RETENTION_DAYS: i64 = 3_650;
+
+pub async fn get(db: &Db, org_id: &str) -> Result<Option<i64>, AppError> {
+    sqlx::query("SELECT retention_days FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("retention_days")
+        .map_err(internal)
+}
+
+/// `None` keeps responses for ever.
+pub async fn set(db: &Db, org_id: &str, days: Option<i64>) -> Result<Option<i64>, AppError> {
+    if let Some(days) = days {
+        if !(1..=MAX_RETENTION_DAYS).contains(&days) {
+            return Err(AppError::field("retentionDays", format!("1 to {MAX_RETENTION_DAYS} days, or none to keep everything")));
+        }
+    }
+    sqlx::query("UPDATE organizations SET retention_days = $1 WHERE id = $2")
+        .bind(days)
+        .bind(org_id)
+        .execute(db.pool())
+        .await
+        .map_err(internal)?;
+    Ok(days)
+}
+
+/// Deletes responses past their organisation's retention, a batch at a time; returns how many.
+pub async fn purge(db: &Db) -> Result<u64, AppError> {
+    let orgs = sqlx::query("SELECT id, retention_days FROM organizations WHERE retention_days IS NOT NULL")
+        .fetch_all(db.pool())
+        .await
+        .map_err(internal)?;
+    let mut purged = 0;
+    for org in orgs {
+        let org_id: String = org.try_get("id").map_err(internal)?;
+        let days: i64 = org.try_get("retention_days").map_err(internal)?;
+        let cutoff = now_ms() - days * 86_400_000;
+        loop {
+            let mut tx = db.begin_write().await.map_err(internal)?;
+            let ids: Vec<String> = sqlx::query(
+                "SELECT id FROM responses WHERE organization_id = $1 AND created_at < $2 LIMIT 500",
+            )
+            .bind(&org_id)
+            .bind(cutoff)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|r| r.try_get("id").map_err(internal))
+            .collect::<Result<_, _>>()?;
+            if ids.is_empty() {
+                break;
+            }
+            for id in &ids {
+                sqlx::query("UPDATE webhook_deliveries SET payload = '{\"redacted\":true}' WHERE subject_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+                sqlx::query("DELETE FROM responses WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
+            }
+            tx.commit().await.map_err(internal)?;
+            purged += ids.len() as u64;
+        }
+    }
+    Ok(purged)
+}
