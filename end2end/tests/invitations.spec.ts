@@ -104,6 +104,13 @@ test('an event sends an invitation by email; its link is answered and the status
   await message.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByRole('article', { name: 'Email preview' })).toContainText('How did we do? How was your order?');
 
+  // The survey's page lists the invitation and how far it got.
+  await page.goto(`/dashboard/surveys/${surveyId}`);
+  await hydrated(page);
+  const invitation = page.getByRole('region', { name: 'Invitations' }).getByRole('row').filter({ hasText: customer });
+  await expect(invitation).toContainText('completed');
+  await expect(invitation).toContainText('event');
+
   // The same transaction again: accepted, but the customer is not invited twice.
   const again = await page.request.post('/api/events', {
     data: {

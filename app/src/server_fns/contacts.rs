@@ -72,3 +72,18 @@ pub async fn list_outbox(page: u32) -> Result<Paginated<OutboxMessage>, AppError
         .await,
     )
 }
+
+/// The survey's latest 100 invitations with each contact's email and progress.
+#[server(prefix = "/rpc", endpoint = "survey_invitations")]
+pub async fn survey_invitations(
+    survey_id: String,
+) -> Result<Vec<(crate::domain::distribution::Invitation, Option<String>)>, AppError> {
+    ctx::respond(
+        async move {
+            let me = ctx::me().await?;
+            crate::backend::services::invitations::list_with_emails(&ctx::state()?.db, &me.organization_id, &survey_id, 100)
+                .await
+        }
+        .await,
+    )
+}

@@ -44,6 +44,8 @@ enum UpsertBody {
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope contacts:write", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid contacts; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn upsert(State(state): State<AppState>, caller: Caller, body: Bytes) -> ApiResult<Json<UpsertResult>> {
     caller.require(Scope::ContactsWrite)?;

@@ -37,6 +37,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 403, description = "Missing scope distributions:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid contacts, or the survey is not published", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn quick(
     State(state): State<AppState>,

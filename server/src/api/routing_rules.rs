@@ -51,6 +51,9 @@ async fn list_channels(State(state): State<AppState>, caller: Caller) -> ApiResu
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name; `errors` names the field", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_channel(
     State(state): State<AppState>,
@@ -86,6 +89,8 @@ async fn list_event_types(State(state): State<AppState>, caller: Caller) -> ApiR
         (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An event type with this name exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_event_type(
     State(state): State<AppState>,
@@ -124,6 +129,8 @@ async fn read_event_type(State(state): State<AppState>, caller: Caller, Path(id)
         (status = 404, description = "No such event type in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another event type has this name", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_event_type(
     State(state): State<AppState>,
@@ -189,6 +196,9 @@ async fn list_settings(
         (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such channel in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid setting; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_setting(
     State(state): State<AppState>,
@@ -218,6 +228,8 @@ async fn create_setting(
         (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such setting on this channel", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid setting; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn update_setting(
     State(state): State<AppState>,

@@ -271,3 +271,23 @@ pub async fn list_for_survey(db: &Db, org_id: &str, survey_id: &str, limit: i64)
     .map_err(internal)?;
     rows.iter().map(from_row).collect()
 }
+
+/// The survey's latest invitations with each contact's email (the dashboard's list).
+pub async fn list_with_emails(
+    db: &Db,
+    org_id: &str,
+    survey_id: &str,
+    limit: i64,
+) -> Result<Vec<(Invitation, Option<String>)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT i.*, c.email AS contact_email FROM invitations i LEFT JOIN contacts c ON c.id = i.contact_id \
+         WHERE i.organization_id = $1 AND i.survey_id = $2 ORDER BY i.created_at DESC, i.id DESC LIMIT $3",
+    )
+    .bind(org_id)
+    .bind(survey_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    rows.iter().map(|r| Ok((from_row(r)?, r.try_get("contact_email").map_err(internal)?))).collect()
+}

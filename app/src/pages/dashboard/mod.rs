@@ -10,6 +10,7 @@ mod members;
 mod response_page;
 mod settings;
 mod survey_detail;
+mod survey_invitations;
 mod survey_overview;
 mod survey_responses;
 mod surveys;

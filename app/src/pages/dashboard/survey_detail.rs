@@ -7,6 +7,7 @@ use crate::domain::survey::{Survey, SurveyStatus};
 use crate::server_fns::auth::whoami;
 use super::survey_overview::{FilterBar, OverviewPanel};
 use super::survey_responses::ResponsesTable;
+use super::survey_invitations::InvitationsCard;
 use crate::server_fns::surveys::{get_survey, set_survey_status};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,6 +38,7 @@ pub fn SurveyDetailPage() -> impl IntoView {
                             <FilterBar survey=survey.clone()/>
                             <OverviewPanel survey=survey.clone() refresh=live.into()/>
                             <ResponsesTable survey=survey.clone() refresh=live.into()/>
+                            <InvitationsCard survey_id=survey.id.clone() refresh=live.into()/>
                             <EmbedSnippet survey/>
                         }.into_any(),
                     }
