@@ -289,43 +289,53 @@ async fn database_run(client: &reqwest::Client, database_url: &str, ceiling: &Me
     let survey_id = survey["id"].as_str().expect("survey id").to_string();
     let mut out = serde_json::Map::new();
 
-    // 1. Response submission through the public client API (durable insert per 201).
-    let url = format!("{base}/api/client/surveys/{survey_id}/responses");
-    let submit: MakeRequest = Arc::new(move |c, n| {
-        c.post(&url).json(&json!({"answers": {"q1": n % 11, "q2": "Quick delivery, friendly staff"}, "metadata": {"orderId": format!("A-{n}")}}))
-    });
-    let load = tokio::spawn({
-        let (client, submit) = (client.clone(), submit.clone());
-        async move { closed_loop(&client, submit, 201).await }
-    });
-    tokio::time::sleep(WARM_UP + RUN_FOR / 2).await;
-    let loaded_rss = server.rss_mb();
-    let submissions = load.await.expect("load");
-    row("response submission (max)", &submissions, ceiling);
-    let at_1000 = fixed_rate(client, submit.clone(), 201, 1000).await;
-    row("response submission at 1,000/s", &at_1000, ceiling);
-    out.insert("responseSubmission".into(), submissions.json());
-    out.insert("responseSubmissionAt1000".into(), at_1000.json());
+    // `VOX_BENCH_ONLY=events,overview` runs a subset (for working on one figure).
+    let only = std::env::var("VOX_BENCH_ONLY").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|list| list.split(',').any(|w| w.trim() == name));
+    let mut loaded_rss = idle_rss;
+    if wanted("submissions") {
+        // 1. Response submission through the public client API (durable insert per 201).
+        let url = format!("{base}/api/client/surveys/{survey_id}/responses");
+        let submit: MakeRequest = Arc::new(move |c, n| {
+            c.post(&url).json(&json!({"answers": {"q1": n % 11, "q2": "Quick delivery, friendly staff"}, "metadata": {"orderId": format!("A-{n}")}}))
+        });
+        let load = tokio::spawn({
+            let (client, submit) = (client.clone(), submit.clone());
+            async move { closed_loop(&client, submit, 201).await }
+        });
+        tokio::time::sleep(WARM_UP + RUN_FOR / 2).await;
+        loaded_rss = server.rss_mb();
+        let submissions = load.await.expect("load");
+        row("response submission (max)", &submissions, ceiling);
+        let at_1000 = fixed_rate(client, submit.clone(), 201, 1000).await;
+        row("response submission at 1,000/s", &at_1000, ceiling);
+        out.insert("responseSubmission".into(), submissions.json());
+        out.insert("responseSubmissionAt1000".into(), at_1000.json());
 
-    // 4. The server-rendered survey page.
-    let page_url = format!("{base}/s/{survey_id}");
-    let pages = closed_loop(client, Arc::new(move |c, _| c.get(&page_url)), 200).await;
-    row("survey page /s/{id}", &pages, ceiling);
-    out.insert("surveyPage".into(), pages.json());
+        // 4. The server-rendered survey page.
+        let page_url = format!("{base}/s/{survey_id}");
+        let pages = closed_loop(client, Arc::new(move |c, _| c.get(&page_url)), 200).await;
+        row("survey page /s/{id}", &pages, ceiling);
+        out.insert("surveyPage".into(), pages.json());
 
-    // 3. Webhook delivery: completions at a fixed rate to a local receiver.
-    let deliveries = webhook_delivery(client, &session, &base, &survey_id).await;
-    out.insert("webhookDelivery".into(), deliveries);
+        // 3. Webhook delivery: completions at a fixed rate to a local receiver.
+        let deliveries = webhook_delivery(client, &session, &base, &survey_id).await;
+        out.insert("webhookDelivery".into(), deliveries);
 
-    if !database_url.starts_with("postgres") {
-        out.insert("sizes".into(), sizes(&base, &survey_id).await);
+        if !database_url.starts_with("postgres") {
+            out.insert("sizes".into(), sizes(&base, &survey_id).await);
+        }
     }
 
     // 2. Event ingestion: POST /api/events with an API token, a new transaction each time.
-    out.insert("eventIngestion".into(), event_ingestion(client, &session, &base, ceiling).await);
+    if wanted("events") {
+        out.insert("eventIngestion".into(), event_ingestion(client, &session, &base, ceiling).await);
+    }
 
     // 5. The overview of a survey with 1,000,000 responses (seeded straight into the database).
-    out.insert("overview1M".into(), overview_of_a_million(&session, &base, database_url).await);
+    if wanted("overview") {
+        out.insert("overview1M".into(), overview_of_a_million(&session, &base, database_url).await);
+    }
 
     println!("  RSS: idle {idle_rss:.1} MB, under submission load {loaded_rss:.1} MB");
     out.insert("rssIdleMb".into(), json!(round(idle_rss)));
@@ -540,11 +550,11 @@ async fn overview_of_a_million(session: &reqwest::Client, base: &str, database_u
     let mut out = serde_json::Map::new();
     for (name, query) in [("unfiltered", ""), ("detractors", "?answer.q1=lte:6"), ("lastMonthByWeek", "?interval=week&from=2026-10-25")] {
         let url = format!("{base}/api/surveys/{survey_id}/overview{query}");
-        // Once to warm the caches, then ten timed runs.
+        // Once to warm the caches, then five timed runs.
         let first: Value = session.get(&url).send().await.expect("overview").json().await.expect("json");
         assert!(first["responses"].as_i64().unwrap_or(0) > 0, "overview: {first}");
         let mut times = Vec::new();
-        for _ in 0..10 {
+        for _ in 0..5 {
             let started = Instant::now();
             let res = session.get(&url).send().await.expect("overview");
             assert!(res.status().is_success());

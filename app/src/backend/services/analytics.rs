@@ -79,59 +79,48 @@ pub async fn overview(
         );
     }
 
+    // One grouped scan of the answer rows gives both every question's
+    // distribution (summed over days) and the daily NPS and CSAT for the trend.
     let (answer_condition, answer_params) = answers_sql(filter, survey_id);
     let rows = bind_all(
         sqlx::query(&format!(
-            "SELECT question_id, num_value, choice, COUNT(*) AS n FROM response_answers WHERE {answer_condition} \
-             GROUP BY question_id, num_value, choice"
+            "SELECT question_id, created_at / {DAY_MS} AS day, num_value, choice, COUNT(*) AS n FROM response_answers \
+             WHERE {answer_condition} GROUP BY question_id, created_at / {DAY_MS}, num_value, choice"
         )),
         &answer_params,
     )
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
+    let first = |wanted: fn(&QuestionKind) -> bool| survey.questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
+    let nps_question = first(|k| matches!(k, QuestionKind::Nps));
+    let csat_question = first(|k| matches!(k, QuestionKind::Csat));
     // question → (numeric counts by value, choice counts, text count)
     let mut numbers: HashMap<String, BTreeMap<i64, i64>> = HashMap::new();
     let mut choices: HashMap<String, HashMap<String, i64>> = HashMap::new();
     let mut texts: HashMap<String, i64> = HashMap::new();
     for row in &rows {
         let question: String = row.try_get("question_id").map_err(internal)?;
+        let day: i64 = row.try_get("day").map_err(internal)?;
         let n: i64 = row.try_get("n").map_err(internal)?;
-        match (row.try_get::<Option<i64>, _>("num_value").map_err(internal)?, row.try_get::<Option<String>, _>("choice").map_err(internal)?) {
+        let value: Option<i64> = row.try_get("num_value").map_err(internal)?;
+        let choice: Option<String> = row.try_get("choice").map_err(internal)?;
+        if let Some(v) = value {
+            let trend_slot = if nps_question.as_ref() == Some(&question) {
+                days.get_mut(&day).map(|d| &mut d.nps)
+            } else if csat_question.as_ref() == Some(&question) {
+                days.get_mut(&day).map(|d| &mut d.csat)
+            } else {
+                None
+            };
+            if let Some(slot) = trend_slot.and_then(|t| usize::try_from(v).ok().and_then(|v| t.get_mut(v))) {
+                *slot += n;
+            }
+        }
+        match (value, choice) {
             (Some(v), _) => *numbers.entry(question).or_default().entry(v).or_default() += n,
             (None, Some(c)) => *choices.entry(question).or_default().entry(c).or_default() += n,
             (None, None) => *texts.entry(question).or_default() += n,
-        }
-    }
-
-    // The trend of the first NPS and CSAT questions, by day.
-    let first = |wanted: fn(&QuestionKind) -> bool| survey.questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
-    let nps_question = first(|k| matches!(k, QuestionKind::Nps));
-    let csat_question = first(|k| matches!(k, QuestionKind::Csat));
-    for (question, is_nps) in [(&nps_question, true), (&csat_question, false)] {
-        let Some(question) = question else { continue };
-        let mut params = answer_params.clone();
-        params.push(Param::Text(question.clone()));
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT created_at / {DAY_MS} AS day, num_value, COUNT(*) AS n FROM response_answers \
-                 WHERE {answer_condition} AND question_id = ${} GROUP BY created_at / {DAY_MS}, num_value",
-                params.len()
-            )),
-            &params,
-        )
-        .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
-        for row in &rows {
-            let day: i64 = row.try_get("day").map_err(internal)?;
-            let value: Option<i64> = row.try_get("num_value").map_err(internal)?;
-            let n: i64 = row.try_get("n").map_err(internal)?;
-            let Some(counts) = days.get_mut(&day) else { continue };
-            let target = if is_nps { &mut counts.nps } else { &mut counts.csat };
-            if let Some(slot) = value.and_then(|v| usize::try_from(v).ok()).and_then(|v| target.get_mut(v)) {
-                *slot += n;
-            }
         }
     }
 
