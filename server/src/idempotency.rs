@@ -14,8 +14,10 @@ use axum::response::{IntoResponse, Response};
 
 /// POST endpoints where a repeated key replays the first result.
 fn is_idempotent_endpoint(path: &str) -> bool {
-    matches!(path, "/api/surveys" | "/api/events" | "/api/directory/contacts/upsert" | "/api/event-types" | "/api/channels")
-        || (path.starts_with("/api/client/surveys/") && path.ends_with("/responses"))
+    matches!(
+        path,
+        "/api/surveys" | "/api/events" | "/api/directory/contacts/upsert" | "/api/event-types" | "/api/channels"
+    ) || (path.starts_with("/api/client/surveys/") && path.ends_with("/responses"))
         || (path.starts_with("/api/surveys/") && path.ends_with("/distributions/quick"))
 }
 

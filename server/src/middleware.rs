@@ -73,13 +73,14 @@ pub async fn rate_limit(
 ) -> Response {
     let path = request.uri().path();
     let is_post = request.method() == Method::POST;
-    let limiter = if path.starts_with("/api/client/") || (is_post && (path.starts_with("/s/") || path.starts_with("/u/"))) {
-        Some(&limits.submissions)
-    } else if matches!(path, "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup") {
-        Some(&limits.sign_in)
-    } else {
-        None
-    };
+    let limiter =
+        if path.starts_with("/api/client/") || (is_post && (path.starts_with("/s/") || path.starts_with("/u/"))) {
+            Some(&limits.submissions)
+        } else if matches!(path, "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup") {
+            Some(&limits.sign_in)
+        } else {
+            None
+        };
     let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let client = app::backend::rate_limit::client_key(peer.ip(), forwarded, limits.trust_proxy);
     if let Some(Err(retry_after_secs)) = limiter.map(|l| l.check(client)) {

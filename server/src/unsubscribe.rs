@@ -23,14 +23,21 @@ fn page_with(status: StatusCode, title: &str, body: &str) -> Response {
     );
     (
         status,
-        [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")],
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
+        ],
         Html(html),
     )
         .into_response()
 }
 
 fn invalid() -> Response {
-    page_with(StatusCode::NOT_FOUND, "Link not valid", "<p>This unsubscribe link is not valid. Please use the link from your email.</p>")
+    page_with(
+        StatusCode::NOT_FOUND,
+        "Link not valid",
+        "<p>This unsubscribe link is not valid. Please use the link from your email.</p>",
+    )
 }
 
 pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {

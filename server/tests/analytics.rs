@@ -31,7 +31,13 @@ async fn survey(app: &TestApp, client: &Client) -> String {
 }
 
 async fn answer(app: &TestApp, survey: &str, body: Value) {
-    let res = app.client().post(app.url(&format!("/api/client/surveys/{survey}/responses"))).json(&body).send().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
 }
 
@@ -74,7 +80,10 @@ async fn the_overview_counts_exactly_and_every_filter_narrows_it() {
     assert_eq!(all["csat"]["satisfiedPercent"], 57.1);
     assert_eq!(all["csat"]["average"], 3.43);
     let q3 = &all["questions"][2];
-    assert_eq!(q3["bars"], json!([{"key": "web", "label": "Web", "count": 4}, {"key": "shop", "label": "Shop", "count": 0}, {"key": "other", "label": "Other", "count": 3}]));
+    assert_eq!(
+        q3["bars"],
+        json!([{"key": "web", "label": "Web", "count": 4}, {"key": "shop", "label": "Shop", "count": 0}, {"key": "other", "label": "Other", "count": 3}])
+    );
     assert_eq!(all["questions"][3]["answered"], 7);
     assert_eq!(all["trend"].as_array().unwrap().len(), 1);
     assert_eq!(all["trend"][0]["responses"], 8);
@@ -91,7 +100,11 @@ async fn the_overview_counts_exactly_and_every_filter_narrows_it() {
     assert_eq!(overview("answer.q3=web&completed=true").await["responses"], 4);
     assert_eq!(overview("from=2000-01-01&to=2000-12-31").await["responses"], 0);
     assert_eq!(overview("interval=month").await["trend"][0]["responses"], 8);
-    let res = client.get(app.url(&format!("/api/surveys/{survey}/overview?answer.q1=lte:six&interval=year"))).send().await.unwrap();
+    let res = client
+        .get(app.url(&format!("/api/surveys/{survey}/overview?answer.q1=lte:six&interval=year")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(problem_fields(&expect_problem(res, 422).await), vec!["answer.q1"]);
 
     // The list honours the same filters.
@@ -122,7 +135,11 @@ async fn exports_stream_the_filtered_responses_as_csv_and_ndjson() {
     // A formula in an answer must not run in a spreadsheet.
     answer(&app, &survey, json!({"answers": {"q1": 9, "q4": "=HYPERLINK(\"http://evil\")"}})).await;
 
-    let res = client.get(app.url(&format!("/api/surveys/{survey}/responses/export?format=csv&completed=true"))).send().await.unwrap();
+    let res = client
+        .get(app.url(&format!("/api/surveys/{survey}/responses/export?format=csv&completed=true")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     assert_eq!(res.headers()["x-total-count"], "8");
@@ -135,7 +152,11 @@ async fn exports_stream_the_filtered_responses_as_csv_and_ndjson() {
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{csv}");
     assert!(csv.contains("Other: Phone"));
 
-    let res = client.get(app.url(&format!("/api/surveys/{survey}/responses/export?format=ndjson&answer.q1=lte:6"))).send().await.unwrap();
+    let res = client
+        .get(app.url(&format!("/api/surveys/{survey}/responses/export?format=ndjson&answer.q1=lte:6")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-type"], "application/x-ndjson");
     let text = res.text().await.unwrap();
     let rows: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -165,7 +186,14 @@ async fn exports_page_through_more_than_one_batch() {
     for i in 0..total {
         answer(&app, &survey, json!({"answers": {"q1": i % 11}})).await;
     }
-    let csv = client.get(app.url(&format!("/api/surveys/{survey}/responses/export"))).send().await.unwrap().text().await.unwrap();
+    let csv = client
+        .get(app.url(&format!("/api/surveys/{survey}/responses/export")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let ids: std::collections::HashSet<&str> =
         csv.trim_end().split("\r\n").skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(ids.len(), total, "every response once, across pages");
@@ -206,7 +234,12 @@ async fn responses_past_the_retention_period_are_deleted() {
     let db = &app.state.db;
     let org: String = {
         use sqlx::Row;
-        sqlx::query("SELECT organization_id FROM surveys WHERE id = $1").bind(&survey).fetch_one(db.pool()).await.unwrap().get("organization_id")
+        sqlx::query("SELECT organization_id FROM surveys WHERE id = $1")
+            .bind(&survey)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .get("organization_id")
     };
     // One response is 40 days old.
     let old = chrono::Utc::now().timestamp_millis() - 40 * 86_400_000;

@@ -27,7 +27,8 @@ async fn default_channel(app: &TestApp, client: &Client) -> String {
 }
 
 async fn create_event_type(app: &TestApp, client: &Client, name: &str) -> String {
-    let res = client.post(app.url("/api/event-types")).json(&json!({"active": true, "name": name})).send().await.unwrap();
+    let res =
+        client.post(app.url("/api/event-types")).json(&json!({"active": true, "name": name})).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
@@ -45,8 +46,12 @@ async fn default_setting(app: &TestApp, client: &Client, channel: &str, event_ty
 }
 
 async fn patch_setting(app: &TestApp, client: &Client, channel: &str, id: &str, body: Value) -> Value {
-    let res =
-        client.patch(app.url(&format!("/api/channels/{channel}/invite-settings/{id}"))).json(&body).send().await.unwrap();
+    let res = client
+        .patch(app.url(&format!("/api/channels/{channel}/invite-settings/{id}")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     res.json().await.unwrap()
 }
@@ -86,7 +91,8 @@ async fn processed(app: &TestApp, client: &Client, reference: &str) -> Value {
 }
 
 async fn bulk_status(app: &TestApp, client: &Client, survey: &str, contact: &str) -> String {
-    let body = get_json(client, app.url(&format!("/api/surveys/{survey}/responses/bulk-status?contactIds={contact}"))).await;
+    let body =
+        get_json(client, app.url(&format!("/api/surveys/{survey}/responses/bulk-status?contactIds={contact}"))).await;
     body["data"][0]["status"].as_str().unwrap().to_string()
 }
 
@@ -144,9 +150,8 @@ async fn events_are_validated_named_and_answered_in_the_seed_shape() {
     assert_eq!(listed["meta"]["total"], 1);
 
     // An Idempotency-Key replays the first answer, without a second event.
-    let again = |key: &'static str| {
-        client.post(app.url("/api/events")).header("Idempotency-Key", key).json(&body).send()
-    };
+    let again =
+        |key: &'static str| client.post(app.url("/api/events")).header("Idempotency-Key", key).json(&body).send();
     let first: Value = again("event-key-1").await.unwrap().json().await.unwrap();
     let replay = again("event-key-1").await.unwrap();
     assert_eq!(replay.headers().get("idempotent-replayed").unwrap(), "true");
@@ -185,7 +190,8 @@ async fn an_event_invites_by_email_and_the_link_answers_the_survey() {
     patch_setting(&app, &client, &channel, &setting, json!({"surveyId": survey, "active": true})).await;
 
     let email = unique("maria");
-    let reference = send_event(&app, &client, &event("sale", &channel, &email, "order-42", json!({"store": "athens"}))).await;
+    let reference =
+        send_event(&app, &client, &event("sale", &channel, &email, "order-42", json!({"store": "athens"}))).await;
     let messages = smtp.wait_for(&email, 1).await;
     let message = &messages[0];
     assert_eq!(message["subject"], "How did we do? After checkout");
@@ -275,9 +281,10 @@ async fn the_same_transaction_never_invites_the_same_customer_twice() {
     assert_ne!(processed(&app, &client, &third).await["processing"]["status"], "skipped");
     // With no SMTP configured, the outbox keeps exactly one email per invitation.
     for _ in 0..100 {
-        let outbox = app::backend::services::outbox::list(&app.state.db, &org_of(&app, &first).await, Default::default())
-            .await
-            .unwrap();
+        let outbox =
+            app::backend::services::outbox::list(&app.state.db, &org_of(&app, &first).await, Default::default())
+                .await
+                .unwrap();
         if outbox.meta.total == 2 {
             assert!(outbox.data.iter().all(|m| m.to == email && m.transport == "outbox"));
             return;
@@ -307,9 +314,14 @@ async fn conditions_route_one_event_type_to_different_surveys_with_delays() {
     let channel = default_channel(&app, &client).await;
     let event_type = create_event_type(&app, &client, "purchase").await;
     let setting = default_setting(&app, &client, &channel, &event_type).await;
-    let updated =
-        patch_setting(&app, &client, &channel, &setting, json!({"surveyId": default_survey, "active": true, "delay": "P3D"}))
-            .await;
+    let updated = patch_setting(
+        &app,
+        &client,
+        &channel,
+        &setting,
+        json!({"surveyId": default_survey, "active": true, "delay": "P3D"}),
+    )
+    .await;
     assert_eq!(updated["delayMinutes"], 3 * 24 * 60);
     assert_eq!(updated["delay"], "P3D");
     let res = client
@@ -322,13 +334,16 @@ async fn conditions_route_one_event_type_to_different_surveys_with_delays() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     let extra: Value = res.json().await.unwrap();
-    let res = client.delete(app.url(&format!("/api/channels/{channel}/invite-settings/{setting}"))).send().await.unwrap();
+    let res =
+        client.delete(app.url(&format!("/api/channels/{channel}/invite-settings/{setting}"))).send().await.unwrap();
     expect_problem(res, 409).await;
 
     let athens =
-        send_event(&app, &client, &event("purchase", &channel, &unique("ath"), "p-1", json!({"store": "athens"}))).await;
+        send_event(&app, &client, &event("purchase", &channel, &unique("ath"), "p-1", json!({"store": "athens"})))
+            .await;
     let berlin =
-        send_event(&app, &client, &event("purchase", &channel, &unique("ber"), "p-2", json!({"store": "berlin"}))).await;
+        send_event(&app, &client, &event("purchase", &channel, &unique("ber"), "p-2", json!({"store": "berlin"})))
+            .await;
     let athens = processed(&app, &client, &athens).await;
     let berlin = processed(&app, &client, &berlin).await;
     assert_eq!(athens["processing"]["surveyId"], athens_survey.as_str());
@@ -337,13 +352,17 @@ async fn conditions_route_one_event_type_to_different_surveys_with_delays() {
     assert_eq!(berlin["processing"]["surveyId"], default_survey.as_str());
     // The delay: scheduled three days out, not sent.
     assert_eq!(berlin["processing"]["status"], "scheduled");
-    let send_at: chrono::DateTime<chrono::Utc> =
-        berlin["processing"]["sendAt"].as_str().unwrap().parse().unwrap();
+    let send_at: chrono::DateTime<chrono::Utc> = berlin["processing"]["sendAt"].as_str().unwrap().parse().unwrap();
     let days = (send_at - chrono::Utc::now()).num_hours();
     assert!((70..=72).contains(&days), "{send_at}");
 
     // A deactivated event type: accepted, skipped as inactive.
-    let res = client.patch(app.url(&format!("/api/event-types/{event_type}"))).json(&json!({"active": false})).send().await.unwrap();
+    let res = client
+        .patch(app.url(&format!("/api/event-types/{event_type}")))
+        .json(&json!({"active": false}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let off = send_event(&app, &client, &event("purchase", &channel, &unique("off"), "p-3", json!({}))).await;
     let off = processed(&app, &client, &off).await;
@@ -406,7 +425,8 @@ async fn contacts_upsert_and_a_quick_distribution_reports_each_contact() {
     smtp.wait_for(&maria, 1).await;
     wait_status(&app, &client, &survey, &maria_id, "sent").await;
     let id = distribution["id"].as_str().unwrap();
-    let status = get_json(&client, app.url(&format!("/api/surveys/{survey}/responses/bulk-status?distributionId={id}"))).await;
+    let status =
+        get_json(&client, app.url(&format!("/api/surveys/{survey}/responses/bulk-status?distributionId={id}"))).await;
     assert_eq!(status["data"].as_array().unwrap().len(), 2);
     let status = get_json(
         &client,
@@ -444,7 +464,11 @@ async fn contacts_upsert_and_a_quick_distribution_reports_each_contact() {
     let other = app.signed_in("Other").await;
     let res = other.get(app.url(&format!("/api/directory/contacts/{maria_id}"))).send().await.unwrap();
     expect_problem(res, 404).await;
-    let res = other.get(app.url(&format!("/api/surveys/{survey}/responses/bulk-status?contactIds={maria_id}"))).send().await.unwrap();
+    let res = other
+        .get(app.url(&format!("/api/surveys/{survey}/responses/bulk-status?contactIds={maria_id}")))
+        .send()
+        .await
+        .unwrap();
     expect_problem(res, 404).await;
 }
 

@@ -22,7 +22,8 @@ async fn join(app: &TestApp, owner: &Client, email: &str, role: &str) -> Client 
     let res = rpc(&member, app, "accept_invite", &[("token", &token), ("password", "a long new password")]).await;
     assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
     // The link works once.
-    let again = rpc(&app.client(), app, "accept_invite", &[("token", &token), ("password", "another long password")]).await;
+    let again =
+        rpc(&app.client(), app, "accept_invite", &[("token", &token), ("password", "another long password")]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
     member
 }
@@ -41,7 +42,10 @@ async fn a_viewer_reads_but_every_change_is_refused_on_the_server() {
 
     // Reading works.
     assert_eq!(viewer.get(app.url("/api/surveys")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(viewer.get(app.url(&format!("/api/surveys/{survey}/overview"))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        viewer.get(app.url(&format!("/api/surveys/{survey}/overview"))).send().await.unwrap().status(),
+        StatusCode::OK
+    );
     // Changes are refused, through the REST API and through forged server-function calls alike.
     let res = viewer.post(app.url("/api/surveys")).json(&json!({"name": "x", "questions": []})).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -57,7 +61,8 @@ async fn a_viewer_reads_but_every_change_is_refused_on_the_server() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = rpc(&viewer, &app, "invite_member", &[("email", "x@example.com"), ("role", "owner")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let survey_after: Value = owner.get(app.url(&format!("/api/surveys/{survey}"))).send().await.unwrap().json().await.unwrap();
+    let survey_after: Value =
+        owner.get(app.url(&format!("/api/surveys/{survey}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(survey_after["status"], "published", "nothing changed");
 
     // An admin cannot make owners; the only owner cannot step down.

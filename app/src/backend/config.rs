@@ -177,16 +177,28 @@ impl Config {
         let smtp_url = pick("VOX_SMTP_URL", file.smtp_url).map(Secret);
         if let Some(Secret(url)) = &smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(ConfigError::Invalid { name: "VOX_SMTP_URL", message: "must start with smtp:// or smtps://".into() });
+                return Err(ConfigError::Invalid {
+                    name: "VOX_SMTP_URL",
+                    message: "must start with smtp:// or smtps://".into(),
+                });
             }
         }
         let smtp_from = pick("VOX_SMTP_FROM", file.smtp_from).unwrap_or_else(|| {
-            format!("Vox <no-reply@{}>", public_url.host_str().filter(|h| h.contains('.') && h.parse::<std::net::IpAddr>().is_err()).unwrap_or("localhost"))
+            format!(
+                "Vox <no-reply@{}>",
+                public_url
+                    .host_str()
+                    .filter(|h| h.contains('.') && h.parse::<std::net::IpAddr>().is_err())
+                    .unwrap_or("localhost")
+            )
         });
         let send_invitations = !matches!(lookup("VOX_SEND_INVITATIONS").as_deref(), Some("false") | Some("0"));
         let invitation_claim_secs = number("VOX_INVITATION_CLAIM_SECS", 60)?;
         if invitation_claim_secs < 2 {
-            return Err(ConfigError::Invalid { name: "VOX_INVITATION_CLAIM_SECS", message: "at least 2 seconds".into() });
+            return Err(ConfigError::Invalid {
+                name: "VOX_INVITATION_CLAIM_SECS",
+                message: "at least 2 seconds".into(),
+            });
         }
         Ok(Config {
             smtp_url,

@@ -187,7 +187,8 @@ mod tests {
         assert!(german.text.starts_with("Hallo,"));
         let hebrew = render(&EmailTemplate::default(), &recipient(None, "he"));
         assert!(hebrew.html.contains("dir=\"rtl\""));
-        let own = EmailTemplate { subject: Some("Hi {firstName}\r\nBcc: x".into()), body: Some("<b>{firstName}</b>".into()) };
+        let own =
+            EmailTemplate { subject: Some("Hi {firstName}\r\nBcc: x".into()), body: Some("<b>{firstName}</b>".into()) };
         let email = render(&own, &recipient(Some("Jo"), "en"));
         assert_eq!(email.subject, "Hi Jo  Bcc: x");
         assert!(email.html.contains("&lt;b&gt;Jo&lt;/b&gt;"));

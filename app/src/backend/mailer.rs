@@ -9,7 +9,10 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
     /// No SMTP configured: messages are only kept in the outbox.
     Outbox,
 }
@@ -17,8 +20,10 @@ pub enum Mailer {
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer, String> {
         let Some(url) = &config.smtp_url else { return Ok(Mailer::Outbox) };
-        let from: Mailbox =
-            config.smtp_from.parse().map_err(|e| format!("VOX_SMTP_FROM {:?} is not an address: {e}", config.smtp_from))?;
+        let from: Mailbox = config
+            .smtp_from
+            .parse()
+            .map_err(|e| format!("VOX_SMTP_FROM {:?} is not an address: {e}", config.smtp_from))?;
         // A message must be done (sent or failed) well before our claim on it lapses.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url.0)
             .map_err(|e| format!("VOX_SMTP_URL is not usable: {e}"))?

@@ -66,7 +66,10 @@ impl ContactInput {
     pub fn validate(&self, problems: &mut Problems, at: &str) {
         let field = |name: &str| if at.is_empty() { name.to_string() } else { format!("{at}.{name}") };
         if self.normalized_email().is_none() && self.external_id.as_deref().is_none_or(|e| e.trim().is_empty()) {
-            problems.add(if at.is_empty() { "email".to_string() } else { at.to_string() }, "needs an email or an externalId");
+            problems.add(
+                if at.is_empty() { "email".to_string() } else { at.to_string() },
+                "needs an email or an externalId",
+            );
         }
         if let Some(email) = &self.email {
             if !super::answers::looks_like_email(email.trim()) {
@@ -102,8 +105,11 @@ impl ContactInput {
 /// `de`, `de_DE`, `pt-BR`, `zh-Hant`: letters, then optional parts.
 pub fn is_locale(text: &str) -> bool {
     let mut parts = text.split(['-', '_']);
-    let first_ok = parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    first_ok && text.len() <= 20 && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    let first_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && text.len() <= 20
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The primary language of a locale, lower case: `de_DE` → `de`.

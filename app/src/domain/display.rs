@@ -13,7 +13,11 @@ pub fn answer(question: &Question, answers: &Answers) -> String {
         if id == OTHER_CHOICE && question.kind.allows_other() {
             return format!("Other: {other_text}");
         }
-        question.kind.choices().and_then(|cs| cs.iter().find(|c| c.id == id)).map_or(id.to_string(), |c| c.label.clone())
+        question
+            .kind
+            .choices()
+            .and_then(|cs| cs.iter().find(|c| c.id == id))
+            .map_or(id.to_string(), |c| c.label.clone())
     };
     match value {
         None | Some(Value::Null) => String::new(),

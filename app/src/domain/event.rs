@@ -259,10 +259,7 @@ mod tests {
 
     #[test]
     fn every_missing_mandatory_key_is_named() {
-        assert_eq!(
-            fields(&json!({})),
-            vec!["type", "channel", "customer", "transaction", "system", "systemVersion"]
-        );
+        assert_eq!(fields(&json!({})), vec!["type", "channel", "customer", "transaction", "system", "systemVersion"]);
         assert_eq!(
             fields(&json!({"type": "sale", "channel": {"type": "x"}, "customer": {"firstName": "J"},
                 "transaction": {"date": "yesterday"}, "system": "shop", "systemVersion": "1"})),

@@ -299,7 +299,11 @@ mod tests {
             day: NaiveDate::from_ymd_opt(2026, 11, d).unwrap(),
             responses,
             completed: responses,
-            nps: { let mut v = vec![0; 11]; v[10] = responses; v },
+            nps: {
+                let mut v = vec![0; 11];
+                v[10] = responses;
+                v
+            },
             csat: vec![0; 6],
         };
         // Mon 2 Nov, Wed 4 Nov, Mon 16 Nov 2026.

@@ -383,16 +383,20 @@ impl Condition {
         if !EVENT_FIELDS.contains(&first) || !segments_ok || self.field.len() > 200 {
             problems.add(
                 format!("{at}.field"),
-                format!("a path into the event starting with one of {}, e.g. metadata.store or products[].brand", EVENT_FIELDS.join(", ")),
+                format!(
+                    "a path into the event starting with one of {}, e.g. metadata.store or products[].brand",
+                    EVENT_FIELDS.join(", ")
+                ),
             );
         }
         let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
         let ok = match self.operator {
             Operator::Eq | Operator::Ne => scalar(&self.value),
             Operator::Contains => self.value.is_string(),
-            Operator::In | Operator::NotIn => {
-                self.value.as_array().is_some_and(|list| !list.is_empty() && list.len() <= 100 && list.iter().all(scalar))
-            }
+            Operator::In | Operator::NotIn => self
+                .value
+                .as_array()
+                .is_some_and(|list| !list.is_empty() && list.len() <= 100 && list.iter().all(scalar)),
             Operator::Exists => self.value.is_boolean(),
         };
         if !ok {
@@ -521,7 +525,10 @@ mod tests {
         assert!(condition("customer.email", Operator::Contains, json!("EXAMPLE")).holds(&event));
         assert!(condition("metadata.coupon", Operator::Exists, json!(false)).holds(&event));
         assert!(!condition("metadata.coupon", Operator::Exists, json!(true)).holds(&event));
-        assert_eq!(condition("metadata.store", Operator::Eq, json!("athens")).describe(), r#"metadata.store == "athens""#);
+        assert_eq!(
+            condition("metadata.store", Operator::Eq, json!("athens")).describe(),
+            r#"metadata.store == "athens""#
+        );
     }
 
     #[test]

@@ -260,10 +260,9 @@ impl SurveyOptions {
     pub fn invitation_email_for(&self, language: &str) -> EmailTemplate {
         let base = self.invitation_email.clone().unwrap_or_default();
         match self.translations.get(language).and_then(|t| t.invitation_email.as_ref()) {
-            Some(own) => EmailTemplate {
-                subject: own.subject.clone().or(base.subject),
-                body: own.body.clone().or(base.body),
-            },
+            Some(own) => {
+                EmailTemplate { subject: own.subject.clone().or(base.subject), body: own.body.clone().or(base.body) }
+            }
             None if language == self.default_language => base,
             // Another language without its own text: Vox's standard text in that language reads better than ours in the default one.
             None => EmailTemplate::default(),

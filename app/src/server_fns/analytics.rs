@@ -23,22 +23,38 @@ pub async fn survey_overview(survey_id: String, query: String, interval: String)
         async move {
             let me = ctx::me().await?;
             let interval = crate::domain::metrics::Interval::parse(&interval).unwrap_or_default();
-            crate::backend::services::analytics::overview(&ctx::state()?.db, &me.organization_id, &survey_id, &filter(&query)?, interval)
-                .await
+            crate::backend::services::analytics::overview(
+                &ctx::state()?.db,
+                &me.organization_id,
+                &survey_id,
+                &filter(&query)?,
+                interval,
+            )
+            .await
         }
         .await,
     )
 }
 
 #[server(prefix = "/rpc", endpoint = "filtered_responses")]
-pub async fn filtered_responses(survey_id: String, query: String, page: u32) -> Result<Paginated<SurveyResponse>, AppError> {
+pub async fn filtered_responses(
+    survey_id: String,
+    query: String,
+    page: u32,
+) -> Result<Paginated<SurveyResponse>, AppError> {
     ctx::respond(
         async move {
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            crate::backend::services::responses::list(&ctx::state()?.db, &me.organization_id, &survey_id, &filter(&query)?, page)
-                .await
+            crate::backend::services::responses::list(
+                &ctx::state()?.db,
+                &me.organization_id,
+                &survey_id,
+                &filter(&query)?,
+                page,
+            )
+            .await
         }
         .await,
     )

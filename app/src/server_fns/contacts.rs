@@ -43,7 +43,8 @@ pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contac
     ctx::respond(
         async move {
             let me = ctx::editor().await?;
-            crate::backend::services::contacts::set_opted_out(&ctx::state()?.db, &me.organization_id, &id, opted_out).await
+            crate::backend::services::contacts::set_opted_out(&ctx::state()?.db, &me.organization_id, &id, opted_out)
+                .await
         }
         .await,
     )
@@ -81,8 +82,13 @@ pub async fn survey_invitations(
     ctx::respond(
         async move {
             let me = ctx::me().await?;
-            crate::backend::services::invitations::list_with_emails(&ctx::state()?.db, &me.organization_id, &survey_id, 100)
-                .await
+            crate::backend::services::invitations::list_with_emails(
+                &ctx::state()?.db,
+                &me.organization_id,
+                &survey_id,
+                100,
+            )
+            .await
         }
         .await,
     )

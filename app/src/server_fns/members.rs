@@ -68,7 +68,9 @@ pub async fn revoke_member_invite(id: String) -> Result<(), AppError> {
 /// The organisation and email an invitation link is for.
 #[server(prefix = "/rpc", endpoint = "describe_invite")]
 pub async fn describe_invite(token: String) -> Result<(String, String, Role), AppError> {
-    ctx::respond(async move { crate::backend::services::members::describe_invite(&ctx::state()?.db, &token).await }.await)
+    ctx::respond(
+        async move { crate::backend::services::members::describe_invite(&ctx::state()?.db, &token).await }.await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "accept_invite")]

@@ -3,7 +3,9 @@
 
 use crate::domain::event::EventRecord;
 use crate::domain::page::Paginated;
-use crate::domain::routing::{Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingPatch};
+use crate::domain::routing::{
+    Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingPatch,
+};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -72,8 +74,12 @@ pub async fn list_invite_settings(channel_id: String) -> Result<Vec<InviteSettin
     ctx::respond(
         async move {
             let me = ctx::me().await?;
-            crate::backend::services::invite_settings::list_for_channel(&ctx::state()?.db, &me.organization_id, &channel_id)
-                .await
+            crate::backend::services::invite_settings::list_for_channel(
+                &ctx::state()?.db,
+                &me.organization_id,
+                &channel_id,
+            )
+            .await
         }
         .await,
     )
@@ -88,8 +94,14 @@ pub async fn update_invite_setting(
     ctx::respond(
         async move {
             let me = ctx::editor().await?;
-            crate::backend::services::invite_settings::update(&ctx::state()?.db, &me.organization_id, &channel_id, &id, patch)
-                .await
+            crate::backend::services::invite_settings::update(
+                &ctx::state()?.db,
+                &me.organization_id,
+                &channel_id,
+                &id,
+                patch,
+            )
+            .await
         }
         .await,
     )

@@ -219,7 +219,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     let language = survey.with_value(|s| s.language.clone());
     let thank_you = survey.with_value(|s| s.thank_you().map(str::to_string));
     let hidden_inputs = move || {
-        let invitation_input = invitation.get_value().map(|token| view! { <input type="hidden" name="invitation" value=token/> });
+        let invitation_input =
+            invitation.get_value().map(|token| view! { <input type="hidden" name="invitation" value=token/> });
         let fields = hidden_fields.with_value(|h| {
             h.iter()
                 .map(|(k, v)| {

@@ -73,8 +73,9 @@ async fn overview(
     let filter = parse_filter(query.as_deref())?;
     let interval = match query_param(query.as_deref(), "interval") {
         None => Interval::Day,
-        Some(text) => Interval::parse(&text)
-            .ok_or_else(|| ApiError(AppError::field("interval", "day, week or month")))?,
+        Some(text) => {
+            Interval::parse(&text).ok_or_else(|| ApiError(AppError::field("interval", "day, week or month")))?
+        }
     };
     Ok(Json(analytics::overview(&state.db, caller.organization_id(), &survey_id, &filter, interval).await?))
 }
@@ -113,8 +114,16 @@ async fn text_answers(
         .filter(|q| !q.is_empty())
         .ok_or_else(|| ApiError(AppError::field("question", "name the question, e.g. question=q2")))?;
     let search = query_param(query.as_deref(), "search");
-    let found = analytics::text_answers(&state.db, caller.organization_id(), &survey_id, &question, search.as_deref(), &filter, page)
-        .await?;
+    let found = analytics::text_answers(
+        &state.db,
+        caller.organization_id(),
+        &survey_id,
+        &question,
+        search.as_deref(),
+        &filter,
+        page,
+    )
+    .await?;
     Ok(Json(found))
 }
 
@@ -191,7 +200,10 @@ async fn export_responses(
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
-            (header::CONTENT_DISPOSITION, HeaderValue::from_str(&filename).map_err(|_| ApiError(AppError::not_found("survey")))?),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&filename).map_err(|_| ApiError(AppError::not_found("survey")))?,
+            ),
             (header::HeaderName::from_static("x-total-count"), HeaderValue::from(total)),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],

@@ -107,9 +107,9 @@ async fn bulk_status(
 ) -> ApiResult<Json<BulkStatus>> {
     caller.require(Scope::ResponsesRead)?;
     let Query(query) = query.map_err(|e| ApiError(AppError::field("query", e.body_text())))?;
-    let ids = query.contact_ids.map(|ids| {
-        ids.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>()
-    });
+    let ids = query
+        .contact_ids
+        .map(|ids| ids.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>());
     let entries =
         distributions::bulk_status(&state.db, caller.organization_id(), &survey_id, ids, query.distribution_id).await?;
     Ok(Json(BulkStatus { data: entries }))

@@ -111,7 +111,11 @@ async fn create_event_type(
         (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event type in your organisation", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn read_event_type(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<EventType>> {
+async fn read_event_type(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EventType>> {
     caller.require(Scope::EventsRead)?;
     Ok(Json(channels::get_event_type(&state.db, caller.organization_id(), &id).await?))
 }
@@ -154,7 +158,11 @@ async fn update_event_type(
         (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event type in your organisation", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn delete_event_type(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_event_type(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     caller.require(Scope::EventsWrite)?;
     channels::delete_event_type(&state.db, caller.organization_id(), &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -501,7 +501,8 @@ async fn event_ingestion(client: &reqwest::Client, session: &reqwest::Client, ba
         .await
         .expect("event type");
     assert!(res.status().is_success(), "event type: {}", res.status());
-    let channels: Value = session.get(format!("{base}/api/channels")).send().await.expect("channels").json().await.expect("json");
+    let channels: Value =
+        session.get(format!("{base}/api/channels")).send().await.expect("channels").json().await.expect("json");
     let channel = channels[0]["id"].as_str().expect("default channel").to_string();
     let token: Value = session
         .post(format!("{base}/api/tokens"))
@@ -548,7 +549,9 @@ async fn overview_of_a_million(session: &reqwest::Client, base: &str, database_u
     seed_responses(database_url, &survey_id, MILLION).await;
     println!("  seeded {MILLION} responses in {:.0} s", seeding.elapsed().as_secs_f64());
     let mut out = serde_json::Map::new();
-    for (name, query) in [("unfiltered", ""), ("detractors", "?answer.q1=lte:6"), ("lastMonthByWeek", "?interval=week&from=2026-10-25")] {
+    for (name, query) in
+        [("unfiltered", ""), ("detractors", "?answer.q1=lte:6"), ("lastMonthByWeek", "?interval=week&from=2026-10-25")]
+    {
         let url = format!("{base}/api/surveys/{survey_id}/overview{query}");
         // Once to warm the caches, then five timed runs.
         let first: Value = session.get(&url).send().await.expect("overview").json().await.expect("json");

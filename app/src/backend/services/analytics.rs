@@ -92,7 +92,8 @@ pub async fn overview(
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
-    let first = |wanted: fn(&QuestionKind) -> bool| survey.questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
+    let first =
+        |wanted: fn(&QuestionKind) -> bool| survey.questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
     let nps_question = first(|k| matches!(k, QuestionKind::Nps));
     let csat_question = first(|k| matches!(k, QuestionKind::Csat));
     // question → (numeric counts by value, choice counts, text count)
@@ -172,9 +173,8 @@ fn question_stats(
         }
         stats.answered = counts.iter().sum();
         stats.average = average(&counts);
-        stats.bars = (low..=high)
-            .map(|v| Bar { key: v.to_string(), label: v.to_string(), count: counts[v as usize] })
-            .collect();
+        stats.bars =
+            (low..=high).map(|v| Bar { key: v.to_string(), label: v.to_string(), count: counts[v as usize] }).collect();
         match question.kind {
             QuestionKind::Nps => stats.nps = Some(nps(&counts)),
             QuestionKind::Csat => stats.csat = Some(csat(&counts)),
@@ -217,12 +217,13 @@ pub async fn text_answers(
         params.push(Param::Text(format!("%{}%", search.to_lowercase().replace(['%', '_'], ""))));
         condition.push_str(&format!(" AND LOWER(text_value) LIKE ${}", params.len()));
     }
-    let total: i64 = bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM response_answers WHERE {condition}")), &params)
-        .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+    let total: i64 =
+        bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM response_answers WHERE {condition}")), &params)
+            .fetch_one(db.pool())
+            .await
+            .map_err(internal)?
+            .try_get("n")
+            .map_err(internal)?;
     let mut page_params = params.clone();
     page_params.push(Param::Int(i64::from(page.per_page)));
     page_params.push(Param::Int(page.offset()));

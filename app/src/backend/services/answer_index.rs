@@ -25,7 +25,12 @@ fn rows_for(questions: &[Question], answers: &Answers) -> Vec<AnswerRow> {
     let mut rows = Vec::new();
     for question in questions {
         let Some(value) = answers.get(&question.id).filter(|v| !v.is_null()) else { continue };
-        let row = |num_value, choice, text_value| AnswerRow { question_id: question.id.clone(), num_value, choice, text_value };
+        let row = |num_value, choice, text_value| AnswerRow {
+            question_id: question.id.clone(),
+            num_value,
+            choice,
+            text_value,
+        };
         match &question.kind {
             QuestionKind::Nps | QuestionKind::Rating { .. } | QuestionKind::Csat => {
                 if let Some(n) = value.as_i64() {
@@ -51,7 +56,12 @@ fn rows_for(questions: &[Question], answers: &Answers) -> Vec<AnswerRow> {
         if question.kind.allows_other() {
             let key = other_key(&question.id);
             if let Some(text) = answers.get(&key).and_then(Value::as_str) {
-                rows.push(AnswerRow { question_id: key, num_value: None, choice: None, text_value: Some(text.to_string()) });
+                rows.push(AnswerRow {
+                    question_id: key,
+                    num_value: None,
+                    choice: None,
+                    text_value: Some(text.to_string()),
+                });
             }
         }
     }
@@ -91,7 +101,11 @@ pub async fn write(
         }
         let mut query = sqlx::query(&sql).bind(response_id).bind(survey_id).bind(created_at).bind(i64::from(completed));
         for row in chunk {
-            query = query.bind(row.question_id.clone()).bind(row.num_value).bind(row.choice.clone()).bind(row.text_value.clone());
+            query = query
+                .bind(row.question_id.clone())
+                .bind(row.num_value)
+                .bind(row.choice.clone())
+                .bind(row.text_value.clone());
         }
         query.execute(&mut *tx).await.map_err(internal)?;
     }

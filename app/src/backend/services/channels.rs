@@ -50,11 +50,12 @@ pub async fn ensure_default_channel(db: &Db, org_id: &str) -> Result<(), AppErro
 
 pub async fn list_channels(db: &Db, org_id: &str) -> Result<Vec<Channel>, AppError> {
     ensure_default_channel(db, org_id).await?;
-    let rows = sqlx::query("SELECT * FROM channels WHERE organization_id = $1 ORDER BY is_default DESC, created_at, id")
-        .bind(org_id)
-        .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+    let rows =
+        sqlx::query("SELECT * FROM channels WHERE organization_id = $1 ORDER BY is_default DESC, created_at, id")
+            .bind(org_id)
+            .fetch_all(db.pool())
+            .await
+            .map_err(internal)?;
     rows.iter().map(channel_from_row).collect()
 }
 
@@ -163,15 +164,17 @@ pub async fn update_event_type(db: &Db, org_id: &str, id: &str, patch: EventType
     }
     problems.into_result()?;
     let name = patch.name.as_deref().map(str::trim).unwrap_or(&current.name).to_string();
-    sqlx::query("UPDATE event_types SET name = $1, active = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5")
-        .bind(&name)
-        .bind(i64::from(patch.active.unwrap_or(current.active)))
-        .bind(now_ms())
-        .bind(org_id)
-        .bind(id)
-        .execute(db.pool())
-        .await
-        .map_err(|e| if is_unique_violation(&e) { name_taken(&name) } else { internal(e) })?;
+    sqlx::query(
+        "UPDATE event_types SET name = $1, active = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5",
+    )
+    .bind(&name)
+    .bind(i64::from(patch.active.unwrap_or(current.active)))
+    .bind(now_ms())
+    .bind(org_id)
+    .bind(id)
+    .execute(db.pool())
+    .await
+    .map_err(|e| if is_unique_violation(&e) { name_taken(&name) } else { internal(e) })?;
     get_event_type(db, org_id, id).await
 }
 

@@ -120,7 +120,12 @@ pub struct UpsertResult {
 }
 
 /// Creates or updates up to 1,000 contacts in one transaction: all or none.
-pub async fn upsert_many(db: &Db, org_id: &str, inputs: &[ContactInput], single: bool) -> Result<UpsertResult, AppError> {
+pub async fn upsert_many(
+    db: &Db,
+    org_id: &str,
+    inputs: &[ContactInput],
+    single: bool,
+) -> Result<UpsertResult, AppError> {
     let mut problems = Problems::default();
     if inputs.is_empty() {
         problems.add("contacts", "at least one contact");
@@ -251,7 +256,12 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Contact, AppError> {
 }
 
 /// Contacts, newest first; `search` matches the start of email, names or external id.
-pub async fn list(db: &Db, org_id: &str, search: Option<&str>, page: PageRequest) -> Result<Paginated<Contact>, AppError> {
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    search: Option<&str>,
+    page: PageRequest,
+) -> Result<Paginated<Contact>, AppError> {
     let pattern = search.map(|s| format!("{}%", s.trim().to_lowercase().replace(['%', '_'], "")));
     let filter = "organization_id = $1 AND ($2 IS NULL OR LOWER(COALESCE(email, '')) LIKE $2 \
         OR LOWER(COALESCE(first_name, '')) LIKE $2 OR LOWER(COALESCE(last_name, '')) LIKE $2 \

@@ -5,7 +5,9 @@ use super::invitations::{self, NewInvitation};
 use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};
 use crate::backend::AppState;
 use crate::domain::contact::MAX_UPSERT;
-use crate::domain::distribution::{BulkStatusEntry, Distribution, DistributionSummary, QuickDistributionInput, Skipped};
+use crate::domain::distribution::{
+    BulkStatusEntry, Distribution, DistributionSummary, QuickDistributionInput, Skipped,
+};
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::survey::SurveyStatus;
@@ -86,11 +88,15 @@ pub async fn quick(
             event_id: None,
             distribution_id: Some(&id),
             locale: input.locale.as_deref(),
-            metadata: serde_json::Map::from_iter([("distributionId".to_string(), serde_json::Value::String(id.clone()))]),
+            metadata: serde_json::Map::from_iter([(
+                "distributionId".to_string(),
+                serde_json::Value::String(id.clone()),
+            )]),
             send_at: now,
             dedupe_key: None,
         };
-        let invitation_id = invitations::create_in(&mut tx, &new).await?.ok_or_else(|| internal("no dedupe key, no conflict"))?;
+        let invitation_id =
+            invitations::create_in(&mut tx, &new).await?.ok_or_else(|| internal("no dedupe key, no conflict"))?;
         invited.push(invitation_id);
     }
     sqlx::query(
@@ -163,7 +169,10 @@ pub async fn bulk_status(
     let ids = match (contact_ids, distribution_id) {
         (Some(ids), None) => {
             if ids.is_empty() || ids.len() > MAX_STATUS_CONTACTS {
-                return Err(AppError::field("contactIds", format!("1 to {MAX_STATUS_CONTACTS} contact ids, comma-separated")));
+                return Err(AppError::field(
+                    "contactIds",
+                    format!("1 to {MAX_STATUS_CONTACTS} contact ids, comma-separated"),
+                ));
             }
             ids
         }

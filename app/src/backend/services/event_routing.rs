@@ -121,14 +121,16 @@ async fn route_one(db: &Db, event_id: &str) -> Result<(), AppError> {
         None
     };
     let opted_out = match &contact {
-        Some(id) => sqlx::query("SELECT opted_out FROM contacts WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?
-            .try_get::<i64, _>("opted_out")
-            .map_err(internal)?
-            != 0,
+        Some(id) => {
+            sqlx::query("SELECT opted_out FROM contacts WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal)?
+                .try_get::<i64, _>("opted_out")
+                .map_err(internal)?
+                != 0
+        }
         None => false,
     };
 
@@ -154,7 +156,9 @@ async fn route_one(db: &Db, event_id: &str) -> Result<(), AppError> {
                         format!("survey_not_published: {} is {s}", setting.survey_id.clone().unwrap_or_default()),
                         contact.clone(),
                     ),
-                    (None, _, _) => Decision::skipped("no_survey: the setting's survey no longer exists", contact.clone()),
+                    (None, _, _) => {
+                        Decision::skipped("no_survey: the setting's survey no longer exists", contact.clone())
+                    }
                     (_, None, _) | (_, _, None) => {
                         Decision::skipped("no_email: the customer has no email address to send to", contact.clone())
                     }
@@ -252,7 +256,8 @@ fn explain(setting: &InviteSetting) -> String {
 /// estimated delivery), moved into the send window, never in the past.
 fn send_time(setting: &InviteSetting, event: &EventInput, received_at: i64) -> i64 {
     let received = crate::backend::db::to_datetime(received_at);
-    let event_time = event.transaction.as_ref().and_then(|t| t.date.as_deref()).and_then(parse_instant).unwrap_or(received);
+    let event_time =
+        event.transaction.as_ref().and_then(|t| t.date.as_deref()).and_then(parse_instant).unwrap_or(received);
     let base = match setting.delay_from {
         DelayFrom::Event => event_time,
         DelayFrom::EstimatedDeliveryDate => {
@@ -277,8 +282,8 @@ pub fn into_window(t: DateTime<Utc>, window: &SendWindow) -> DateTime<Utc> {
             return candidate;
         }
         // On to the start of the next local hour (DST gaps are simply skipped).
-        let next_hour = local.naive_local().date().and_hms_opt(local.hour(), 0, 0).expect("valid hour")
-            + Duration::hours(1);
+        let next_hour =
+            local.naive_local().date().and_hms_opt(local.hour(), 0, 0).expect("valid hour") + Duration::hours(1);
         candidate = match tz.from_local_datetime(&next_hour).earliest() {
             Some(t) => t.with_timezone(&Utc),
             None => candidate + Duration::hours(1),

@@ -22,7 +22,10 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     let kind = input.kind.clone().unwrap_or_default();
     let db = &state.db;
     if super::channels::get_channel(db, org_id, channel_id.trim()).await.is_err() {
-        return Err(AppError::field("channel.id", "no such channel in your organisation (GET /api/channels lists them)"));
+        return Err(AppError::field(
+            "channel.id",
+            "no such channel in your organisation (GET /api/channels lists them)",
+        ));
     }
     let Some(event_type) = super::channels::event_type_by_name(db, org_id, &kind).await? else {
         return Err(AppError::field(
@@ -105,8 +108,14 @@ pub struct EventFilter {
 }
 
 /// Events, newest first.
-pub async fn list(db: &Db, org_id: &str, filter: &EventFilter, page: PageRequest) -> Result<Paginated<EventRecord>, AppError> {
-    let clause = "e.organization_id = $1 AND ($2 IS NULL OR e.type = $2) AND ($3 IS NULL OR e.transaction_reference = $3)";
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    filter: &EventFilter,
+    page: PageRequest,
+) -> Result<Paginated<EventRecord>, AppError> {
+    let clause =
+        "e.organization_id = $1 AND ($2 IS NULL OR e.type = $2) AND ($3 IS NULL OR e.transaction_reference = $3)";
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM events e WHERE {clause}"))
         .bind(org_id)
         .bind(filter.kind.clone())
@@ -116,15 +125,16 @@ pub async fn list(db: &Db, org_id: &str, filter: &EventFilter, page: PageRequest
         .map_err(internal)?
         .try_get("n")
         .map_err(internal)?;
-    let rows = sqlx::query(&format!("{SELECT} WHERE {clause} ORDER BY e.received_at DESC, e.id DESC LIMIT $4 OFFSET $5"))
-        .bind(org_id)
-        .bind(filter.kind.clone())
-        .bind(filter.transaction_reference.clone())
-        .bind(i64::from(page.per_page))
-        .bind(page.offset())
-        .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+    let rows =
+        sqlx::query(&format!("{SELECT} WHERE {clause} ORDER BY e.received_at DESC, e.id DESC LIMIT $4 OFFSET $5"))
+            .bind(org_id)
+            .bind(filter.kind.clone())
+            .bind(filter.transaction_reference.clone())
+            .bind(i64::from(page.per_page))
+            .bind(page.offset())
+            .fetch_all(db.pool())
+            .await
+            .map_err(internal)?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }

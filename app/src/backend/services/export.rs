@@ -127,7 +127,11 @@ pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
         .hidden_fields
         .iter()
         .map(|h| response.hidden_fields.get(h).map(display::value_text).unwrap_or_default());
-    let metadata = if response.metadata.is_empty() { String::new() } else { serde_json::Value::Object(response.metadata.clone()).to_string() };
+    let metadata = if response.metadata.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::Object(response.metadata.clone()).to_string()
+    };
     line(fixed.into_iter().chain(answers).chain(hidden).chain([metadata]))
 }
 

@@ -111,12 +111,8 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
         .flat_map(|l| [l.replace('_', "-"), crate::domain::contact::primary_language(&l)])
         .collect();
     let language = crate::domain::i18n::choose(&languages, &survey.options.default_language, &preferences).to_string();
-    let survey_name = survey
-        .options
-        .translations
-        .get(&language)
-        .and_then(|t| t.name.clone())
-        .unwrap_or_else(|| survey.name.clone());
+    let survey_name =
+        survey.options.translations.get(&language).and_then(|t| t.name.clone()).unwrap_or_else(|| survey.name.clone());
     let base = state.config.public_url.as_str().trim_end_matches('/').to_string();
     let survey_link = format!("{base}/s/{survey_id}?i={}", state.invitation_links.issue(id));
     let unsubscribe_link = format!("{base}/u/{}", state.unsubscribe_links.issue(&contact_id));

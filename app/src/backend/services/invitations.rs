@@ -197,13 +197,14 @@ pub async fn bulk_status(
 ) -> Result<Vec<BulkStatusEntry>, AppError> {
     let mut entries = Vec::with_capacity(contact_ids.len());
     for contact_id in contact_ids {
-        let rows = sqlx::query("SELECT * FROM invitations WHERE organization_id = $1 AND survey_id = $2 AND contact_id = $3")
-            .bind(org_id)
-            .bind(survey_id)
-            .bind(contact_id)
-            .fetch_all(db.pool())
-            .await
-            .map_err(internal)?;
+        let rows =
+            sqlx::query("SELECT * FROM invitations WHERE organization_id = $1 AND survey_id = $2 AND contact_id = $3")
+                .bind(org_id)
+                .bind(survey_id)
+                .bind(contact_id)
+                .fetch_all(db.pool())
+                .await
+                .map_err(internal)?;
         let invitations = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let best = invitations.iter().max_by_key(|i| (i.contact_status(), i.created_at));
         let mut entry = match best {

@@ -209,7 +209,11 @@ pub async fn create(
         Ok(setting) => Ok(setting),
         Err(e) => {
             // Never leave a half-made setting behind.
-            sqlx::query("DELETE FROM invite_settings WHERE id = $1").bind(&id).execute(db.pool()).await.map_err(internal)?;
+            sqlx::query("DELETE FROM invite_settings WHERE id = $1")
+                .bind(&id)
+                .execute(db.pool())
+                .await
+                .map_err(internal)?;
             Err(e)
         }
     }

@@ -2,8 +2,8 @@
 //! changing roles, removing. Only owners and admins manage members; an
 //! organisation always keeps at least one owner.
 
-use crate::backend::auth::session::{self, hex_sha256, SessionToken};
 use crate::backend::auth::password;
+use crate::backend::auth::session::{self, hex_sha256, SessionToken};
 use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, to_datetime, Db};
 use crate::domain::account::{normalize_email, Me, Role, SignupInput};
 use crate::domain::ids::IdKind;
@@ -104,7 +104,13 @@ pub async fn invite(db: &Db, me: &Me, email: &str, role: Role, public_url: &str)
     .await
     .map_err(internal)?;
     Ok(CreatedInvite {
-        invite: PendingInvite { id, email, role, created_at: to_datetime(now), expires_at: to_datetime(now + INVITE_VALID_MS) },
+        invite: PendingInvite {
+            id,
+            email,
+            role,
+            created_at: to_datetime(now),
+            expires_at: to_datetime(now + INVITE_VALID_MS),
+        },
         link: format!("{}/join/{token}", public_url.trim_end_matches('/')),
     })
 }
@@ -161,7 +167,8 @@ pub async fn accept(db: &Db, token: &str, password_text: String) -> Result<Sessi
             (user.try_get::<String, _>("id").map_err(internal)?, None)
         }
         None => {
-            SignupInput { email: email.clone(), password: password_text.clone(), organization_name: "x".into() }.validate()?;
+            SignupInput { email: email.clone(), password: password_text.clone(), organization_name: "x".into() }
+                .validate()?;
             (new_id(IdKind::User), Some(password::hash(password_text).await?))
         }
     };
@@ -187,13 +194,14 @@ pub async fn accept(db: &Db, token: &str, password_text: String) -> Result<Sessi
             .await
             .map_err(internal)?;
     }
-    let joined = sqlx::query("INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&org_id)
-        .bind(&user_id)
-        .bind(&role)
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
+    let joined =
+        sqlx::query("INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&org_id)
+            .bind(&user_id)
+            .bind(&role)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
     match joined {
         Err(e) if is_unique_violation(&e) => return Err(AppError::field("email", "is already a member")),
         other => other.map_err(internal)?,

@@ -167,7 +167,10 @@ impl ResponseFilter {
                         return Err(AppError::field(key, format!("name the key: {kind}.NAME=VALUE")));
                     }
                     if filter.metadata.len() + filter.hidden.len() + filter.answers.len() == MAX_METADATA_FILTERS {
-                        return Err(AppError::field(key, format!("at most {MAX_METADATA_FILTERS} metadata, hidden-field and answer filters")));
+                        return Err(AppError::field(
+                            key,
+                            format!("at most {MAX_METADATA_FILTERS} metadata, hidden-field and answer filters"),
+                        ));
                     }
                     match kind {
                         "metadata" => filter.metadata.push((name.to_string(), value)),
@@ -181,7 +184,10 @@ impl ResponseFilter {
                                 None => (AnswerOp::Eq, value.clone()),
                             };
                             if !matches!(op, AnswerOp::Eq | AnswerOp::Ne) && operand.parse::<i64>().is_err() {
-                                return Err(AppError::field(key, "lt, lte, gt and gte compare with a whole number, e.g. lte:6"));
+                                return Err(AppError::field(
+                                    key,
+                                    "lt, lte, gt and gte compare with a whole number, e.g. lte:6",
+                                ));
                             }
                             filter.answers.push(AnswerCondition { question_id: name.to_string(), op, value: operand });
                         }
@@ -237,7 +243,11 @@ impl ResponseFilter {
         if let Some(language) = &self.language {
             add("language = ?", Param::Text(language.clone()), &mut params);
         }
-        let pairs = self.metadata.iter().map(|(k, v)| (k.clone(), v)).chain(self.hidden.iter().map(|(k, v)| (format!("{HIDDEN_PREFIX}{k}"), v)));
+        let pairs = self
+            .metadata
+            .iter()
+            .map(|(k, v)| (k.clone(), v))
+            .chain(self.hidden.iter().map(|(k, v)| (format!("{HIDDEN_PREFIX}{k}"), v)));
         for (key, value) in pairs {
             params.push(Param::Text(key));
             params.push(Param::Text(value.clone()));
@@ -258,7 +268,9 @@ impl ResponseFilter {
                     params.push(Param::Text(condition.value.clone()));
                     let v = params.len();
                     match condition.op {
-                        AnswerOp::Ne => format!("(a.choice IS NULL OR a.choice <> ${v}) AND (a.text_value IS NULL OR a.text_value <> ${v})"),
+                        AnswerOp::Ne => format!(
+                            "(a.choice IS NULL OR a.choice <> ${v}) AND (a.text_value IS NULL OR a.text_value <> ${v})"
+                        ),
                         _ => format!("(a.choice = ${v} OR a.text_value = ${v})"),
                     }
                 }

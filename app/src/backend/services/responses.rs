@@ -18,8 +18,8 @@ use sqlx::Row;
 pub(crate) const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
     created_at, updated_at, completed_at, language";
 
-pub use super::response_filter::{ResponseFilter, MAX_METADATA_FILTERS};
 use super::response_filter::bind_all;
+pub use super::response_filter::{ResponseFilter, MAX_METADATA_FILTERS};
 
 /// How metadata values are compared: strings as they are, numbers and
 /// booleans as their JSON text (`42`, `true`).
@@ -142,7 +142,8 @@ async fn submit_to(
         input.responder = None;
         if input.language.is_none() {
             let languages = survey.options.languages();
-            let wanted: Vec<String> = linked.invitation.locale.iter().map(|l| crate::domain::contact::primary_language(l)).collect();
+            let wanted: Vec<String> =
+                linked.invitation.locale.iter().map(|l| crate::domain::contact::primary_language(l)).collect();
             let chosen = crate::domain::i18n::choose(&languages, &survey.options.default_language, &wanted);
             input.language = Some(chosen.to_string());
         }
@@ -306,12 +307,13 @@ pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppE
         .map_err(internal)?;
     // Copies of the answers in the delivery log go too; undelivered ones carry only the ids now.
     let redacted = serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "redacted": true });
-    let earlier = sqlx::query("SELECT id, event FROM webhook_deliveries WHERE organization_id = $1 AND subject_id = $2")
-        .bind(org_id)
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal)?;
+    let earlier =
+        sqlx::query("SELECT id, event FROM webhook_deliveries WHERE organization_id = $1 AND subject_id = $2")
+            .bind(org_id)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal)?;
     for row in earlier {
         let (delivery, event): (String, String) =
             (row.try_get("id").map_err(internal)?, row.try_get("event").map_err(internal)?);
@@ -376,7 +378,11 @@ pub async fn apply_metadata_policy(
 }
 
 /// One response with its contact, invitation, event and webhook deliveries.
-pub async fn detail(db: &Db, org_id: &str, id: &str) -> Result<crate::domain::response_detail::ResponseDetail, AppError> {
+pub async fn detail(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+) -> Result<crate::domain::response_detail::ResponseDetail, AppError> {
     let response = get(db, org_id, id).await?;
     let contact = match &response.contact_id {
         Some(contact) => super::contacts::get(db, org_id, contact).await.ok(),

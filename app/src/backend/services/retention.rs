@@ -23,7 +23,10 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Option<i64>, AppError> {
 pub async fn set(db: &Db, org_id: &str, days: Option<i64>) -> Result<Option<i64>, AppError> {
     if let Some(days) = days {
         if !(1..=MAX_RETENTION_DAYS).contains(&days) {
-            return Err(AppError::field("retentionDays", format!("1 to {MAX_RETENTION_DAYS} days, or none to keep everything")));
+            return Err(AppError::field(
+                "retentionDays",
+                format!("1 to {MAX_RETENTION_DAYS} days, or none to keep everything"),
+            ));
         }
     }
     sqlx::query("UPDATE organizations SET retention_days = $1 WHERE id = $2")
@@ -48,17 +51,16 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
         let cutoff = now_ms() - days * 86_400_000;
         loop {
             let mut tx = db.begin_write().await.map_err(internal)?;
-            let ids: Vec<String> = sqlx::query(
-                "SELECT id FROM responses WHERE organization_id = $1 AND created_at < $2 LIMIT 500",
-            )
-            .bind(&org_id)
-            .bind(cutoff)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| r.try_get("id").map_err(internal))
-            .collect::<Result<_, _>>()?;
+            let ids: Vec<String> =
+                sqlx::query("SELECT id FROM responses WHERE organization_id = $1 AND created_at < $2 LIMIT 500")
+                    .bind(&org_id)
+                    .bind(cutoff)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(internal)?
+                    .iter()
+                    .map(|r| r.try_get("id").map_err(internal))
+                    .collect::<Result<_, _>>()?;
             if ids.is_empty() {
                 break;
             }
@@ -68,7 +70,11 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
                     .execute(&mut *tx)
                     .await
                     .map_err(internal)?;
-                sqlx::query("DELETE FROM responses WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal)?;
+                sqlx::query("DELETE FROM responses WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
             }
             tx.commit().await.map_err(internal)?;
             purged += ids.len() as u64;

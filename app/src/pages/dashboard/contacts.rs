@@ -27,10 +27,16 @@ pub fn ContactsPage() -> impl IntoView {
     let surveys = Resource::new(|| (), |_| list_surveys(1));
     let selected = RwSignal::new(Vec::<String>::new());
     let survey_choice = RwSignal::new(String::new());
-    let (email, first_name, last_name) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (email, first_name, last_name) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let on_add = move |_| {
         let text = |s: RwSignal<String>| Some(s.get().trim().to_string()).filter(|v| !v.is_empty());
-        save.dispatch(ContactInput { email: text(email), first_name: text(first_name), last_name: text(last_name), ..Default::default() });
+        save.dispatch(ContactInput {
+            email: text(email),
+            first_name: text(first_name),
+            last_name: text(last_name),
+            ..Default::default()
+        });
     };
     Effect::new(move || {
         if matches!(save.value().get(), Some(Ok(_))) {

@@ -159,7 +159,8 @@ fn SettingEditor(setting: InviteSetting, surveys: Vec<Survey>) -> impl IntoView 
     let delay = RwSignal::new(setting.delay.clone());
     let delay_from = RwSignal::new(setting.delay_from);
     let window_on = RwSignal::new(setting.send_window.is_some());
-    let window = setting.send_window.clone().unwrap_or(SendWindow { start_hour: 9, end_hour: 20, time_zone: "UTC".into() });
+    let window =
+        setting.send_window.clone().unwrap_or(SendWindow { start_hour: 9, end_hour: 20, time_zone: "UTC".into() });
     let start_hour = RwSignal::new(window.start_hour.to_string());
     let end_hour = RwSignal::new(window.end_hour.to_string());
     let time_zone = RwSignal::new(window.time_zone);
@@ -170,7 +171,9 @@ fn SettingEditor(setting: InviteSetting, surveys: Vec<Survey>) -> impl IntoView 
     });
     let local_error = RwSignal::new(None::<String>);
     let (channel_id, id) = (setting.channel_id.clone(), setting.id.clone());
-    let save = Action::new(move |patch: &InviteSettingPatch| update_invite_setting(channel_id.clone(), id.clone(), patch.clone()));
+    let save = Action::new(move |patch: &InviteSettingPatch| {
+        update_invite_setting(channel_id.clone(), id.clone(), patch.clone())
+    });
     let on_save = move |_| {
         local_error.set(None);
         let parsed: Result<Vec<Condition>, String> = match conditions.get().trim() {
@@ -181,7 +184,9 @@ fn SettingEditor(setting: InviteSetting, surveys: Vec<Survey>) -> impl IntoView 
         let hours = (start_hour.get().parse::<u32>(), end_hour.get().parse::<u32>());
         let send_window = match (window_on.get(), hours) {
             (false, _) => None,
-            (true, (Ok(start_hour), Ok(end_hour))) => Some(SendWindow { start_hour, end_hour, time_zone: time_zone.get() }),
+            (true, (Ok(start_hour), Ok(end_hour))) => {
+                Some(SendWindow { start_hour, end_hour, time_zone: time_zone.get() })
+            }
             (true, _) => {
                 local_error.set(Some("The send window's hours must be whole numbers.".into()));
                 return;

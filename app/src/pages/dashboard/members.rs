@@ -4,7 +4,9 @@
 use crate::components::{action_error, format_time, ErrorNotice};
 use crate::domain::account::Role;
 use crate::server_fns::auth::whoami;
-use crate::server_fns::members::{change_member_role, invite_member, list_members, remove_member, revoke_member_invite};
+use crate::server_fns::members::{
+    change_member_role, invite_member, list_members, remove_member, revoke_member_invite,
+};
 use leptos::prelude::*;
 
 const ROLES: [(Role, &str); 3] = [(Role::Owner, "owner"), (Role::Admin, "admin"), (Role::Viewer, "viewer")];

@@ -2,8 +2,8 @@
 
 mod builder;
 mod charts;
-mod data_settings;
 mod contacts;
+mod data_settings;
 mod events_router;
 mod layout;
 mod members;

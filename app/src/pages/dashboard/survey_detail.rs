@@ -1,13 +1,13 @@
 //! One survey: its status and link, publish/close (not for viewers), the
 //! filtered overview, the responses, and the embed snippet; live.
 
+use super::survey_invitations::InvitationsCard;
+use super::survey_overview::{FilterBar, OverviewPanel};
+use super::survey_responses::ResponsesTable;
 use super::DashboardLayout;
 use crate::components::ErrorNotice;
 use crate::domain::survey::{Survey, SurveyStatus};
 use crate::server_fns::auth::whoami;
-use super::survey_overview::{FilterBar, OverviewPanel};
-use super::survey_responses::ResponsesTable;
-use super::survey_invitations::InvitationsCard;
 use crate::server_fns::surveys::{get_survey, set_survey_status};
 use leptos::prelude::*;
 use leptos_meta::Title;

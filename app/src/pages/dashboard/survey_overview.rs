@@ -174,18 +174,25 @@ fn Figures(overview: Overview) -> impl IntoView {
 #[component]
 fn QuestionCard(stats: QuestionStats, survey: Survey, filter: Memo<String>) -> impl IntoView {
     let is_text = stats.bars.is_empty();
-    let other = survey
-        .questions
-        .iter()
-        .find(|q| q.id == stats.question_id)
-        .is_some_and(|q| q.kind.allows_other());
+    let other = survey.questions.iter().find(|q| q.id == stats.question_id).is_some_and(|q| q.kind.allows_other());
     let summary = match (&stats.nps, &stats.csat, stats.average) {
         (Some(n), _, _) => format!("NPS {} · {} answers", figure(n.score, ""), stats.answered),
-        (_, Some(c), _) => format!("{} satisfied · average {} · {} answers", figure(c.satisfied_percent, "%"), figure(c.average, ""), stats.answered),
+        (_, Some(c), _) => format!(
+            "{} satisfied · average {} · {} answers",
+            figure(c.satisfied_percent, "%"),
+            figure(c.average, ""),
+            stats.answered
+        ),
         (_, _, Some(a)) => format!("average {a} · {} answers", stats.answered),
         _ => format!("{} answers", stats.answered),
     };
-    let text_question = if is_text { Some(stats.question_id.clone()) } else if other { Some(format!("{}.other", stats.question_id)) } else { None };
+    let text_question = if is_text {
+        Some(stats.question_id.clone())
+    } else if other {
+        Some(format!("{}.other", stats.question_id))
+    } else {
+        None
+    };
     view! {
         <article class="card question-stats" aria-label=stats.title.clone()>
             <h3>{stats.title.clone()}</h3>
@@ -204,7 +211,8 @@ fn TextAnswers(survey_id: String, question_id: String, filter: Memo<String>) -> 
     // Loaded in the browser only: a resource made inside another resource's
     // Suspense would have to hydrate in step with it, which streaming does not promise.
     let answers = LocalResource::new(move || {
-        let (survey_id, question_id, search, filter) = (survey_id.clone(), question_id.clone(), search.get(), filter.get());
+        let (survey_id, question_id, search, filter) =
+            (survey_id.clone(), question_id.clone(), search.get(), filter.get());
         async move { survey_text_answers(survey_id, question_id, search, filter).await }
     });
     view! {

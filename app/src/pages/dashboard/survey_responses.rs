@@ -16,7 +16,11 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
     let filter = filter_query();
     let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1));
     let columns = Memo::new(move |_| {
-        query.read().get("columns").map(|c| c.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>()).unwrap_or_default()
+        query
+            .read()
+            .get("columns")
+            .map(|c| c.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default()
     });
     let id = survey.id.clone();
     let responses = Resource::new(
@@ -32,14 +36,21 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
             map.replace(key, value);
         }
         let text = map.to_query_string();
-        if text.is_empty() { "?".to_string() } else { text }
+        if text.is_empty() {
+            "?".to_string()
+        } else {
+            text
+        }
     };
     let sort = Memo::new(move |_| query.read().get("sort").unwrap_or_else(|| "newest".into()));
     let survey = StoredValue::new(survey);
     let export_url = move |format: &str| {
         let filter = filter.get();
         let id = survey.with_value(|s| s.id.clone());
-        format!("/api/surveys/{id}/responses/export?format={format}{}{filter}", if filter.is_empty() { "" } else { "&" })
+        format!(
+            "/api/surveys/{id}/responses/export?format={format}{}{filter}",
+            if filter.is_empty() { "" } else { "&" }
+        )
     };
 
     view! {
@@ -155,7 +166,8 @@ mod download {
 
     pub async fn stream(url: &str, report: impl Fn(String)) -> Result<String, String> {
         let window = web_sys::window().ok_or("no window")?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(err)?.unchecked_into();
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str(url)).await.map_err(err)?.unchecked_into();
         if !response.ok() {
             return Err(format!("the server answered {}", response.status()));
         }
