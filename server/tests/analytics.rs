@@ -259,3 +259,98 @@ async fn responses_past_the_retention_period_are_deleted() {
     assert_eq!(overview["responses"], 1, "its answer rows went with it");
     assert_eq!(overview["questions"][0]["answered"], 1);
 }
+
+/// Posts a response and returns its id.
+async fn answer_returning(app: &TestApp, survey: &str, body: Value) -> String {
+    let res = app
+        .client()
+        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    created["id"].as_str().unwrap().into()
+}
+
+#[tokio::test]
+async fn closed_days_come_from_the_day_cache_until_a_response_of_that_day_changes() {
+    let app = spawn_app().await;
+    let client = app.signed_in("Day cache").await;
+    let survey = survey(&app, &client).await;
+    let promoter = answer_returning(&app, &survey, json!({"answers": {"q1": 10, "q2": 5}})).await;
+    answer(&app, &survey, json!({"answers": {"q1": 9}})).await;
+    answer(&app, &survey, json!({"answers": {"q1": 2}})).await;
+    answer(&app, &survey, json!({"answers": {"q1": 5}, "completed": false})).await;
+    // Ten days ago, at noon: a closed day.
+    let db = &app.state.db;
+    let day = chrono::Utc::now().timestamp_millis() / 86_400_000 - 10;
+    let noon = day * 86_400_000 + 43_200_000;
+    for table in ["responses", "response_answers"] {
+        sqlx::query(&format!("UPDATE {table} SET created_at = $1 WHERE survey_id = $2"))
+            .bind(noon)
+            .bind(&survey)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+    answer(&app, &survey, json!({"answers": {"q1": 10}})).await; // today
+
+    let overview = |query: String| get(&client, app.url(&format!("/api/surveys/{survey}/overview{query}")));
+    let first = overview(String::new()).await;
+    assert_eq!((first["responses"].as_i64(), first["completed"].as_i64()), (Some(5), Some(4)));
+    assert_eq!(first["nps"], json!({"score": 20.0, "promoters": 3, "passives": 0, "detractors": 2, "total": 5}));
+    let rows: Vec<(i64, String)> = {
+        use sqlx::Row;
+        sqlx::query("SELECT day, tally FROM overview_day_cache WHERE survey_id = $1")
+            .bind(&survey)
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get::<i64, _>("day"), r.get::<String, _>("tally")))
+            .collect()
+    };
+    assert!(rows.iter().any(|(d, t)| *d == day && t.contains("[1,3]")), "the closed day is cached: {rows:?}");
+    assert!(rows.iter().all(|(d, _)| *d <= day + 8), "the last two days are never cached: {rows:?}");
+
+    // The cached day is what the overview reads (a doctored row shows through)…
+    sqlx::query("UPDATE overview_day_cache SET tally = $1 WHERE survey_id = $2 AND day = $3")
+        .bind(r#"{"responses":[0,40],"answers":[]}"#)
+        .bind(&survey)
+        .bind(day)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(overview(String::new()).await["responses"], 41);
+    // …until a response of that day changes. (Responses stay editable for a
+    // day, so on closed days the changes are deletions and retention.)
+    assert_eq!(client.delete(app.url(&format!("/api/responses/{promoter}"))).send().await.unwrap().status(), 204);
+    let now = overview(String::new()).await;
+    assert_eq!((now["responses"].as_i64(), now["completed"].as_i64()), (Some(4), Some(3)));
+    // 9 and today's 10 promote; 2 and the partial response's 5 detract.
+    assert_eq!(now["nps"], json!({"score": 0.0, "promoters": 2, "passives": 0, "detractors": 2, "total": 4}));
+    assert_eq!(now["questions"][1]["answered"], 0, "the deleted response's CSAT answer went with it");
+
+    // Ranges that cut days in half, and completion, read the same numbers as the uncached path.
+    let at = |ms: i64| urlencode(&chrono::DateTime::from_timestamp_millis(ms).unwrap().to_rfc3339());
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    for ((from, to), expected) in
+        [((noon - 3_600_000, noon + 3_600_000), 3), ((noon - 90_000_000, now_ms + 60_000), 4), ((noon + 1, now_ms), 1)]
+    {
+        let range = format!("?from={}&to={}", at(from), at(to));
+        let ranged = overview(range.clone()).await;
+        assert_eq!(ranged["responses"], expected, "{range}");
+        let uncached = overview(format!("{range}&answer.q1=gte:0")).await;
+        assert_eq!((&ranged["nps"], &ranged["trend"]), (&uncached["nps"], &uncached["trend"]), "{range}");
+    }
+    assert_eq!(overview("?completed=false".into()).await["responses"], 1);
+    let complete = overview("?completed=true".into()).await;
+    assert_eq!(complete["nps"], json!({"score": 33.3, "promoters": 2, "passives": 0, "detractors": 1, "total": 3}));
+    assert_eq!(overview("?completed=true&answer.q1=gte:0".into()).await["nps"], complete["nps"]);
+}
+
+fn urlencode(text: &str) -> String {
+    text.replace(':', "%3A").replace('+', "%2B")
+}

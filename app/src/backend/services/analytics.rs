@@ -2,6 +2,7 @@
 //! trend, under any response filter. The database groups (by day, question
 //! and value, from the covering indexes); `domain::metrics` does the sums.
 
+use super::overview_days::{self, DayTally, DAY_MS};
 use super::response_filter::{bind_all, Param, ResponseFilter};
 use crate::backend::db::{internal, to_datetime, Db};
 use crate::domain::metrics::{
@@ -13,8 +14,6 @@ use crate::domain::AppError;
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
-
-const DAY_MS: i64 = 86_400_000;
 
 fn day_from_index(index: i64) -> NaiveDate {
     to_datetime(index * DAY_MS).date_naive()
@@ -54,83 +53,76 @@ pub async fn overview(
     interval: Interval,
 ) -> Result<Overview, AppError> {
     let survey = super::surveys::get(db, org_id, survey_id).await?;
-    let (condition, params) = filter.survey_sql(survey_id);
-    let day_rows = bind_all(
-        sqlx::query(&format!(
-            "SELECT created_at / {DAY_MS} AS day, COUNT(*) AS n, CAST(SUM(completed) AS BIGINT) AS c FROM responses \
-             WHERE {condition} GROUP BY created_at / {DAY_MS}"
-        )),
-        &params,
-    )
-    .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
-    let mut days: BTreeMap<i64, DayCounts> = BTreeMap::new();
-    let (mut responses, mut completed) = (0, 0);
-    for row in &day_rows {
-        let day: i64 = row.try_get("day").map_err(internal)?;
-        let n: i64 = row.try_get("n").map_err(internal)?;
-        let c: i64 = row.try_get::<Option<i64>, _>("c").map_err(internal)?.unwrap_or(0);
-        responses += n;
-        completed += c;
-        days.insert(
-            day,
-            DayCounts { day: day_from_index(day), responses: n, completed: c, nps: vec![0; 11], csat: vec![0; 6] },
-        );
-    }
+    let days = if filter.answers_alone_suffice() {
+        // Time and completion only: closed days come from the per-day cache.
+        let question_ids: Vec<String> = survey.questions.iter().map(|q| q.id.clone()).collect();
+        overview_days::count_range(db, survey_id, &question_ids, filter.from_ms, filter.to_ms).await?
+    } else {
+        let (condition, params) = filter.survey_sql(survey_id);
+        let (answer_condition, answer_params) = answers_sql(filter, survey_id);
+        overview_days::count(db, (&condition, &params), (&answer_condition, &answer_params)).await?
+    };
+    Ok(summarize(&survey.questions, &days, filter.completed, interval))
+}
 
-    // One grouped scan of the answer rows gives both every question's
-    // distribution (summed over days) and the daily NPS and CSAT for the trend.
-    let (answer_condition, answer_params) = answers_sql(filter, survey_id);
-    let rows = bind_all(
-        sqlx::query(&format!(
-            "SELECT question_id, created_at / {DAY_MS} AS day, num_value, choice, COUNT(*) AS n FROM response_answers \
-             WHERE {answer_condition} GROUP BY question_id, created_at / {DAY_MS}, num_value, choice"
-        )),
-        &answer_params,
-    )
-    .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
-    let first =
-        |wanted: fn(&QuestionKind) -> bool| survey.questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
+/// Sums counted days into the overview; `completed` keeps one side of them.
+fn summarize(
+    questions: &[Question],
+    days: &BTreeMap<i64, DayTally>,
+    completed_only: Option<bool>,
+    interval: Interval,
+) -> Overview {
+    let wanted = |completed: bool| completed_only.is_none_or(|c| c == completed);
+    let first = |wanted: fn(&QuestionKind) -> bool| questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
     let nps_question = first(|k| matches!(k, QuestionKind::Nps));
     let csat_question = first(|k| matches!(k, QuestionKind::Csat));
     // question → (numeric counts by value, choice counts, text count)
     let mut numbers: HashMap<String, BTreeMap<i64, i64>> = HashMap::new();
     let mut choices: HashMap<String, HashMap<String, i64>> = HashMap::new();
     let mut texts: HashMap<String, i64> = HashMap::new();
-    for row in &rows {
-        let question: String = row.try_get("question_id").map_err(internal)?;
-        let day: i64 = row.try_get("day").map_err(internal)?;
-        let n: i64 = row.try_get("n").map_err(internal)?;
-        let value: Option<i64> = row.try_get("num_value").map_err(internal)?;
-        let choice: Option<String> = row.try_get("choice").map_err(internal)?;
-        if let Some(v) = value {
-            let trend_slot = if nps_question.as_ref() == Some(&question) {
-                days.get_mut(&day).map(|d| &mut d.nps)
-            } else if csat_question.as_ref() == Some(&question) {
-                days.get_mut(&day).map(|d| &mut d.csat)
-            } else {
-                None
-            };
-            if let Some(slot) = trend_slot.and_then(|t| usize::try_from(v).ok().and_then(|v| t.get_mut(v))) {
-                *slot += n;
+    let mut day_list = Vec::new();
+    let (mut responses, mut completed) = (0, 0);
+    for (day, tally) in days {
+        let done = if wanted(true) { tally.responses[1] } else { 0 };
+        let n = done + if wanted(false) { tally.responses[0] } else { 0 };
+        if n == 0 {
+            continue;
+        }
+        responses += n;
+        completed += done;
+        let mut counts =
+            DayCounts { day: day_from_index(*day), responses: n, completed: done, nps: vec![0; 11], csat: vec![0; 6] };
+        for (question, answer_completed, value, choice, n) in &tally.answers {
+            if !wanted(*answer_completed) {
+                continue;
+            }
+            if let Some(v) = value {
+                let trend_slot = if nps_question.as_ref() == Some(question) {
+                    Some(&mut counts.nps)
+                } else if csat_question.as_ref() == Some(question) {
+                    Some(&mut counts.csat)
+                } else {
+                    None
+                };
+                if let Some(slot) = trend_slot.and_then(|t| usize::try_from(*v).ok().and_then(|v| t.get_mut(v))) {
+                    *slot += n;
+                }
+            }
+            match (value, choice) {
+                (Some(v), _) => *numbers.entry(question.clone()).or_default().entry(*v).or_default() += n,
+                (None, Some(c)) => *choices.entry(question.clone()).or_default().entry(c.clone()).or_default() += n,
+                (None, None) => *texts.entry(question.clone()).or_default() += n,
             }
         }
-        match (value, choice) {
-            (Some(v), _) => *numbers.entry(question).or_default().entry(v).or_default() += n,
-            (None, Some(c)) => *choices.entry(question).or_default().entry(c).or_default() += n,
-            (None, None) => *texts.entry(question).or_default() += n,
-        }
+        day_list.push(counts);
     }
 
-    let questions: Vec<QuestionStats> =
-        survey.questions.iter().map(|q| question_stats(q, &numbers, &choices, &texts)).collect();
-    let stats_of = |id: &Option<String>| id.as_ref().and_then(|id| questions.iter().find(|s| &s.question_id == id));
+    let questions_stats: Vec<QuestionStats> =
+        questions.iter().map(|q| question_stats(q, &numbers, &choices, &texts)).collect();
+    let stats_of =
+        |id: &Option<String>| id.as_ref().and_then(|id| questions_stats.iter().find(|s| &s.question_id == id));
     let rating_question = first(|k| matches!(k, QuestionKind::Rating { .. }));
-    let day_list: Vec<DayCounts> = days.into_values().collect();
-    Ok(Overview {
+    Overview {
         responses,
         completed,
         completion_rate: completion_rate(completed, responses),
@@ -139,8 +131,8 @@ pub async fn overview(
         average_rating: stats_of(&rating_question).and_then(|s| s.average),
         interval,
         trend: metrics::trend(&day_list, interval),
-        questions,
-    })
+        questions: questions_stats,
+    }
 }
 
 fn question_stats(

@@ -123,6 +123,8 @@ pub async fn write(
             .map_err(internal)?;
         }
     }
+    // A closed day's cached overview no longer holds.
+    super::overview_days::day_changed(tx, survey_id, created_at).await?;
     sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1")
         .bind(response_id)
         .execute(&mut *tx)

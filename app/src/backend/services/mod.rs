@@ -18,6 +18,7 @@ pub mod invite_settings;
 pub mod members;
 pub mod metadata_keys;
 pub mod outbox;
+pub mod overview_days;
 pub mod response_filter;
 pub mod response_updates;
 pub mod responses;

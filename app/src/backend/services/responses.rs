@@ -305,6 +305,7 @@ pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppE
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    super::overview_days::day_changed(&mut tx, &response.survey_id, response.created_at.timestamp_millis()).await?;
     // Copies of the answers in the delivery log go too; undelivered ones carry only the ids now.
     let redacted = serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "redacted": true });
     let earlier =

@@ -51,20 +51,35 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
         let cutoff = now_ms() - days * 86_400_000;
         loop {
             let mut tx = db.begin_write().await.map_err(internal)?;
-            let ids: Vec<String> =
-                sqlx::query("SELECT id FROM responses WHERE organization_id = $1 AND created_at < $2 LIMIT 500")
-                    .bind(&org_id)
-                    .bind(cutoff)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(internal)?
-                    .iter()
-                    .map(|r| r.try_get("id").map_err(internal))
-                    .collect::<Result<_, _>>()?;
-            if ids.is_empty() {
+            let doomed: Vec<(String, String, i64)> = sqlx::query(
+                "SELECT id, survey_id, created_at FROM responses WHERE organization_id = $1 AND created_at < $2 LIMIT 500",
+            )
+            .bind(&org_id)
+            .bind(cutoff)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id").map_err(internal)?,
+                    r.try_get("survey_id").map_err(internal)?,
+                    r.try_get("created_at").map_err(internal)?,
+                ))
+            })
+            .collect::<Result<_, AppError>>()?;
+            if doomed.is_empty() {
                 break;
             }
-            for id in &ids {
+            // Each (survey, day) losing responses once: its cached overview no longer holds.
+            let mut changed_days = std::collections::BTreeMap::new();
+            for (_, survey_id, created_at) in &doomed {
+                changed_days.insert((survey_id.as_str(), super::overview_days::day_of(*created_at)), *created_at);
+            }
+            for ((survey_id, _), created_at) in changed_days {
+                super::overview_days::day_changed(&mut tx, survey_id, created_at).await?;
+            }
+            for (id, _, _) in &doomed {
                 sqlx::query("UPDATE webhook_deliveries SET payload = '{\"redacted\":true}' WHERE subject_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -77,7 +92,7 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
                     .map_err(internal)?;
             }
             tx.commit().await.map_err(internal)?;
-            purged += ids.len() as u64;
+            purged += doomed.len() as u64;
         }
     }
     Ok(purged)
