@@ -62,6 +62,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         .site_addr(config.addr)
         .build();
     Ok(AppState {
+        writes: app::backend::group_commit::GroupCommit::start(db.clone()),
         db,
         jwt: Arc::new(JwtCodec::new(&keys)),
         tokens,

@@ -1,6 +1,6 @@
-//! Durability of the webhook outbox: the real server binary is killed with
-//! SIGKILL in the middle of a stream of completions and restarted; every
-//! completion it accepted is still delivered.
+//! Durability: the real server binary is killed with SIGKILL in the middle of
+//! a stream of completions and restarted, and every completion it accepted is
+//! still delivered; group commit keeps exactly the writes it acknowledged.
 
 mod common;
 
@@ -168,4 +168,62 @@ async fn two_server_processes_send_each_delivery_once() {
     assert_eq!(ids.len(), 40);
     let delivered: HashSet<String> = got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
     assert!(accepted.iter().all(|id| delivered.contains(id)));
+}
+
+/// Group commit: concurrent writes share transactions; each caller hears
+/// "done" only for writes that committed, and a write that fails (by its own
+/// error or a constraint of the database) rolls back alone.
+#[tokio::test]
+async fn shared_transactions_keep_every_accepted_write_and_none_of_a_failed_one() {
+    use app::backend::group_commit::GroupCommit;
+    use app::domain::AppError;
+    let db = app::backend::db::Db::connect(&fresh_database_url().await).await.unwrap();
+    sqlx::query("CREATE TABLE group_commit_probe (k BIGINT PRIMARY KEY)").execute(db.pool()).await.unwrap();
+    let writes = GroupCommit::start(db.clone());
+    let mut tasks = Vec::new();
+    for k in 0..300i64 {
+        let writes = writes.clone();
+        tasks.push(tokio::spawn(async move {
+            let outcome = writes
+                .write(move |tx| {
+                    Box::pin(async move {
+                        let insert = |k: i64| sqlx::query("INSERT INTO group_commit_probe (k) VALUES ($1)").bind(k);
+                        insert(k).execute(&mut *tx).await.map_err(|e| AppError::field("k", e.to_string()))?;
+                        match k % 10 {
+                            // Fails after writing: its row must not survive.
+                            3 => Err(AppError::field("k", "refused after the insert")),
+                            // A constraint error inside the shared transaction (PostgreSQL would
+                            // abort the whole transaction without the savepoint).
+                            7 => {
+                                insert(k).execute(&mut *tx).await.map_err(|e| AppError::field("k", e.to_string()))?;
+                                Ok(k)
+                            }
+                            _ => Ok(k),
+                        }
+                    })
+                })
+                .await;
+            (k, outcome)
+        }));
+    }
+    let mut accepted = HashSet::new();
+    for task in tasks {
+        let (k, outcome) = task.await.unwrap();
+        match outcome {
+            Ok(value) => {
+                assert_eq!(value, k);
+                accepted.insert(k);
+            }
+            Err(AppError::Validation { .. }) => assert!(k % 10 == 3 || k % 10 == 7, "{k} failed"),
+            Err(other) => panic!("{k}: {other:?}"),
+        }
+    }
+    let stored: HashSet<i64> = sqlx::query_scalar::<_, i64>("SELECT k FROM group_commit_probe")
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(accepted.len(), 240);
+    assert_eq!(stored, accepted);
 }

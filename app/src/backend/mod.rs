@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod group_commit;
 pub mod html;
 pub mod invitation_email;
 pub mod keys;

@@ -15,6 +15,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Shares one transaction (and one disk sync) among concurrent hot writes.
+    pub writes: super::group_commit::GroupCommit,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     /// Signs and verifies API tokens.

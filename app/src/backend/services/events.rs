@@ -37,29 +37,37 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     let now = now_ms();
     let body = serde_json::to_value(&input).map_err(internal)?;
     let reference = input.transaction.as_ref().and_then(|t| t.reference.clone()).unwrap_or_default();
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    sqlx::query(
-        "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, body, status, \
-         received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
-    )
-    .bind(&id)
-    .bind(org_id)
-    .bind(channel_id.trim())
-    .bind(&event_type.id)
-    .bind(&event_type.name)
-    .bind(reference.trim())
-    .bind(body.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    let data = serde_json::json!({
-        "id": id, "type": event_type.name, "eventTypeId": event_type.id, "channelId": channel_id.trim(),
-        "event": body, "receivedAt": to_datetime(now),
-    });
-    let thin = serde_json::json!({ "id": id, "type": event_type.name });
-    let queued = webhooks::enqueue(&mut tx, org_id, None, "event.received", &data, &thin).await?;
-    tx.commit().await.map_err(internal)?;
+    let org_id = org_id.to_string();
+    let event_id = id.clone();
+    // Shares a transaction with concurrent events (group commit); the 202 waits for its commit.
+    let queued = state
+        .writes
+        .write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, \
+                     body, status, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+                )
+                .bind(&event_id)
+                .bind(&org_id)
+                .bind(channel_id.trim())
+                .bind(&event_type.id)
+                .bind(&event_type.name)
+                .bind(reference.trim())
+                .bind(body.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+                let data = serde_json::json!({
+                    "id": event_id, "type": event_type.name, "eventTypeId": event_type.id, "channelId": channel_id.trim(),
+                    "event": body, "receivedAt": to_datetime(now),
+                });
+                let thin = serde_json::json!({ "id": event_id, "type": event_type.name });
+                webhooks::enqueue(tx, &org_id, None, "event.received", &data, &thin).await
+            })
+        })
+        .await?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();
     }

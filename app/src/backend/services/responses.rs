@@ -152,82 +152,94 @@ async fn submit_to(
 
     let id = new_id(IdKind::Response);
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    let contact_id = match (&invitation, &input.responder) {
-        (Some(linked), _) => Some(linked.invitation.contact_id.clone()),
-        (None, Some(responder)) => Some(super::contacts::upsert_responder(&mut tx, org_id, responder).await?),
-        (None, None) => None,
-    };
-    sqlx::query(&format!(
-        "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10)"
-    ))
-    .bind(org_id)
-    .bind(&id)
-    .bind(survey_id)
-    .bind(serde_json::to_string(&input.answers).map_err(internal)?)
-    .bind(serde_json::to_string(&input.metadata).map_err(internal)?)
-    .bind(serde_json::to_string(&input.hidden_fields).map_err(internal)?)
-    .bind(i64::from(input.completed))
-    .bind(now)
-    .bind(input.completed.then_some(now))
-    .bind(input.language.clone())
-    .bind(contact_id.clone())
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    super::answer_index::write(
-        &mut tx,
-        &id,
-        survey_id,
-        &survey.questions,
-        &input.answers,
-        Some(&input.hidden_fields),
-        now,
-        input.completed,
-    )
-    .await?;
-    if let Some(linked) = &invitation {
-        sqlx::query("UPDATE responses SET invitation_id = $1 WHERE id = $2")
-            .bind(&linked.invitation.id)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-        super::invitations::attach_response(&mut tx, &linked.invitation.id, &id, input.completed).await?;
-    }
-    for (key, value) in &input.metadata {
-        sqlx::query("INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(survey_id)
-            .bind(key)
-            .bind(metadata_text(value))
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-    }
-    let response = SurveyResponse {
-        id,
-        survey_id: survey_id.to_string(),
-        answers: input.answers,
-        metadata: input.metadata,
-        hidden_fields: input.hidden_fields,
-        contact_id,
-        completed: input.completed,
-        language: input.language,
-        created_at: to_datetime(now),
-        updated_at: to_datetime(now),
-        completed_at: input.completed.then(|| to_datetime(now)),
-    };
-    // The outbox: deliveries commit together with the response, or not at all.
-    let data = serde_json::to_value(&response).map_err(internal)?;
-    let mut queued =
-        webhooks::enqueue(&mut tx, org_id, Some(survey_id), "survey.response.created", &data, &thin(&response)).await?;
-    if response.completed {
-        queued +=
-            webhooks::enqueue(&mut tx, org_id, Some(survey_id), "survey.response.completed", &data, &thin(&response))
+    let (org_id, survey_id, questions) = (org_id.to_string(), survey_id.to_string(), survey.questions.clone());
+    // The writes share a transaction with concurrent submissions (group
+    // commit); the 201 still waits for that transaction's commit.
+    let (response, queued) = state
+        .writes
+        .write(move |tx| {
+            Box::pin(async move {
+                let contact_id = match (&invitation, &input.responder) {
+                    (Some(linked), _) => Some(linked.invitation.contact_id.clone()),
+                    (None, Some(responder)) => Some(super::contacts::upsert_responder(tx, &org_id, responder).await?),
+                    (None, None) => None,
+                };
+                sqlx::query(&format!(
+                    "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10)"
+                ))
+                .bind(&org_id)
+                .bind(&id)
+                .bind(&survey_id)
+                .bind(serde_json::to_string(&input.answers).map_err(internal)?)
+                .bind(serde_json::to_string(&input.metadata).map_err(internal)?)
+                .bind(serde_json::to_string(&input.hidden_fields).map_err(internal)?)
+                .bind(i64::from(input.completed))
+                .bind(now)
+                .bind(input.completed.then_some(now))
+                .bind(input.language.clone())
+                .bind(contact_id.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+                super::answer_index::write(
+                    tx,
+                    &id,
+                    &survey_id,
+                    &questions,
+                    &input.answers,
+                    Some(&input.hidden_fields),
+                    now,
+                    input.completed,
+                )
                 .await?;
-    }
-    tx.commit().await.map_err(internal)?;
+                if let Some(linked) = &invitation {
+                    sqlx::query("UPDATE responses SET invitation_id = $1 WHERE id = $2")
+                        .bind(&linked.invitation.id)
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(internal)?;
+                    super::invitations::attach_response(tx, &linked.invitation.id, &id, input.completed).await?;
+                }
+                for (key, value) in &input.metadata {
+                    sqlx::query(
+                        "INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(&id)
+                    .bind(&survey_id)
+                    .bind(key)
+                    .bind(metadata_text(value))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+                }
+                let response = SurveyResponse {
+                    id,
+                    survey_id: survey_id.clone(),
+                    answers: input.answers,
+                    metadata: input.metadata,
+                    hidden_fields: input.hidden_fields,
+                    contact_id,
+                    completed: input.completed,
+                    language: input.language,
+                    created_at: to_datetime(now),
+                    updated_at: to_datetime(now),
+                    completed_at: input.completed.then(|| to_datetime(now)),
+                };
+                // The outbox: deliveries commit together with the response, or not at all.
+                let data = serde_json::to_value(&response).map_err(internal)?;
+                let thin = thin(&response);
+                let mut queued =
+                    webhooks::enqueue(tx, &org_id, Some(&survey_id), "survey.response.created", &data, &thin).await?;
+                if response.completed {
+                    queued +=
+                        webhooks::enqueue(tx, &org_id, Some(&survey_id), "survey.response.completed", &data, &thin)
+                            .await?;
+                }
+                Ok((response, queued))
+            })
+        })
+        .await?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();
     }

@@ -1,0 +1,147 @@
+//! Group commit: many small write transactions (a response accepted, an
+//! event received) share one database transaction and so one disk sync.
+//!
+//! A request hands its writes to a writer task as a job and waits. The
+//! writer takes every job queued meanwhile, runs each in its own savepoint
+//! inside one transaction (a job that fails rolls back alone and gets its own
+//! error at once), commits, and only then answers the others. So an accepted
+//! write is still durable before its caller hears "yes"; what changes is that
+//! one fsync covers a batch. SQLite has one writer (it allows no more);
+//! PostgreSQL a few, since it commits in parallel.
+
+use super::db::{internal, Db, DbKind};
+use crate::domain::AppError;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+/// A job's writes, given the batch's connection.
+pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'c>>;
+type Job = Box<dyn for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> JobFuture<'c, ()> + Send>;
+
+struct Request {
+    job: Job,
+    done: oneshot::Sender<Result<(), AppError>>,
+}
+
+/// Jobs in one transaction, at most.
+const MAX_BATCH: usize = 256;
+
+#[derive(Clone, Debug)]
+pub struct GroupCommit {
+    queue: mpsc::Sender<Request>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Request")
+    }
+}
+
+impl GroupCommit {
+    /// Starts the writer tasks (on the current tokio runtime).
+    pub fn start(db: Db) -> GroupCommit {
+        let (queue, jobs) = mpsc::channel::<Request>(4 * MAX_BATCH);
+        let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
+        let writers = match db.kind() {
+            DbKind::Sqlite => 1,
+            DbKind::Postgres => 4,
+        };
+        for _ in 0..writers {
+            let (db, jobs) = (db.clone(), jobs.clone());
+            tokio::spawn(async move {
+                // A job that panics takes its batch down, not the writer:
+                // its callers get an error and the next batch starts afresh.
+                loop {
+                    match tokio::spawn(writer(db.clone(), jobs.clone())).await {
+                        Ok(()) => return,
+                        Err(e) => tracing::error!(error = %e, "a group-commit writer failed; restarting it"),
+                    }
+                }
+            });
+        }
+        GroupCommit { queue }
+    }
+
+    /// Runs `job` inside a shared transaction and returns its result once
+    /// that transaction has committed. The job must not start transactions
+    /// of its own, and should only write: reads and checks belong before it.
+    pub async fn write<T, F>(&self, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + 'static,
+    {
+        let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
+        let filled = slot.clone();
+        let job: Job = Box::new(move |conn| {
+            Box::pin(async move {
+                let value = job(conn).await?;
+                *filled.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+                Ok(())
+            })
+        });
+        let (done, committed) = oneshot::channel();
+        self.queue.send(Request { job, done }).await.map_err(|_| internal("the database writer has stopped"))?;
+        committed.await.map_err(|_| internal("the database writer stopped before committing"))??;
+        let value = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+        value.ok_or_else(|| internal("a committed job left no result"))
+    }
+}
+
+async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>) {
+    loop {
+        let mut batch = Vec::new();
+        {
+            let mut jobs = jobs.lock().await;
+            match jobs.recv().await {
+                Some(first) => batch.push(first),
+                None => return,
+            }
+            while batch.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+        }
+        commit_batch(&db, batch).await;
+    }
+}
+
+async fn commit_batch(db: &Db, batch: Vec<Request>) {
+    let mut tx = match db.begin_write().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let error = internal(e);
+            for request in batch {
+                let _ = request.done.send(Err(error.clone()));
+            }
+            return;
+        }
+    };
+    let mut written = Vec::with_capacity(batch.len());
+    for Request { job, done } in batch {
+        if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
+            let _ = done.send(Err(internal(e)));
+            continue;
+        }
+        match job(&mut tx).await {
+            Ok(()) => {
+                // A savepoint that cannot be released leaves the transaction
+                // unusable; the commit below then fails for everyone.
+                let _ = sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await;
+                written.push(done);
+            }
+            Err(error) => {
+                let _ = sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await;
+                let _ = sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await;
+                let _ = done.send(Err(error));
+            }
+        }
+    }
+    let outcome = tx.commit().await.map_err(internal);
+    for done in written {
+        let _ = done.send(outcome.clone());
+    }
+}
