@@ -1,6 +1,7 @@
 //! The webhook delivery worker: claims endpoints with due deliveries (one
 //! lease per endpoint, so each endpoint gets its deliveries one at a time in
-//! order of creation), signs and POSTs each delivery, and records the outcome.
+//! order of creation), signs and POSTs each delivery, and records the outcomes
+//! a batch at a time.
 //! At most `MAX_ENDPOINTS_AT_ONCE` endpoints are served concurrently, so a
 //! slow receiver only ever holds up itself.
 
@@ -111,13 +112,22 @@ impl Drop for BusyGuard {
     }
 }
 
-/// A lease covers one attempt plus a margin and is renewed after each one,
-/// so a replica that dies holds its endpoints for at most that long.
+/// Deliveries claimed (and recorded) together, at most.
+const BATCH: i64 = 50;
+/// Attempts start only this soon after their claim; with each attempt ending
+/// by the timeout, all end before the claim (timeout + margin) lapses.
+const CLAIM_MARGIN: Duration = Duration::from_secs(5);
+
+/// A lease (and a claim) covers the timeout plus a margin and is renewed after
+/// each batch, so a replica that dies holds its endpoints for at most that long.
 fn lease_deadline(state: &AppState) -> i64 {
-    app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + 5_000
+    app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + CLAIM_MARGIN.as_millis() as i64
 }
 
 /// Sends the endpoint's due deliveries, oldest first, while they succeed.
+/// They are claimed and recorded a batch at a time (one transaction each, so
+/// a busy endpoint costs a few commits per batch, not per delivery) and sent
+/// one after another over a kept-alive connection, so they arrive in order.
 /// After a failure the endpoint waits for its retry and frees its slot, so a
 /// failing receiver never holds up the others.
 async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id: &str, owner: &str) {
@@ -130,33 +140,53 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
                 return;
             }
         };
-        let due = match webhook_queue::next_due(&state.db, endpoint_id).await {
-            Ok(Some(due)) => due,
-            Ok(None) => return,
+        let due = match webhook_queue::next_due(&state.db, endpoint_id, BATCH).await {
+            Ok(due) if !due.is_empty() => due,
+            Ok(_) => return,
             Err(e) => {
-                tracing::warn!(error = %e, "loading a due delivery failed");
+                tracing::warn!(error = %e, "loading due deliveries failed");
                 return;
             }
         };
         // One sender per attempt, whatever happens to leases.
-        if !matches!(webhook_queue::claim_attempt(&state.db, &due, lease_deadline(state)).await, Ok(true)) {
-            return;
-        }
-        let outcome = match state.secrets.open(&target.secret_sealed) {
-            Some(secret) => send(state, client, &target.url, &secret, &due).await,
-            None => unsendable(
-                &due,
-                "the signing secret cannot be read with this server's key (was VOX_SECRET_KEY changed?)",
-            ),
+        let claimed_at = Instant::now();
+        let claimed = match webhook_queue::claim_attempts(&state.db, due, lease_deadline(state)).await {
+            Ok(claimed) if !claimed.is_empty() => claimed,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming webhook deliveries failed");
+                return;
+            }
         };
-        let succeeded = outcome.succeeded();
+        let secret = state.secrets.open(&target.secret_sealed);
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        let mut unsent = Vec::new();
+        let mut failed = false;
+        for due in claimed {
+            // Every attempt must end (at the latest by the timeout) before the
+            // claim and the lease lapse: start one only within their margin.
+            if failed || claimed_at.elapsed() >= CLAIM_MARGIN {
+                unsent.push(due);
+                continue;
+            }
+            let outcome = match &secret {
+                Some(secret) => send(state, client, &target.url, secret, &due).await,
+                None => unsendable(
+                    &due,
+                    "the signing secret cannot be read with this server's key (was VOX_SECRET_KEY changed?)",
+                ),
+            };
+            failed = !outcome.succeeded();
+            outcomes.push((due, outcome));
+        }
         if let Err(e) =
-            webhook_queue::record(&state.db, endpoint_id, &due, &outcome, &state.config.webhook_retry_schedule).await
+            webhook_queue::record(&state.db, endpoint_id, &outcomes, &unsent, &state.config.webhook_retry_schedule)
+                .await
         {
-            tracing::warn!(error = %e, "recording a webhook attempt failed");
+            tracing::warn!(error = %e, "recording webhook attempts failed");
             return;
         }
-        if !succeeded
+        if failed
             || !matches!(webhook_queue::renew(&state.db, endpoint_id, owner, lease_deadline(state)).await, Ok(true))
         {
             return;

@@ -68,23 +68,33 @@ pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppE
     Ok(())
 }
 
-/// Claims one attempt at a delivery: a compare-and-set on its attempt count,
-/// so even two senders racing for the same delivery cannot both send it.
-/// The claimed delivery is not due again until `until_ms` (if the sender dies,
-/// it becomes due again then).
-pub async fn claim_attempt(db: &Db, delivery: &Due, until_ms: i64) -> Result<bool, AppError> {
-    let done = sqlx::query(
-        "UPDATE webhook_deliveries SET next_attempt_at = $1 \
-         WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at <= $4",
-    )
-    .bind(until_ms)
-    .bind(&delivery.id)
-    .bind(delivery.attempt_count)
-    .bind(now_ms())
-    .execute(db.pool())
-    .await
-    .map_err(internal)?;
-    Ok(done.rows_affected() == 1)
+/// Claims one attempt at each of `due` (in one transaction): a
+/// compare-and-set on each delivery's attempt count, so even two senders
+/// racing for the same delivery cannot both send it. Returns the claimed ones,
+/// in order. A claimed delivery is not due again until `until_ms` (if the
+/// sender dies, it becomes due again then).
+pub async fn claim_attempts(db: &Db, due: Vec<Due>, until_ms: i64) -> Result<Vec<Due>, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for delivery in due {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+             WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at <= $4",
+        )
+        .bind(until_ms)
+        .bind(&delivery.id)
+        .bind(delivery.attempt_count)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if done.rows_affected() == 1 {
+            claimed.push(Due { claimed_until: until_ms, ..delivery });
+        }
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(claimed)
 }
 
 /// Where and how to send for an endpoint.
@@ -115,27 +125,32 @@ pub struct Due {
     pub id: String,
     pub payload: String,
     pub attempt_count: i64,
+    /// Until when this sender's claim holds (0 before it is claimed).
+    pub claimed_until: i64,
 }
 
-/// The endpoint's oldest due delivery.
-pub async fn next_due(db: &Db, endpoint_id: &str) -> Result<Option<Due>, AppError> {
-    let row = sqlx::query(
+/// The endpoint's oldest due deliveries, at most `limit`, oldest first.
+pub async fn next_due(db: &Db, endpoint_id: &str, limit: i64) -> Result<Vec<Due>, AppError> {
+    let rows = sqlx::query(
         "SELECT id, payload, attempt_count FROM webhook_deliveries \
-         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 ORDER BY sequence LIMIT 1",
+         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 ORDER BY sequence LIMIT $3",
     )
     .bind(endpoint_id)
     .bind(now_ms())
-    .fetch_optional(db.pool())
+    .bind(limit)
+    .fetch_all(db.pool())
     .await
     .map_err(internal)?;
-    row.map(|r| {
-        Ok(Due {
-            id: r.try_get("id").map_err(internal)?,
-            payload: r.try_get("payload").map_err(internal)?,
-            attempt_count: r.try_get("attempt_count").map_err(internal)?,
+    rows.iter()
+        .map(|r| {
+            Ok(Due {
+                id: r.try_get("id").map_err(internal)?,
+                payload: r.try_get("payload").map_err(internal)?,
+                attempt_count: r.try_get("attempt_count").map_err(internal)?,
+                claimed_until: 0,
+            })
         })
-    })
-    .transpose()
+        .collect()
 }
 
 /// What happened when sending once.
@@ -175,8 +190,38 @@ pub fn retry_delay(
 }
 
 /// Records an attempt and moves the delivery (and, on lasting failure, the endpoint) on.
+/// Records the outcomes of a batch of attempts in one transaction, and gives
+/// back claims on deliveries that were not sent after all (due again at once).
 pub async fn record(
     db: &Db,
+    endpoint_id: &str,
+    outcomes: &[(Due, Outcome)],
+    unsent: &[Due],
+    schedule: &[u64],
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    for (delivery, outcome) in outcomes {
+        record_in(&mut tx, endpoint_id, delivery, outcome, schedule).await?;
+    }
+    for delivery in unsent {
+        sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+             WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at = $4",
+        )
+        .bind(now_ms())
+        .bind(&delivery.id)
+        .bind(delivery.attempt_count)
+        .bind(delivery.claimed_until)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)
+}
+
+/// One attempt's outcome: the attempt row, the delivery's new state and the endpoint's failure record.
+async fn record_in(
+    tx: &mut sqlx::AnyConnection,
     endpoint_id: &str,
     delivery: &Due,
     outcome: &Outcome,
@@ -184,7 +229,6 @@ pub async fn record(
 ) -> Result<(), AppError> {
     let attempt = delivery.attempt_count + 1;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, duration_ms, http_status, response_excerpt, error, request_headers) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -275,7 +319,7 @@ pub async fn record(
             .map_err(internal)?;
         }
     }
-    tx.commit().await.map_err(internal)
+    Ok(())
 }
 
 /// Turns an endpoint off and fails what was still queued for it (nothing is
