@@ -6,8 +6,9 @@
 //! inside one transaction (a job that fails rolls back alone and gets its own
 //! error at once), commits, and only then answers the others. So an accepted
 //! write is still durable before its caller hears "yes"; what changes is that
-//! one fsync covers a batch. SQLite has one writer (it allows no more);
-//! PostgreSQL a few, since it commits in parallel.
+//! one fsync covers a batch. This is for SQLite, which allows one writer
+//! and syncs on every commit; on PostgreSQL each job simply runs in its own
+//! transaction (its WAL flushes already cover concurrent commits together).
 
 use super::db::{internal, Db, DbKind};
 use crate::domain::AppError;
@@ -30,7 +31,11 @@ const MAX_BATCH: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct GroupCommit {
-    queue: mpsc::Sender<Request>,
+    db: Db,
+    /// The writer's queue; None on PostgreSQL, whose own WAL flushing already
+    /// shares a sync among concurrent commits, so jobs there run in their own
+    /// transactions (batching them would only serialise their round trips).
+    queue: Option<mpsc::Sender<Request>>,
 }
 
 impl std::fmt::Debug for Request {
@@ -42,26 +47,23 @@ impl std::fmt::Debug for Request {
 impl GroupCommit {
     /// Starts the writer tasks (on the current tokio runtime).
     pub fn start(db: Db) -> GroupCommit {
-        let (queue, jobs) = mpsc::channel::<Request>(4 * MAX_BATCH);
-        let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
-        let writers = match db.kind() {
-            DbKind::Sqlite => 1,
-            DbKind::Postgres => 4,
-        };
-        for _ in 0..writers {
-            let (db, jobs) = (db.clone(), jobs.clone());
-            tokio::spawn(async move {
-                // A job that panics takes its batch down, not the writer:
-                // its callers get an error and the next batch starts afresh.
-                loop {
-                    match tokio::spawn(writer(db.clone(), jobs.clone())).await {
-                        Ok(()) => return,
-                        Err(e) => tracing::error!(error = %e, "a group-commit writer failed; restarting it"),
-                    }
-                }
-            });
+        if db.kind() == DbKind::Postgres {
+            return GroupCommit { db, queue: None };
         }
-        GroupCommit { queue }
+        let (queue, jobs) = mpsc::channel::<Request>(4 * MAX_BATCH);
+        let writer_db = db.clone();
+        tokio::spawn(async move {
+            let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
+            // A job that panics takes its batch down, not the writer: its
+            // callers get an error and the next batch starts afresh.
+            loop {
+                match tokio::spawn(writer(writer_db.clone(), jobs.clone())).await {
+                    Ok(()) => return,
+                    Err(e) => tracing::error!(error = %e, "the group-commit writer failed; restarting it"),
+                }
+            }
+        });
+        GroupCommit { db, queue: Some(queue) }
     }
 
     /// Runs `job` inside a shared transaction and returns its result once
@@ -72,6 +74,12 @@ impl GroupCommit {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + 'static,
     {
+        let Some(queue) = &self.queue else {
+            let mut tx = self.db.begin_write().await.map_err(internal)?;
+            let value = job(&mut *tx).await?;
+            tx.commit().await.map_err(internal)?;
+            return Ok(value);
+        };
         let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
         let filled = slot.clone();
         let job: Job = Box::new(move |conn| {
@@ -82,7 +90,7 @@ impl GroupCommit {
             })
         });
         let (done, committed) = oneshot::channel();
-        self.queue.send(Request { job, done }).await.map_err(|_| internal("the database writer has stopped"))?;
+        queue.send(Request { job, done }).await.map_err(|_| internal("the database writer has stopped"))?;
         committed.await.map_err(|_| internal("the database writer stopped before committing"))??;
         let value = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
         value.ok_or_else(|| internal("a committed job left no result"))
@@ -126,7 +134,7 @@ async fn commit_batch(db: &Db, batch: Vec<Request>) {
             let _ = done.send(Err(internal(e)));
             continue;
         }
-        match job(&mut tx).await {
+        match job(&mut *tx).await {
             Ok(()) => {
                 // A savepoint that cannot be released leaves the transaction
                 // unusable; the commit below then fails for everyone.
