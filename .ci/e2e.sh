@@ -45,7 +45,10 @@ fi
 
 # A customer's site on another origin, for the embed tests.
 SITE_PORT=${VOX_E2E_SITE_PORT:-3108}
-python3 -m http.server "$SITE_PORT" --bind 127.0.0.1 --directory end2end/customer-site >"$work/site.log" 2>&1 &
+# Its Content-Security-Policy names Vox's address, so it is served with this run's port.
+cp -r end2end/customer-site "$work/site"
+sed -i "s#http://127.0.0.1:3107#http://127.0.0.1:$PORT#g" "$work/site/index.html"
+python3 -m http.server "$SITE_PORT" --bind 127.0.0.1 --directory "$work/site" >"$work/site.log" 2>&1 &
 site_pid=$!
 trap 'kill $server_pid $site_pid $smtp_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 

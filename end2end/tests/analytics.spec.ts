@@ -52,6 +52,8 @@ test('a seeded survey shows its exact NPS and CSAT; filters, export and live upd
   expect(csv.trim().split('\r\n')).toHaveLength(1 + 2);
   // The button streams it with progress.
   const download = page.waitForEvent('download');
+  // Clicked before the link is hydrated, it would be a plain download without progress.
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('data-enhanced', 'true');
   await page.getByRole('link', { name: 'Export CSV' }).click();
   await expect(page.getByText('Exported 2 rows')).toBeVisible();
   expect((await download).suggestedFilename()).toBe('responses.csv');

@@ -41,6 +41,12 @@ test('a survey built in the dashboard is answered in the browser and the answer 
   // Text is shown as text, not as markup.
   await expect(row.getByRole('cell', { name: 'More oat milk <b>please</b>' })).toBeVisible();
   await expect(page.getByText('1 response', { exact: true })).toBeVisible();
+
+  // The survey list shows its status and its response count.
+  await page.goto('/dashboard');
+  const listed = page.getByRole('row').filter({ hasText: 'After your order' });
+  await expect(listed.getByRole('cell').nth(1)).toHaveText('published');
+  await expect(listed.getByRole('cell').nth(2)).toHaveText('1');
 });
 
 test('the survey works with JavaScript disabled', async ({ page, browser }) => {

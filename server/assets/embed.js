@@ -4,10 +4,10 @@
  * file arrived are replayed in order. No dependencies, no eval, no inline
  * style attributes (styles go through the CSSOM or a nonce'd/adopted sheet). */
 (function (w, d) {
-  'use strict';
   var me = d.currentScript, base = me ? new URL(me.src, location.href).origin : '';
   var old = w.vox, queued = (old && old.q) || [];
-  var S = { meta: {}, responder: null, shown: false, ready: false, timers: [], opts: null, cfg: null };
+  // Everything else in S starts out undefined (falsy): opts, cfg, responder, shown, ready, allowed, started.
+  var S = { meta: {}, timers: [] };
   var KEY = /^[A-Za-z0-9_.-]{1,64}$/, MAX_KEYS = 50, MAX_LEN = 1000;
 
   function warn(m) { if (w.console) console.warn('[vox] ' + m); }
@@ -19,9 +19,8 @@
   function clean(obj, what) {
     var out = {}, n = 0;
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) { warn(what + ' must be an object'); return null; }
-    for (var k in obj) {
-      if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-      var v = obj[k], t = typeof v;
+    for (var keys = Object.keys(obj), i = 0; i < keys.length; i++) {
+      var k = keys[i], v = obj[k], t = typeof v;
       if (!KEY.test(k)) { warn(what + ': bad key "' + k + '"'); continue; }
       if (!(t === 'string' || t === 'boolean' || (t === 'number' && isFinite(v)))) { warn(what + '.' + k + ': not a string, number or boolean'); continue; }
       if (t === 'string' && v.length > MAX_LEN) { warn(what + '.' + k + ': over ' + MAX_LEN + ' characters'); continue; }
@@ -41,8 +40,8 @@
   }
 
   var CSS = ':host{all:initial}.b{position:fixed;inset:0;background:rgba(15,18,25,.45);z-index:2147483646;display:flex;align-items:center;justify-content:center}' +
-    '.p{position:relative;background:#fff;border-radius:12px;box-shadow:0 10px 40px rgba(0,0,0,.3);width:min(36rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);overflow:auto}' +
-    '.s{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;width:min(24rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);overflow:auto;background:#fff;border-radius:12px;box-shadow:0 10px 40px rgba(0,0,0,.3)}' +
+    '.p,.s{background:#fff;border-radius:12px;box-shadow:0 10px 40px rgba(0,0,0,.3);max-height:calc(100vh - 2rem);overflow:auto}' +
+    '.p{position:relative;width:min(36rem,calc(100vw - 2rem))}.s{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;width:min(24rem,calc(100vw - 2rem))}' +
     '.i{width:100%}iframe{display:block;width:100%;border:0;height:320px;background:transparent}' +
     'button{position:absolute;top:.4rem;right:.4rem;width:2rem;height:2rem;border:0;border-radius:50%;background:#eef0f4;color:#1f2430;font:700 1rem/1 system-ui,sans-serif;cursor:pointer;z-index:1}';
 
@@ -65,12 +64,12 @@
     u.searchParams.set('origin', location.origin);
     if (o.language) u.searchParams.set('lang', o.language);
     var h = o.hiddenFields || {};
-    for (var k in h) if (Object.prototype.hasOwnProperty.call(h, k)) u.searchParams.set(k, String(h[k]));
+    Object.keys(h).forEach(function (k) { u.searchParams.set(k, String(h[k])); });
     return u.href;
   }
 
   function show() {
-    if (!S.opts) return warn('call vox("init", {survey: "srv_…"}) first');
+    if (!S.opts) return warn('call init first');
     if (!S.allowed) return;
     if (S.shown) return;
     clearTimers();
@@ -104,7 +103,7 @@
     panel.appendChild(frame);
     root.appendChild(box);
     var target = placement === 'inline' && S.opts.target ? d.querySelector(S.opts.target) : null;
-    if (placement === 'inline' && !target) return warn('inline placement needs an existing "target" selector');
+    if (placement === 'inline' && !target) return warn('inline needs a "target" element');
     (target || d.body).appendChild(host);
     S.host = host; S.frame = frame; S.shown = true; S.ready = false;
   }
@@ -113,11 +112,12 @@
     if (S.host && S.host.parentNode) S.host.parentNode.removeChild(S.host);
     S.host = S.frame = null; S.shown = false; S.ready = false;
   }
-  function dismiss() { store('vox:seen:' + S.opts.survey, String(now())); hide(); }
+  function seen() { return 'vox:seen:' + S.opts.survey; }
+  function dismiss() { store(seen(), String(now())); hide(); }
 
   function suppressed() {
     var days = S.opts.recontactDays != null ? S.opts.recontactDays : (S.cfg ? S.cfg.recontactDays : 30);
-    var at = +read('vox:seen:' + S.opts.survey) || 0;
+    var at = +read(seen()) || 0;
     return at && now() - at < days * 864e5;
   }
 
@@ -149,7 +149,8 @@
         if (!r.ok) return warn('survey ' + S.opts.survey + ' is not shown here: ' + (r.body.detail || r.body.title));
         S.cfg = r.body; S.allowed = true; arm();
       })
-      .catch(function () { warn('could not reach ' + base); });
+      .catch(function () { warn('could not reach ' + base); })
+      .then(function () { S.started = 1; later.splice(0).forEach(function (a) { vox.apply(null, a); }); });
   }
 
   w.addEventListener('message', function (e) {
@@ -157,7 +158,7 @@
     var m = e.data || {};
     if (m.type === 'vox:ready') { S.ready = true; flush(); }
     else if (m.type === 'vox:resize' && m.height > 0) S.frame.style.height = Math.min(m.height, 4000) + 'px';
-    else if (m.type === 'vox:completed') store('vox:seen:' + S.opts.survey, String(now()));
+    else if (m.type === 'vox:completed') store(seen(), String(now()));
   });
 
   ['pushState', 'replaceState'].forEach(function (k) {
@@ -169,7 +170,7 @@
   var cmds = {
     init: function (o) {
       if (!o || typeof o.survey !== 'string' || !/^srv_[0-9a-z]{26}$/.test(o.survey)) return warn('init needs {survey: "srv_…"}');
-      if (S.opts) return warn('init was already called');
+      if (S.opts) return warn('init: called twice');
       S.opts = o;
       if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', start); else start();
     },
@@ -184,28 +185,31 @@
       }
       var c = clean(data, 'metadata');
       if (!c) return;
-      Object.assign(S.meta, c);
-      var n = 0; for (var k in S.meta) n++;
-      if (n > MAX_KEYS) return warn('metadata: over ' + MAX_KEYS + ' keys');
+      var all = Object.assign({}, S.meta, c);
+      if (Object.keys(all).length > MAX_KEYS) return warn('metadata: over ' + MAX_KEYS + ' keys');
+      S.meta = all;
       flush();
     },
     show: function () { show(); },
     hide: function () { hide(); },
     track: function (name) {
-      if (typeof name !== 'string' || !name) return warn('track needs an event name');
+      if (typeof name !== 'string' || !name) return warn('track: no event name');
       var t = (S.opts && (S.opts.trigger || (S.cfg && S.cfg.trigger))) || {};
       if (t.kind === 'event' && t.event === name && S.allowed && !S.shown && !suppressed()) show();
     },
     setLanguage: function (lang) {
-      if (typeof lang !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) return warn('setLanguage needs a language tag');
+      if (typeof lang !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) return warn('setLanguage: not a language tag');
       if (S.opts) S.opts.language = lang;
       if (S.frame) { S.ready = false; S.frame.src = frameUrl(); }
     }
   };
 
+  // show and track wait for the survey's settings, which init is still fetching.
+  var later = [];
   function vox(cmd) {
     var f = cmds[cmd];
     if (!f) return warn('unknown command "' + cmd + '"');
+    if (S.opts && !S.started && (cmd === 'show' || cmd === 'track')) return later.push([].slice.call(arguments));
     try { f.apply(null, [].slice.call(arguments, 1)); } catch (e) { warn(cmd + ' failed: ' + e.message); }
   }
   for (var name in cmds) vox[name] = (function (c) { return function () { vox.apply(null, [c].concat([].slice.call(arguments))); }; })(name);

@@ -66,6 +66,30 @@ async fn invalid_answers_are_refused_naming_the_question() {
     let list: Value =
         owner.get(app.url(&format!("/api/surveys/{survey}/responses"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["meta"]["total"], 1, "only the valid partial response was stored");
+
+    // Choices that do not exist, in either kind of choice question.
+    let res = owner
+        .post(app.url("/api/surveys"))
+        .json(&json!({"name": "Choices", "status": "published", "questions": [
+            {"id": "c1", "type": "single_choice", "title": "One", "choices": [{"id": "a", "label": "A"}]},
+            {"id": "c2", "type": "multiple_choice", "title": "Many", "choices": [{"id": "x", "label": "X"}, {"id": "y", "label": "Y"}]}
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let choices = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let submit = |body: Value| {
+        app.client().post(app.url(&format!("/api/client/surveys/{choices}/responses"))).json(&body).send()
+    };
+    let problem = expect_problem(submit(json!({"answers": {"c1": "zzz", "c2": ["x"]}})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.c1"]);
+    let problem =
+        expect_problem(submit(json!({"answers": {"c1": "a", "c2": ["x", "nope"]}})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.c2"]);
+    let problem = expect_problem(submit(json!({"answers": {"c1": "other"}})).await.unwrap(), 422).await;
+    assert_eq!(problem_fields(&problem), vec!["answers.c1"], "no 'other' unless the question allows it");
+    assert_eq!(submit(json!({"answers": {"c1": "a", "c2": ["x", "y"]}})).await.unwrap().status(), StatusCode::CREATED);
 }
 
 #[tokio::test]

@@ -10,8 +10,60 @@ use crate::domain::AppError;
 use serde_json::{json, Map, Value};
 
 /// Creates the response (first call) or updates it; `completing` completes it.
+/// Context the server refuses (the host page's metadata or responder) never
+/// costs the visitor their answers: the refused part is dropped with a
+/// console warning and the answers are sent again with the rest.
 #[allow(clippy::too_many_arguments)]
 pub async fn save(
+    survey_id: &str,
+    existing: Option<Draft>,
+    answers: Answers,
+    hidden_fields: Map<String, Value>,
+    language: String,
+    invitation: Option<String>,
+    completing: bool,
+    context: &HostContext,
+) -> Result<Draft, AppError> {
+    let attempt = save_with(
+        survey_id,
+        existing.clone(),
+        answers.clone(),
+        hidden_fields.clone(),
+        language.clone(),
+        invitation.clone(),
+        completing,
+        context,
+    )
+    .await;
+    match attempt {
+        Err(refused) if only_context_refused(&refused) => {
+            warn_refused(&refused);
+            let kept = without_refused(context, &refused);
+            save_with(survey_id, existing, answers, hidden_fields, language, invitation, completing, &kept).await
+        }
+        other => other,
+    }
+}
+
+/// The context minus what the server refused: the named metadata keys (all
+/// of it when the metadata as a whole was refused) and a refused responder.
+fn without_refused(context: &HostContext, refused: &AppError) -> HostContext {
+    let mut kept = context.clone();
+    let AppError::Validation { errors } = refused else { return HostContext::default() };
+    for field in errors.iter().map(|e| e.field.as_str()) {
+        match field.strip_prefix("metadata.") {
+            Some(key) => {
+                kept.metadata.remove(key);
+            }
+            None if field.starts_with("responder") => kept.responder = None,
+            None => kept.metadata.clear(),
+        }
+    }
+    kept
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_with(
     survey_id: &str,
     existing: Option<Draft>,
     answers: Answers,
@@ -38,10 +90,31 @@ pub async fn save(
 }
 
 /// Attaches the host page's context to a response that already exists
-/// (also after completion).
+/// (also after completion). Refused context is dropped with a console warning.
 pub async fn attach(draft: &Draft, context: &HostContext) -> Result<(), AppError> {
     let body = json!({ "metadata": context.metadata, "responder": context.responder });
-    send("PATCH", &format!("/api/client/responses/{}", draft.id), Some(&draft.token), &body).await.map(|_| ())
+    match send("PATCH", &format!("/api/client/responses/{}", draft.id), Some(&draft.token), &body).await {
+        Err(refused) if only_context_refused(&refused) => {
+            warn_refused(&refused);
+            Ok(())
+        }
+        other => other.map(|_| ()),
+    }
+}
+
+/// True when everything the server refused is the host page's context, none of it the visitor's answers.
+fn only_context_refused(error: &AppError) -> bool {
+    matches!(error, AppError::Validation { errors } if !errors.is_empty()
+        && errors.iter().all(|e| e.field.starts_with("metadata") || e.field.starts_with("responder")))
+}
+
+/// Tells the host page's developer, in the browser console, what was refused and why.
+fn warn_refused(error: &AppError) {
+    let AppError::Validation { errors } = error else { return };
+    let detail: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+    let _text = format!("[vox] updateMetadata: refused by the survey, not sent: {}", detail.join("; "));
+    #[cfg(feature = "hydrate")]
+    web_sys::console::warn_1(&_text.into());
 }
 
 async fn create(

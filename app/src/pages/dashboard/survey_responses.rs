@@ -136,6 +136,10 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
 #[component]
 fn ExportLink(url: Signal<String>, label: &'static str) -> impl IntoView {
     let progress = RwSignal::new(None::<String>);
+    // Effects run only in the browser, once hydrated: until then a click is
+    // the plain download (the no-JavaScript path); tests wait for this mark.
+    let enhanced = RwSignal::new(false);
+    Effect::new(move |_| enhanced.set(true));
     let on_click = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
         {
@@ -149,7 +153,9 @@ fn ExportLink(url: Signal<String>, label: &'static str) -> impl IntoView {
         let _ = &ev;
     };
     view! {
-        <a class="button" href=url download="" on:click=on_click>{label}</a>
+        <a class="button" href=url download="" data-enhanced=move || enhanced.get().then_some("true") on:click=on_click>
+            {label}
+        </a>
         {move || progress.get().map(|p| view! { <span class="detail" role="status">{p}</span> })}
     }
 }
