@@ -216,6 +216,10 @@ fn spawn_housekeeping(state: &AppState) {
                 Ok(n) => tracing::info!(responses = n, "deleted responses past their retention"),
                 Err(e) => tracing::warn!(error = %e, "deleting responses past their retention failed"),
             }
+            // After retention, so days it emptied are counted afresh.
+            if let Err(e) = app::backend::services::overview_days::warm_all(&db).await {
+                tracing::warn!(error = %e, "counting closed days for survey overviews failed");
+            }
         }
     });
 }

@@ -148,6 +148,20 @@ pub async fn count_range(
     Ok(days)
 }
 
+/// Counts the closed days not cached yet, for every survey: run hourly (and at
+/// start), so even the first view after days close, or after a bulk import or
+/// an upgrade, reads the cache. Returns how many surveys it looked at.
+pub async fn warm_all(db: &Db) -> Result<usize, AppError> {
+    let surveys = sqlx::query("SELECT id, questions FROM surveys").fetch_all(db.pool()).await.map_err(internal)?;
+    for row in &surveys {
+        let id: String = row.try_get("id").map_err(internal)?;
+        let questions: Vec<crate::domain::survey::Question> = crate::backend::db::json_column(row, "questions")?;
+        let ids: Vec<String> = questions.into_iter().map(|q| q.id).collect();
+        count_range(db, &id, &ids, None, None).await?;
+    }
+    Ok(surveys.len())
+}
+
 /// Counts `[from_ms, to_ms)` from the indexes.
 async fn count_live(
     db: &Db,
