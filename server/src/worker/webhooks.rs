@@ -186,7 +186,9 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
             tracing::warn!(error = %e, "recording webhook attempts failed");
             return;
         }
+        // Nothing sent (the claim itself took the whole margin): free the slot rather than spin.
         if failed
+            || outcomes.is_empty()
             || !matches!(webhook_queue::renew(&state.db, endpoint_id, owner, lease_deadline(state)).await, Ok(true))
         {
             return;
