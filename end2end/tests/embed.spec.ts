@@ -165,7 +165,10 @@ test('inline placement, a show queued before the loader, scroll and exit-intent 
   await setEmbed({ placement: 'slide_in', trigger: { kind: 'scroll', percent: 60 } });
   context = await browser.newContext();
   shop = await context.newPage();
+  // The trigger is armed once the survey's settings have arrived.
+  let settings = shop.waitForResponse((r) => r.url().endsWith(`/api/client/surveys/${surveyId}/embed`));
   await shop.goto(shopUrl);
+  await settings;
   await shop.waitForFunction(() => typeof (window as any).vox.track === 'function');
   await shop.evaluate(() => { document.body.style.minHeight = '5000px'; });
   const slideIn = shop.locator('iframe[title="Inline question"]');
@@ -180,9 +183,10 @@ test('inline placement, a show queued before the loader, scroll and exit-intent 
   await setEmbed({ placement: 'slide_in', trigger: { kind: 'exit' } });
   context = await browser.newContext();
   shop = await context.newPage();
+  settings = shop.waitForResponse((r) => r.url().endsWith(`/api/client/surveys/${surveyId}/embed`));
   await shop.goto(shopUrl);
+  await settings;
   await shop.waitForFunction(() => typeof (window as any).vox.track === 'function');
-  await shop.waitForTimeout(300); // the survey's settings arrive and arm the trigger
   const exitSurvey = shop.locator('iframe[title="Inline question"]');
   const leave = (y: number) => shop.evaluate((clientY) =>
     document.dispatchEvent(new MouseEvent('mouseout', { clientY, relatedTarget: null, bubbles: true })), y);

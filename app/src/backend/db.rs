@@ -132,6 +132,18 @@ impl Db {
         Ok(WriteTx { tx, _turn: turn })
     }
 
+    /// Runs one write statement in its own transaction, taking its turn with
+    /// the other writers (see `write_turn`) rather than SQLite's busy handler.
+    pub async fn execute_write<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let done = query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// Round trip for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())

@@ -129,21 +129,29 @@ async fn commit_batch(db: &Db, batch: Vec<Request>) {
         }
     };
     let mut written = Vec::with_capacity(batch.len());
-    for Request { job, done } in batch {
+    let mut requests = batch.into_iter();
+    while let Some(Request { job, done }) = requests.next() {
         if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
             let _ = done.send(Err(internal(e)));
-            continue;
+            return abort(written, requests);
         }
-        match job(&mut *tx).await {
-            Ok(()) => {
-                // A savepoint that cannot be released leaves the transaction
-                // unusable; the commit below then fails for everyone.
-                let _ = sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await;
-                written.push(done);
-            }
+        let (outcome, cleanup) = match job(&mut *tx).await {
+            Ok(()) => (Ok(()), sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await.map(|_| ())),
             Err(error) => {
-                let _ = sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await;
-                let _ = sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await;
+                let undone = sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await;
+                let released = sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await;
+                (Err(error), undone.and(released).map(|_| ()))
+            }
+        };
+        if let Err(e) = cleanup {
+            // The database gave up on the transaction (disk full, I/O error…):
+            // nothing of the batch is committed, and nobody is told otherwise.
+            let _ = done.send(Err(internal(e)));
+            return abort(written, requests);
+        }
+        match outcome {
+            Ok(()) => written.push(done),
+            Err(error) => {
                 let _ = done.send(Err(error));
             }
         }
@@ -151,5 +159,14 @@ async fn commit_batch(db: &Db, batch: Vec<Request>) {
     let outcome = tx.commit().await.map_err(internal);
     for done in written {
         let _ = done.send(outcome.clone());
+    }
+}
+
+/// Fails a batch whose transaction broke: the jobs already run and those not
+/// yet run all hear that nothing was stored (the transaction rolls back when dropped).
+fn abort(written: Vec<oneshot::Sender<Result<(), AppError>>>, rest: impl Iterator<Item = Request>) {
+    let error = internal("the database transaction failed; nothing was stored");
+    for done in written.into_iter().chain(rest.map(|r| r.done)) {
+        let _ = done.send(Err(error.clone()));
     }
 }

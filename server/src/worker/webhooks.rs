@@ -118,10 +118,12 @@ const BATCH: i64 = 50;
 /// by the timeout, all end before the claim (timeout + margin) lapses.
 const CLAIM_MARGIN: Duration = Duration::from_secs(5);
 
-/// A lease (and a claim) covers the timeout plus a margin and is renewed after
-/// each batch, so a replica that dies holds its endpoints for at most that long.
+/// A lease (and a claim) covers the margin in which attempts may start, the
+/// timeout of the last one, and the same margin again for recording them; it
+/// is extended with every claim, so a replica that dies holds its endpoints
+/// for at most that long.
 fn lease_deadline(state: &AppState) -> i64 {
-    app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + CLAIM_MARGIN.as_millis() as i64
+    app::backend::db::now_ms() + state.config.webhook_timeout_ms as i64 + 2 * CLAIM_MARGIN.as_millis() as i64
 }
 
 /// Sends the endpoint's due deliveries, oldest first, while they succeed.
@@ -150,14 +152,15 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
         };
         // One sender per attempt, whatever happens to leases.
         let claimed_at = Instant::now();
-        let claimed = match webhook_queue::claim_attempts(&state.db, due, lease_deadline(state)).await {
-            Ok(claimed) if !claimed.is_empty() => claimed,
-            Ok(_) => return,
-            Err(e) => {
-                tracing::warn!(error = %e, "claiming webhook deliveries failed");
-                return;
-            }
-        };
+        let claimed =
+            match webhook_queue::claim_attempts(&state.db, endpoint_id, owner, due, lease_deadline(state)).await {
+                Ok(claimed) if !claimed.is_empty() => claimed,
+                Ok(_) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming webhook deliveries failed");
+                    return;
+                }
+            };
         let secret = state.secrets.open(&target.secret_sealed);
         let mut outcomes = Vec::with_capacity(claimed.len());
         let mut unsent = Vec::new();

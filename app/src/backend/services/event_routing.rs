@@ -33,28 +33,31 @@ pub async fn route_pending(db: &Db, limit: i64, claim_ms: i64) -> Result<usize, 
     let mut decided = 0;
     for row in rows {
         let id: String = row.try_get("id").map_err(internal)?;
-        let claimed = sqlx::query(
-            "UPDATE events SET claimed_until = $1 WHERE id = $2 AND status = 'pending' \
-             AND (claimed_until IS NULL OR claimed_until < $3)",
-        )
-        .bind(now + claim_ms)
-        .bind(&id)
-        .bind(now)
-        .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        let claimed = db
+            .execute_write(
+                sqlx::query(
+                    "UPDATE events SET claimed_until = $1 WHERE id = $2 AND status = 'pending' \
+                     AND (claimed_until IS NULL OR claimed_until < $3)",
+                )
+                .bind(now + claim_ms)
+                .bind(&id)
+                .bind(now),
+            )
+            .await
+            .map_err(internal)?;
         if claimed.rows_affected() == 1 {
             match route_one(db, &id).await {
                 Ok(()) => decided += 1,
                 Err(e) => {
                     // Nothing of it was committed; try again shortly rather than after the whole claim.
                     tracing::warn!(event = %id, error = %e, "routing an event failed; retrying shortly");
-                    sqlx::query("UPDATE events SET claimed_until = $1 WHERE id = $2 AND status = 'pending'")
-                        .bind(now_ms() + RETRY_MS)
-                        .bind(&id)
-                        .execute(db.pool())
-                        .await
-                        .map_err(internal)?;
+                    db.execute_write(
+                        sqlx::query("UPDATE events SET claimed_until = $1 WHERE id = $2 AND status = 'pending'")
+                            .bind(now_ms() + RETRY_MS)
+                            .bind(&id),
+                    )
+                    .await
+                    .map_err(internal)?;
                 }
             }
         }

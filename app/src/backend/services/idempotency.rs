@@ -34,14 +34,15 @@ pub async fn claim(db: &Db, scope: &str, key: &str, request_hash: &str) -> Resul
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(AppError::field("Idempotency-Key", format!("1–{MAX_KEY_LEN} visible ASCII characters")));
     }
-    let inserted =
-        sqlx::query("INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(scope)
-            .bind(key)
-            .bind(request_hash)
-            .bind(now_ms())
-            .execute(db.pool())
-            .await;
+    let inserted = db
+        .execute_write(
+            sqlx::query("INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(scope)
+                .bind(key)
+                .bind(request_hash)
+                .bind(now_ms()),
+        )
+        .await;
     match inserted {
         Ok(_) => return Ok(Claim::Fresh),
         Err(e) if is_unique_violation(&e) => {}
@@ -78,23 +79,21 @@ fn in_progress() -> AppError {
 
 /// Stores the first result for replay.
 pub async fn complete(db: &Db, scope: &str, key: &str, response: &StoredResponse) -> Result<(), AppError> {
-    sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
-        .bind(i64::from(response.status))
-        .bind(serde_json::to_string(response).map_err(internal)?)
-        .bind(scope)
-        .bind(key)
-        .execute(db.pool())
-        .await
-        .map_err(internal)?;
+    db.execute_write(
+        sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
+            .bind(i64::from(response.status))
+            .bind(serde_json::to_string(response).map_err(internal)?)
+            .bind(scope)
+            .bind(key),
+    )
+    .await
+    .map_err(internal)?;
     Ok(())
 }
 
 /// Releases the key after a failure on our side, so a retry can run.
 pub async fn abandon(db: &Db, scope: &str, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2")
-        .bind(scope)
-        .bind(key)
-        .execute(db.pool())
+    db.execute_write(sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2").bind(scope).bind(key))
         .await
         .map_err(internal)?;
     Ok(())

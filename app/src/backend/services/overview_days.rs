@@ -157,7 +157,10 @@ pub async fn warm_all(db: &Db) -> Result<usize, AppError> {
         let id: String = row.try_get("id").map_err(internal)?;
         let questions: Vec<crate::domain::survey::Question> = crate::backend::db::json_column(row, "questions")?;
         let ids: Vec<String> = questions.into_iter().map(|q| q.id).collect();
-        count_range(db, &id, &ids, None, None).await?;
+        // One survey failing (deleted meanwhile, say) does not hold up the others.
+        if let Err(e) = count_range(db, &id, &ids, None, None).await {
+            tracing::warn!(survey = %id, error = %e, "counting closed days for the overview failed");
+        }
     }
     Ok(surveys.len())
 }

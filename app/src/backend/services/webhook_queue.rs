@@ -81,10 +81,28 @@ pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppE
 /// compare-and-set on each delivery's attempt count, so even two senders
 /// racing for the same delivery cannot both send it. Returns the claimed ones,
 /// in order. A claimed delivery is not due again until `until_ms` (if the
-/// sender dies, it becomes due again then).
-pub async fn claim_attempts(db: &Db, due: Vec<Due>, until_ms: i64) -> Result<Vec<Due>, AppError> {
+/// sender dies, it becomes due again then), and `owner`'s lease on the
+/// endpoint is extended to the same time; a sender that lost its lease claims
+/// nothing.
+pub async fn claim_attempts(
+    db: &Db,
+    endpoint_id: &str,
+    owner: &str,
+    due: Vec<Due>,
+    until_ms: i64,
+) -> Result<Vec<Due>, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await.map_err(internal)?;
+    let leased = sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND sending_by = $3")
+        .bind(until_ms)
+        .bind(endpoint_id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if leased.rows_affected() != 1 {
+        return Ok(Vec::new());
+    }
     let mut claimed = Vec::with_capacity(due.len());
     for delivery in due {
         let done = sqlx::query(
