@@ -30,7 +30,8 @@ async fn survey(app: &TestApp, client: &Client) -> String {
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
-async fn answer(app: &TestApp, survey: &str, body: Value) {
+/// Posts a response and returns its id.
+async fn answer(app: &TestApp, survey: &str, body: Value) -> String {
     let res = app
         .client()
         .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
@@ -39,6 +40,7 @@ async fn answer(app: &TestApp, survey: &str, body: Value) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().into()
 }
 
 async fn get(client: &Client, url: String) -> Value {
@@ -260,26 +262,12 @@ async fn responses_past_the_retention_period_are_deleted() {
     assert_eq!(overview["questions"][0]["answered"], 1);
 }
 
-/// Posts a response and returns its id.
-async fn answer_returning(app: &TestApp, survey: &str, body: Value) -> String {
-    let res = app
-        .client()
-        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let created: Value = res.json().await.unwrap();
-    created["id"].as_str().unwrap().into()
-}
-
 #[tokio::test]
 async fn closed_days_come_from_the_day_cache_until_a_response_of_that_day_changes() {
     let app = spawn_app().await;
     let client = app.signed_in("Day cache").await;
     let survey = survey(&app, &client).await;
-    let promoter = answer_returning(&app, &survey, json!({"answers": {"q1": 10, "q2": 5}})).await;
+    let promoter = answer(&app, &survey, json!({"answers": {"q1": 10, "q2": 5}})).await;
     answer(&app, &survey, json!({"answers": {"q1": 9}})).await;
     answer(&app, &survey, json!({"answers": {"q1": 2}})).await;
     answer(&app, &survey, json!({"answers": {"q1": 5}, "completed": false})).await;

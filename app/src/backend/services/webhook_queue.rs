@@ -29,51 +29,47 @@ pub async fn due_endpoints(db: &Db, limit: i64) -> Result<Vec<String>, AppError>
 /// Takes (or renews, with `renew`) the endpoint's sending lease until `until_ms`.
 /// Takes the endpoint's sending lease for `owner` until `until_ms`, if free or lapsed.
 pub async fn lease(db: &Db, endpoint_id: &str, owner: &str, until_ms: i64) -> Result<bool, AppError> {
-    // Through the write queue like every write, so the sender is never starved by busier writers.
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    let done = sqlx::query(
-        "UPDATE webhook_endpoints SET sending_until = $1, sending_by = $2 \
+    let done = db
+        .execute_write(
+            sqlx::query(
+                "UPDATE webhook_endpoints SET sending_until = $1, sending_by = $2 \
          WHERE id = $3 AND (sending_until IS NULL OR sending_until < $4)",
-    )
-    .bind(until_ms)
-    .bind(owner)
-    .bind(endpoint_id)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+            )
+            .bind(until_ms)
+            .bind(owner)
+            .bind(endpoint_id)
+            .bind(now_ms()),
+        )
+        .await
+        .map_err(internal)?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Extends a lease `owner` still holds; false when it lost it (then it must stop).
 pub async fn renew(db: &Db, endpoint_id: &str, owner: &str, until_ms: i64) -> Result<bool, AppError> {
-    // Through the write queue like every write, so the sender is never starved by busier writers.
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    let done = sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND sending_by = $3")
-        .bind(until_ms)
-        .bind(endpoint_id)
-        .bind(owner)
-        .execute(&mut *tx)
+    let done = db
+        .execute_write(
+            sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND sending_by = $3")
+                .bind(until_ms)
+                .bind(endpoint_id)
+                .bind(owner),
+        )
         .await
         .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Gives the lease back, if `owner` still holds it.
 pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppError> {
-    // Through the write queue like every write, so the sender is never starved by busier writers.
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    sqlx::query(
-        "UPDATE webhook_endpoints SET sending_until = NULL, sending_by = NULL WHERE id = $1 AND sending_by = $2",
+    db.execute_write(
+        sqlx::query(
+            "UPDATE webhook_endpoints SET sending_until = NULL, sending_by = NULL WHERE id = $1 AND sending_by = $2",
+        )
+        .bind(endpoint_id)
+        .bind(owner),
     )
-    .bind(endpoint_id)
-    .bind(owner)
-    .execute(&mut *tx)
     .await
     .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
     Ok(())
 }
 
