@@ -138,8 +138,14 @@ fn ExportLink(url: Signal<String>, label: &'static str) -> impl IntoView {
     let progress = RwSignal::new(None::<String>);
     // Effects run only in the browser, once hydrated: until then a click is
     // the plain download (the no-JavaScript path); tests wait for this mark.
-    let enhanced = RwSignal::new(false);
-    Effect::new(move |_| enhanced.set(true));
+    // It is set on the element itself: a reactive attribute whose value
+    // changed before hydration reached it would never be written.
+    let link = NodeRef::<leptos::html::A>::new();
+    Effect::new(move |_| {
+        if let Some(link) = link.get() {
+            let _ = link.set_attribute("data-enhanced", "true");
+        }
+    });
     let on_click = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
         {
@@ -153,7 +159,7 @@ fn ExportLink(url: Signal<String>, label: &'static str) -> impl IntoView {
         let _ = &ev;
     };
     view! {
-        <a class="button" href=url download="" data-enhanced=move || enhanced.get().then_some("true") on:click=on_click>
+        <a class="button" href=url download="" node_ref=link on:click=on_click>
             {label}
         </a>
         {move || progress.get().map(|p| view! { <span class="detail" role="status">{p}</span> })}
