@@ -85,6 +85,30 @@ pub async fn write(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    insert(tx, response_id, survey_id, questions, answers, hidden, created_at, completed).await?;
+    // A closed day's cached overview no longer holds.
+    super::overview_days::day_changed(tx, survey_id, created_at).await?;
+    sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1")
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// The rows of a response created in this transaction, which has none yet
+/// (and is inserted with `answers_indexed = 1`): nothing to delete or mark.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    tx: &mut sqlx::AnyConnection,
+    response_id: &str,
+    survey_id: &str,
+    questions: &[Question],
+    answers: &Answers,
+    hidden: Option<&Map<String, Value>>,
+    created_at: i64,
+    completed: bool,
+) -> Result<(), AppError> {
     let rows = rows_for(questions, answers);
     // One statement for all of them: a response has a handful of answers.
     for chunk in rows.chunks(50) {
@@ -123,13 +147,6 @@ pub async fn write(
             .map_err(internal)?;
         }
     }
-    // A closed day's cached overview no longer holds.
-    super::overview_days::day_changed(tx, survey_id, created_at).await?;
-    sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1")
-        .bind(response_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
     Ok(())
 }
 

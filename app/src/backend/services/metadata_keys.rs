@@ -32,29 +32,31 @@ impl MetadataHasher {
 }
 
 pub async fn policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> {
-    let rows = sqlx::query("SELECT key, kind, anonymize FROM metadata_keys WHERE organization_id = $1 ORDER BY key")
-        .bind(org_id)
-        .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+    // One round trip: it is read for every response that carries metadata.
+    let rows = sqlx::query(
+        "SELECT o.strict_metadata, o.anonymize_mode, k.key, k.kind, k.anonymize FROM organizations o \
+         LEFT JOIN metadata_keys k ON k.organization_id = o.id WHERE o.id = $1 ORDER BY k.key",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    let first = rows.first().ok_or_else(|| AppError::not_found("organization"))?;
+    let mode: String = first.try_get("anonymize_mode").map_err(internal)?;
+    let strict = first.try_get::<i64, _>("strict_metadata").map_err(internal)? != 0;
     let mut keys = Vec::with_capacity(rows.len());
     for row in &rows {
+        let Some(key) = row.try_get::<Option<String>, _>("key").map_err(internal)? else { continue };
         let kind: String = row.try_get("kind").map_err(internal)?;
         keys.push(MetadataKey {
-            key: row.try_get("key").map_err(internal)?,
+            key,
             kind: MetadataType::parse(&kind).ok_or_else(|| internal(format!("bad metadata type {kind}")))?,
             anonymize: row.try_get::<i64, _>("anonymize").map_err(internal)? != 0,
         });
     }
-    let org = sqlx::query("SELECT strict_metadata, anonymize_mode FROM organizations WHERE id = $1")
-        .bind(org_id)
-        .fetch_one(db.pool())
-        .await
-        .map_err(internal)?;
-    let mode: String = org.try_get("anonymize_mode").map_err(internal)?;
     Ok(MetadataPolicy {
         keys,
-        strict: org.try_get::<i64, _>("strict_metadata").map_err(internal)? != 0,
+        strict,
         anonymize_mode: if mode == "drop" { AnonymizeMode::Drop } else { AnonymizeMode::Hash },
     })
 }

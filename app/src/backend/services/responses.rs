@@ -165,7 +165,8 @@ async fn submit_to(
                     (None, None) => None,
                 };
                 sqlx::query(&format!(
-                    "INSERT INTO responses (organization_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10)"
+                    "INSERT INTO responses (organization_id, {COLUMNS}, answers_indexed, invitation_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, 1, $12)"
                 ))
                 .bind(&org_id)
                 .bind(&id)
@@ -178,10 +179,12 @@ async fn submit_to(
                 .bind(input.completed.then_some(now))
                 .bind(input.language.clone())
                 .bind(contact_id.clone())
+                .bind(invitation.as_ref().map(|l| l.invitation.id.clone()))
                 .execute(&mut *tx)
                 .await
                 .map_err(internal)?;
-                super::answer_index::write(
+                // Created now, so today: no closed day's cached overview changes.
+                super::answer_index::insert(
                     tx,
                     &id,
                     &survey_id,
@@ -193,12 +196,6 @@ async fn submit_to(
                 )
                 .await?;
                 if let Some(linked) = &invitation {
-                    sqlx::query("UPDATE responses SET invitation_id = $1 WHERE id = $2")
-                        .bind(&linked.invitation.id)
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(internal)?;
                     super::invitations::attach_response(tx, &linked.invitation.id, &id, input.completed).await?;
                 }
                 for (key, value) in &input.metadata {
