@@ -53,7 +53,7 @@ site_pid=$!
 trap 'kill $server_pid $site_pid $smtp_pid 2>/dev/null; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 if ! (cd end2end && VOX_E2E_BASE_URL="http://127.0.0.1:$PORT" VOX_E2E_SITE_URL="http://127.0.0.1:$SITE_PORT" \
-    VOX_E2E_SMTP_API="http://127.0.0.1:$smtp_api_port" npx playwright test); then
+    VOX_E2E_SMTP_API="http://127.0.0.1:$smtp_api_port" VOX_E2E_SMTP_PORT="$smtp_port" npx playwright test); then
   echo "--- server log ---"; tail -n 100 "$work/server.log"; exit 1
 fi
 

@@ -17,7 +17,7 @@ use app::backend::config::Config;
 use app::backend::db::{Db, DbError};
 use app::backend::keys::{KeyError, Keys};
 use app::backend::link_tokens::LinkTokens;
-use app::backend::mailer::Mailer;
+use app::backend::mailer::Mailers;
 use app::backend::net_guard::NetGuard;
 use app::backend::rate_limit::RateLimiter;
 use app::backend::response_token::ResponseTokens;
@@ -75,7 +75,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         invitation_wakeup: Arc::new(tokio::sync::Notify::new()),
         invitation_links: Arc::new(LinkTokens::new(&keys, "invitation-link")),
         unsubscribe_links: Arc::new(LinkTokens::new(&keys, "unsubscribe-link")),
-        mailer: Arc::new(Mailer::from_config(&config).map_err(StartError::Mail)?),
+        mailers: Arc::new(Mailers::from_config(&config).map_err(StartError::Mail)?),
         config: Arc::new(config),
         leptos_options,
     })

@@ -75,7 +75,7 @@ pub async fn page(
     // a frame, and the browser enforces it (frame-ancestors is that origin).
     let parent_origin = match (embedded, param(&params, "origin")) {
         (false, _) => None,
-        (true, Some(origin)) if survey.options.embed.allows(origin) => app::domain::embed::normalize_origin(origin),
+        (true, Some(origin)) if survey.allows_site(origin) => app::domain::embed::normalize_origin(origin),
         (true, _) => return not_allowed_here(&survey),
     };
     // Only declared hidden fields are taken from the address.

@@ -61,6 +61,26 @@ async fn a_viewer_reads_but_every_change_is_refused_on_the_server() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = rpc(&viewer, &app, "invite_member", &[("email", "x@example.com"), ("role", "owner")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Organisation settings: readable, not changeable.
+    assert_eq!(viewer.get(app.url("/api/settings/embed")).send().await.unwrap().status(), StatusCode::OK);
+    for (path, body) in [
+        ("/api/settings/embed", json!({"allowedOrigins": ["https://evil.example"]})),
+        ("/api/settings/smtp", json!({"host": "smtp.evil.example", "port": 587, "from": "x@evil.example"})),
+        ("/api/settings/retention", json!({"retentionDays": 1})),
+    ] {
+        let res = viewer.put(app.url(path)).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let res = viewer
+        .post(app.url("/rpc/save_embed_sites"))
+        .header("Accept", "application/json")
+        .json(&json!({"sites": ["https://evil.example"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let sites: Value = owner.get(app.url("/api/settings/embed")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(sites["allowedOrigins"], json!([]), "nothing changed");
     let survey_after: Value =
         owner.get(app.url(&format!("/api/surveys/{survey}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(survey_after["status"], "published", "nothing changed");

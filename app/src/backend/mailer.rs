@@ -1,12 +1,32 @@
-//! Sending invitation emails: over SMTP (lettre) when `VOX_SMTP_URL` is set,
-//! otherwise not at all: the outbox table then is where they go, and the
-//! dashboard shows them. Either way the message is recorded in the outbox.
+//! Sending invitation emails: over SMTP (lettre) through the organisation's
+//! own server or `VOX_SMTP_URL`, otherwise not at all: the outbox table then
+//! is where they go, and the dashboard shows them. Either way the message is
+//! recorded in the outbox.
 
 use super::config::Config;
 use super::invitation_email::RenderedEmail;
+use super::AppState;
+use crate::domain::smtp::SmtpSecurity;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// An organisation's mail server, already resolved through the SSRF guard:
+/// the connection goes to `address`, the certificate must name `tls_name`.
+#[derive(Clone, Debug)]
+pub struct SmtpTarget {
+    pub address: SocketAddr,
+    pub tls_name: String,
+    pub security: SmtpSecurity,
+    pub credentials: Option<(String, String)>,
+    pub from: Mailbox,
+}
 
 pub enum Mailer {
     Smtp {
@@ -24,12 +44,31 @@ impl Mailer {
             .smtp_from
             .parse()
             .map_err(|e| format!("VOX_SMTP_FROM {:?} is not an address: {e}", config.smtp_from))?;
-        // A message must be done (sent or failed) well before our claim on it lapses.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url.0)
             .map_err(|e| format!("VOX_SMTP_URL is not usable: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs((config.invitation_claim_secs / 2).clamp(1, 60))))
+            .timeout(Some(send_timeout(config)))
             .build();
         Ok(Mailer::Smtp { transport, from })
+    }
+
+    /// A transport to an organisation's own server.
+    pub fn smtp(target: SmtpTarget, timeout: Duration) -> Result<Mailer, SendError> {
+        let tls = |name: &str| {
+            TlsParameters::new(name.to_string()).map_err(|e| SendError::Permanent(format!("TLS for {name}: {e}")))
+        };
+        let tls = match target.security {
+            SmtpSecurity::Starttls => Tls::Required(tls(&target.tls_name)?),
+            SmtpSecurity::Tls => Tls::Wrapper(tls(&target.tls_name)?),
+            SmtpSecurity::None => Tls::None,
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(target.address.ip().to_string())
+            .port(target.address.port())
+            .tls(tls)
+            .timeout(Some(timeout));
+        if let Some((user, password)) = target.credentials {
+            builder = builder.credentials(Credentials::new(user, password));
+        }
+        Ok(Mailer::Smtp { transport: builder.build(), from: target.from })
     }
 
     /// `smtp` or `outbox`: how a message was handled, as recorded.
@@ -48,17 +87,19 @@ impl Mailer {
         to: &str,
         email: &RenderedEmail,
         message_id: &str,
-        unsubscribe_link: &str,
+        unsubscribe_link: Option<&str>,
     ) -> Result<(), SendError> {
         let Mailer::Smtp { transport, from } = self else { return Ok(()) };
         let to: Mailbox = to.parse().map_err(|e| SendError::Permanent(format!("recipient {to:?}: {e}")))?;
-        let message = Message::builder()
+        let mut message = Message::builder()
             .from(from.clone())
             .to(to)
             .subject(email.subject.clone())
-            .message_id(Some(message_id.to_string()))
-            .header(ListUnsubscribe(format!("<{unsubscribe_link}>")))
-            .header(ListUnsubscribePost)
+            .message_id(Some(message_id.to_string()));
+        if let Some(link) = unsubscribe_link {
+            message = message.header(ListUnsubscribe(format!("<{link}>"))).header(ListUnsubscribePost);
+        }
+        let message = message
             .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
             .map_err(|e| SendError::Permanent(format!("building the message: {e}")))?;
         transport.send(message).await.map(|_| ()).map_err(|e| {
@@ -69,6 +110,58 @@ impl Mailer {
                 SendError::Temporary(format!("SMTP: {e}"))
             }
         })
+    }
+}
+
+/// A message must be done (sent or failed) well before our claim on it lapses.
+fn send_timeout(config: &Config) -> Duration {
+    Duration::from_secs((config.invitation_claim_secs / 2).clamp(1, 60))
+}
+
+/// Which mailer an organisation's messages use: its own server when it has
+/// one (built once and kept while its settings and address stay the same,
+/// so connections are reused), else the server's default.
+pub struct Mailers {
+    server_default: Arc<Mailer>,
+    timeout: Duration,
+    built: Mutex<HashMap<String, BuiltMailer>>,
+}
+
+struct BuiltMailer {
+    updated_at: i64,
+    address: SocketAddr,
+    mailer: Arc<Mailer>,
+}
+
+impl Mailers {
+    pub fn from_config(config: &Config) -> Result<Mailers, String> {
+        Ok(Mailers {
+            server_default: Arc::new(Mailer::from_config(config)?),
+            timeout: send_timeout(config),
+            built: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn server_default(&self) -> &Mailer {
+        &self.server_default
+    }
+
+    pub async fn for_organization(&self, state: &AppState, org_id: &str) -> Result<Arc<Mailer>, SendError> {
+        let Some((updated_at, target)) = crate::backend::services::organization_smtp::target(state, org_id).await?
+        else {
+            self.built.lock().unwrap_or_else(|e| e.into_inner()).remove(org_id);
+            return Ok(self.server_default.clone());
+        };
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = built.get(org_id) {
+            if b.updated_at == updated_at && b.address == target.address {
+                return Ok(b.mailer.clone());
+            }
+        }
+        let address = target.address;
+        let mailer = Arc::new(Mailer::smtp(target, self.timeout)?);
+        built.insert(org_id.to_string(), BuiltMailer { updated_at, address, mailer: mailer.clone() });
+        Ok(mailer)
     }
 }
 

@@ -41,8 +41,8 @@ pub struct AppState {
     pub invitation_links: Arc<super::link_tokens::LinkTokens>,
     /// Signs the unsubscribe links in invitations.
     pub unsubscribe_links: Arc<super::link_tokens::LinkTokens>,
-    /// SMTP, or the outbox when none is configured.
-    pub mailer: Arc<super::mailer::Mailer>,
+    /// Each organisation's mail server, the server's SMTP, or the outbox.
+    pub mailers: Arc<super::mailer::Mailers>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

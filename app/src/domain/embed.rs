@@ -88,36 +88,47 @@ pub fn normalize_origin(origin: &str) -> Option<String> {
     valid.then_some(origin)
 }
 
+/// Whether a page at `origin` is one of `allowed` (exact origins, or
+/// `scheme://*.domain` for any subdomain of it).
+pub fn origin_in(allowed: &[String], origin: &str) -> bool {
+    let Some(origin) = normalize_origin(origin) else { return false };
+    let Some((scheme, host)) = origin.split_once("://") else { return false };
+    allowed.iter().filter_map(|a| normalize_origin(a)).any(|allowed| {
+        if allowed == origin {
+            return true;
+        }
+        match allowed.split_once("://") {
+            Some((s, pattern)) if s == scheme => {
+                pattern.strip_prefix("*.").is_some_and(|suffix| host.ends_with(&format!(".{suffix}")))
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Checks a list of allowed sites, naming each bad entry as `field[i]`.
+pub fn validate_origins(origins: &[String], field: &str, problems: &mut Problems) {
+    if origins.len() > MAX_ALLOWED_ORIGINS {
+        problems.add(field, format!("at most {MAX_ALLOWED_ORIGINS} sites"));
+    }
+    for (i, origin) in origins.iter().enumerate() {
+        if normalize_origin(origin).is_none() {
+            problems.add(
+                format!("{field}[{i}]"),
+                "must be an origin such as https://shop.example.com (or https://*.example.com)",
+            );
+        }
+    }
+}
+
 impl EmbedSettings {
-    /// Whether a page at `origin` may show the survey.
+    /// Whether a page at `origin` may show the survey (by the survey's own list).
     pub fn allows(&self, origin: &str) -> bool {
-        let Some(origin) = normalize_origin(origin) else { return false };
-        let Some((scheme, host)) = origin.split_once("://") else { return false };
-        self.allowed_origins.iter().filter_map(|a| normalize_origin(a)).any(|allowed| {
-            if allowed == origin {
-                return true;
-            }
-            match allowed.split_once("://") {
-                Some((s, pattern)) if s == scheme => {
-                    pattern.strip_prefix("*.").is_some_and(|suffix| host.ends_with(&format!(".{suffix}")))
-                }
-                _ => false,
-            }
-        })
+        origin_in(&self.allowed_origins, origin)
     }
 
     pub fn validate(&self, problems: &mut Problems) {
-        if self.allowed_origins.len() > MAX_ALLOWED_ORIGINS {
-            problems.add("embed.allowedOrigins", format!("at most {MAX_ALLOWED_ORIGINS} sites"));
-        }
-        for (i, origin) in self.allowed_origins.iter().enumerate() {
-            if normalize_origin(origin).is_none() {
-                problems.add(
-                    format!("embed.allowedOrigins[{i}]"),
-                    "must be an origin such as https://shop.example.com (or https://*.example.com)",
-                );
-            }
-        }
+        validate_origins(&self.allowed_origins, "embed.allowedOrigins", problems);
         match &self.trigger {
             Trigger::Delay { seconds } if *seconds > 3600 => problems.add("embed.trigger.seconds", "at most 3600"),
             Trigger::Scroll { percent } if *percent > 100 => problems.add("embed.trigger.percent", "at most 100"),

@@ -21,6 +21,7 @@ pub mod response;
 pub mod response_detail;
 pub mod routing;
 pub mod scope;
+pub mod smtp;
 pub mod survey;
 pub mod survey_options;
 pub mod token;

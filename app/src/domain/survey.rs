@@ -197,16 +197,34 @@ pub struct PublicSurvey {
     /// The language the texts above are in (after `localized`).
     #[serde(default)]
     pub language: String,
+    /// Sites the organisation allows for all its surveys; checked on the
+    /// server, never sent to visitors.
+    #[serde(skip)]
+    pub organization_sites: Vec<String>,
 }
 
 impl From<Survey> for PublicSurvey {
     fn from(s: Survey) -> Self {
         let language = s.options.default_language.clone();
-        PublicSurvey { id: s.id, name: s.name, status: s.status, questions: s.questions, options: s.options, language }
+        PublicSurvey {
+            id: s.id,
+            name: s.name,
+            status: s.status,
+            questions: s.questions,
+            options: s.options,
+            language,
+            organization_sites: Vec::new(),
+        }
     }
 }
 
 impl PublicSurvey {
+    /// Whether a page at `origin` may show the survey: the survey's own
+    /// allowed sites or its organisation's.
+    pub fn allows_site(&self, origin: &str) -> bool {
+        self.options.embed.allows(origin) || super::embed::origin_in(&self.organization_sites, origin)
+    }
+
     /// The survey with its texts in `language` where translated (the default
     /// language's text where not). Unknown languages give the default.
     pub fn localized(mut self, language: &str) -> PublicSurvey {

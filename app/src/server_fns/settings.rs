@@ -1,6 +1,8 @@
-//! Organisation settings for the dashboard, and what the embed snippet needs.
+//! Organisation settings for the dashboard (metadata keys, retention, mail
+//! server, allowed sites), and what the embed snippet needs.
 
 use crate::domain::metadata_keys::MetadataPolicy;
+use crate::domain::smtp::{SmtpSettings, SmtpSettingsInput, SmtpTestResult};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -12,8 +14,9 @@ use super::ctx;
 pub async fn get_metadata_policy() -> Result<MetadataPolicy, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::metadata_keys::policy(&ctx::state()?.db, &me.organization_id).await
+            crate::backend::services::metadata_keys::policy(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -23,8 +26,9 @@ pub async fn get_metadata_policy() -> Result<MetadataPolicy, AppError> {
 pub async fn save_metadata_policy(policy: MetadataPolicy) -> Result<MetadataPolicy, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::metadata_keys::save_policy(&ctx::state()?.db, &me.organization_id, &policy).await
+            crate::backend::services::metadata_keys::save_policy(&state.db, &me.organization_id, &policy).await
         }
         .await,
     )
@@ -35,34 +39,92 @@ pub async fn save_metadata_policy(policy: MetadataPolicy) -> Result<MetadataPoli
 pub async fn public_url() -> Result<String, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             ctx::me().await?;
-            Ok(ctx::state()?.config.public_url.as_str().trim_end_matches('/').to_string())
+            Ok(state.config.public_url.as_str().trim_end_matches('/').to_string())
         }
         .await,
     )
 }
 
-/// What the settings page shows about data and email.
+/// What the settings page shows about data, email and embedding.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationSettings {
     /// Days responses are kept; `None` keeps them for ever.
     pub retention_days: Option<i64>,
-    /// Whether invitations go out over SMTP (`VOX_SMTP_URL`) or only to the outbox.
-    pub smtp_configured: bool,
-    pub smtp_from: String,
+    /// The organisation's own mail server, if it has one.
+    pub smtp: Option<SmtpSettings>,
+    /// Whether the server has its own SMTP (`VOX_SMTP_URL`) for
+    /// organisations without one; otherwise their invitations stay in the outbox.
+    pub server_smtp_configured: bool,
+    pub server_smtp_from: String,
+    /// Sites that may show any of the organisation's surveys.
+    pub embed_sites: Vec<String>,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_organization_settings")]
 pub async fn get_organization_settings() -> Result<OrganizationSettings, AppError> {
+    use crate::backend::services::{organization_sites, organization_smtp, retention};
     ctx::respond(
         async move {
-            let me = ctx::me().await?;
             let state = ctx::state()?;
+            let me = ctx::me().await?;
+            let org = &me.organization_id;
             Ok(OrganizationSettings {
-                retention_days: crate::backend::services::retention::get(&state.db, &me.organization_id).await?,
-                smtp_configured: state.config.smtp_url.is_some(),
-                smtp_from: state.config.smtp_from.clone(),
+                retention_days: retention::get(&state.db, org).await?,
+                smtp: organization_smtp::get(&state.db, org).await?,
+                server_smtp_configured: state.config.smtp_url.is_some(),
+                server_smtp_from: state.config.smtp_from.clone(),
+                embed_sites: organization_sites::get(&state.db, org).await?,
             })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "save_smtp", input = Json)]
+pub async fn save_smtp(input: SmtpSettingsInput) -> Result<SmtpSettings, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::editor().await?;
+            crate::backend::services::organization_smtp::set(&state, &me.organization_id, &input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "remove_smtp")]
+pub async fn remove_smtp() -> Result<bool, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::editor().await?;
+            crate::backend::services::organization_smtp::remove(&state.db, &me.organization_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "send_test_email", input = Json)]
+pub async fn send_test_email(to: String) -> Result<SmtpTestResult, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::editor().await?;
+            crate::backend::services::organization_smtp::send_test(&state, &me.organization_id, &to).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "save_embed_sites", input = Json)]
+pub async fn save_embed_sites(sites: Vec<String>) -> Result<Vec<String>, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::editor().await?;
+            crate::backend::services::organization_sites::set(&state.db, &me.organization_id, &sites).await
         }
         .await,
     )
@@ -72,8 +134,9 @@ pub async fn get_organization_settings() -> Result<OrganizationSettings, AppErro
 pub async fn save_retention(days: Option<i64>) -> Result<Option<i64>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::retention::set(&ctx::state()?.db, &me.organization_id, days).await
+            crate::backend::services::retention::set(&state.db, &me.organization_id, days).await
         }
         .await,
     )

@@ -1,20 +1,30 @@
-//! `/api/settings/metadata`: the organisation's metadata rules (declared
-//! keys with type and anonymize flag, strict mode, what anonymizing does).
-//! Organisation settings are managed from a dashboard session.
+//! `/api/settings/…`: the organisation's metadata rules (declared keys with
+//! type and anonymize flag, strict mode, what anonymizing does), its allowed
+//! sites, its own mail server and its data retention. Organisation settings
+//! are managed from a dashboard session; viewers may read, not change.
 
 use super::error::ApiResult;
 use super::extract::{ApiJson, Caller};
 use super::openapi::Problem;
-use app::backend::services::metadata_keys;
+use app::backend::services::{metadata_keys, organization_sites, organization_smtp, retention};
 use app::backend::AppState;
 use app::domain::metadata_keys::MetadataPolicy;
+use app::domain::smtp::{SmtpSettings, SmtpSettingsInput, SmtpTestResult};
+use app::domain::AppError;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_policy, put_policy))
+    OpenApiRouter::new()
+        .routes(routes!(get_policy, put_policy))
+        .routes(routes!(get_sites, put_sites))
+        .routes(routes!(get_smtp, put_smtp, delete_smtp))
+        .routes(routes!(test_smtp))
+        .routes(routes!(get_retention, put_retention))
 }
 
 /// The organisation's metadata rules
@@ -50,4 +60,174 @@ async fn put_policy(
 ) -> ApiResult<Json<MetadataPolicy>> {
     caller.require_editor_session()?;
     Ok(Json(metadata_keys::save_policy(&state.db, caller.organization_id(), &policy).await?))
+}
+
+/// Sites that may show any of the organisation's surveys.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct AllowedSites {
+    /// Origins such as `https://shop.example.com`; `https://*.example.com`
+    /// allows every subdomain. Added to each survey's own list.
+    allowed_origins: Vec<String>,
+}
+
+/// The organisation's allowed sites
+#[utoipa::path(get, path = "/api/settings/embed", tag = "settings", security(("session" = [])),
+    responses(
+        (status = 200, description = "The sites", body = AllowedSites),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_sites(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AllowedSites>> {
+    caller.require_session()?;
+    Ok(Json(AllowedSites { allowed_origins: organization_sites::get(&state.db, caller.organization_id()).await? }))
+}
+
+/// Replace the organisation's allowed sites
+#[utoipa::path(put, path = "/api/settings/embed", tag = "settings", request_body = AllowedSites,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved (normalised: lower case, once each)", body = AllowedSites),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad origin; `errors` names each (`allowedOrigins[i]`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_sites(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(sites): ApiJson<AllowedSites>,
+) -> ApiResult<Json<AllowedSites>> {
+    caller.require_editor_session()?;
+    let saved = organization_sites::set(&state.db, caller.organization_id(), &sites.allowed_origins).await?;
+    Ok(Json(AllowedSites { allowed_origins: saved }))
+}
+
+/// The organisation's mail server
+///
+/// The password is never returned; `passwordSet` says whether one is stored.
+#[utoipa::path(get, path = "/api/settings/smtp", tag = "settings", security(("session" = [])),
+    responses(
+        (status = 200, description = "The organisation's own mail server", body = SmtpSettings),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "None: invitations use the server's VOX_SMTP_URL, or the outbox", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_smtp(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SmtpSettings>> {
+    caller.require_session()?;
+    let settings = organization_smtp::get(&state.db, caller.organization_id()).await?;
+    Ok(Json(settings.ok_or_else(|| AppError::not_found("SMTP settings"))?))
+}
+
+/// Set the organisation's mail server
+///
+/// Invitations go through it from then on. A `password` absent keeps the
+/// stored one, `""` removes it; it is sealed at rest and only sent over
+/// STARTTLS or TLS. The host must not be a private or loopback address.
+#[utoipa::path(put, path = "/api/settings/smtp", tag = "settings", request_body = SmtpSettingsInput,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved", body = SmtpSettings),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid settings; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_smtp(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<SmtpSettingsInput>,
+) -> ApiResult<Json<SmtpSettings>> {
+    caller.require_editor_session()?;
+    Ok(Json(organization_smtp::set(&state, caller.organization_id(), &input).await?))
+}
+
+/// Remove the organisation's mail server
+///
+/// Invitations go through the server's VOX_SMTP_URL again (or the outbox).
+#[utoipa::path(delete, path = "/api/settings/smtp", tag = "settings", security(("session" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "There was none", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_smtp(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    caller.require_editor_session()?;
+    if organization_smtp::remove(&state.db, caller.organization_id()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found("SMTP settings").into())
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct TestMessage {
+    /// Who receives the test message.
+    to: String,
+}
+
+/// Send a test message
+///
+/// Through whatever the organisation's invitations use now (its own server,
+/// else the server's). The mail server's answer is in the result.
+#[utoipa::path(post, path = "/api/settings/smtp/test", tag = "settings", request_body = TestMessage,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Tried; `sent` says whether the mail server accepted it", body = SmtpTestResult),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No mail server at all: invitations stay in the outbox", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`to` is not an address", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn test_smtp(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(message): ApiJson<TestMessage>,
+) -> ApiResult<Json<SmtpTestResult>> {
+    caller.require_editor_session()?;
+    Ok(Json(organization_smtp::send_test(&state, caller.organization_id(), &message.to).await?))
+}
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Retention {
+    /// Responses older than this many days are deleted (1–3650); `null` keeps them.
+    retention_days: Option<i64>,
+}
+
+/// The organisation's data retention
+#[utoipa::path(get, path = "/api/settings/retention", tag = "settings", security(("session" = [])),
+    responses(
+        (status = 200, description = "How long responses are kept", body = Retention),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_retention(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Retention>> {
+    caller.require_session()?;
+    Ok(Json(Retention { retention_days: retention::get(&state.db, caller.organization_id()).await? }))
+}
+
+/// Set the organisation's data retention
+///
+/// The hourly housekeeping deletes older responses, with their answers,
+/// metadata and webhook copies.
+#[utoipa::path(put, path = "/api/settings/retention", tag = "settings", request_body = Retention,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Retention),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_retention(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<Retention>,
+) -> ApiResult<Json<Retention>> {
+    caller.require_editor_session()?;
+    let days = retention::set(&state.db, caller.organization_id(), input.retention_days).await?;
+    Ok(Json(Retention { retention_days: days }))
 }

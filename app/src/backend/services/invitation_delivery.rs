@@ -129,30 +129,15 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
         },
     );
     let message_id = format!("<{id}@vox.invalid>");
-    match state.mailer.send(&email, &rendered, &message_id, &unsubscribe_link).await {
+    let mailer = match state.mailers.for_organization(state, &org_id).await {
+        Ok(mailer) => mailer,
+        Err(SendError::Permanent(why)) => return finish_without_sending(state, id, owner, "failed", &why).await,
+        Err(SendError::Temporary(why)) => return retry_later(state, id, owner, attempt, why).await,
+    };
+    match mailer.send(&email, &rendered, &message_id, Some(&unsubscribe_link)).await {
         Ok(()) => {}
         Err(SendError::Permanent(why)) => return finish_without_sending(state, id, owner, "failed", &why).await,
-        Err(SendError::Temporary(why)) => {
-            let retry = RETRY_AFTER_MS.get(attempt as usize - 1).copied();
-            tracing::warn!(invitation = id, attempt, error = %why, "sending an invitation failed");
-            return match retry {
-                Some(wait) => {
-                    sqlx::query(
-                        "UPDATE invitations SET send_at = $1, claimed_until = NULL, claimed_by = NULL, last_error = $2 \
-                         WHERE id = $3 AND claimed_by = $4",
-                    )
-                    .bind(now_ms() + wait)
-                    .bind(&why)
-                    .bind(id)
-                    .bind(owner)
-                    .execute(db.pool())
-                    .await
-                    .map_err(internal)?;
-                    Ok(false)
-                }
-                None => finish_without_sending(state, id, owner, "failed", &why).await,
-            };
-        }
+        Err(SendError::Temporary(why)) => return retry_later(state, id, owner, attempt, why).await,
     }
     let now = now_ms();
     let mut tx = db.begin_write().await.map_err(internal)?;
@@ -167,7 +152,7 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
     .bind(&rendered.subject)
     .bind(&rendered.text)
     .bind(&rendered.html)
-    .bind(state.mailer.transport_name())
+    .bind(mailer.transport_name())
     .bind(now)
     .execute(&mut *tx)
     .await
@@ -185,6 +170,27 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(true)
+}
+
+/// A temporary failure: tried again after the next pause of the schedule,
+/// or failed for good when the schedule is used up.
+async fn retry_later(state: &AppState, id: &str, owner: &str, attempt: i64, why: String) -> Result<bool, AppError> {
+    let Some(wait) = RETRY_AFTER_MS.get(attempt as usize - 1).copied() else {
+        return finish_without_sending(state, id, owner, "failed", &why).await;
+    };
+    tracing::warn!(invitation = id, attempt, error = %why, "sending an invitation failed");
+    sqlx::query(
+        "UPDATE invitations SET send_at = $1, claimed_until = NULL, claimed_by = NULL, last_error = $2 \
+         WHERE id = $3 AND claimed_by = $4",
+    )
+    .bind(now_ms() + wait)
+    .bind(&why)
+    .bind(id)
+    .bind(owner)
+    .execute(state.db.pool())
+    .await
+    .map_err(internal)?;
+    Ok(false)
 }
 
 async fn finish_without_sending(

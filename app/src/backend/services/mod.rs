@@ -17,6 +17,8 @@ pub mod invitations;
 pub mod invite_settings;
 pub mod members;
 pub mod metadata_keys;
+pub mod organization_sites;
+pub mod organization_smtp;
 pub mod outbox;
 pub mod overview_days;
 pub mod response_filter;

@@ -204,7 +204,8 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
         return Err(AppError::not_found("survey"));
     }
     let row = sqlx::query(
-        "SELECT organization_id, name, status, questions, closes_at, response_limit, options FROM surveys WHERE id = $1",
+        "SELECT s.organization_id, s.name, s.status, s.questions, s.closes_at, s.response_limit, s.options, \
+         o.embed_origins FROM surveys s JOIN organizations o ON o.id = s.organization_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -241,6 +242,7 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
             questions: json_column(&row, "questions")?,
             language: options.default_language.clone(),
             options,
+            organization_sites: json_column(&row, "embed_origins")?,
         },
     })
 }
@@ -319,8 +321,10 @@ pub fn check_questions(questions: &[Question]) -> Result<(), AppError> {
 /// survey only if the survey's embed settings allow that site.
 pub fn check_site(survey: &PublicSurvey, site: Option<&str>) -> Result<(), AppError> {
     match site {
-        Some(origin) if !survey.options.embed.allows(origin) => Err(AppError::Forbidden {
-            message: format!("this survey may not be shown on {origin}; add the site to the survey's allowed sites"),
+        Some(origin) if !survey.allows_site(origin) => Err(AppError::Forbidden {
+            message: format!(
+                "this survey may not be shown on {origin}; add the site to the survey's or the organisation's allowed sites"
+            ),
         }),
         _ => Ok(()),
     }

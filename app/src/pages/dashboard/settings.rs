@@ -1,9 +1,10 @@
-//! Organisation settings: members and roles, and the metadata keys the organisation declares.
+//! Organisation settings: members and roles, retention, the mail server,
+//! allowed sites, and the metadata keys the organisation declares.
 
 use super::DashboardLayout;
 use crate::components::{action_error, ErrorNotice};
 use crate::domain::metadata_keys::{AnonymizeMode, MetadataKey, MetadataPolicy, MetadataType};
-use crate::server_fns::settings::{get_metadata_policy, save_metadata_policy};
+use crate::server_fns::settings::{get_metadata_policy, get_organization_settings, save_metadata_policy};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -17,12 +18,24 @@ const TYPES: [(MetadataType, &str); 4] = [
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let policy = Resource::new(|| (), |_| get_metadata_policy());
+    let organization = Resource::new(|| (), |_| get_organization_settings());
     view! {
         <Title text="Settings"/>
         <DashboardLayout>
             <h1>"Settings"</h1>
             <super::members::MembersSection/>
-            <super::data_settings::DataSection/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match organization.await {
+                        Ok(settings) => view! {
+                            <super::data_settings::RetentionSection initial=settings.retention_days/>
+                            <super::mail_settings::MailSection initial=settings.clone()/>
+                            <super::site_settings::SitesSection initial=settings.embed_sites/>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match policy.await {

@@ -132,16 +132,27 @@ fn EmbedSnippet(survey: Survey) -> impl IntoView {
     let base = Resource::new(|| (), |_| crate::server_fns::settings::public_url());
     let copied = RwSignal::new(false);
     let id = survey.id.clone();
-    let no_sites = survey.options.embed.allowed_origins.is_empty();
-    let sites = survey.options.embed.allowed_origins.join(", ");
+    let organization = Resource::new(|| (), |_| crate::server_fns::settings::get_organization_settings());
+    let own_sites = survey.options.embed.allowed_origins.clone();
     view! {
         <section class="card embed">
             <h2>"Embed on your site"</h2>
-            {if no_sites {
-                view! { <p class="notice">"No site may show this survey yet: add yours under Edit survey → Embedding."</p> }.into_any()
-            } else {
-                view! { <p>"Allowed sites: " {sites}</p> }.into_any()
-            }}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let own_sites = own_sites.clone();
+                    Suspend::new(async move {
+                        let shared = organization.await.map(|o| o.embed_sites).unwrap_or_default();
+                        if own_sites.is_empty() && shared.is_empty() {
+                            return view! {
+                                <p class="notice">"No site may show this survey yet: add yours under Edit survey → Embedding, or for all surveys under Settings → Allowed sites."</p>
+                            }.into_any();
+                        }
+                        let mut sites = own_sites.clone();
+                        sites.extend(shared.into_iter().filter(|s| !own_sites.contains(s)));
+                        view! { <p>"Allowed sites: " {sites.join(", ")}</p> }.into_any()
+                    })
+                }}
+            </Suspense>
             <Suspense fallback=|| ()>
                 {move || {
                     let id = id.clone();

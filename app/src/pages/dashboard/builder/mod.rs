@@ -215,6 +215,7 @@ fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
                         questions: d.questions,
                         language: d.options.default_language.clone(),
                         options: d.options,
+                        organization_sites: Vec::new(),
                     }
                     .localized(&language);
                     let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true, invitation: None };

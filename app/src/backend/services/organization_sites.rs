@@ -1,0 +1,36 @@
+//! The organisation's allowed sites: origins that may show any of its
+//! surveys (embedded, or answering from that page), on top of each survey's
+//! own list. One list to keep instead of repeating the shop on every survey.
+
+use crate::backend::db::{internal, json_column, Db};
+use crate::domain::embed::{normalize_origin, validate_origins};
+use crate::domain::error::Problems;
+use crate::domain::AppError;
+
+pub async fn get(db: &Db, org_id: &str) -> Result<Vec<String>, AppError> {
+    let row = sqlx::query("SELECT embed_origins FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?;
+    json_column(&row, "embed_origins")
+}
+
+/// Replaces the list; entries are stored as browsers send them (lower case,
+/// no trailing slash), once each. Every bad entry is named (`allowedOrigins[i]`).
+pub async fn set(db: &Db, org_id: &str, sites: &[String]) -> Result<Vec<String>, AppError> {
+    let mut problems = Problems::default();
+    validate_origins(sites, "allowedOrigins", &mut problems);
+    problems.into_result()?;
+    let mut normalized: Vec<String> = Vec::with_capacity(sites.len());
+    for site in sites.iter().filter_map(|s| normalize_origin(s)) {
+        if !normalized.contains(&site) {
+            normalized.push(site);
+        }
+    }
+    let text = serde_json::to_string(&normalized).map_err(internal)?;
+    db.execute_write(sqlx::query("UPDATE organizations SET embed_origins = $1 WHERE id = $2").bind(text).bind(org_id))
+        .await
+        .map_err(internal)?;
+    Ok(normalized)
+}
