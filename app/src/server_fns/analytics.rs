@@ -21,10 +21,11 @@ fn filter(query: &str) -> Result<crate::backend::services::response_filter::Resp
 pub async fn survey_overview(survey_id: String, query: String, interval: String) -> Result<Overview, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
             let interval = crate::domain::metrics::Interval::parse(&interval).unwrap_or_default();
             crate::backend::services::analytics::overview(
-                &ctx::state()?.db,
+                &state.db,
                 &me.organization_id,
                 &survey_id,
                 &filter(&query)?,
@@ -44,11 +45,12 @@ pub async fn filtered_responses(
 ) -> Result<Paginated<SurveyResponse>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
             crate::backend::services::responses::list(
-                &ctx::state()?.db,
+                &state.db,
                 &me.organization_id,
                 &survey_id,
                 &filter(&query)?,
@@ -69,11 +71,12 @@ pub async fn survey_text_answers(
 ) -> Result<Paginated<TextAnswer>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::PageRequest;
             let me = ctx::me().await?;
             let page = PageRequest { page: 1, per_page: 20 };
             crate::backend::services::analytics::text_answers(
-                &ctx::state()?.db,
+                &state.db,
                 &me.organization_id,
                 &survey_id,
                 &question_id,
@@ -91,8 +94,9 @@ pub async fn survey_text_answers(
 pub async fn get_response_detail(id: String) -> Result<ResponseDetail, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::responses::detail(&ctx::state()?.db, &me.organization_id, &id).await
+            crate::backend::services::responses::detail(&state.db, &me.organization_id, &id).await
         }
         .await,
     )
@@ -102,8 +106,9 @@ pub async fn get_response_detail(id: String) -> Result<ResponseDetail, AppError>
 pub async fn delete_response(id: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::responses::delete(&ctx::state()?, &me.organization_id, &id).await
+            crate::backend::services::responses::delete(&state, &me.organization_id, &id).await
         }
         .await,
     )

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 pub async fn signup(email: String, password: String, organization_name: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::backend::services::accounts;
             use crate::domain::account::SignupInput;
-            let state = ctx::state()?;
             let (_, token) = accounts::signup(&state.db, SignupInput { email, password, organization_name }).await?;
             ctx::set_cookie(token.cookie(state.config.secure_cookies()));
             leptos_axum::redirect("/dashboard");
@@ -24,9 +24,9 @@ pub async fn signup(email: String, password: String, organization_name: String) 
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::backend::services::accounts;
             use crate::domain::account::LoginInput;
-            let state = ctx::state()?;
             let (_, token) = accounts::login(&state.db, LoginInput { email, password }).await?;
             ctx::set_cookie(token.cookie(state.config.secure_cookies()));
             leptos_axum::redirect("/dashboard");
@@ -40,9 +40,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::backend::auth::session::clearing_cookie;
             use crate::backend::services::accounts;
-            let state = ctx::state()?;
             if let Some(token) = ctx::session_token() {
                 accounts::logout(&state.db, &token).await?;
             }

@@ -14,11 +14,12 @@ use super::ctx;
 pub async fn list_contacts(search: String, page: u32) -> Result<Paginated<Contact>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
             let search = Some(search.trim()).filter(|s| !s.is_empty());
-            crate::backend::services::contacts::list(&ctx::state()?.db, &me.organization_id, search, page).await
+            crate::backend::services::contacts::list(&state.db, &me.organization_id, search, page).await
         }
         .await,
     )
@@ -28,9 +29,10 @@ pub async fn list_contacts(search: String, page: u32) -> Result<Paginated<Contac
 pub async fn save_contact(input: ContactInput) -> Result<Contact, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
             let mut saved =
-                crate::backend::services::contacts::upsert_many(&ctx::state()?.db, &me.organization_id, &[input], true)
+                crate::backend::services::contacts::upsert_many(&state.db, &me.organization_id, &[input], true)
                     .await?;
             saved.data.pop().ok_or(AppError::Internal)
         }
@@ -42,8 +44,9 @@ pub async fn save_contact(input: ContactInput) -> Result<Contact, AppError> {
 pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contact, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::contacts::set_opted_out(&ctx::state()?.db, &me.organization_id, &id, opted_out)
+            crate::backend::services::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out)
                 .await
         }
         .await,
@@ -54,8 +57,9 @@ pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contac
 pub async fn send_survey(survey_id: String, input: QuickDistributionInput) -> Result<Distribution, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::distributions::quick(&ctx::state()?, &me.organization_id, &survey_id, input).await
+            crate::backend::services::distributions::quick(&state, &me.organization_id, &survey_id, input).await
         }
         .await,
     )
@@ -65,10 +69,11 @@ pub async fn send_survey(survey_id: String, input: QuickDistributionInput) -> Re
 pub async fn list_outbox(page: u32) -> Result<Paginated<OutboxMessage>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            crate::backend::services::outbox::list(&ctx::state()?.db, &me.organization_id, page).await
+            crate::backend::services::outbox::list(&state.db, &me.organization_id, page).await
         }
         .await,
     )
@@ -81,9 +86,10 @@ pub async fn survey_invitations(
 ) -> Result<Vec<(crate::domain::distribution::Invitation, Option<String>)>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
             crate::backend::services::invitations::list_with_emails(
-                &ctx::state()?.db,
+                &state.db,
                 &me.organization_id,
                 &survey_id,
                 100,

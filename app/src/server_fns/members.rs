@@ -12,8 +12,9 @@ use super::ctx;
 pub async fn list_members() -> Result<Members, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::members::list(&ctx::state()?.db, &me.organization_id).await
+            crate::backend::services::members::list(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -23,8 +24,8 @@ pub async fn list_members() -> Result<Members, AppError> {
 pub async fn invite_member(email: String, role: Role) -> Result<CreatedInvite, AppError> {
     ctx::respond(
         async move {
-            let me = ctx::editor().await?;
             let state = ctx::state()?;
+            let me = ctx::editor().await?;
             let base = state.config.public_url.as_str().to_string();
             crate::backend::services::members::invite(&state.db, &me, &email, role, &base).await
         }
@@ -36,8 +37,9 @@ pub async fn invite_member(email: String, role: Role) -> Result<CreatedInvite, A
 pub async fn change_member_role(user_id: String, role: Role) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::change_role(&ctx::state()?.db, &me, &user_id, role).await
+            crate::backend::services::members::change_role(&state.db, &me, &user_id, role).await
         }
         .await,
     )
@@ -47,8 +49,9 @@ pub async fn change_member_role(user_id: String, role: Role) -> Result<(), AppEr
 pub async fn remove_member(user_id: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::remove(&ctx::state()?.db, &me, &user_id).await
+            crate::backend::services::members::remove(&state.db, &me, &user_id).await
         }
         .await,
     )
@@ -58,8 +61,9 @@ pub async fn remove_member(user_id: String) -> Result<(), AppError> {
 pub async fn revoke_member_invite(id: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::revoke_invite(&ctx::state()?.db, &me, &id).await
+            crate::backend::services::members::revoke_invite(&state.db, &me, &id).await
         }
         .await,
     )

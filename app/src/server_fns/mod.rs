@@ -22,9 +22,21 @@ pub(crate) mod ctx {
     use crate::domain::AppError;
     use leptos::prelude::*;
 
+    /// The shared state. Every server function takes it first, before any
+    /// `.await`: a resource created inside a `Suspend` can be polled later
+    /// under an owner whose context is already gone (seen in SSR), and then
+    /// only what was taken at the start is still there.
+    #[track_caller]
     pub fn state() -> Result<AppState, AppError> {
+        let caller = std::panic::Location::caller();
         use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("AppState missing from the server function context");
+            let request = use_context::<http::request::Parts>().map(|p| format!("{} {}", p.method, p.uri));
+            tracing::error!(
+                request = request.as_deref().unwrap_or("none"),
+                %caller,
+                owner = Owner::current().is_some(),
+                "AppState missing from the server function context"
+            );
             AppError::Internal
         })
     }

@@ -12,11 +12,12 @@ use super::ctx;
 pub async fn list_responses(survey_id: String, page: u32) -> Result<Paginated<SurveyResponse>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::backend::services::responses::{list, ResponseFilter};
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            list(&ctx::state()?.db, &me.organization_id, &survey_id, &ResponseFilter::default(), page).await
+            list(&state.db, &me.organization_id, &survey_id, &ResponseFilter::default(), page).await
         }
         .await,
     )

@@ -17,8 +17,9 @@ use super::ctx;
 pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::channels::list_channels(&ctx::state()?.db, &me.organization_id).await
+            crate::backend::services::channels::list_channels(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -28,8 +29,9 @@ pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
 pub async fn create_channel(input: ChannelInput) -> Result<Channel, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::create_channel(&ctx::state()?.db, &me.organization_id, input).await
+            crate::backend::services::channels::create_channel(&state.db, &me.organization_id, input).await
         }
         .await,
     )
@@ -39,8 +41,9 @@ pub async fn create_channel(input: ChannelInput) -> Result<Channel, AppError> {
 pub async fn list_event_types() -> Result<Vec<EventType>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::channels::list_event_types(&ctx::state()?.db, &me.organization_id).await
+            crate::backend::services::channels::list_event_types(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -50,8 +53,9 @@ pub async fn list_event_types() -> Result<Vec<EventType>, AppError> {
 pub async fn create_event_type(input: EventTypeInput) -> Result<EventType, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::create_event_type(&ctx::state()?.db, &me.organization_id, input).await
+            crate::backend::services::channels::create_event_type(&state.db, &me.organization_id, input).await
         }
         .await,
     )
@@ -61,8 +65,9 @@ pub async fn create_event_type(input: EventTypeInput) -> Result<EventType, AppEr
 pub async fn update_event_type(id: String, patch: EventTypePatch) -> Result<EventType, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::update_event_type(&ctx::state()?.db, &me.organization_id, &id, patch)
+            crate::backend::services::channels::update_event_type(&state.db, &me.organization_id, &id, patch)
                 .await
         }
         .await,
@@ -73,9 +78,10 @@ pub async fn update_event_type(id: String, patch: EventTypePatch) -> Result<Even
 pub async fn list_invite_settings(channel_id: String) -> Result<Vec<InviteSetting>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
             crate::backend::services::invite_settings::list_for_channel(
-                &ctx::state()?.db,
+                &state.db,
                 &me.organization_id,
                 &channel_id,
             )
@@ -93,9 +99,10 @@ pub async fn update_invite_setting(
 ) -> Result<InviteSetting, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
             crate::backend::services::invite_settings::update(
-                &ctx::state()?.db,
+                &state.db,
                 &me.organization_id,
                 &channel_id,
                 &id,
@@ -111,11 +118,12 @@ pub async fn update_invite_setting(
 pub async fn list_events(page: u32) -> Result<Paginated<EventRecord>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
             let filter = crate::backend::services::events::EventFilter::default();
-            crate::backend::services::events::list(&ctx::state()?.db, &me.organization_id, &filter, page).await
+            crate::backend::services::events::list(&state.db, &me.organization_id, &filter, page).await
         }
         .await,
     )

@@ -13,10 +13,11 @@ use super::ctx;
 pub async fn list_surveys(page: u32) -> Result<Paginated<Survey>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            crate::backend::services::surveys::list(&ctx::state()?.db, &me.organization_id, page).await
+            crate::backend::services::surveys::list(&state.db, &me.organization_id, page).await
         }
         .await,
     )
@@ -26,8 +27,9 @@ pub async fn list_surveys(page: u32) -> Result<Paginated<Survey>, AppError> {
 pub async fn create_survey(draft: SurveyDraft) -> Result<Survey, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::surveys::create(&ctx::state()?.db, &me.organization_id, draft).await
+            crate::backend::services::surveys::create(&state.db, &me.organization_id, draft).await
         }
         .await,
     )
@@ -37,8 +39,9 @@ pub async fn create_survey(draft: SurveyDraft) -> Result<Survey, AppError> {
 pub async fn get_survey(id: String) -> Result<Survey, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::surveys::get(&ctx::state()?.db, &me.organization_id, &id).await
+            crate::backend::services::surveys::get(&state.db, &me.organization_id, &id).await
         }
         .await,
     )
@@ -48,8 +51,9 @@ pub async fn get_survey(id: String) -> Result<Survey, AppError> {
 pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Survey, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::surveys::set_status(&ctx::state()?.db, &me.organization_id, &id, status).await
+            crate::backend::services::surveys::set_status(&state.db, &me.organization_id, &id, status).await
         }
         .await,
     )
@@ -61,8 +65,9 @@ pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Surve
 pub async fn update_survey(id: String, version: i64, patch: SurveyPatch) -> Result<Survey, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            let db = &ctx::state()?.db;
+            let db = &state.db;
             crate::backend::services::surveys::update(db, &me.organization_id, &id, patch, Some(version)).await
         }
         .await,

@@ -13,10 +13,11 @@ use super::ctx;
 pub async fn list_tokens() -> Result<Paginated<ApiToken>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::page::{PageRequest, MAX_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: 1, per_page: MAX_PER_PAGE };
-            crate::backend::services::tokens::list(&ctx::state()?, &me.organization_id, page).await
+            crate::backend::services::tokens::list(&state, &me.organization_id, page).await
         }
         .await,
     )
@@ -26,8 +27,9 @@ pub async fn list_tokens() -> Result<Paginated<ApiToken>, AppError> {
 pub async fn create_token(input: CreateTokenInput) -> Result<CreatedToken, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::tokens::create(&ctx::state()?, &me.organization_id, &me.user_id, input).await
+            crate::backend::services::tokens::create(&state, &me.organization_id, &me.user_id, input).await
         }
         .await,
     )
@@ -37,8 +39,9 @@ pub async fn create_token(input: CreateTokenInput) -> Result<CreatedToken, AppEr
 pub async fn revoke_token(id: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::tokens::revoke(&ctx::state()?, &me.organization_id, &id).await
+            crate::backend::services::tokens::revoke(&state, &me.organization_id, &id).await
         }
         .await,
     )

@@ -18,8 +18,9 @@ use crate::backend::services::webhooks::{self, Family};
 pub async fn list_webhooks() -> Result<Vec<WebhookView>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            Ok(webhooks::list(&ctx::state()?.db, &me.organization_id, Family::Any)
+            Ok(webhooks::list(&state.db, &me.organization_id, Family::Any)
                 .await?
                 .into_iter()
                 .map(Into::into)
@@ -33,8 +34,9 @@ pub async fn list_webhooks() -> Result<Vec<WebhookView>, AppError> {
 pub async fn get_webhook(id: String) -> Result<WebhookView, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            Ok(webhooks::get(&ctx::state()?.db, &me.organization_id, Family::Any, &id).await?.into())
+            Ok(webhooks::get(&state.db, &me.organization_id, Family::Any, &id).await?.into())
         }
         .await,
     )
@@ -44,8 +46,9 @@ pub async fn get_webhook(id: String) -> Result<WebhookView, AppError> {
 pub async fn create_webhook(input: NewWebhook) -> Result<CreatedWebhook, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhooks::create_from_dashboard(&ctx::state()?, &me.organization_id, input).await
+            webhooks::create_from_dashboard(&state, &me.organization_id, input).await
         }
         .await,
     )
@@ -55,10 +58,11 @@ pub async fn create_webhook(input: NewWebhook) -> Result<CreatedWebhook, AppErro
 pub async fn set_webhook_enabled(id: String, enabled: bool) -> Result<WebhookView, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::webhook::WebhookPatch;
             let me = ctx::editor().await?;
             let patch = WebhookPatch { enabled: Some(enabled), ..Default::default() };
-            Ok(webhooks::update(&ctx::state()?, &me.organization_id, Family::Any, &id, patch).await?.into())
+            Ok(webhooks::update(&state, &me.organization_id, Family::Any, &id, patch).await?.into())
         }
         .await,
     )
@@ -68,8 +72,9 @@ pub async fn set_webhook_enabled(id: String, enabled: bool) -> Result<WebhookVie
 pub async fn delete_webhook(id: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhooks::delete(&ctx::state()?.db, &me.organization_id, Family::Any, &id).await?;
+            webhooks::delete(&state.db, &me.organization_id, Family::Any, &id).await?;
             leptos_axum::redirect("/dashboard/webhooks");
             Ok(())
         }
@@ -81,8 +86,9 @@ pub async fn delete_webhook(id: String) -> Result<(), AppError> {
 pub async fn rotate_webhook_secret(id: String) -> Result<String, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            Ok(webhooks::rotate_secret(&ctx::state()?, &me.organization_id, Family::Any, &id).await?.1)
+            Ok(webhooks::rotate_secret(&state, &me.organization_id, Family::Any, &id).await?.1)
         }
         .await,
     )
@@ -92,8 +98,9 @@ pub async fn rotate_webhook_secret(id: String) -> Result<String, AppError> {
 pub async fn send_test_webhook(id: String) -> Result<Delivery, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhooks::send_test(&ctx::state()?, &me.organization_id, Family::Any, &id, None).await
+            webhooks::send_test(&state, &me.organization_id, Family::Any, &id, None).await
         }
         .await,
     )
@@ -103,13 +110,14 @@ pub async fn send_test_webhook(id: String) -> Result<Delivery, AppError> {
 pub async fn webhook_deliveries(id: String, status: String, page: u32) -> Result<Paginated<Delivery>, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::backend::services::webhook_deliveries::DeliveryFilter;
             use crate::domain::page::PageRequest;
             use crate::domain::webhook::DeliveryStatus;
             let me = ctx::me().await?;
             let filter = DeliveryFilter { status: DeliveryStatus::parse(&status), ..Default::default() };
             let page = PageRequest { page: page.max(1), per_page: 50 };
-            webhook_deliveries::list_deliveries(&ctx::state()?.db, &me.organization_id, Family::Any, &id, &filter, page)
+            webhook_deliveries::list_deliveries(&state.db, &me.organization_id, Family::Any, &id, &filter, page)
                 .await
         }
         .await,
@@ -120,8 +128,9 @@ pub async fn webhook_deliveries(id: String, status: String, page: u32) -> Result
 pub async fn webhook_delivery(id: String, delivery_id: String) -> Result<Delivery, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::me().await?;
-            webhook_deliveries::get_delivery(&ctx::state()?.db, &me.organization_id, Family::Any, &id, &delivery_id)
+            webhook_deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id)
                 .await
         }
         .await,
@@ -132,8 +141,9 @@ pub async fn webhook_delivery(id: String, delivery_id: String) -> Result<Deliver
 pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<Delivery, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhook_deliveries::retry_delivery(&ctx::state()?, &me.organization_id, Family::Any, &id, &delivery_id)
+            webhook_deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id)
                 .await
         }
         .await,
@@ -144,10 +154,11 @@ pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<D
 pub async fn update_webhook(id: String, url: String, events: Vec<String>) -> Result<WebhookView, AppError> {
     ctx::respond(
         async move {
+            let state = ctx::state()?;
             use crate::domain::webhook::WebhookPatch;
             let me = ctx::editor().await?;
             let patch = WebhookPatch { url: Some(url), events: Some(events), ..Default::default() };
-            Ok(webhooks::update(&ctx::state()?, &me.organization_id, Family::Any, &id, patch).await?.into())
+            Ok(webhooks::update(&state, &me.organization_id, Family::Any, &id, patch).await?.into())
         }
         .await,
     )
