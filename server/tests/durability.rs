@@ -226,4 +226,10 @@ async fn shared_transactions_keep_every_accepted_write_and_none_of_a_failed_one(
         .collect();
     assert_eq!(accepted.len(), 240);
     assert_eq!(stored, accepted);
+    // On SQLite the writes really did share transactions (PostgreSQL gives each its own).
+    if db.kind() == app::backend::db::DbKind::Sqlite {
+        assert!(writes.largest_batch() > 1, "every write had a transaction of its own");
+    } else {
+        assert_eq!(writes.largest_batch(), 0);
+    }
 }

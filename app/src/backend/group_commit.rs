@@ -14,6 +14,7 @@ use super::db::{internal, Db, DbKind};
 use crate::domain::AppError;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
@@ -36,6 +37,8 @@ pub struct GroupCommit {
     /// shares a sync among concurrent commits, so jobs there run in their own
     /// transactions (batching them would only serialise their round trips).
     queue: Option<mpsc::Sender<Request>>,
+    /// The most jobs one transaction has held so far (for tests and diagnostics).
+    largest_batch: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Request {
@@ -47,23 +50,30 @@ impl std::fmt::Debug for Request {
 impl GroupCommit {
     /// Starts the writer tasks (on the current tokio runtime).
     pub fn start(db: Db) -> GroupCommit {
+        let largest_batch = Arc::new(AtomicUsize::new(0));
         if db.kind() == DbKind::Postgres {
-            return GroupCommit { db, queue: None };
+            return GroupCommit { db, queue: None, largest_batch };
         }
         let (queue, jobs) = mpsc::channel::<Request>(4 * MAX_BATCH);
         let writer_db = db.clone();
+        let largest = largest_batch.clone();
         tokio::spawn(async move {
             let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
             // A job that panics takes its batch down, not the writer: its
             // callers get an error and the next batch starts afresh.
             loop {
-                match tokio::spawn(writer(writer_db.clone(), jobs.clone())).await {
+                match tokio::spawn(writer(writer_db.clone(), jobs.clone(), largest.clone())).await {
                     Ok(()) => return,
                     Err(e) => tracing::error!(error = %e, "the group-commit writer failed; restarting it"),
                 }
             }
         });
-        GroupCommit { db, queue: Some(queue) }
+        GroupCommit { db, queue: Some(queue), largest_batch }
+    }
+
+    /// The most jobs that have shared one transaction (0 on PostgreSQL, where none do).
+    pub fn largest_batch(&self) -> usize {
+        self.largest_batch.load(Ordering::Relaxed)
     }
 
     /// Runs `job` inside a shared transaction and returns its result once
@@ -97,7 +107,7 @@ impl GroupCommit {
     }
 }
 
-async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>) {
+async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, largest: Arc<AtomicUsize>) {
     loop {
         let mut batch = Vec::new();
         {
@@ -113,6 +123,7 @@ async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>) 
                 }
             }
         }
+        largest.fetch_max(batch.len(), Ordering::Relaxed);
         commit_batch(&db, batch).await;
     }
 }
