@@ -90,7 +90,8 @@ async fn invitations_go_through_the_organisations_own_mail_server() {
     let app = spawn_app().await;
     let owner = app.signed_in("Mail").await;
     expect_problem(owner.get(app.url("/api/settings/smtp")).send().await.unwrap(), 404).await;
-    let res = owner.post(app.url("/api/settings/smtp/test")).json(&json!({"to": "me@example.com"})).send().await.unwrap();
+    let res =
+        owner.post(app.url("/api/settings/smtp/test")).json(&json!({"to": "me@example.com"})).send().await.unwrap();
     expect_problem(res, 409).await;
 
     let put = |body: Value| owner.put(app.url("/api/settings/smtp")).json(&body).send();
@@ -148,12 +149,18 @@ async fn invitations_go_through_the_organisations_own_mail_server() {
     assert!(invitation[0]["headers"]["List-Unsubscribe"].as_str().unwrap().contains("/u/"));
 
     // A mail server that is down: the test says why, the settings stay.
-    let res = put(json!({"host": "127.0.0.1", "port": 9, "security": "none", "from": "surveys@mail.example"}))
+    let res =
+        put(json!({"host": "127.0.0.1", "port": 9, "security": "none", "from": "surveys@mail.example"})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let result: Value = owner
+        .post(app.url("/api/settings/smtp/test"))
+        .json(&json!({"to": me}))
+        .send()
+        .await
+        .unwrap()
+        .json()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let result: Value =
-        owner.post(app.url("/api/settings/smtp/test")).json(&json!({"to": me})).send().await.unwrap().json().await.unwrap();
     assert_eq!(result["sent"], false);
     assert!(!result["detail"].as_str().unwrap().is_empty());
 

@@ -98,7 +98,8 @@ impl SmtpSettingsInput {
                 problems.add("password", format!("at most {MAX_PASSWORD} characters"));
             }
             if self.security == SmtpSecurity::None && !password.is_empty() {
-                problems.add("security", "a password is only sent over an encrypted connection: choose starttls or tls");
+                problems
+                    .add("security", "a password is only sent over an encrypted connection: choose starttls or tls");
             }
         }
         if self.from.trim().is_empty() {

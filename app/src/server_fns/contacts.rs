@@ -32,8 +32,7 @@ pub async fn save_contact(input: ContactInput) -> Result<Contact, AppError> {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
             let mut saved =
-                crate::backend::services::contacts::upsert_many(&state.db, &me.organization_id, &[input], true)
-                    .await?;
+                crate::backend::services::contacts::upsert_many(&state.db, &me.organization_id, &[input], true).await?;
             saved.data.pop().ok_or(AppError::Internal)
         }
         .await,
@@ -46,8 +45,7 @@ pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contac
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out)
-                .await
+            crate::backend::services::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out).await
         }
         .await,
     )
@@ -88,13 +86,8 @@ pub async fn survey_invitations(
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::invitations::list_with_emails(
-                &state.db,
-                &me.organization_id,
-                &survey_id,
-                100,
-            )
-            .await
+            crate::backend::services::invitations::list_with_emails(&state.db, &me.organization_id, &survey_id, 100)
+                .await
         }
         .await,
     )

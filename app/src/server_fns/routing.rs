@@ -67,8 +67,7 @@ pub async fn update_event_type(id: String, patch: EventTypePatch) -> Result<Even
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::update_event_type(&state.db, &me.organization_id, &id, patch)
-                .await
+            crate::backend::services::channels::update_event_type(&state.db, &me.organization_id, &id, patch).await
         }
         .await,
     )
@@ -80,12 +79,8 @@ pub async fn list_invite_settings(channel_id: String) -> Result<Vec<InviteSettin
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::invite_settings::list_for_channel(
-                &state.db,
-                &me.organization_id,
-                &channel_id,
-            )
-            .await
+            crate::backend::services::invite_settings::list_for_channel(&state.db, &me.organization_id, &channel_id)
+                .await
         }
         .await,
     )
@@ -101,14 +96,8 @@ pub async fn update_invite_setting(
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::invite_settings::update(
-                &state.db,
-                &me.organization_id,
-                &channel_id,
-                &id,
-                patch,
-            )
-            .await
+            crate::backend::services::invite_settings::update(&state.db, &me.organization_id, &channel_id, &id, patch)
+                .await
         }
         .await,
     )

@@ -20,11 +20,7 @@ pub async fn list_webhooks() -> Result<Vec<WebhookView>, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            Ok(webhooks::list(&state.db, &me.organization_id, Family::Any)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect())
+            Ok(webhooks::list(&state.db, &me.organization_id, Family::Any).await?.into_iter().map(Into::into).collect())
         }
         .await,
     )
@@ -117,8 +113,7 @@ pub async fn webhook_deliveries(id: String, status: String, page: u32) -> Result
             let me = ctx::me().await?;
             let filter = DeliveryFilter { status: DeliveryStatus::parse(&status), ..Default::default() };
             let page = PageRequest { page: page.max(1), per_page: 50 };
-            webhook_deliveries::list_deliveries(&state.db, &me.organization_id, Family::Any, &id, &filter, page)
-                .await
+            webhook_deliveries::list_deliveries(&state.db, &me.organization_id, Family::Any, &id, &filter, page).await
         }
         .await,
     )
@@ -130,8 +125,7 @@ pub async fn webhook_delivery(id: String, delivery_id: String) -> Result<Deliver
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            webhook_deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id)
-                .await
+            webhook_deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id).await
         }
         .await,
     )
@@ -143,8 +137,7 @@ pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<D
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhook_deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id)
-                .await
+            webhook_deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id).await
         }
         .await,
     )

@@ -90,7 +90,9 @@ pub async fn target(state: &AppState, org_id: &str) -> Result<Option<(i64, SmtpT
     };
     let password = match sealed {
         Some(sealed) => Some(state.secrets.open(&sealed).ok_or_else(|| {
-            SendError::Permanent("the stored SMTP password cannot be read with this server's key; enter it again".into())
+            SendError::Permanent(
+                "the stored SMTP password cannot be read with this server's key; enter it again".into(),
+            )
         })?),
         None => None,
     };
