@@ -133,6 +133,18 @@ async fn invitations_go_through_the_organisations_own_mail_server() {
     let got = smtp.wait_for(&me, 1).await;
     assert_eq!(got[0]["from"], "surveys@mail.example");
     assert_eq!(got[0]["subject"], "Vox test message");
+    // A changed sender on the same server takes effect at once (the kept connection is rebuilt).
+    let res =
+        put(json!({"host": "127.0.0.1", "port": port, "security": "none", "from": "news@mail.example"})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = owner.post(app.url("/api/settings/smtp/test")).json(&json!({"to": me})).send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["sent"], true);
+    assert_eq!(smtp.wait_for(&me, 2).await[1]["from"], "news@mail.example");
+    let res =
+        put(json!({"host": "127.0.0.1", "port": port, "security": "none", "from": "Mail Shop <surveys@mail.example>"}))
+            .await
+            .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
 
     // So does an invitation.
     let survey = app.published_survey(&owner).await;

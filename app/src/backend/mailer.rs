@@ -120,7 +120,8 @@ fn send_timeout(config: &Config) -> Duration {
 
 /// Which mailer an organisation's messages use: its own server when it has
 /// one (built once and kept while its settings and address stay the same,
-/// so connections are reused), else the server's default.
+/// so connections are reused; every replica compares the stored settings'
+/// fingerprint at each message), else the server's default.
 pub struct Mailers {
     server_default: Arc<Mailer>,
     timeout: Duration,
@@ -128,7 +129,7 @@ pub struct Mailers {
 }
 
 struct BuiltMailer {
-    updated_at: i64,
+    fingerprint: String,
     address: SocketAddr,
     mailer: Arc<Mailer>,
 }
@@ -147,20 +148,20 @@ impl Mailers {
     }
 
     pub async fn for_organization(&self, state: &AppState, org_id: &str) -> Result<Arc<Mailer>, SendError> {
-        let Some((updated_at, target)) = crate::backend::services::organization_smtp::target(state, org_id).await?
+        let Some((fingerprint, target)) = crate::backend::services::organization_smtp::target(state, org_id).await?
         else {
             self.built.lock().unwrap_or_else(|e| e.into_inner()).remove(org_id);
             return Ok(self.server_default.clone());
         };
         let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(b) = built.get(org_id) {
-            if b.updated_at == updated_at && b.address == target.address {
+            if b.fingerprint == fingerprint && b.address == target.address {
                 return Ok(b.mailer.clone());
             }
         }
         let address = target.address;
         let mailer = Arc::new(Mailer::smtp(target, self.timeout)?);
-        built.insert(org_id.to_string(), BuiltMailer { updated_at, address, mailer: mailer.clone() });
+        built.insert(org_id.to_string(), BuiltMailer { fingerprint, address, mailer: mailer.clone() });
         Ok(mailer)
     }
 }

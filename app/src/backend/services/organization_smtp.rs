@@ -63,7 +63,6 @@ pub async fn set(state: &AppState, org_id: &str, input: &SmtpSettingsInput) -> R
     .bind(username)
     .bind(&password_sealed)
     .bind(input.from.trim())
-    // Strictly increasing, so every replica's cached connection notices the change.
     .bind(now_ms())
     .execute(&mut *tx)
     .await
@@ -82,12 +81,24 @@ pub async fn remove(db: &Db, org_id: &str) -> Result<bool, AppError> {
 }
 
 /// Where the organisation's mail goes now: its own server (resolved through
-/// the SSRF guard), or `None` for the server's default.
-pub async fn target(state: &AppState, org_id: &str) -> Result<Option<(i64, SmtpTarget)>, SendError> {
+/// the SSRF guard), or `None` for the server's default; with a fingerprint
+/// of the stored settings, which changes with every save (a sealed password
+/// never seals the same way twice), so a cached connection is never stale.
+pub async fn target(state: &AppState, org_id: &str) -> Result<Option<(String, SmtpTarget)>, SendError> {
     let Some((settings, sealed)) = load(&state.db, org_id).await.map_err(|e| SendError::Temporary(e.to_string()))?
     else {
         return Ok(None);
     };
+    let fingerprint = format!(
+        "{}|{}|{}|{:?}|{:?}|{}|{}",
+        settings.host,
+        settings.port,
+        settings.security.as_str(),
+        settings.username,
+        sealed,
+        settings.from,
+        settings.updated_at
+    );
     let password = match sealed {
         Some(sealed) => Some(state.secrets.open(&sealed).ok_or_else(|| {
             SendError::Permanent(
@@ -112,7 +123,7 @@ pub async fn target(state: &AppState, org_id: &str) -> Result<Option<(i64, SmtpT
         _ => None,
     };
     Ok(Some((
-        settings.updated_at,
+        fingerprint,
         SmtpTarget { address, tls_name: settings.host.clone(), security: settings.security, credentials, from },
     )))
 }
