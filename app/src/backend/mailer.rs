@@ -143,10 +143,6 @@ impl Mailers {
         })
     }
 
-    pub fn server_default(&self) -> &Mailer {
-        &self.server_default
-    }
-
     pub async fn for_organization(&self, state: &AppState, org_id: &str) -> Result<Arc<Mailer>, SendError> {
         let Some((fingerprint, target)) = crate::backend::services::organization_smtp::target(state, org_id).await?
         else {

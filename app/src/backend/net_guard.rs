@@ -40,6 +40,23 @@ impl NetGuard {
         }
     }
 
+    /// The check when a destination is saved, so people learn of a refusal
+    /// then rather than from a failed send: address literals and `localhost`
+    /// at once, and a name that resolves only inside. A name that does not
+    /// resolve yet is accepted (DNS may come later); every connection is
+    /// checked again anyway.
+    pub async fn check_on_save(&self, url: &url::Url) -> Result<(), String> {
+        self.check_host(url)?;
+        if let (Some(url::Host::Domain(name)), Some(port)) = (url.host(), url.port_or_known_default()) {
+            if let Err(e) = self.resolve(name, port).await {
+                if e.contains("not allowed") {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Resolves `host` and keeps only permitted addresses; an error when none is.
     pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<std::net::SocketAddr>, String> {
         let found: Vec<_> =

@@ -14,7 +14,6 @@ use crate::domain::AppError;
 use lettre::message::Mailbox;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use std::net::IpAddr;
 
 const COLUMNS: &str = "host, port, security, username, password_sealed, from_address, updated_at";
 
@@ -184,31 +183,11 @@ fn from_row(row: &AnyRow) -> Result<(SmtpSettings, Option<String>), AppError> {
     Ok((settings, sealed))
 }
 
-/// Address literals (and `localhost`) are judged at once; names that
-/// resolve only inside are refused now too (and again at send time).
+/// The SSRF guard's check on save, for the mail server's host and port.
 async fn check_reachable(state: &AppState, host: &str, port: u16) -> Result<(), AppError> {
-    if host == "localhost" || host.ends_with(".localhost") {
-        return verdict(state, IpAddr::from([127, 0, 0, 1]));
-    }
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return verdict(state, ip);
-    }
-    if let Err(e) = state.net_guard.resolve(host, port).await {
-        // A name that does not resolve yet is accepted: DNS may come later.
-        if e.contains("not allowed") {
-            return Err(AppError::field("host", e));
-        }
-    }
-    Ok(())
-}
-
-fn verdict(state: &AppState, ip: IpAddr) -> Result<(), AppError> {
-    if state.net_guard.permits(ip) {
-        Ok(())
-    } else {
-        Err(AppError::field(
-            "host",
-            format!("{ip} is a private, loopback or reserved address (an operator can allow it with VOX_WEBHOOK_ALLOW_NETS)"),
-        ))
-    }
+    let literal = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    // An http URL only as the carrier: its parser recognises IPv4 literals, which it leaves opaque for smtp:.
+    let url = url::Url::parse(&format!("http://{literal}:{port}"))
+        .map_err(|_| AppError::field("host", "a host name such as smtp.example.com, or an IP address"))?;
+    state.net_guard.check_on_save(&url).await.map_err(|e| AppError::field("host", e))
 }

@@ -136,18 +136,7 @@ fn endpoint_from_row(row: &AnyRow) -> Result<Endpoint, AppError> {
 /// learn it when saving rather than from a failed delivery.
 async fn check_reachable(state: &AppState, url: &str) -> Result<(), AppError> {
     let parsed = url::Url::parse(url.trim()).map_err(|_| AppError::field("url", "is not a valid URL"))?;
-    state.net_guard.check_host(&parsed).map_err(|e| AppError::field("url", e))?;
-    if let Some(url::Host::Domain(host)) = parsed.host() {
-        let port = parsed.port_or_known_default().unwrap_or(443);
-        // A name that does not resolve yet is accepted (DNS may come later);
-        // one that resolves only inside is refused now, and at send time.
-        if let Err(e) = state.net_guard.resolve(host, port).await {
-            if e.contains("not allowed") {
-                return Err(AppError::field("url", e));
-            }
-        }
-    }
-    Ok(())
+    state.net_guard.check_on_save(&parsed).await.map_err(|e| AppError::field("url", e))
 }
 
 async fn insert_endpoint(
