@@ -99,6 +99,8 @@ async fn drafts_are_invisible_and_closed_surveys_refuse() {
     let survey = app.published_survey(&owner).await;
     let path = format!("/api/client/surveys/{survey}/responses");
     let body = json!({"answers": {"q1": 3}});
+    // Answered once, so this process holds a copy of the definition: the change must still apply at once.
+    assert_eq!(app.client().post(app.url(&path)).json(&body).send().await.unwrap().status(), StatusCode::CREATED);
 
     owner.patch(app.url(&format!("/api/surveys/{survey}"))).json(&json!({"status": "closed"})).send().await.unwrap();
     let problem = expect_problem(app.client().post(app.url(&path)).json(&body).send().await.unwrap(), 422).await;
@@ -116,6 +118,34 @@ async fn drafts_are_invisible_and_closed_surveys_refuse() {
         404,
     )
     .await;
+}
+
+/// Each process keeps a survey's definition for a second: a change made
+/// through one replica applies there at once and on the others soon after.
+#[tokio::test]
+async fn a_closed_survey_is_refused_by_every_replica() {
+    let a = spawn_app().await;
+    let b = common::spawn_replica(&a).await;
+    let owner = a.signed_in("Acme").await;
+    let survey = a.published_survey(&owner).await;
+    let path = format!("/api/client/surveys/{survey}/responses");
+    let body = json!({"answers": {"q1": 3}});
+    for app in [&a, &b] {
+        assert_eq!(app.client().post(app.url(&path)).json(&body).send().await.unwrap().status(), StatusCode::CREATED);
+    }
+    owner.patch(a.url(&format!("/api/surveys/{survey}"))).json(&json!({"status": "closed"})).send().await.unwrap();
+    expect_problem(a.client().post(a.url(&path)).json(&body).send().await.unwrap(), 422).await;
+    let mut refused = false;
+    for _ in 0..50 {
+        let status = b.client().post(b.url(&path)).json(&body).send().await.unwrap().status();
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            refused = true;
+            break;
+        }
+        assert_eq!(status, StatusCode::CREATED);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(refused, "replica B still accepts responses to a survey closed 10 s ago");
 }
 
 #[tokio::test]

@@ -26,6 +26,8 @@ pub struct Db {
     /// writes some transactions starve for seconds. Writers of this process
     /// queue here instead, first come, first served. (None on PostgreSQL.)
     write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// This process's short-lived copies of hot configuration (see `read_cache`).
+    caches: Arc<super::read_cache::ReadCaches>,
 }
 
 /// A write transaction, holding this process's turn to write (SQLite) until
@@ -104,7 +106,7 @@ impl Db {
         let pool = options.connect(&url).await?;
         MIGRATOR.run(&pool).await?;
         let write_turn = (kind == DbKind::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Db { pool, kind, write_turn })
+        Ok(Db { pool, kind, write_turn, caches: Default::default() })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -113,6 +115,11 @@ impl Db {
 
     pub fn kind(&self) -> DbKind {
         self.kind
+    }
+
+    /// This process's copies of hot configuration; writers forget what they change.
+    pub fn caches(&self) -> &super::read_cache::ReadCaches {
+        &self.caches
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write

@@ -2,9 +2,12 @@
 //! event received) share one database transaction and so one disk sync.
 //!
 //! A request hands its writes to a writer task as a job and waits. The
-//! writer takes every job queued meanwhile, runs each in its own savepoint
-//! inside one transaction (a job that fails rolls back alone and gets its own
-//! error at once), commits, and only then answers the others. So an accepted
+//! writer takes every job queued meanwhile, runs them all in one transaction,
+//! commits, and only then answers. Jobs can be run again: when one fails, the
+//! transaction is rolled back and the batch replayed with a savepoint per job,
+//! so the failing job rolls back alone and gets its own error. (Savepoints
+//! only on that rare path: on the usual one they would be two more round
+//! trips per job for the single writer, a third of its statements.) So an accepted
 //! write is still durable before its caller hears "yes"; what changes is that
 //! one fsync covers a batch. This is for SQLite, which allows one writer
 //! and syncs on every commit; on PostgreSQL each job simply runs in its own
@@ -20,7 +23,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// A job's writes, given the batch's connection.
 pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'c>>;
-type Job = Box<dyn for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> JobFuture<'c, ()> + Send>;
+/// Re-runnable (`Fn`): a batch with a failing job is replayed.
+type Job = Box<dyn for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, ()> + Send + Sync>;
 
 struct Request {
     job: Job,
@@ -79,10 +83,12 @@ impl GroupCommit {
     /// Runs `job` inside a shared transaction and returns its result once
     /// that transaction has committed. The job must not start transactions
     /// of its own, and should only write: reads and checks belong before it.
+    /// It may run more than once (only the last run's writes are kept), so it
+    /// must not consume what it captured: clone it into the future instead.
     pub async fn write<T, F>(&self, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + Sync + 'static,
     {
         let Some(queue) = &self.queue else {
             let mut tx = self.db.begin_write().await.map_err(internal)?;
@@ -93,8 +99,9 @@ impl GroupCommit {
         let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
         let filled = slot.clone();
         let job: Job = Box::new(move |conn| {
+            let (run, filled) = (job(conn), filled.clone());
             Box::pin(async move {
-                let value = job(conn).await?;
+                let value = run.await?;
                 *filled.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
                 Ok(())
             })
@@ -129,6 +136,43 @@ async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, 
 }
 
 async fn commit_batch(db: &Db, batch: Vec<Request>) {
+    // Fast path: every job straight into one transaction, with no statements
+    // of its own in between (each one is a round trip for the one writer).
+    match run_plain(db, &batch).await {
+        Ok(Ok(())) => {
+            for request in batch {
+                let _ = request.done.send(Ok(()));
+            }
+        }
+        Ok(Err(commit_failed)) => {
+            for request in batch {
+                let _ = request.done.send(Err(commit_failed.clone()));
+            }
+        }
+        // A job failed: that transaction was rolled back whole. Jobs can run
+        // again, so the batch is replayed with a savepoint per job, and only
+        // the failing ones are left out.
+        Err(()) => replay_with_savepoints(db, batch).await,
+    }
+}
+
+/// Runs the batch in one transaction. `Err(())` when a job failed (nothing
+/// was committed); otherwise the outcome of the commit, for everyone.
+async fn run_plain(db: &Db, batch: &[Request]) -> Result<Result<(), AppError>, ()> {
+    let mut tx = match db.begin_write().await {
+        Ok(tx) => tx,
+        Err(e) => return Ok(Err(internal(e))),
+    };
+    for request in batch {
+        if (request.job)(&mut *tx).await.is_err() {
+            // Dropping the transaction rolls it back.
+            return Err(());
+        }
+    }
+    Ok(tx.commit().await.map_err(internal))
+}
+
+async fn replay_with_savepoints(db: &Db, batch: Vec<Request>) {
     let mut tx = match db.begin_write().await {
         Ok(tx) => tx,
         Err(e) => {

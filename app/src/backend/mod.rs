@@ -14,9 +14,11 @@ pub mod link_tokens;
 pub mod mailer;
 pub mod net_guard;
 pub mod rate_limit;
+pub mod read_cache;
 pub mod response_token;
 pub mod secret_box;
 pub mod services;
+pub mod sql_batch;
 pub mod signing;
 pub mod state;
 

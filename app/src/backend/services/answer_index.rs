@@ -4,6 +4,7 @@
 //! these rows; the response's JSON stays the record.
 
 use crate::backend::db::{internal, Db};
+use crate::backend::sql_batch::{Param, SqlBatch};
 use crate::domain::answers::Answers;
 use crate::domain::survey::{other_key, Question, QuestionKind};
 use crate::domain::AppError;
@@ -109,45 +110,85 @@ pub async fn insert(
     created_at: i64,
     completed: bool,
 ) -> Result<(), AppError> {
+    let mut batch = SqlBatch::default();
+    push_insert(&mut batch, response_id, survey_id, questions, answers, hidden, created_at, completed);
+    batch.execute(tx).await
+}
+
+/// [`insert`]'s statements, added to `batch` (to share its round trip).
+#[allow(clippy::too_many_arguments)]
+pub fn push_insert(
+    batch: &mut SqlBatch,
+    response_id: &str,
+    survey_id: &str,
+    questions: &[Question],
+    answers: &Answers,
+    hidden: Option<&Map<String, Value>>,
+    created_at: i64,
+    completed: bool,
+) {
     let rows = rows_for(questions, answers);
-    // One statement for all of them: a response has a handful of answers.
+    // A few rows per statement: a response has a handful of answers.
     for chunk in rows.chunks(50) {
         let mut sql = String::from(
             "INSERT INTO response_answers (response_id, survey_id, question_id, num_value, choice, text_value, created_at, \
              completed) VALUES ",
         );
-        for i in 0..chunk.len() {
+        let mut params: Vec<Param> =
+            vec![response_id.into(), survey_id.into(), created_at.into(), i64::from(completed).into()];
+        for (i, row) in chunk.iter().enumerate() {
             let b = i * 4;
             if i > 0 {
                 sql.push_str(", ");
             }
             sql.push_str(&format!("($1, $2, ${}, ${}, ${}, ${}, $3, $4)", b + 5, b + 6, b + 7, b + 8));
+            params.extend([
+                row.question_id.clone().into(),
+                row.num_value.into(),
+                row.choice.clone().into(),
+                row.text_value.clone().into(),
+            ]);
         }
-        let mut query = sqlx::query(&sql).bind(response_id).bind(survey_id).bind(created_at).bind(i64::from(completed));
-        for row in chunk {
-            query = query
-                .bind(row.question_id.clone())
-                .bind(row.num_value)
-                .bind(row.choice.clone())
-                .bind(row.text_value.clone());
-        }
-        query.execute(&mut *tx).await.map_err(internal)?;
+        batch.push(sql, params);
     }
     if let Some(hidden) = hidden {
-        for (key, value) in hidden {
-            sqlx::query(
-                "INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(response_id)
-            .bind(survey_id)
-            .bind(format!("{HIDDEN_PREFIX}{key}"))
-            .bind(super::responses::metadata_text(value))
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-        }
+        let rows: Vec<(String, String)> = hidden
+            .iter()
+            .map(|(key, value)| (format!("{HIDDEN_PREFIX}{key}"), super::responses::metadata_text(value)))
+            .collect();
+        push_metadata(batch, response_id, survey_id, &rows);
     }
-    Ok(())
+}
+
+/// Adds `(key, value)` rows to `response_metadata`, a few hundred per
+/// statement (one round trip for a typical response); a key the response
+/// already has is left as it is.
+pub async fn insert_metadata(
+    tx: &mut sqlx::AnyConnection,
+    response_id: &str,
+    survey_id: &str,
+    rows: &[(String, String)],
+) -> Result<(), AppError> {
+    let mut batch = SqlBatch::default();
+    push_metadata(&mut batch, response_id, survey_id, rows);
+    batch.execute(tx).await
+}
+
+/// [`insert_metadata`]'s statements, added to `batch`.
+pub fn push_metadata(batch: &mut SqlBatch, response_id: &str, survey_id: &str, rows: &[(String, String)]) {
+    for chunk in rows.chunks(200) {
+        let mut sql = String::from("INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ");
+        let mut params: Vec<Param> = vec![response_id.into(), survey_id.into()];
+        for (i, (key, value)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("($1, $2, ${}, ${})", 2 * i + 3, 2 * i + 4));
+            params.extend([key.clone().into(), value.clone().into()]);
+        }
+        sql.push_str(" ON CONFLICT DO NOTHING");
+        batch.push(sql, params);
+    }
 }
 
 /// Indexes responses stored before the index existed, a batch at a time;

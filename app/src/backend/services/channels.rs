@@ -8,6 +8,7 @@ use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::routing::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
+use crate::backend::read_cache::{is_of_org, org_key};
 use sqlx::Row;
 
 fn channel_from_row(row: &AnyRow) -> Result<Channel, AppError> {
@@ -120,14 +121,48 @@ pub async fn get_event_type(db: &Db, org_id: &str, id: &str) -> Result<EventType
 }
 
 /// The event type an event names in `type`.
+/// The type named `name`, found for every incoming event: this process keeps
+/// a copy of a type found for a moment (see `read_cache`).
 pub async fn event_type_by_name(db: &Db, org_id: &str, name: &str) -> Result<Option<EventType>, AppError> {
+    let key = org_key(org_id, name.trim());
+    if let Some(found) = db.caches().event_types.get(&key) {
+        return Ok(Some(found));
+    }
+    let read_at = std::time::Instant::now();
     let row = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 AND name = $2")
         .bind(org_id)
         .bind(name.trim())
         .fetch_optional(db.pool())
         .await
         .map_err(internal)?;
-    row.as_ref().map(event_type_from_row).transpose()
+    let found = row.as_ref().map(event_type_from_row).transpose()?;
+    if let Some(found) = &found {
+        db.caches().event_types.put(key, found.clone(), read_at);
+    }
+    Ok(found)
+}
+
+/// Whether the organisation has this channel (checked for every incoming
+/// event; channels are never deleted, so one found is kept a moment).
+pub async fn channel_exists(db: &Db, org_id: &str, id: &str) -> Result<bool, AppError> {
+    let key = org_key(org_id, id);
+    if db.caches().channels.get(&key).is_some() {
+        return Ok(true);
+    }
+    let read_at = std::time::Instant::now();
+    match get_channel(db, org_id, id).await {
+        Ok(_) => {
+            db.caches().channels.put(key, (), read_at);
+            Ok(true)
+        }
+        Err(AppError::NotFound { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// Forgets this process's copies of the organisation's event types.
+fn event_types_changed(db: &Db, org_id: &str) {
+    db.caches().event_types.forget_where(|key, _| is_of_org(key, org_id));
 }
 
 fn name_taken(name: &str) -> AppError {
@@ -175,6 +210,7 @@ pub async fn update_event_type(db: &Db, org_id: &str, id: &str, patch: EventType
     .execute(db.pool())
     .await
     .map_err(|e| if is_unique_violation(&e) { name_taken(&name) } else { internal(e) })?;
+    event_types_changed(db, org_id);
     get_event_type(db, org_id, id).await
 }
 
@@ -194,5 +230,7 @@ pub async fn delete_event_type(db: &Db, org_id: &str, id: &str) -> Result<(), Ap
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+    tx.commit().await.map_err(internal)?;
+    event_types_changed(db, org_id);
+    Ok(())
 }

@@ -21,7 +21,7 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     let channel_id = input.channel.as_ref().and_then(|c| c.id.clone()).unwrap_or_default();
     let kind = input.kind.clone().unwrap_or_default();
     let db = &state.db;
-    if super::channels::get_channel(db, org_id, channel_id.trim()).await.is_err() {
+    if !super::channels::channel_exists(db, org_id, channel_id.trim()).await? {
         return Err(AppError::field(
             "channel.id",
             "no such channel in your organisation (GET /api/channels lists them)",
@@ -34,38 +34,26 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
         ));
     };
     let id = new_id(IdKind::Event);
-    let now = now_ms();
     let body = serde_json::to_value(&input).map_err(internal)?;
     let reference = input.transaction.as_ref().and_then(|t| t.reference.clone()).unwrap_or_default();
-    let org_id = org_id.to_string();
-    let event_id = id.clone();
+    // Read before the shared write transaction, so the single SQLite writer does not wait for it.
+    let subscribers = webhooks::subscribers(db.pool(), org_id, None).await?;
+    let new = std::sync::Arc::new(NewEvent {
+        subscribers,
+        id: id.clone(),
+        organization_id: org_id.to_string(),
+        channel_id: channel_id.trim().to_string(),
+        event_type,
+        reference: reference.trim().to_string(),
+        body,
+        received_at: now_ms(),
+    });
     // Shares a transaction with concurrent events (group commit); the 202 waits for its commit.
     let queued = state
         .writes
         .write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, \
-                     body, status, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
-                )
-                .bind(&event_id)
-                .bind(&org_id)
-                .bind(channel_id.trim())
-                .bind(&event_type.id)
-                .bind(&event_type.name)
-                .bind(reference.trim())
-                .bind(body.to_string())
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-                let data = serde_json::json!({
-                    "id": event_id, "type": event_type.name, "eventTypeId": event_type.id, "channelId": channel_id.trim(),
-                    "event": body, "receivedAt": to_datetime(now),
-                });
-                let thin = serde_json::json!({ "id": event_id, "type": event_type.name });
-                webhooks::enqueue(tx, &org_id, None, "event.received", &data, &thin).await
-            })
+            let new = new.clone();
+            Box::pin(async move { store_new(tx, &new).await })
         })
         .await?;
     if queued > 0 {
@@ -73,6 +61,48 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     }
     state.invitation_wakeup.notify_one();
     Ok(EventAccepted::new(&id))
+}
+
+/// A checked event, ready to store.
+struct NewEvent {
+    id: String,
+    organization_id: String,
+    channel_id: String,
+    event_type: crate::domain::routing::EventType,
+    reference: String,
+    body: serde_json::Value,
+    received_at: i64,
+    /// The endpoints that may want to hear of it.
+    subscribers: Vec<webhooks::Subscriber>,
+}
+
+/// Writes the event and its `event.received` deliveries; returns how many
+/// were queued. By reference: group commit may run it again.
+async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewEvent) -> Result<usize, AppError> {
+    sqlx::query(
+        "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, \
+         body, status, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+    )
+    .bind(&new.id)
+    .bind(&new.organization_id)
+    .bind(&new.channel_id)
+    .bind(&new.event_type.id)
+    .bind(&new.event_type.name)
+    .bind(&new.reference)
+    .bind(new.body.to_string())
+    .bind(new.received_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if new.subscribers.is_empty() {
+        return Ok(0);
+    }
+    let data = serde_json::json!({
+        "id": new.id, "type": new.event_type.name, "eventTypeId": new.event_type.id, "channelId": new.channel_id,
+        "event": new.body, "receivedAt": to_datetime(new.received_at),
+    });
+    let thin = serde_json::json!({ "id": new.id, "type": new.event_type.name });
+    webhooks::queue_for(tx, &new.subscribers, &new.organization_id, &["event.received"], &data, &thin).await
 }
 
 const SELECT: &str = "SELECT e.*, i.survey_id AS inv_survey_id, i.status AS inv_status, i.send_at AS inv_send_at, \

@@ -31,8 +31,20 @@ impl MetadataHasher {
     }
 }
 
+/// The organisation's rules. They are read for every response that carries
+/// metadata, so this process keeps a copy for a moment (see `read_cache`).
 pub async fn policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> {
-    // One round trip: it is read for every response that carries metadata.
+    if let Some(policy) = db.caches().metadata_policies.get(org_id) {
+        return Ok(policy);
+    }
+    let read_at = std::time::Instant::now();
+    let policy = load_policy(db, org_id).await?;
+    db.caches().metadata_policies.put(org_id.to_string(), policy.clone(), read_at);
+    Ok(policy)
+}
+
+async fn load_policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> {
+    // One round trip.
     let rows = sqlx::query(
         "SELECT o.strict_metadata, o.anonymize_mode, k.key, k.kind, k.anonymize FROM organizations o \
          LEFT JOIN metadata_keys k ON k.organization_id = o.id WHERE o.id = $1 ORDER BY k.key",
@@ -110,5 +122,6 @@ pub async fn save_policy(db: &Db, org_id: &str, policy: &MetadataPolicy) -> Resu
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    db.caches().metadata_policies.forget(org_id);
     self::policy(db, org_id).await
 }

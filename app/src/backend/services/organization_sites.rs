@@ -32,5 +32,7 @@ pub async fn set(db: &Db, org_id: &str, sites: &[String]) -> Result<Vec<String>,
     db.execute_write(sqlx::query("UPDATE organizations SET embed_origins = $1 WHERE id = $2").bind(text).bind(org_id))
         .await
         .map_err(internal)?;
+    // Every survey's definition includes these sites.
+    super::surveys::organization_changed(db, org_id);
     Ok(normalized)
 }

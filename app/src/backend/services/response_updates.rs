@@ -111,16 +111,8 @@ pub async fn continue_response(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    for (key, value) in &metadata {
-        sqlx::query("INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)")
-            .bind(response_id)
-            .bind(&current.survey_id)
-            .bind(key)
-            .bind(metadata_text(value))
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-    }
+    let rows: Vec<(String, String)> = metadata.iter().map(|(k, v)| (k.clone(), metadata_text(v))).collect();
+    super::answer_index::insert_metadata(&mut tx, response_id, &current.survey_id, &rows).await?;
     // The answer rows follow the answers; the hidden-field rows were cleared with the metadata above.
     super::answer_index::write(
         &mut tx,

@@ -4,6 +4,7 @@
 use super::surveys::SurveyDefinition;
 use super::webhooks;
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::sql_batch::SqlBatch;
 use crate::backend::AppState;
 use crate::domain::answers;
 use crate::domain::error::Problems;
@@ -14,6 +15,7 @@ use crate::domain::survey::SurveyStatus;
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::Arc;
 
 pub(crate) const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
     created_at, updated_at, completed_at, language";
@@ -150,97 +152,126 @@ async fn submit_to(
     }
     input.metadata = metadata;
 
-    let id = new_id(IdKind::Response);
-    let now = now_ms();
-    let (org_id, survey_id, questions) = (org_id.to_string(), survey_id.to_string(), survey.questions.clone());
+    // Read before the shared write transaction, so the single SQLite writer does not wait for it.
+    let subscribers = webhooks::subscribers(db.pool(), org_id, Some(survey_id)).await?;
+    let new = Arc::new(NewResponse {
+        subscribers,
+        id: new_id(IdKind::Response),
+        organization_id: org_id.to_string(),
+        survey_id: survey_id.to_string(),
+        questions: survey.questions.clone(),
+        created_at: now_ms(),
+        input,
+        invitation,
+    });
     // The writes share a transaction with concurrent submissions (group
     // commit); the 201 still waits for that transaction's commit.
     let (response, queued) = state
         .writes
         .write(move |tx| {
-            Box::pin(async move {
-                let contact_id = match (&invitation, &input.responder) {
-                    (Some(linked), _) => Some(linked.invitation.contact_id.clone()),
-                    (None, Some(responder)) => Some(super::contacts::upsert_responder(tx, &org_id, responder).await?),
-                    (None, None) => None,
-                };
-                sqlx::query(&format!(
-                    "INSERT INTO responses (organization_id, {COLUMNS}, answers_indexed, invitation_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, 1, $12)"
-                ))
-                .bind(&org_id)
-                .bind(&id)
-                .bind(&survey_id)
-                .bind(serde_json::to_string(&input.answers).map_err(internal)?)
-                .bind(serde_json::to_string(&input.metadata).map_err(internal)?)
-                .bind(serde_json::to_string(&input.hidden_fields).map_err(internal)?)
-                .bind(i64::from(input.completed))
-                .bind(now)
-                .bind(input.completed.then_some(now))
-                .bind(input.language.clone())
-                .bind(contact_id.clone())
-                .bind(invitation.as_ref().map(|l| l.invitation.id.clone()))
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-                // Created now, so today: no closed day's cached overview changes.
-                super::answer_index::insert(
-                    tx,
-                    &id,
-                    &survey_id,
-                    &questions,
-                    &input.answers,
-                    Some(&input.hidden_fields),
-                    now,
-                    input.completed,
-                )
-                .await?;
-                if let Some(linked) = &invitation {
-                    super::invitations::attach_response(tx, &linked.invitation.id, &id, input.completed).await?;
-                }
-                for (key, value) in &input.metadata {
-                    sqlx::query(
-                        "INSERT INTO response_metadata (response_id, survey_id, key, value) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(&id)
-                    .bind(&survey_id)
-                    .bind(key)
-                    .bind(metadata_text(value))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
-                }
-                let response = SurveyResponse {
-                    id,
-                    survey_id: survey_id.clone(),
-                    answers: input.answers,
-                    metadata: input.metadata,
-                    hidden_fields: input.hidden_fields,
-                    contact_id,
-                    completed: input.completed,
-                    language: input.language,
-                    created_at: to_datetime(now),
-                    updated_at: to_datetime(now),
-                    completed_at: input.completed.then(|| to_datetime(now)),
-                };
-                // The outbox: deliveries commit together with the response, or not at all.
-                let data = serde_json::to_value(&response).map_err(internal)?;
-                let thin = thin(&response);
-                let mut queued =
-                    webhooks::enqueue(tx, &org_id, Some(&survey_id), "survey.response.created", &data, &thin).await?;
-                if response.completed {
-                    queued +=
-                        webhooks::enqueue(tx, &org_id, Some(&survey_id), "survey.response.completed", &data, &thin)
-                            .await?;
-                }
-                Ok((response, queued))
-            })
+            let new = new.clone();
+            Box::pin(async move { store_new(tx, &new).await })
         })
         .await?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();
     }
     Ok(response)
+}
+
+/// A checked response, ready to store.
+struct NewResponse {
+    id: String,
+    organization_id: String,
+    survey_id: String,
+    questions: Vec<crate::domain::survey::Question>,
+    created_at: i64,
+    input: ResponseInput,
+    invitation: Option<super::invitations::LinkedInvitation>,
+    /// The endpoints that may want to hear of it.
+    subscribers: Vec<webhooks::Subscriber>,
+}
+
+/// Writes a new response with its index rows, invitation link and webhook
+/// deliveries (the outbox: they commit together, or not at all). Returns
+/// the response and how many deliveries were queued. Takes `new` by
+/// reference because group commit may run it again.
+async fn store_new(
+    tx: &mut sqlx::AnyConnection,
+    new: &NewResponse,
+) -> Result<(SurveyResponse, usize), AppError> {
+    let (id, org_id, survey_id, now, input) =
+        (&new.id, &new.organization_id, &new.survey_id, new.created_at, &new.input);
+    let invitation = new.invitation.as_ref();
+    let contact_id = match (invitation, &input.responder) {
+        (Some(linked), _) => Some(linked.invitation.contact_id.clone()),
+        (None, Some(responder)) => Some(super::contacts::upsert_responder(tx, org_id, responder).await?),
+        (None, None) => None,
+    };
+    // The response and its index rows: one round trip on SQLite (see `sql_batch`).
+    let mut batch = SqlBatch::default();
+    batch.push(
+        format!(
+            "INSERT INTO responses (organization_id, {COLUMNS}, answers_indexed, invitation_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, 1, $12)"
+        ),
+        vec![
+            org_id.as_str().into(),
+            id.as_str().into(),
+            survey_id.as_str().into(),
+            serde_json::to_string(&input.answers).map_err(internal)?.into(),
+            serde_json::to_string(&input.metadata).map_err(internal)?.into(),
+            serde_json::to_string(&input.hidden_fields).map_err(internal)?.into(),
+            i64::from(input.completed).into(),
+            now.into(),
+            input.completed.then_some(now).into(),
+            input.language.clone().into(),
+            contact_id.clone().into(),
+            invitation.map(|l| l.invitation.id.clone()).into(),
+        ],
+    );
+    // Created now, so today: no closed day's cached overview changes.
+    super::answer_index::push_insert(
+        &mut batch,
+        id,
+        survey_id,
+        &new.questions,
+        &input.answers,
+        Some(&input.hidden_fields),
+        now,
+        input.completed,
+    );
+    let metadata: Vec<(String, String)> =
+        input.metadata.iter().map(|(key, value)| (key.clone(), metadata_text(value))).collect();
+    super::answer_index::push_metadata(&mut batch, id, survey_id, &metadata);
+    batch.execute(tx).await?;
+    if let Some(linked) = invitation {
+        super::invitations::attach_response(tx, &linked.invitation.id, id, input.completed).await?;
+    }
+    let response = SurveyResponse {
+        id: id.clone(),
+        survey_id: survey_id.clone(),
+        answers: input.answers.clone(),
+        metadata: input.metadata.clone(),
+        hidden_fields: input.hidden_fields.clone(),
+        contact_id,
+        completed: input.completed,
+        language: input.language.clone(),
+        created_at: to_datetime(now),
+        updated_at: to_datetime(now),
+        completed_at: input.completed.then(|| to_datetime(now)),
+    };
+    if new.subscribers.is_empty() {
+        return Ok((response, 0));
+    }
+    let data = serde_json::to_value(&response).map_err(internal)?;
+    let events: &[&str] = if response.completed {
+        &["survey.response.created", "survey.response.completed"]
+    } else {
+        &["survey.response.created"]
+    };
+    let queued = webhooks::queue_for(tx, &new.subscribers, org_id, events, &data, &thin(&response)).await?;
+    Ok((response, queued))
 }
 
 pub async fn list(

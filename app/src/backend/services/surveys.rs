@@ -11,6 +11,7 @@ use crate::domain::survey::{
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::Arc;
 
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \
     s.closes_at, s.response_limit, s.options, \
@@ -163,6 +164,7 @@ pub async fn update(
         announce_status(&mut tx, org_id, id, &draft).await?;
     }
     tx.commit().await.map_err(internal)?;
+    changed(db, id);
     if done.rows_affected() == 0 {
         return Err(match expected_version {
             Some(_) => AppError::PreconditionFailed,
@@ -188,21 +190,74 @@ pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
         .execute(db.pool())
         .await
         .map_err(internal)?;
+    changed(db, id);
     Ok(())
 }
 
 /// What answering a survey needs, found by id alone (public entry points have
 /// no caller organisation; the owning organisation comes back with it).
-/// Deliberately one indexed lookup: it sits on the response hot path.
+/// It sits on the response hot path: one indexed lookup, or none while this
+/// process's copy is fresh.
 pub struct SurveyDefinition {
     pub organization_id: String,
     pub survey: PublicSurvey,
+}
+
+/// A survey as stored, the part of [`definition`] that may be kept a moment
+/// (see `read_cache`); whether it has closed by now is worked out at each use.
+pub struct StoredDefinition {
+    organization_id: String,
+    name: String,
+    status: SurveyStatus,
+    closes_at: Option<i64>,
+    response_limit: Option<i64>,
+    questions: Vec<Question>,
+    options: crate::domain::survey_options::SurveyOptions,
+    organization_sites: Vec<String>,
 }
 
 pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError> {
     if !is_valid(IdKind::Survey, id) {
         return Err(AppError::not_found("survey"));
     }
+    let stored = match db.caches().survey_definitions.get(id) {
+        Some(stored) => stored,
+        None => {
+            let read_at = std::time::Instant::now();
+            let stored = Arc::new(load_definition(db, id).await?);
+            db.caches().survey_definitions.put(id.to_string(), stored.clone(), read_at);
+            stored
+        }
+    };
+    let mut status = stored.status;
+    // A published survey closes itself at its closing time or response limit.
+    if status == SurveyStatus::Published {
+        let past_closing = stored.closes_at.is_some_and(|t| now_ms() >= t);
+        let full = match stored.response_limit {
+            Some(limit) => completed_count(db, id).await? >= limit,
+            None => false,
+        };
+        if past_closing || full {
+            status = SurveyStatus::Closed;
+            close_automatically(db, &stored.organization_id, id, &stored.name).await?;
+        }
+    }
+    Ok(SurveyDefinition {
+        organization_id: stored.organization_id.clone(),
+        survey: PublicSurvey {
+            id: id.to_string(),
+            name: stored.name.clone(),
+            status,
+            questions: stored.questions.clone(),
+            language: stored.options.default_language.clone(),
+            options: stored.options.clone(),
+            organization_sites: stored.organization_sites.clone(),
+        },
+    })
+}
+
+/// One indexed lookup: it sits on the response hot path.
+async fn load_definition(db: &Db, id: &str) -> Result<StoredDefinition, AppError> {
     let row = sqlx::query(
         "SELECT s.organization_id, s.name, s.status, s.questions, s.closes_at, s.response_limit, s.options, \
          o.embed_origins FROM surveys s JOIN organizations o ON o.id = s.organization_id WHERE s.id = $1",
@@ -213,38 +268,27 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
     .map_err(internal)?
     .ok_or_else(|| AppError::not_found("survey"))?;
     let status: String = row.try_get("status").map_err(internal)?;
-    let mut status = SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
-    // A published survey closes itself at its closing time or response limit.
-    if status == SurveyStatus::Published {
-        let closes_at: Option<i64> = row.try_get("closes_at").map_err(internal)?;
-        let limit: Option<i64> = row.try_get("response_limit").map_err(internal)?;
-        let past_closing = closes_at.is_some_and(|t| now_ms() >= t);
-        let full = match limit {
-            Some(limit) => completed_count(db, id).await? >= limit,
-            None => false,
-        };
-        if past_closing || full {
-            status = SurveyStatus::Closed;
-        }
-    }
-    let organization_id: String = row.try_get("organization_id").map_err(internal)?;
-    let name: String = row.try_get("name").map_err(internal)?;
-    if status == SurveyStatus::Closed && row.try_get::<String, _>("status").map_err(internal)? == "published" {
-        close_automatically(db, &organization_id, id, &name).await?;
-    }
-    let options: crate::domain::survey_options::SurveyOptions = json_column(&row, "options")?;
-    Ok(SurveyDefinition {
-        organization_id,
-        survey: PublicSurvey {
-            id: id.to_string(),
-            name,
-            status,
-            questions: json_column(&row, "questions")?,
-            language: options.default_language.clone(),
-            options,
-            organization_sites: json_column(&row, "embed_origins")?,
-        },
+    Ok(StoredDefinition {
+        organization_id: row.try_get("organization_id").map_err(internal)?,
+        name: row.try_get("name").map_err(internal)?,
+        status: SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
+        closes_at: row.try_get("closes_at").map_err(internal)?,
+        response_limit: row.try_get("response_limit").map_err(internal)?,
+        questions: json_column(&row, "questions")?,
+        options: json_column(&row, "options")?,
+        organization_sites: json_column(&row, "embed_origins")?,
     })
+}
+
+/// Forgets this process's copy of the survey after a change to it.
+fn changed(db: &Db, id: &str) {
+    db.caches().survey_definitions.forget(id);
+}
+
+/// Forgets this process's copies of all the organisation's surveys (after a
+/// change to something they include, such as its allowed sites).
+pub fn organization_changed(db: &Db, org_id: &str) {
+    db.caches().survey_definitions.forget_where(|_, stored| stored.organization_id == org_id);
 }
 
 /// Records that a published survey reached its closing time or response
@@ -265,7 +309,9 @@ async fn close_automatically(db: &Db, org_id: &str, id: &str, name: &str) -> Res
         let data = serde_json::json!({ "id": id, "name": name, "status": "closed" });
         super::webhooks::enqueue(&mut tx, org_id, Some(id), "survey.closed", &data, &data).await?;
     }
-    tx.commit().await.map_err(internal)
+    tx.commit().await.map_err(internal)?;
+    changed(db, id);
+    Ok(())
 }
 
 /// Closes every published survey whose closing time has passed, so they

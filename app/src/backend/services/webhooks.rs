@@ -401,41 +401,101 @@ pub async fn enqueue(
     data: &Value,
     thin: &Value,
 ) -> Result<usize, AppError> {
+    enqueue_each(conn, org_id, survey_id, &[event], data, thin).await
+}
+
+/// [`enqueue`] for several events about the same subject (a response created
+/// and completed at once), reading the endpoints once. Each endpoint gets
+/// them in the order given.
+pub async fn enqueue_each(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    survey_id: Option<&str>,
+    events: &[&str],
+    data: &Value,
+    thin: &Value,
+) -> Result<usize, AppError> {
+    let subscribers = subscribers(&mut *conn, org_id, survey_id).await?;
+    queue_for(conn, &subscribers, org_id, events, data, thin).await
+}
+
+/// An enabled endpoint that may want events about a survey (or the
+/// organisation), as [`subscribers`] read it.
+#[derive(Clone, Debug)]
+pub struct Subscriber {
+    endpoint_id: String,
+    events: Vec<String>,
+    thin_payload: bool,
+}
+
+/// The enabled endpoints of the organisation for `survey_id` (and those for
+/// all its surveys). Hot paths read them before their write transaction, so
+/// the single SQLite writer does not wait for this read; [`queue_for`]
+/// copes with an endpoint deleted in between.
+pub async fn subscribers<'e, E>(executor: E, org_id: &str, survey_id: Option<&str>) -> Result<Vec<Subscriber>, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows = sqlx::query(
         "SELECT id, events, thin_payload FROM webhook_endpoints \
          WHERE organization_id = $1 AND enabled = 1 AND (survey_id IS NULL OR survey_id = $2)",
     )
     .bind(org_id)
     .bind(survey_id)
-    .fetch_all(&mut *conn)
+    .fetch_all(executor)
     .await
     .map_err(internal)?;
+    rows.iter()
+        .map(|row| {
+            let events: String = row.try_get("events").map_err(internal)?;
+            Ok(Subscriber {
+                endpoint_id: row.try_get("id").map_err(internal)?,
+                events: events.split_whitespace().map(str::to_string).collect(),
+                thin_payload: row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0,
+            })
+        })
+        .collect()
+}
+
+/// Records the deliveries of `events` to each of `subscribers` that wants
+/// them, in the caller's transaction; returns how many. An endpoint deleted
+/// since it was read gets none (as if it had been deleted just after).
+pub async fn queue_for(
+    conn: &mut AnyConnection,
+    subscribers: &[Subscriber],
+    org_id: &str,
+    events: &[&str],
+    data: &Value,
+    thin: &Value,
+) -> Result<usize, AppError> {
     let now = now_ms();
+    let subject = data.get("id").and_then(Value::as_str);
     let mut queued = 0;
-    for row in rows {
-        let events: String = row.try_get("events").map_err(internal)?;
-        let events: Vec<String> = events.split_whitespace().map(str::to_string).collect();
-        if !subscribed(&events, event) {
-            continue;
+    for subscriber in subscribers {
+        for event in events.iter().filter(|event| subscribed(&subscriber.events, event)) {
+            let payload = envelope(event, if subscriber.thin_payload { thin } else { data }, false);
+            match insert_delivery(&mut *conn, org_id, &subscriber.endpoint_id, event, &payload, false, subject, now)
+                .await
+            {
+                Ok(_) => queued += 1,
+                Err(AppError::NotFound { .. }) => break,
+                Err(other) => return Err(other),
+            }
         }
-        let endpoint_id: String = row.try_get("id").map_err(internal)?;
-        let thin_payload = row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0;
-        let payload = envelope(event, if thin_payload { thin } else { data }, false);
-        let subject = data.get("id").and_then(Value::as_str);
-        insert_delivery(&mut *conn, org_id, &endpoint_id, event, &payload, false, subject, now).await?;
-        queued += 1;
     }
     Ok(queued)
 }
 
 /// The endpoint's next delivery number, taken inside the enqueuing
 /// transaction (the row lock orders concurrent writers; no clocks involved).
+/// `NotFound` when the endpoint no longer exists.
 async fn next_sequence(conn: &mut AnyConnection, endpoint_id: &str) -> Result<i64, AppError> {
     sqlx::query("UPDATE webhook_endpoints SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING last_sequence")
         .bind(endpoint_id)
-        .fetch_one(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(internal)?
+        .ok_or_else(|| AppError::not_found("webhook"))?
         .try_get("last_sequence")
         .map_err(internal)
 }

@@ -1,0 +1,149 @@
+//! Several write statements sent as one round trip where the database
+//! allows it.
+//!
+//! On SQLite, group commit has a single writer run every accepted response
+//! one after another, and each statement is a round trip to SQLite's worker
+//! thread: the writer's throughput is set by how many statements a response
+//! costs. SQLite (through sqlx) runs a text of several statements in one
+//! call, each reading its `$n` parameters from one shared list; so a batch
+//! is sent as one text there. PostgreSQL's protocol allows one statement per
+//! call with parameters, so there each is sent on its own.
+
+use crate::backend::db::internal;
+use crate::domain::AppError;
+
+/// A parameter value (the types our write statements use).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Param {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl From<&str> for Param {
+    fn from(value: &str) -> Self {
+        Param::Text(Some(value.to_string()))
+    }
+}
+
+impl From<String> for Param {
+    fn from(value: String) -> Self {
+        Param::Text(Some(value))
+    }
+}
+
+impl From<Option<String>> for Param {
+    fn from(value: Option<String>) -> Self {
+        Param::Text(value)
+    }
+}
+
+impl From<i64> for Param {
+    fn from(value: i64) -> Self {
+        Param::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Param {
+    fn from(value: Option<i64>) -> Self {
+        Param::Int(value)
+    }
+}
+
+/// Above this many parameters a combined text is sent before adding more
+/// (SQLite allows 32,766 per call).
+const MAX_PARAMS_PER_CALL: usize = 10_000;
+
+/// Statements to run in order, in the caller's transaction.
+#[derive(Default, Debug)]
+pub struct SqlBatch {
+    statements: Vec<(String, Vec<Param>)>,
+}
+
+impl SqlBatch {
+    /// Adds a statement whose placeholders are `$1`..`$n` for its own
+    /// `params` (the text must hold no other `$`).
+    pub fn push(&mut self, sql: impl Into<String>, params: Vec<Param>) {
+        self.statements.push((sql.into(), params));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// Runs the statements: as few calls as possible on SQLite, one each elsewhere.
+    pub async fn execute(self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
+        let combine = conn.backend_name().eq_ignore_ascii_case("sqlite");
+        let mut pending_sql = String::new();
+        let mut pending_params: Vec<Param> = Vec::new();
+        for (sql, params) in self.statements {
+            if !combine {
+                run(conn, &sql, params).await?;
+                continue;
+            }
+            if !pending_params.is_empty() && pending_params.len() + params.len() > MAX_PARAMS_PER_CALL {
+                run(conn, &pending_sql, std::mem::take(&mut pending_params)).await?;
+                pending_sql.clear();
+            }
+            if !pending_sql.is_empty() {
+                pending_sql.push_str(";\n");
+            }
+            pending_sql.push_str(&renumber(&sql, pending_params.len()));
+            pending_params.extend(params);
+        }
+        if !pending_sql.is_empty() {
+            run(conn, &pending_sql, pending_params).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn run(conn: &mut sqlx::AnyConnection, sql: &str, params: Vec<Param>) -> Result<(), AppError> {
+    let mut query = sqlx::query(sql);
+    for param in params {
+        query = match param {
+            Param::Text(value) => query.bind(value),
+            Param::Int(value) => query.bind(value),
+        };
+    }
+    query.execute(&mut *conn).await.map_err(internal)?;
+    Ok(())
+}
+
+/// `$k` becomes `$(k + offset)`.
+fn renumber(sql: &str, offset: usize) -> String {
+    if offset == 0 {
+        return sql.to_string();
+    }
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(&(_, d)) = chars.peek() {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            digits.push(d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumber;
+
+    #[test]
+    fn placeholders_are_shifted_past_the_earlier_statements() {
+        assert_eq!(renumber("INSERT INTO t VALUES ($1, $2, $10)", 0), "INSERT INTO t VALUES ($1, $2, $10)");
+        assert_eq!(renumber("INSERT INTO t VALUES ($1, $2, $10)", 12), "INSERT INTO t VALUES ($13, $14, $22)");
+    }
+}
