@@ -18,8 +18,8 @@ pub mod read_cache;
 pub mod response_token;
 pub mod secret_box;
 pub mod services;
-pub mod sql_batch;
 pub mod signing;
+pub mod sql_batch;
 pub mod state;
 
 pub use state::AppState;

@@ -10,8 +10,8 @@
 //! Anything that must be exact at every request (a response limit's count, a
 //! closing time) is still checked against the copy's data on each use.
 
-use crate::domain::metadata_keys::MetadataPolicy;
 use crate::backend::services::surveys::StoredDefinition;
+use crate::domain::metadata_keys::MetadataPolicy;
 use crate::domain::routing::EventType;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

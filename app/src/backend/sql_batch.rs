@@ -1,13 +1,16 @@
-//! Several write statements sent as one round trip where the database
-//! allows it.
+//! Several write statements sent as one round trip.
 //!
 //! On SQLite, group commit has a single writer run every accepted response
 //! one after another, and each statement is a round trip to SQLite's worker
 //! thread: the writer's throughput is set by how many statements a response
-//! costs. SQLite (through sqlx) runs a text of several statements in one
-//! call, each reading its `$n` parameters from one shared list; so a batch
-//! is sent as one text there. PostgreSQL's protocol allows one statement per
-//! call with parameters, so there each is sent on its own.
+//! costs. On PostgreSQL each statement is a network round trip. So a batch
+//! goes as one call: on SQLite (through sqlx) as one text of several
+//! statements, each reading its `$n` parameters from one shared list; on
+//! PostgreSQL, whose protocol allows one statement per call, as one statement
+//! whose earlier parts are data-modifying `WITH` clauses (all parts run, and
+//! foreign keys are checked at the end of the whole statement).
+//!
+//! Only for INSERT, UPDATE and DELETE statements whose results nobody reads.
 
 use crate::backend::db::internal;
 use crate::domain::AppError;
@@ -70,30 +73,36 @@ impl SqlBatch {
         self.statements.is_empty()
     }
 
-    /// Runs the statements: as few calls as possible on SQLite, one each elsewhere.
+    /// Runs the statements, in as few calls as possible.
     pub async fn execute(self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
-        let combine = conn.backend_name().eq_ignore_ascii_case("sqlite");
-        let mut pending_sql = String::new();
+        let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+        let mut pending: Vec<String> = Vec::new();
         let mut pending_params: Vec<Param> = Vec::new();
         for (sql, params) in self.statements {
-            if !combine {
-                run(conn, &sql, params).await?;
-                continue;
+            if !pending.is_empty() && pending_params.len() + params.len() > MAX_PARAMS_PER_CALL {
+                run(conn, &combine(&pending, sqlite), std::mem::take(&mut pending_params)).await?;
+                pending.clear();
             }
-            if !pending_params.is_empty() && pending_params.len() + params.len() > MAX_PARAMS_PER_CALL {
-                run(conn, &pending_sql, std::mem::take(&mut pending_params)).await?;
-                pending_sql.clear();
-            }
-            if !pending_sql.is_empty() {
-                pending_sql.push_str(";\n");
-            }
-            pending_sql.push_str(&renumber(&sql, pending_params.len()));
+            pending.push(renumber(&sql, pending_params.len()));
             pending_params.extend(params);
         }
-        if !pending_sql.is_empty() {
-            run(conn, &pending_sql, pending_params).await?;
+        if !pending.is_empty() {
+            run(conn, &combine(&pending, sqlite), pending_params).await?;
         }
         Ok(())
+    }
+}
+
+/// One text for the statements (see the module's comment).
+fn combine(statements: &[String], sqlite: bool) -> String {
+    match statements {
+        [only] => only.clone(),
+        _ if sqlite => statements.join(";\n"),
+        [earlier @ .., last] => {
+            let clauses: Vec<String> = earlier.iter().enumerate().map(|(i, sql)| format!("w{i} AS ({sql})")).collect();
+            format!("WITH {} {last}", clauses.join(", "))
+        }
+        [] => String::new(),
     }
 }
 
@@ -139,7 +148,15 @@ fn renumber(sql: &str, offset: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::renumber;
+    use super::{combine, renumber};
+
+    #[test]
+    fn statements_become_one_text() {
+        let statements = vec!["INSERT INTO a VALUES ($1)".to_string(), "INSERT INTO b VALUES ($2)".to_string()];
+        assert_eq!(combine(&statements, true), "INSERT INTO a VALUES ($1);\nINSERT INTO b VALUES ($2)");
+        assert_eq!(combine(&statements, false), "WITH w0 AS (INSERT INTO a VALUES ($1)) INSERT INTO b VALUES ($2)");
+        assert_eq!(combine(&statements[..1], false), "INSERT INTO a VALUES ($1)");
+    }
 
     #[test]
     fn placeholders_are_shifted_past_the_earlier_statements() {

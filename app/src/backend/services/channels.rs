@@ -3,12 +3,12 @@
 //! made here whenever either side is created.
 
 use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, to_datetime, Db};
+use crate::backend::read_cache::{is_of_org, org_key};
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::routing::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
-use crate::backend::read_cache::{is_of_org, org_key};
 use sqlx::Row;
 
 fn channel_from_row(row: &AnyRow) -> Result<Channel, AppError> {

@@ -196,10 +196,7 @@ struct NewResponse {
 /// deliveries (the outbox: they commit together, or not at all). Returns
 /// the response and how many deliveries were queued. Takes `new` by
 /// reference because group commit may run it again.
-async fn store_new(
-    tx: &mut sqlx::AnyConnection,
-    new: &NewResponse,
-) -> Result<(SurveyResponse, usize), AppError> {
+async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewResponse) -> Result<(SurveyResponse, usize), AppError> {
     let (id, org_id, survey_id, now, input) =
         (&new.id, &new.organization_id, &new.survey_id, new.created_at, &new.input);
     let invitation = new.invitation.as_ref();
