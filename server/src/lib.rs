@@ -61,7 +61,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    Ok(AppState {
+    Ok(AppState::new(app::backend::state::SharedState {
         writes: app::backend::group_commit::GroupCommit::start(db.clone()),
         db,
         jwt: Arc::new(JwtCodec::new(&keys)),
@@ -78,7 +78,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         mailers: Arc::new(Mailers::from_config(&config).map_err(StartError::Mail)?),
         config: Arc::new(config),
         leptos_options,
-    })
+    }))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -56,6 +56,53 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// See [`Db::dedicated_writer`].
+pub struct DedicatedWriter {
+    conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    kind: DbKind,
+    write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+impl DedicatedWriter {
+    /// Like [`Db::begin_write`], on this connection.
+    pub async fn begin(&mut self) -> Result<DedicatedTx<'_>, sqlx::Error> {
+        let turn = match &self.write_turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = match self.kind {
+            DbKind::Sqlite => sqlx::Connection::begin_with(&mut *self.conn, "BEGIN IMMEDIATE").await?,
+            DbKind::Postgres => sqlx::Connection::begin(&mut *self.conn).await?,
+        };
+        Ok(DedicatedTx { tx, _turn: turn })
+    }
+}
+
+/// A write transaction on a [`DedicatedWriter`]; derefs to the connection.
+pub struct DedicatedTx<'c> {
+    tx: sqlx::Transaction<'c, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl DedicatedTx<'_> {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for DedicatedTx<'_> {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for DedicatedTx<'_> {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("DATABASE_URL must start with sqlite:// or postgres://, got {0:?}")]
@@ -92,9 +139,12 @@ impl Db {
                     // WAL lets readers proceed during a write. synchronous=FULL
                     // syncs the WAL on every commit, so an accepted write
                     // survives a power cut, not just a crashed process.
+                    // Checkpoints run in the background (`checkpoint_in_background`)
+                    // instead of inside whichever commit crosses the threshold,
+                    // which would usually be the one hot writer's.
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                         PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
                     )
                     .await?;
                     Ok(())
@@ -105,6 +155,9 @@ impl Db {
         };
         let pool = options.connect(&url).await?;
         MIGRATOR.run(&pool).await?;
+        if kind == DbKind::Sqlite {
+            tokio::spawn(checkpoint_in_background(pool.clone()));
+        }
         let write_turn = (kind == DbKind::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
         Ok(Db { pool, kind, write_turn, caches: Default::default() })
     }
@@ -139,6 +192,14 @@ impl Db {
         Ok(WriteTx { tx, _turn: turn })
     }
 
+    /// A connection set aside for one long-lived writer (group commit): always
+    /// the same one, so its page cache stays warm. (A connection taken from
+    /// the pool for each batch would often be one whose cache another
+    /// connection's writes had made stale, and would read its pages again.)
+    pub async fn dedicated_writer(&self) -> Result<DedicatedWriter, sqlx::Error> {
+        Ok(DedicatedWriter { conn: self.pool.acquire().await?, kind: self.kind, write_turn: self.write_turn.clone() })
+    }
+
     /// Runs one write statement in its own transaction, taking its turn with
     /// the other writers (see `write_turn`) rather than SQLite's busy handler.
     pub async fn execute_write<'q>(
@@ -154,6 +215,27 @@ impl Db {
     /// Round trip for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+}
+
+/// How often the SQLite WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Checkpoints the SQLite WAL now and then, on a pool connection of its own.
+/// PASSIVE waits for nobody: the writer keeps appending meanwhile, on the
+/// other core. (As SQLite's automatic checkpoint would, had it not been
+/// turned off in `connect`.)
+async fn checkpoint_in_background(pool: AnyPool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %e, "checkpointing the SQLite WAL failed; trying again shortly");
+        }
     }
 }
 

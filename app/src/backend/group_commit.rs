@@ -13,7 +13,7 @@
 //! and syncs on every commit; on PostgreSQL each job simply runs in its own
 //! transaction (its WAL flushes already cover concurrent commits together).
 
-use super::db::{internal, Db, DbKind};
+use super::db::{internal, Db, DbKind, DedicatedWriter};
 use crate::domain::AppError;
 use std::future::Future;
 use std::pin::Pin;
@@ -115,6 +115,8 @@ impl GroupCommit {
 }
 
 async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, largest: Arc<AtomicUsize>) {
+    // Kept across batches (see `Db::dedicated_writer`); taken again after a failure.
+    let mut connection: Option<DedicatedWriter> = None;
     loop {
         let mut batch = Vec::new();
         {
@@ -131,35 +133,53 @@ async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, 
             }
         }
         largest.fetch_max(batch.len(), Ordering::Relaxed);
-        commit_batch(&db, batch).await;
+        let conn = match &mut connection {
+            Some(conn) => conn,
+            None => match db.dedicated_writer().await {
+                Ok(conn) => connection.insert(conn),
+                Err(e) => {
+                    let error = internal(e);
+                    for request in batch {
+                        let _ = request.done.send(Err(error.clone()));
+                    }
+                    continue;
+                }
+            },
+        };
+        if !commit_batch(conn, batch).await {
+            connection = None;
+        }
     }
 }
 
-async fn commit_batch(db: &Db, batch: Vec<Request>) {
+/// Returns false when the connection failed (the writer then takes another).
+async fn commit_batch(conn: &mut DedicatedWriter, batch: Vec<Request>) -> bool {
     // Fast path: every job straight into one transaction, with no statements
     // of its own in between (each one is a round trip for the one writer).
-    match run_plain(db, &batch).await {
+    match run_plain(conn, &batch).await {
         Ok(Ok(())) => {
             for request in batch {
                 let _ = request.done.send(Ok(()));
             }
+            true
         }
         Ok(Err(commit_failed)) => {
             for request in batch {
                 let _ = request.done.send(Err(commit_failed.clone()));
             }
+            false
         }
         // A job failed: that transaction was rolled back whole. Jobs can run
         // again, so the batch is replayed with a savepoint per job, and only
         // the failing ones are left out.
-        Err(()) => replay_with_savepoints(db, batch).await,
+        Err(()) => replay_with_savepoints(conn, batch).await,
     }
 }
 
 /// Runs the batch in one transaction. `Err(())` when a job failed (nothing
 /// was committed); otherwise the outcome of the commit, for everyone.
-async fn run_plain(db: &Db, batch: &[Request]) -> Result<Result<(), AppError>, ()> {
-    let mut tx = match db.begin_write().await {
+async fn run_plain(conn: &mut DedicatedWriter, batch: &[Request]) -> Result<Result<(), AppError>, ()> {
+    let mut tx = match conn.begin().await {
         Ok(tx) => tx,
         Err(e) => return Ok(Err(internal(e))),
     };
@@ -172,15 +192,15 @@ async fn run_plain(db: &Db, batch: &[Request]) -> Result<Result<(), AppError>, (
     Ok(tx.commit().await.map_err(internal))
 }
 
-async fn replay_with_savepoints(db: &Db, batch: Vec<Request>) {
-    let mut tx = match db.begin_write().await {
+async fn replay_with_savepoints(conn: &mut DedicatedWriter, batch: Vec<Request>) -> bool {
+    let mut tx = match conn.begin().await {
         Ok(tx) => tx,
         Err(e) => {
             let error = internal(e);
             for request in batch {
                 let _ = request.done.send(Err(error.clone()));
             }
-            return;
+            return false;
         }
     };
     let mut written = Vec::with_capacity(batch.len());
@@ -188,7 +208,8 @@ async fn replay_with_savepoints(db: &Db, batch: Vec<Request>) {
     while let Some(Request { job, done }) = requests.next() {
         if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
             let _ = done.send(Err(internal(e)));
-            return abort(written, requests);
+            abort(written, requests);
+            return false;
         }
         let (outcome, cleanup) = match job(&mut *tx).await {
             Ok(()) => (Ok(()), sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await.map(|_| ())),
@@ -202,7 +223,8 @@ async fn replay_with_savepoints(db: &Db, batch: Vec<Request>) {
             // The database gave up on the transaction (disk full, I/O error…):
             // nothing of the batch is committed, and nobody is told otherwise.
             let _ = done.send(Err(internal(e)));
-            return abort(written, requests);
+            abort(written, requests);
+            return false;
         }
         match outcome {
             Ok(()) => written.push(done),
@@ -212,9 +234,11 @@ async fn replay_with_savepoints(db: &Db, batch: Vec<Request>) {
         }
     }
     let outcome = tx.commit().await.map_err(internal);
+    let committed = outcome.is_ok();
     for done in written {
         let _ = done.send(outcome.clone());
     }
+    committed
 }
 
 /// Fails a batch whose transaction broke: the jobs already run and those not
