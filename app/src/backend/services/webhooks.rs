@@ -431,14 +431,16 @@ pub struct Subscriber {
 /// The enabled endpoints of the organisation for `survey_id` (and those for
 /// all its surveys). Hot paths read them before their write transaction, so
 /// the single SQLite writer does not wait for this read; [`queue_for`]
-/// copes with an endpoint deleted in between.
+/// copes with an endpoint deleted in between. In id order, so concurrent
+/// transactions take the endpoints' delivery counters in the same order
+/// (and cannot deadlock over them on PostgreSQL).
 pub async fn subscribers<'e, E>(executor: E, org_id: &str, survey_id: Option<&str>) -> Result<Vec<Subscriber>, AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let rows = sqlx::query(
         "SELECT id, events, thin_payload FROM webhook_endpoints \
-         WHERE organization_id = $1 AND enabled = 1 AND (survey_id IS NULL OR survey_id = $2)",
+         WHERE organization_id = $1 AND enabled = 1 AND (survey_id IS NULL OR survey_id = $2) ORDER BY id",
     )
     .bind(org_id)
     .bind(survey_id)
