@@ -69,10 +69,6 @@ impl SqlBatch {
         self.statements.push((sql.into(), params));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.statements.is_empty()
-    }
-
     /// Runs the statements, in as few calls as possible.
     pub async fn execute(self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
         let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");

@@ -401,22 +401,8 @@ pub async fn enqueue(
     data: &Value,
     thin: &Value,
 ) -> Result<usize, AppError> {
-    enqueue_each(conn, org_id, survey_id, &[event], data, thin).await
-}
-
-/// [`enqueue`] for several events about the same subject (a response created
-/// and completed at once), reading the endpoints once. Each endpoint gets
-/// them in the order given.
-pub async fn enqueue_each(
-    conn: &mut AnyConnection,
-    org_id: &str,
-    survey_id: Option<&str>,
-    events: &[&str],
-    data: &Value,
-    thin: &Value,
-) -> Result<usize, AppError> {
     let subscribers = subscribers(&mut *conn, org_id, survey_id).await?;
-    queue_for(conn, &subscribers, org_id, events, data, thin).await
+    queue_for(conn, &subscribers, org_id, &[event], data, thin).await
 }
 
 /// An enabled endpoint that may want events about a survey (or the
