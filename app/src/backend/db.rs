@@ -3,7 +3,7 @@
 //! run through sqlx's `Any` driver; `kind()` lets the rare backend-specific
 //! statement choose its dialect.
 
-use crate::domain::ids::{encode_random, format_uuid_v4, IdKind};
+use crate::domain::ids::{encode_random, format_uuid_v4, format_uuid_v7, time_ordered_bytes, IdKind};
 use crate::domain::AppError;
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -74,17 +74,22 @@ impl DedicatedWriter {
             DbKind::Sqlite => sqlx::Connection::begin_with(&mut *self.conn, "BEGIN IMMEDIATE").await?,
             DbKind::Postgres => sqlx::Connection::begin(&mut *self.conn).await?,
         };
-        Ok(DedicatedTx { tx, _turn: turn })
+        Ok(DedicatedTx { tx, kind: self.kind, _turn: turn })
     }
 }
 
 /// A write transaction on a [`DedicatedWriter`]; derefs to the connection.
 pub struct DedicatedTx<'c> {
     tx: sqlx::Transaction<'c, sqlx::Any>,
+    kind: DbKind,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl DedicatedTx<'_> {
+    pub fn kind(&self) -> DbKind {
+        self.kind
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }
@@ -132,7 +137,12 @@ impl Db {
         };
         let options = AnyPoolOptions::new()
             .max_connections(if kind == DbKind::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is an open file: it cannot have gone away
+            // while idle, so the ping the pool sends before lending it out
+            // (a round trip to the connection's own thread) buys nothing.
+            // PostgreSQL keeps the ping: a server restart leaves dead connections.
+            .test_before_acquire(kind == DbKind::Postgres);
         let options = if kind == DbKind::Sqlite {
             options.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -252,13 +262,21 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
-/// A new random id with the kind's prefix.
+/// A new id with the kind's prefix: random, or time-ordered for records written in volume (see `ids`).
 pub fn new_id(kind: IdKind) -> String {
-    if kind.is_uuid_style() {
-        format!("{}{}", kind.prefix(), format_uuid_v4(rand::random()))
-    } else {
-        format!("{}{}", kind.prefix(), encode_random(rand::random()))
-    }
+    let body = match (kind.is_time_ordered(), kind.is_uuid_style()) {
+        (true, uuid) => {
+            let bytes = time_ordered_bytes(now_ms().max(0) as u64, rand::random());
+            if uuid {
+                format_uuid_v7(bytes)
+            } else {
+                encode_random(bytes)
+            }
+        }
+        (false, true) => format_uuid_v4(rand::random()),
+        (false, false) => encode_random(rand::random()),
+    };
+    format!("{}{body}", kind.prefix())
 }
 
 pub fn now_ms() -> i64 {

@@ -7,13 +7,18 @@
 //! transaction is rolled back and the batch replayed with a savepoint per job,
 //! so the failing job rolls back alone and gets its own error. (Savepoints
 //! only on that rare path: on the usual one they would be two more round
-//! trips per job for the single writer, a third of its statements.) So an accepted
-//! write is still durable before its caller hears "yes"; what changes is that
-//! one fsync covers a batch. This is for SQLite, which allows one writer
-//! and syncs on every commit; on PostgreSQL each job simply runs in its own
-//! transaction (its WAL flushes already cover concurrent commits together).
+//! trips per job, a third of its statements.) So an accepted write is still
+//! durable before its caller hears "yes"; what changes is that one sync and
+//! one `BEGIN`/`COMMIT` cover a batch.
+//!
+//! SQLite allows one writer, so it gets one writer task. PostgreSQL gets a
+//! few, each on its own connection. There, a batch holds every row lock its
+//! jobs took until it commits, so batches of several replicas could wait on
+//! each other in a circle: a job therefore names the webhook delivery
+//! counters it will advance, and the batch locks all of them first, in id
+//! order (the order every other transaction takes them in, too).
 
-use super::db::{internal, Db, DbKind, DedicatedWriter};
+use super::db::{internal, Db, DbKind, DedicatedTx, DedicatedWriter};
 use crate::domain::AppError;
 use std::future::Future;
 use std::pin::Pin;
@@ -29,20 +34,31 @@ type Job = Box<dyn for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, ()> 
 struct Request {
     job: Job,
     done: oneshot::Sender<Result<(), AppError>>,
+    /// Webhook endpoints whose delivery counters the job advances.
+    counters: Vec<String>,
 }
 
 /// Jobs in one transaction, at most.
 const MAX_BATCH: usize = 256;
 
+/// Writer tasks (and so connections) on PostgreSQL: enough to keep a batch
+/// forming while another waits for its commit, few enough to leave the pool
+/// to everything else.
+const POSTGRES_WRITERS: usize = 3;
+
 #[derive(Clone, Debug)]
 pub struct GroupCommit {
-    db: Db,
-    /// The writer's queue; None on PostgreSQL, whose own WAL flushing already
-    /// shares a sync among concurrent commits, so jobs there run in their own
-    /// transactions (batching them would only serialise their round trips).
-    queue: Option<mpsc::Sender<Request>>,
-    /// The most jobs one transaction has held so far (for tests and diagnostics).
-    largest_batch: Arc<AtomicUsize>,
+    /// The writers' queue.
+    queue: mpsc::Sender<Request>,
+    stats: Arc<Stats>,
+}
+
+/// For tests and diagnostics.
+#[derive(Debug, Default)]
+struct Stats {
+    /// The most jobs one transaction has held so far.
+    largest_batch: AtomicUsize,
+    replayed_batches: AtomicUsize,
 }
 
 impl std::fmt::Debug for Request {
@@ -54,30 +70,34 @@ impl std::fmt::Debug for Request {
 impl GroupCommit {
     /// Starts the writer tasks (on the current tokio runtime).
     pub fn start(db: Db) -> GroupCommit {
-        let largest_batch = Arc::new(AtomicUsize::new(0));
-        if db.kind() == DbKind::Postgres {
-            return GroupCommit { db, queue: None, largest_batch };
-        }
+        let stats = Arc::new(Stats::default());
         let (queue, jobs) = mpsc::channel::<Request>(4 * MAX_BATCH);
-        let writer_db = db.clone();
-        let largest = largest_batch.clone();
-        tokio::spawn(async move {
-            let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
-            // A job that panics takes its batch down, not the writer: its
-            // callers get an error and the next batch starts afresh.
-            loop {
-                match tokio::spawn(writer(writer_db.clone(), jobs.clone(), largest.clone())).await {
-                    Ok(()) => return,
-                    Err(e) => tracing::error!(error = %e, "the group-commit writer failed; restarting it"),
+        let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
+        let writers = if db.kind() == DbKind::Postgres { POSTGRES_WRITERS } else { 1 };
+        for _ in 0..writers {
+            let (db, jobs, stats) = (db.clone(), jobs.clone(), stats.clone());
+            tokio::spawn(async move {
+                // A job that panics takes its batch down, not the writer: its
+                // callers get an error and the next batch starts afresh.
+                loop {
+                    match tokio::spawn(writer(db.clone(), jobs.clone(), stats.clone())).await {
+                        Ok(()) => return,
+                        Err(e) => tracing::error!(error = %e, "a group-commit writer failed; restarting it"),
+                    }
                 }
-            }
-        });
-        GroupCommit { db, queue: Some(queue), largest_batch }
+            });
+        }
+        GroupCommit { queue, stats }
     }
 
-    /// The most jobs that have shared one transaction (0 on PostgreSQL, where none do).
+    /// The most jobs that have shared one transaction.
     pub fn largest_batch(&self) -> usize {
-        self.largest_batch.load(Ordering::Relaxed)
+        self.stats.largest_batch.load(Ordering::Relaxed)
+    }
+
+    /// How many batches had to be rolled back and run again (a job failed).
+    pub fn replayed_batches(&self) -> usize {
+        self.stats.replayed_batches.load(Ordering::Relaxed)
     }
 
     /// Runs `job` inside a shared transaction and returns its result once
@@ -90,12 +110,16 @@ impl GroupCommit {
         T: Send + 'static,
         F: for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + Sync + 'static,
     {
-        let Some(queue) = &self.queue else {
-            let mut tx = self.db.begin_write().await.map_err(internal)?;
-            let value = job(&mut *tx).await?;
-            tx.commit().await.map_err(internal)?;
-            return Ok(value);
-        };
+        self.write_advancing(Vec::new(), job).await
+    }
+
+    /// [`write`](Self::write) for a job that advances the delivery counters
+    /// of the webhook endpoints `counters` (see the module comment).
+    pub async fn write_advancing<T, F>(&self, counters: Vec<String>, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + Sync + 'static,
+    {
         let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
         let filled = slot.clone();
         let job: Job = Box::new(move |conn| {
@@ -107,14 +131,17 @@ impl GroupCommit {
             })
         });
         let (done, committed) = oneshot::channel();
-        queue.send(Request { job, done }).await.map_err(|_| internal("the database writer has stopped"))?;
+        self.queue
+            .send(Request { job, done, counters })
+            .await
+            .map_err(|_| internal("the database writer has stopped"))?;
         committed.await.map_err(|_| internal("the database writer stopped before committing"))??;
         let value = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
         value.ok_or_else(|| internal("a committed job left no result"))
     }
 }
 
-async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, largest: Arc<AtomicUsize>) {
+async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, stats: Arc<Stats>) {
     // Kept across batches (see `Db::dedicated_writer`); taken again after a failure.
     let mut connection: Option<DedicatedWriter> = None;
     loop {
@@ -132,7 +159,7 @@ async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, 
                 }
             }
         }
-        largest.fetch_max(batch.len(), Ordering::Relaxed);
+        stats.largest_batch.fetch_max(batch.len(), Ordering::Relaxed);
         let conn = match &mut connection {
             Some(conn) => conn,
             None => match db.dedicated_writer().await {
@@ -146,14 +173,14 @@ async fn writer(db: Db, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Request>>>, 
                 }
             },
         };
-        if !commit_batch(conn, batch).await {
+        if !commit_batch(conn, batch, &stats).await {
             connection = None;
         }
     }
 }
 
 /// Returns false when the connection failed (the writer then takes another).
-async fn commit_batch(conn: &mut DedicatedWriter, batch: Vec<Request>) -> bool {
+async fn commit_batch(conn: &mut DedicatedWriter, batch: Vec<Request>, stats: &Stats) -> bool {
     // Fast path: every job straight into one transaction, with no statements
     // of its own in between (each one is a round trip for the one writer).
     match run_plain(conn, &batch).await {
@@ -172,7 +199,10 @@ async fn commit_batch(conn: &mut DedicatedWriter, batch: Vec<Request>) -> bool {
         // A job failed: that transaction was rolled back whole. Jobs can run
         // again, so the batch is replayed with a savepoint per job, and only
         // the failing ones are left out.
-        Err(()) => replay_with_savepoints(conn, batch).await,
+        Err(()) => {
+            stats.replayed_batches.fetch_add(1, Ordering::Relaxed);
+            replay_with_savepoints(conn, batch).await
+        }
     }
 }
 
@@ -183,6 +213,9 @@ async fn run_plain(conn: &mut DedicatedWriter, batch: &[Request]) -> Result<Resu
         Ok(tx) => tx,
         Err(e) => return Ok(Err(internal(e))),
     };
+    if let Err(e) = lock_counters(&mut tx, batch).await {
+        return Ok(Err(e));
+    }
     for request in batch {
         if (request.job)(&mut *tx).await.is_err() {
             // Dropping the transaction rolls it back.
@@ -203,9 +236,15 @@ async fn replay_with_savepoints(conn: &mut DedicatedWriter, batch: Vec<Request>)
             return false;
         }
     };
+    if let Err(error) = lock_counters(&mut tx, &batch).await {
+        for request in batch {
+            let _ = request.done.send(Err(error.clone()));
+        }
+        return false;
+    }
     let mut written = Vec::with_capacity(batch.len());
     let mut requests = batch.into_iter();
-    while let Some(Request { job, done }) = requests.next() {
+    while let Some(Request { job, done, .. }) = requests.next() {
         if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
             let _ = done.send(Err(internal(e)));
             abort(written, requests);
@@ -248,4 +287,16 @@ fn abort(written: Vec<oneshot::Sender<Result<(), AppError>>>, rest: impl Iterato
     for done in written.into_iter().chain(rest.map(|r| r.done)) {
         let _ = done.send(Err(error.clone()));
     }
+}
+
+/// Takes, in one fixed order, every delivery counter the batch's jobs will
+/// advance, before any job runs (PostgreSQL; SQLite has one writer).
+async fn lock_counters(tx: &mut DedicatedTx<'_>, batch: &[Request]) -> Result<(), AppError> {
+    if tx.kind() != DbKind::Postgres {
+        return Ok(());
+    }
+    let mut counters: Vec<&str> = batch.iter().flat_map(|r| r.counters.iter().map(String::as_str)).collect();
+    counters.sort_unstable();
+    counters.dedup();
+    super::services::webhooks::lock_delivery_counters(&mut **tx, &counters).await
 }

@@ -38,6 +38,7 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     let reference = input.transaction.as_ref().and_then(|t| t.reference.clone()).unwrap_or_default();
     // Read before the shared write transaction, so the single SQLite writer does not wait for it.
     let subscribers = webhooks::subscribers(db.pool(), org_id, None).await?;
+    let counters = webhooks::counters_of(&subscribers);
     let new = std::sync::Arc::new(NewEvent {
         subscribers,
         id: id.clone(),
@@ -51,7 +52,7 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     // Shares a transaction with concurrent events (group commit); the 202 waits for its commit.
     let queued = state
         .writes
-        .write(move |tx| {
+        .write_advancing(counters, move |tx| {
             let new = new.clone();
             Box::pin(async move { store_new(tx, &new).await })
         })

@@ -154,6 +154,7 @@ async fn submit_to(
 
     // Read before the shared write transaction, so the single SQLite writer does not wait for it.
     let subscribers = webhooks::subscribers(db.pool(), org_id, Some(survey_id)).await?;
+    let counters = webhooks::counters_of(&subscribers);
     let new = Arc::new(NewResponse {
         subscribers,
         id: new_id(IdKind::Response),
@@ -168,7 +169,7 @@ async fn submit_to(
     // commit); the 201 still waits for that transaction's commit.
     let (response, queued) = state
         .writes
-        .write(move |tx| {
+        .write_advancing(counters, move |tx| {
             let new = new.clone();
             Box::pin(async move { store_new(tx, &new).await })
         })

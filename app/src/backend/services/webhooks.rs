@@ -445,6 +445,30 @@ where
         .collect()
 }
 
+/// The endpoints of `subscribers`, whose delivery counters [`queue_for`] may advance.
+pub fn counters_of(subscribers: &[Subscriber]) -> Vec<String> {
+    subscribers.iter().map(|s| s.endpoint_id.clone()).collect()
+}
+
+/// Locks the delivery counters of `endpoint_ids` in id order, as the
+/// group-commit writers on PostgreSQL do before a batch (whose jobs each
+/// advance some of them, in their own orders). PostgreSQL only.
+pub async fn lock_delivery_counters(conn: &mut AnyConnection, endpoint_ids: &[&str]) -> Result<(), AppError> {
+    if endpoint_ids.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=endpoint_ids.len()).map(|n| format!("${n}")).collect();
+    // ORDER BY comes before the locking here: PostgreSQL locks the rows in that order.
+    let sql =
+        format!("SELECT id FROM webhook_endpoints WHERE id IN ({}) ORDER BY id FOR UPDATE", placeholders.join(", "));
+    let mut query = sqlx::query(&sql);
+    for id in endpoint_ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(&mut *conn).await.map_err(internal)?;
+    Ok(())
+}
+
 /// Records the deliveries of `events` to each of `subscribers` that wants
 /// them, in the caller's transaction; returns how many. An endpoint deleted
 /// since it was read gets none (as if it had been deleted just after).
