@@ -229,15 +229,15 @@ async fn shared_transactions_keep_every_accepted_write_and_none_of_a_failed_one(
     assert!(writes.largest_batch() > 1, "every write had a transaction of its own");
 }
 
-/// Two replicas' writers on one database batch jobs that advance the same
-/// two webhook endpoints' delivery counters, half of them in the opposite
-/// order. Batches take the counters first, in one order, so no two batches
+/// Two replicas' writers on one database batch jobs that report to the same
+/// two webhook endpoints and advance their delivery counters, a third of
+/// them in the opposite order. Batches take the counters first, in one order, so no two batches
 /// wait on each other in a circle: no batch is rolled back (a deadlock the
 /// database broke would show as a replayed batch), and each counter counts
 /// every committed advance exactly once.
 #[tokio::test]
 async fn replicas_batching_writes_take_delivery_counters_in_one_order() {
-    use app::backend::group_commit::GroupCommit;
+    use app::backend::group_commit::{Audience, GroupCommit};
     use app::domain::AppError;
     let url = fresh_database_url().await;
     let (one, two) =
@@ -262,10 +262,14 @@ async fn replicas_batching_writes_take_delivery_counters_in_one_order() {
         let writes = replicas[k % 2].clone();
         let order = if k % 3 == 0 { ["whe_b", "whe_a"] } else { ["whe_a", "whe_b"] };
         tasks.push(tokio::spawn(async move {
-            let counters = order.iter().map(|s| s.to_string()).collect();
+            let audience = Audience { organization_id: "org_counters".into(), survey_id: None };
             writes
-                .write_advancing(counters, move |tx| {
+                .write_reporting(audience, move |tx, subscribers| {
                     Box::pin(async move {
+                        let given: Vec<&str> = subscribers.iter().map(|s| s.endpoint_id()).collect();
+                        if given != ["whe_a", "whe_b"] {
+                            return Err(AppError::field("subscribers", format!("given {given:?}")));
+                        }
                         for endpoint in order {
                             sqlx::query("UPDATE webhook_endpoints SET last_sequence = last_sequence + 1 WHERE id = $1")
                                 .bind(endpoint)

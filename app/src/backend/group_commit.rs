@@ -11,15 +11,23 @@
 //! durable before its caller hears "yes"; what changes is that one sync and
 //! one `BEGIN`/`COMMIT` cover a batch.
 //!
+//! A job that reports to webhooks names its audience (an organisation, and
+//! a survey); the batch reads each audience's subscribers once, inside its
+//! own transaction, and hands them to the job (the outbox: the write and its
+//! deliveries commit together). One read per batch instead of one pool
+//! round trip per request.
+//!
 //! SQLite allows one writer, so it gets one writer task. PostgreSQL gets a
 //! few, each on its own connection. There, a batch holds every row lock its
 //! jobs took until it commits, so batches of several replicas could wait on
-//! each other in a circle: a job therefore names the webhook delivery
-//! counters it will advance, and the batch locks all of them first, in id
-//! order (the order every other transaction takes them in, too).
+//! each other in a circle: the batch therefore locks the delivery counters
+//! of all those subscribers first, in id order (the order every other
+//! transaction takes them in, too), before any job advances them.
 
 use super::db::{internal, Db, DbKind, DedicatedTx, DedicatedWriter};
+use super::services::webhooks::{self, Subscriber};
 use crate::domain::AppError;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,14 +36,22 @@ use tokio::sync::{mpsc, oneshot};
 
 /// A job's writes, given the batch's connection.
 pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'c>>;
-/// Re-runnable (`Fn`): a batch with a failing job is replayed.
-type Job = Box<dyn for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, ()> + Send + Sync>;
+/// Re-runnable (`Fn`): a batch with a failing job is replayed. Given the
+/// batch's connection and its audience's webhook subscribers.
+type Job = Box<dyn for<'c> Fn(&'c mut sqlx::AnyConnection, &'c [Subscriber]) -> JobFuture<'c, ()> + Send + Sync>;
+
+/// Whose webhook subscribers a job's writes are reported to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Audience {
+    pub organization_id: String,
+    /// None: the organisation-wide endpoints only.
+    pub survey_id: Option<String>,
+}
 
 struct Request {
     job: Job,
     done: oneshot::Sender<Result<(), AppError>>,
-    /// Webhook endpoints whose delivery counters the job advances.
-    counters: Vec<String>,
+    audience: Option<Audience>,
 }
 
 /// Jobs in one transaction, at most.
@@ -110,20 +126,28 @@ impl GroupCommit {
         T: Send + 'static,
         F: for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + Sync + 'static,
     {
-        self.write_advancing(Vec::new(), job).await
+        self.submit(None, move |conn, _| job(conn)).await
     }
 
-    /// [`write`](Self::write) for a job that advances the delivery counters
-    /// of the webhook endpoints `counters` (see the module comment).
-    pub async fn write_advancing<T, F>(&self, counters: Vec<String>, job: F) -> Result<T, AppError>
+    /// [`write`](Self::write) for a job that queues webhook deliveries: it is
+    /// also given the enabled endpoints of `audience` (see the module comment).
+    pub async fn write_reporting<T, F>(&self, audience: Audience, job: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: for<'c> Fn(&'c mut sqlx::AnyConnection) -> JobFuture<'c, T> + Send + Sync + 'static,
+        F: for<'c> Fn(&'c mut sqlx::AnyConnection, &'c [Subscriber]) -> JobFuture<'c, T> + Send + Sync + 'static,
+    {
+        self.submit(Some(audience), job).await
+    }
+
+    async fn submit<T, F>(&self, audience: Option<Audience>, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> Fn(&'c mut sqlx::AnyConnection, &'c [Subscriber]) -> JobFuture<'c, T> + Send + Sync + 'static,
     {
         let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
         let filled = slot.clone();
-        let job: Job = Box::new(move |conn| {
-            let (run, filled) = (job(conn), filled.clone());
+        let job: Job = Box::new(move |conn, subscribers| {
+            let (run, filled) = (job(conn, subscribers), filled.clone());
             Box::pin(async move {
                 let value = run.await?;
                 *filled.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
@@ -132,7 +156,7 @@ impl GroupCommit {
         });
         let (done, committed) = oneshot::channel();
         self.queue
-            .send(Request { job, done, counters })
+            .send(Request { job, done, audience })
             .await
             .map_err(|_| internal("the database writer has stopped"))?;
         committed.await.map_err(|_| internal("the database writer stopped before committing"))??;
@@ -213,11 +237,12 @@ async fn run_plain(conn: &mut DedicatedWriter, batch: &[Request]) -> Result<Resu
         Ok(tx) => tx,
         Err(e) => return Ok(Err(internal(e))),
     };
-    if let Err(e) = lock_counters(&mut tx, batch).await {
-        return Ok(Err(e));
-    }
+    let audiences = match prepare(&mut tx, batch).await {
+        Ok(audiences) => audiences,
+        Err(e) => return Ok(Err(e)),
+    };
     for request in batch {
-        if (request.job)(&mut *tx).await.is_err() {
+        if (request.job)(&mut *tx, subscribers_of(&audiences, request)).await.is_err() {
             // Dropping the transaction rolls it back.
             return Err(());
         }
@@ -236,21 +261,26 @@ async fn replay_with_savepoints(conn: &mut DedicatedWriter, batch: Vec<Request>)
             return false;
         }
     };
-    if let Err(error) = lock_counters(&mut tx, &batch).await {
-        for request in batch {
-            let _ = request.done.send(Err(error.clone()));
+    let audiences = match prepare(&mut tx, &batch).await {
+        Ok(audiences) => audiences,
+        Err(error) => {
+            for request in batch {
+                let _ = request.done.send(Err(error.clone()));
+            }
+            return false;
         }
-        return false;
-    }
+    };
     let mut written = Vec::with_capacity(batch.len());
     let mut requests = batch.into_iter();
-    while let Some(Request { job, done, .. }) = requests.next() {
+    while let Some(request) = requests.next() {
+        let subscribers = subscribers_of(&audiences, &request);
+        let Request { job, done, .. } = request;
         if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *tx).await {
             let _ = done.send(Err(internal(e)));
             abort(written, requests);
             return false;
         }
-        let (outcome, cleanup) = match job(&mut *tx).await {
+        let (outcome, cleanup) = match job(&mut *tx, subscribers).await {
             Ok(()) => (Ok(()), sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await.map(|_| ())),
             Err(error) => {
                 let undone = sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await;
@@ -289,14 +319,27 @@ fn abort(written: Vec<oneshot::Sender<Result<(), AppError>>>, rest: impl Iterato
     }
 }
 
-/// Takes, in one fixed order, every delivery counter the batch's jobs will
-/// advance, before any job runs (PostgreSQL; SQLite has one writer).
-async fn lock_counters(tx: &mut DedicatedTx<'_>, batch: &[Request]) -> Result<(), AppError> {
-    if tx.kind() != DbKind::Postgres {
-        return Ok(());
+/// Subscribers of each audience in the batch, read in its transaction; on
+/// PostgreSQL their delivery counters are then locked, in one fixed order,
+/// before any job runs (SQLite has a single writer).
+async fn prepare(tx: &mut DedicatedTx<'_>, batch: &[Request]) -> Result<HashMap<Audience, Vec<Subscriber>>, AppError> {
+    let mut audiences = HashMap::new();
+    for audience in batch.iter().filter_map(|r| r.audience.as_ref()) {
+        if !audiences.contains_key(audience) {
+            let subscribers =
+                webhooks::subscribers(&mut **tx, &audience.organization_id, audience.survey_id.as_deref()).await?;
+            audiences.insert(audience.clone(), subscribers);
+        }
     }
-    let mut counters: Vec<&str> = batch.iter().flat_map(|r| r.counters.iter().map(String::as_str)).collect();
-    counters.sort_unstable();
-    counters.dedup();
-    super::services::webhooks::lock_delivery_counters(&mut **tx, &counters).await
+    if tx.kind() == DbKind::Postgres {
+        let mut counters: Vec<&str> = audiences.values().flatten().map(Subscriber::endpoint_id).collect();
+        counters.sort_unstable();
+        counters.dedup();
+        webhooks::lock_delivery_counters(&mut **tx, &counters).await?;
+    }
+    Ok(audiences)
+}
+
+fn subscribers_of<'a>(audiences: &'a HashMap<Audience, Vec<Subscriber>>, request: &Request) -> &'a [Subscriber] {
+    request.audience.as_ref().and_then(|a| audiences.get(a)).map(Vec::as_slice).unwrap_or(&[])
 }

@@ -5,6 +5,7 @@
 
 use super::webhooks;
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::group_commit::Audience;
 use crate::backend::AppState;
 use crate::domain::error::Problems;
 use crate::domain::event::{EventAccepted, EventInput, EventProcessing, EventRecord};
@@ -36,11 +37,7 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     let id = new_id(IdKind::Event);
     let body = serde_json::to_value(&input).map_err(internal)?;
     let reference = input.transaction.as_ref().and_then(|t| t.reference.clone()).unwrap_or_default();
-    // Read before the shared write transaction, so the single SQLite writer does not wait for it.
-    let subscribers = webhooks::subscribers(db.pool(), org_id, None).await?;
-    let counters = webhooks::counters_of(&subscribers);
     let new = std::sync::Arc::new(NewEvent {
-        subscribers,
         id: id.clone(),
         organization_id: org_id.to_string(),
         channel_id: channel_id.trim().to_string(),
@@ -52,9 +49,9 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     // Shares a transaction with concurrent events (group commit); the 202 waits for its commit.
     let queued = state
         .writes
-        .write_advancing(counters, move |tx| {
+        .write_reporting(Audience { organization_id: org_id.to_string(), survey_id: None }, move |tx, subscribers| {
             let new = new.clone();
-            Box::pin(async move { store_new(tx, &new).await })
+            Box::pin(async move { store_new(tx, &new, subscribers).await })
         })
         .await?;
     if queued > 0 {
@@ -73,13 +70,15 @@ struct NewEvent {
     reference: String,
     body: serde_json::Value,
     received_at: i64,
-    /// The endpoints that may want to hear of it.
-    subscribers: Vec<webhooks::Subscriber>,
 }
 
-/// Writes the event and its `event.received` deliveries; returns how many
-/// were queued. By reference: group commit may run it again.
-async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewEvent) -> Result<usize, AppError> {
+/// Writes the event and its `event.received` deliveries to `subscribers`;
+/// returns how many were queued. By reference: group commit may run it again.
+async fn store_new(
+    tx: &mut sqlx::AnyConnection,
+    new: &NewEvent,
+    subscribers: &[webhooks::Subscriber],
+) -> Result<usize, AppError> {
     sqlx::query(
         "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, \
          body, status, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
@@ -95,7 +94,7 @@ async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewEvent) -> Result<usize
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
-    if new.subscribers.is_empty() {
+    if subscribers.is_empty() {
         return Ok(0);
     }
     let data = serde_json::json!({
@@ -103,7 +102,7 @@ async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewEvent) -> Result<usize
         "event": new.body, "receivedAt": to_datetime(new.received_at),
     });
     let thin = serde_json::json!({ "id": new.id, "type": new.event_type.name });
-    webhooks::queue_for(tx, &new.subscribers, &new.organization_id, &["event.received"], &data, &thin).await
+    webhooks::queue_for(tx, subscribers, &new.organization_id, &["event.received"], &data, &thin).await
 }
 
 const SELECT: &str = "SELECT e.*, i.survey_id AS inv_survey_id, i.status AS inv_status, i.send_at AS inv_send_at, \

@@ -4,6 +4,7 @@
 use super::surveys::SurveyDefinition;
 use super::webhooks;
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::group_commit::Audience;
 use crate::backend::sql_batch::SqlBatch;
 use crate::backend::AppState;
 use crate::domain::answers;
@@ -152,11 +153,7 @@ async fn submit_to(
     }
     input.metadata = metadata;
 
-    // Read before the shared write transaction, so the single SQLite writer does not wait for it.
-    let subscribers = webhooks::subscribers(db.pool(), org_id, Some(survey_id)).await?;
-    let counters = webhooks::counters_of(&subscribers);
     let new = Arc::new(NewResponse {
-        subscribers,
         id: new_id(IdKind::Response),
         organization_id: org_id.to_string(),
         survey_id: survey_id.to_string(),
@@ -167,11 +164,12 @@ async fn submit_to(
     });
     // The writes share a transaction with concurrent submissions (group
     // commit); the 201 still waits for that transaction's commit.
+    let audience = Audience { organization_id: org_id.to_string(), survey_id: Some(survey_id.to_string()) };
     let (response, queued) = state
         .writes
-        .write_advancing(counters, move |tx| {
+        .write_reporting(audience, move |tx, subscribers| {
             let new = new.clone();
-            Box::pin(async move { store_new(tx, &new).await })
+            Box::pin(async move { store_new(tx, &new, subscribers).await })
         })
         .await?;
     if queued > 0 {
@@ -189,15 +187,17 @@ struct NewResponse {
     created_at: i64,
     input: ResponseInput,
     invitation: Option<super::invitations::LinkedInvitation>,
-    /// The endpoints that may want to hear of it.
-    subscribers: Vec<webhooks::Subscriber>,
 }
 
 /// Writes a new response with its index rows, invitation link and webhook
-/// deliveries (the outbox: they commit together, or not at all). Returns
-/// the response and how many deliveries were queued. Takes `new` by
-/// reference because group commit may run it again.
-async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewResponse) -> Result<(SurveyResponse, usize), AppError> {
+/// deliveries to `subscribers` (the outbox: they commit together, or not at
+/// all). Returns the response and how many deliveries were queued. Takes
+/// `new` by reference because group commit may run it again.
+async fn store_new(
+    tx: &mut sqlx::AnyConnection,
+    new: &NewResponse,
+    subscribers: &[webhooks::Subscriber],
+) -> Result<(SurveyResponse, usize), AppError> {
     let (id, org_id, survey_id, now, input) =
         (&new.id, &new.organization_id, &new.survey_id, new.created_at, &new.input);
     let invitation = new.invitation.as_ref();
@@ -259,7 +259,7 @@ async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewResponse) -> Result<(S
         updated_at: to_datetime(now),
         completed_at: input.completed.then(|| to_datetime(now)),
     };
-    if new.subscribers.is_empty() {
+    if subscribers.is_empty() {
         return Ok((response, 0));
     }
     let data = serde_json::to_value(&response).map_err(internal)?;
@@ -268,7 +268,7 @@ async fn store_new(tx: &mut sqlx::AnyConnection, new: &NewResponse) -> Result<(S
     } else {
         &["survey.response.created"]
     };
-    let queued = webhooks::queue_for(tx, &new.subscribers, org_id, events, &data, &thin(&response)).await?;
+    let queued = webhooks::queue_for(tx, subscribers, org_id, events, &data, &thin(&response)).await?;
     Ok((response, queued))
 }
 

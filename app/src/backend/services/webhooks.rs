@@ -415,9 +415,9 @@ pub struct Subscriber {
 }
 
 /// The enabled endpoints of the organisation for `survey_id` (and those for
-/// all its surveys). Hot paths read them before their write transaction, so
-/// the single SQLite writer does not wait for this read; [`queue_for`]
-/// copes with an endpoint deleted in between. In id order, so concurrent
+/// all its surveys). Hot paths have group commit read them, once per batch
+/// (see `group_commit`); [`queue_for`] copes with an endpoint deleted since
+/// (on PostgreSQL, before the batch locked it). In id order, so concurrent
 /// transactions take the endpoints' delivery counters in the same order
 /// (and cannot deadlock over them on PostgreSQL).
 pub async fn subscribers<'e, E>(executor: E, org_id: &str, survey_id: Option<&str>) -> Result<Vec<Subscriber>, AppError>
@@ -445,9 +445,11 @@ where
         .collect()
 }
 
-/// The endpoints of `subscribers`, whose delivery counters [`queue_for`] may advance.
-pub fn counters_of(subscribers: &[Subscriber]) -> Vec<String> {
-    subscribers.iter().map(|s| s.endpoint_id.clone()).collect()
+impl Subscriber {
+    /// The endpoint, whose delivery counter [`queue_for`] advances.
+    pub fn endpoint_id(&self) -> &str {
+        &self.endpoint_id
+    }
 }
 
 /// Locks the delivery counters of `endpoint_ids` in id order, as the
