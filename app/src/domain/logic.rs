@@ -27,6 +27,41 @@ pub enum ConditionOp {
     Contains,
 }
 
+impl ConditionOp {
+    pub const ALL: [ConditionOp; 10] = [
+        ConditionOp::Answered,
+        ConditionOp::NotAnswered,
+        ConditionOp::Eq,
+        ConditionOp::Neq,
+        ConditionOp::Lt,
+        ConditionOp::Lte,
+        ConditionOp::Gt,
+        ConditionOp::Gte,
+        ConditionOp::In,
+        ConditionOp::Contains,
+    ];
+
+    /// The operator's name in JSON (the same as serde's; a test checks).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionOp::Answered => "answered",
+            ConditionOp::NotAnswered => "not_answered",
+            ConditionOp::Eq => "eq",
+            ConditionOp::Neq => "neq",
+            ConditionOp::Lt => "lt",
+            ConditionOp::Lte => "lte",
+            ConditionOp::Gt => "gt",
+            ConditionOp::Gte => "gte",
+            ConditionOp::In => "in",
+            ConditionOp::Contains => "contains",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.as_str() == name)
+    }
+}
+
 /// "Show this question only if …".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

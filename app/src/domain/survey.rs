@@ -139,6 +139,20 @@ pub enum RatingStyle {
     Stars,
 }
 
+impl RatingStyle {
+    /// The style's name in JSON (the same as serde's; a test checks).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatingStyle::Numbers => "numbers",
+            RatingStyle::Stars => "stars",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [RatingStyle::Numbers, RatingStyle::Stars].into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", schema(example = json!({"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true})))]

@@ -74,7 +74,7 @@ impl EmailTemplate {
     }
 }
 
-fn english() -> String {
+pub(crate) fn english() -> String {
     "en".into()
 }
 
@@ -139,6 +139,10 @@ impl Appearance {
             Appearance::Light => "light",
             Appearance::Dark => "dark",
         }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Appearance::Auto, Appearance::Light, Appearance::Dark].into_iter().find(|a| a.as_str() == name)
     }
 }
 

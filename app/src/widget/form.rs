@@ -9,7 +9,7 @@
 
 use super::host::{self, HostContext};
 use super::question::QuestionField;
-use super::{saved, transport, ThankYou, WidgetProps};
+use super::{json, saved, transport, ThankYou, WidgetProps};
 use crate::domain::answers::{self, Answers};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::logic::{is_visible, prune_hidden};
@@ -18,19 +18,45 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 
 /// The response being written, once the first answer is saved.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     pub id: String,
     pub token: String,
 }
 
+/// What the form was rendered with and never changes.
+struct Fixed {
+    survey_id: String,
+    language: String,
+    hidden_fields: serde_json::Map<String, serde_json::Value>,
+    invitation: Option<String>,
+    parent_origin: Option<String>,
+}
+
+/// What the page knows but does not show: the response once saved, and
+/// context from the host page not yet sent with it.
+#[derive(Default)]
+struct Session {
+    draft: Option<Draft>,
+    unsent: HostContext,
+}
+
 #[component]
 pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoView {
     let WidgetProps { survey, hidden_fields, invalid, preview, parent_origin, invitation, .. } = props;
-    let invitation = StoredValue::new(invitation);
-    let questions = StoredValue::new(survey.questions.clone());
-    let survey = StoredValue::new(survey);
-    let hidden_fields = StoredValue::new(hidden_fields);
+    let action = format!("/s/{}", survey.id);
+    let thank_you = survey.thank_you().map(str::to_string);
+    let (name, language) = (survey.name, survey.language);
+    let questions = StoredValue::new(survey.questions);
+    // Few stored types on purpose: each one is code in the widget's wasm.
+    let fixed = StoredValue::new(Fixed {
+        survey_id: survey.id,
+        language: language.clone(),
+        hidden_fields,
+        invitation,
+        parent_origin,
+    });
+    let session = StoredValue::new(Session::default());
 
     // Errors from a no-JavaScript post arrive as question ids (the server
     // keeps only ids of this survey, so a crafted link cannot inject text).
@@ -41,29 +67,25 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     // Steps exist only once hydrated; before that the whole form shows.
     let stepped = RwSignal::new(false);
     let current = RwSignal::new(questions.with_value(|qs| qs.first().map(|q| q.id.clone())).unwrap_or_default());
-    let draft = RwSignal::new(None::<Draft>);
     let saving = RwSignal::new(false);
     let done = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    // Context from the host page not yet sent with the response.
-    let unsent = RwSignal::new(HostContext::default());
-    let parent_origin = StoredValue::new(parent_origin);
 
     // Sends the host's context to a response that exists already (before
     // the first answer it waits, and goes with that answer).
     let flush_context = move || {
-        let (Some(existing), false) = (draft.get_untracked(), saving.get_untracked()) else { return };
-        let context = unsent.get_untracked();
+        let (Some(existing), false) = (session.with_value(|s| s.draft.clone()), saving.get_untracked()) else { return };
+        let context = session.with_value(|s| s.unsent.clone());
         if context == HostContext::default() {
             return;
         }
-        unsent.set(HostContext::default());
+        session.update_value(|s| s.unsent = HostContext::default());
         saving.set(true);
         leptos::task::spawn_local(async move {
             if transport::attach(&existing, &context).await.is_err() {
                 // Kept for the next save, under anything newer.
-                unsent.update(|u| restore_context(u, context));
+                session.update_value(|s| restore_context(&mut s.unsent, context));
             }
             saving.set(false);
         });
@@ -72,9 +94,9 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     // Hydrated: switch to steps and pick up a response started before a reload.
     Effect::new(move |_| {
         if !preview {
-            if let Some(kept) = saved::load(&survey.with_value(|s| s.id.clone())) {
+            if let Some(kept) = saved::load(&fixed.with_value(|f| f.survey_id.clone())) {
                 answers.set(kept.answers);
-                draft.set(Some(kept.draft));
+                session.update_value(|s| s.draft = Some(kept.draft));
                 let resume = questions.with_value(|qs| qs.iter().any(|q| q.id == kept.current));
                 if resume {
                     current.set(kept.current);
@@ -82,20 +104,25 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
             }
         }
         stepped.set(true);
-        if let Some(origin) = parent_origin.get_value() {
+        if let Some(origin) = fixed.with_value(|f| f.parent_origin.clone()) {
             host::connect(origin, move |context| {
-                unsent.update(|u| merge_context(u, context));
+                session.update_value(|s| merge_context(&mut s.unsent, context));
                 flush_context();
             });
         }
     });
 
-    let visible_ids = Memo::new(move |_| {
+    // Plain closures rather than memos: recomputing is cheap (a survey has
+    // at most 100 questions), and memos of three more types cost wasm.
+    let visible_ids = move || {
         let given = answers.read();
         questions.with_value(|qs| qs.iter().filter(|q| is_visible(q, &given)).map(|q| q.id.clone()).collect::<Vec<_>>())
-    });
-    let position = Memo::new(move |_| visible_ids.read().iter().position(|id| *id == current.get()).unwrap_or(0));
-    let is_last = Memo::new(move |_| position.get() + 1 >= visible_ids.read().len());
+    };
+    let position = move || visible_ids().iter().position(|id| *id == current.get()).unwrap_or(0);
+    let is_last = move || position() + 1 >= visible_ids().len();
+    // The visible questions and the position among them, read without
+    // subscribing (one closure for all the handlers: one copy in the wasm).
+    let steps = move || untrack(|| (visible_ids(), position()));
 
     let read_answers = move || {
         if let Some(fields) = form_ref.get_untracked().and_then(|form| read_form(&form)) {
@@ -118,8 +145,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     };
 
     let go_back = move |_| {
-        let ids = visible_ids.get_untracked();
-        if let Some(previous) = position.get_untracked().checked_sub(1).and_then(|i| ids.get(i)) {
+        let (ids, at) = steps();
+        if let Some(previous) = at.checked_sub(1).and_then(|i| ids.get(i)) {
             current.set(previous.clone());
             errors.set(Vec::new());
             focus_current();
@@ -134,7 +161,10 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         read_answers();
         let mut given = answers.get_untracked();
         questions.with_value(|qs| prune_hidden(qs, &mut given));
-        let completing = is_last.get_untracked();
+        let completing = {
+            let (ids, at) = steps();
+            at + 1 >= ids.len()
+        };
         let step_id = current.get_untracked();
         // The server's own rules, for this question only.
         let problems = step_problems(&questions.get_value(), &given, &step_id, messages);
@@ -148,15 +178,15 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         let advance = move || {
             if completing {
                 done.set(true);
-                if let Some(origin) = parent_origin.get_value() {
-                    host::post(&origin, &serde_json::json!({ "type": "vox:completed" }));
+                if let Some(origin) = fixed.with_value(|f| f.parent_origin.clone()) {
+                    host::post(&origin, &json::object([("type", "vox:completed".into())]));
                 }
                 if !preview {
-                    saved::clear(&survey.with_value(|s| s.id.clone()));
+                    saved::clear(&fixed.with_value(|f| f.survey_id.clone()));
                 }
             } else {
-                let ids = visible_ids.get_untracked();
-                if let Some(next) = ids.get(position.get_untracked() + 1) {
+                let (ids, at) = steps();
+                if let Some(next) = ids.get(at + 1) {
                     current.set(next.clone());
                     focus_current();
                 }
@@ -167,27 +197,25 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
             return;
         }
         saving.set(true);
-        let survey_id = survey.with_value(|s| s.id.clone());
-        let language = survey.with_value(|s| s.language.clone());
+        let (survey_id, language) = fixed.with_value(|f| (f.survey_id.clone(), f.language.clone()));
         let payload = all_answers(&questions.get_value(), &given);
-        let hidden = hidden_fields.get_value();
-        let existing = draft.get_untracked();
-        let context = unsent.get_untracked();
-        unsent.set(HostContext::default());
+        let hidden = fixed.with_value(|f| f.hidden_fields.clone());
+        let (existing, context) = session.with_value(|s| (s.draft.clone(), s.unsent.clone()));
+        session.update_value(|s| s.unsent = HostContext::default());
         leptos::task::spawn_local(async move {
-            let invite = invitation.get_value();
+            let invite = fixed.with_value(|f| f.invitation.clone());
             let result =
                 transport::save(&survey_id, existing, payload, hidden, language, invite, completing, &context).await;
             saving.set(false);
             if result.is_err() {
-                unsent.update(|u| restore_context(u, context));
+                session.update_value(|s| restore_context(&mut s.unsent, context));
             }
             match result {
                 Ok(saved_draft) => {
-                    draft.set(Some(saved_draft.clone()));
+                    session.update_value(|s| s.draft = Some(saved_draft.clone()));
                     if !completing {
-                        let next =
-                            visible_ids.get_untracked().get(position.get_untracked() + 1).cloned().unwrap_or_default();
+                        let (ids, at) = steps();
+                        let next = ids.get(at + 1).cloned().unwrap_or_default();
                         saved::store(&survey_id, &saved::Kept { draft: saved_draft, answers: given, current: next });
                     }
                     advance();
@@ -214,17 +242,15 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         });
     };
 
-    let action = survey.with_value(|s| format!("/s/{}", s.id));
-    let name = survey.with_value(|s| s.name.clone());
-    let language = survey.with_value(|s| s.language.clone());
-    let thank_you = survey.with_value(|s| s.thank_you().map(str::to_string));
     let hidden_inputs = move || {
-        let invitation_input =
-            invitation.get_value().map(|token| view! { <input type="hidden" name="invitation" value=token/> });
-        let fields = hidden_fields.with_value(|h| {
-            h.iter()
+        let invitation_input = fixed
+            .with_value(|f| f.invitation.clone())
+            .map(|token| view! { <input type="hidden" name="invitation" value=token/> });
+        let fields = fixed.with_value(|f| {
+            f.hidden_fields
+                .iter()
                 .map(|(k, v)| {
-                    let value = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    let value = v.as_str().map(str::to_string).unwrap_or_else(|| json::stringify(v));
                     view! { <input type="hidden" name=format!("hidden.{k}") value=value/> }
                 })
                 .collect_view()
@@ -232,60 +258,62 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         (invitation_input, fields)
     };
     let progress = move || {
-        let total = visible_ids.read().len().max(1);
-        let n = (position.get() + 1).min(total);
+        let total = visible_ids().len().max(1);
+        let n = (position() + 1).min(total);
         (n, total)
     };
 
+    // The thank-you is there from the start, hidden, rather than swapped in
+    // (`Show`): swapping would compile the whole form's re-rendering into the
+    // widget's wasm, about a tenth of it, for a swap that happens once.
     view! {
-        <Show when=move || !done.get() fallback=move || view! { <ThankYou messages text=thank_you.clone()/> }>
-            <h1 class="vox-title">{name.clone()}</h1>
-            <div class="vox-progress" hidden=move || !stepped.get()>
-                <div class="vox-progress-bar" role="progressbar" aria-valuemin="1"
-                    aria-valuemax=move || progress().1 aria-valuenow=move || progress().0
-                    aria-label=move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }>
-                    <span style=move || { let (n, total) = progress(); format!("width:{}%", n * 100 / total) }></span>
-                </div>
-                <p class="vox-progress-text" aria-hidden="true">
-                    {move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }}
-                </p>
+        <h1 class="vox-title" hidden=move || done.get()>{name}</h1>
+        <div class="vox-progress" hidden=move || !stepped.get() || done.get()>
+            <div class="vox-progress-bar" role="progressbar" aria-valuemin="1"
+                aria-valuemax=move || progress().1 aria-valuenow=move || progress().0
+                aria-label=move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }>
+                <span style=move || { let (n, total) = progress(); format!("width:{}%", n * 100 / total) }></span>
             </div>
-            <form method="post" action=action.clone() class="vox-form" node_ref=form_ref novalidate=move || stepped.get()
-                on:submit=on_submit on:change=move |_| read_answers() on:input=move |_| read_answers()>
-                <input type="hidden" name="language" value=language.clone()/>
-                {hidden_inputs()}
-                {questions.get_value().into_iter().map(|q| {
-                    let id = q.id.clone();
-                    let error = Signal::derive({
-                        let id = id.clone();
-                        move || errors.read().iter().find(|(q, _)| *q == id || q.split('.').next() == Some(id.as_str())).map(|(_, m)| m.clone())
-                    });
-                    let logic_visible = Signal::derive({
-                        let q = q.clone();
-                        move || !stepped.get() || is_visible(&q, &answers.read())
-                    });
-                    let on_step = Signal::derive(move || !stepped.get() || current.get() == id);
-                    view! { <QuestionField question=q error logic_visible on_step answers messages/> }
-                }).collect_view()}
-                <p class="vox-notice vox-error" role="alert" hidden=move || failure.read().is_none()>
-                    {move || failure.get().unwrap_or_default()}
-                </p>
-                <div class="vox-actions">
-                    <button type="button" class="vox-back" on:click=go_back
-                        hidden=move || !stepped.get() || position.get() == 0>{messages.back}</button>
-                    <button type="submit" class="vox-next" disabled=move || saving.get()>
-                        {move || if !stepped.get() || is_last.get() { messages.submit } else { messages.next }}
-                    </button>
-                </div>
-            </form>
-        </Show>
+            <p class="vox-progress-text" aria-hidden="true">
+                {move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }}
+            </p>
+        </div>
+        <form method="post" action=action class="vox-form" node_ref=form_ref hidden=move || done.get()
+            novalidate=move || stepped.get()
+            on:submit=on_submit on:change=move |_| read_answers() on:input=move |_| read_answers()>
+            <input type="hidden" name="language" value=language/>
+            {hidden_inputs()}
+            {questions.get_value().into_iter().map(|q| {
+                let id = q.id.clone();
+                let error = Signal::derive({
+                    let id = id.clone();
+                    move || errors.read().iter().find(|(q, _)| *q == id || q.split('.').next() == Some(id.as_str())).map(|(_, m)| m.clone())
+                });
+                let logic_visible = Signal::derive({
+                    let q = q.clone();
+                    move || !stepped.get() || is_visible(&q, &answers.read())
+                });
+                let on_step = Signal::derive(move || !stepped.get() || current.get() == id);
+                view! { <QuestionField question=q error logic_visible on_step answers messages/> }
+            }).collect_view()}
+            <p class="vox-notice vox-error" role="alert" hidden=move || failure.read().is_none()>
+                {move || failure.get().unwrap_or_default()}
+            </p>
+            <div class="vox-actions">
+                <button type="button" class="vox-back" on:click=go_back
+                    hidden=move || !stepped.get() || position() == 0>{messages.back}</button>
+                <button type="submit" class="vox-next" disabled=move || saving.get()>
+                    {move || if !stepped.get() || is_last() { messages.submit } else { messages.next }}
+                </button>
+            </div>
+        </form>
+        <div hidden=move || !done.get()><ThankYou messages text=thank_you/></div>
     }
 }
 
 /// Later context wins, key by key (as `updateMetadata` promises).
 fn merge_context(into: &mut HostContext, later: HostContext) {
-    let earlier = std::mem::take(&mut into.metadata);
-    into.metadata = earlier.into_iter().chain(later.metadata).collect();
+    into.metadata.extend(later.metadata);
     if later.responder.is_some() {
         into.responder = later.responder;
     }

@@ -4,19 +4,21 @@
 //! height (`vox:resize`) and completion (`vox:completed`); the host sends
 //! metadata and the responder (`vox:metadata`).
 
-use crate::domain::response::Responder;
 use serde_json::{Map, Value};
 
 /// What the host page attached with `updateMetadata`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostContext {
     pub metadata: Map<String, Value>,
-    pub responder: Option<Responder>,
+    /// The responder object as the host page gave it; the server checks it
+    /// (and what it refuses is dropped, see `transport::save`).
+    pub responder: Option<Map<String, Value>>,
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
+    use crate::widget::json;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
@@ -28,8 +30,8 @@ mod browser {
     }
 
     pub fn post(parent_origin: &str, message: &Value) {
-        if let (Some(parent), Ok(data)) = (parent(), js_sys::JSON::parse(&message.to_string())) {
-            let _ = parent.post_message(&data, parent_origin);
+        if let Some(parent) = parent() {
+            let _ = parent.post_message(&json::to_js(message), parent_origin);
         }
     }
 
@@ -46,16 +48,12 @@ mod browser {
             if event.origin() != expected || !from_parent {
                 return;
             }
-            let Some(text) = js_sys::JSON::stringify(&event.data()).ok().and_then(|s| s.as_string()) else { return };
-            let Ok(message) = serde_json::from_str::<Value>(&text) else { return };
+            let Some(message) = json::from_js(&event.data()) else { return };
             if message.get("type").and_then(Value::as_str) != Some("vox:metadata") {
                 return;
             }
             let metadata = message.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default();
-            let responder = message
-                .get("responder")
-                .filter(|r| r.is_object())
-                .and_then(|r| serde_json::from_value::<Responder>(r.clone()).ok());
+            let responder = message.get("responder").and_then(Value::as_object).cloned();
             on_context(HostContext { metadata, responder });
         });
         let _ = window.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
@@ -68,7 +66,7 @@ mod browser {
                 .and_then(|d| d.query_selector("main.vox-widget").ok().flatten())
                 .map(|main| main.get_bounding_client_rect().height().ceil())
                 .unwrap_or(0.0);
-            post(&origin, &serde_json::json!({ "type": "vox:resize", "height": height }));
+            post(&origin, &json::object([("type", "vox:resize".into()), ("height", height.into())]));
         });
         if let (Ok(observer), Some(main)) = (
             web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()),
@@ -77,7 +75,7 @@ mod browser {
             observer.observe(&main);
         }
         report.forget();
-        post(&parent_origin, &serde_json::json!({ "type": "vox:ready" }));
+        post(&parent_origin, &json::object([("type", "vox:ready".into())]));
     }
 }
 

@@ -8,15 +8,19 @@
 
 mod form;
 mod host;
+mod json;
+pub mod props_json;
 mod question;
 mod saved;
 mod transport;
 
+use crate::domain::embed::EmbedSettings;
 use crate::domain::i18n::{self, Messages};
 use crate::domain::survey::{PublicSurvey, SurveyStatus};
 use crate::domain::survey_options::Appearance;
+use leptos::either::Either;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Map;
 
 /// The widget's stylesheet (served by the server from `style/widget.css`);
@@ -27,8 +31,9 @@ pub const STYLESHEET_URL: &str = concat!("/widget.css?v=", env!("CARGO_PKG_VERSI
 pub const BOOT_SCRIPT_URL: &str = "/pkg/widget/boot.js";
 
 /// Everything the widget renders from; the server embeds it in the page as
-/// JSON so the browser hydrates exactly what was rendered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// JSON so the browser hydrates exactly what was rendered (written with
+/// serde, read back by `props_json`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WidgetProps {
     /// Already localized to the language shown.
@@ -52,6 +57,19 @@ pub struct WidgetProps {
     /// The personal invitation link's token (`?i=…`), sent with the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<String>,
+}
+
+impl WidgetProps {
+    /// Only what the widget shows: the survey is already localized, so its
+    /// translations go, and so do the embed settings and the invitation
+    /// email's template. The page renders and embeds these same props.
+    pub fn for_visitor(mut self) -> Self {
+        let options = &mut self.survey.options;
+        options.translations.clear();
+        options.embed = EmbedSettings::default();
+        options.invitation_email = None;
+        self
+    }
 }
 
 /// The root element's inline custom property for the brand colour. Only a
@@ -82,15 +100,16 @@ pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
         .filter(|u| crate::domain::survey_options::is_image_url(u))
         .map(|src| view! { <img class="vox-logo" src=src alt=""/> });
     let (embedded, preview) = (props.embedded, props.preview);
-    let body = match survey.status {
-        SurveyStatus::Published => view! { <form::SurveyForm props messages/> }.into_any(),
-        // Drafts only reach here in the builder's preview.
-        SurveyStatus::Draft if preview => view! { <form::SurveyForm props messages/> }.into_any(),
-        _ => view! {
+    // Drafts only reach the form in the builder's preview. `Either` rather
+    // than `into_any`: type erasure costs the widget's wasm several kilobytes.
+    let open = survey.status == SurveyStatus::Published || (survey.status == SurveyStatus::Draft && preview);
+    let body = if open {
+        Either::Left(view! { <form::SurveyForm props messages/> })
+    } else {
+        Either::Right(view! {
             <h1>{survey.name.clone()}</h1>
             <p class="vox-notice" role="status">{messages.closed}</p>
-        }
-        .into_any(),
+        })
     };
     view! {
         <main class="vox-widget" class:vox-embedded=embedded lang=survey.language.clone()

@@ -6,6 +6,7 @@
 use crate::domain::answers::{field_name, Answers};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::survey::{other_key, Question, QuestionKind, RatingStyle, OTHER_CHOICE};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -62,77 +63,45 @@ pub fn QuestionField(
         move || answers.with(|a| a.get(&key).and_then(Value::as_str).unwrap_or_default().to_string())
     };
 
+    // Three view types for seven question types, and `EitherOf3` rather than
+    // `into_any`: every distinct view type is code in the widget's wasm.
     let control = match &question.kind {
-        QuestionKind::Text { multiline: true } => view! {
+        QuestionKind::Text { multiline: true } => EitherOf3::A(view! {
             <textarea name=name rows="4" maxlength="10000" aria-labelledby=title_id.clone() required=required
                 prop:value=text_value(qid.clone())></textarea>
+        }),
+        QuestionKind::Text { .. } | QuestionKind::Email => {
+            let email = matches!(question.kind, QuestionKind::Email);
+            EitherOf3::B(view! {
+                <input type=if email { "email" } else { "text" } name=name maxlength=(!email).then_some("10000")
+                    autocomplete=email.then_some("email") aria-labelledby=title_id.clone() required=required
+                    prop:value=text_value(qid.clone())/>
+            })
         }
-        .into_any(),
-        QuestionKind::Text { multiline: false } => view! {
-            <input type="text" name=name maxlength="10000" aria-labelledby=title_id.clone() required=required
-                prop:value=text_value(qid.clone())/>
-        }
-        .into_any(),
-        QuestionKind::Email => view! {
-            <input type="email" name=name autocomplete="email" aria-labelledby=title_id.clone() required=required
-                prop:value=text_value(qid.clone())/>
-        }
-        .into_any(),
-        QuestionKind::SingleChoice { choices, allow_other } | QuestionKind::MultipleChoice { choices, allow_other } => {
-            let single = matches!(question.kind, QuestionKind::SingleChoice { .. });
-            let kind = if single { "radio" } else { "checkbox" };
-            let options = choices
-                .iter()
-                .map(|c| (c.id.clone(), c.label.clone()))
-                .chain(allow_other.then(|| (OTHER_CHOICE.to_string(), messages.other.to_string())));
-            let other_name = field_name(&other_key(&qid));
-            let other_label = format!("{} — {}", question.title, messages.other_placeholder);
-            view! {
-                <div class="vox-choices">
-                    {options.map(|(id, label)| view! {
-                        <label class="vox-choice">
-                            <input type=kind name=name.clone() value=id.clone() required=required && single
-                                prop:checked=checked(Value::String(id.clone()))/>
-                            <span>{label}</span>
+        kind => {
+            let (class, options, after) = option_list(&question, kind, messages);
+            EitherOf3::C(view! {
+                <div class=class>
+                    {options.into_iter().map(|o| view! {
+                        <label class=o.class>
+                            <input type=o.input_type name=name.clone() value=o.value required=o.required
+                                aria-label=o.aria_label prop:checked=checked(o.answer)/>
+                            <span aria-hidden=o.decorative.then_some("true")>{o.shown}</span>
                         </label>
                     }).collect_view()}
                 </div>
-                {allow_other.then(|| view! {
-                    <input type="text" class="vox-other" name=other_name maxlength="10000"
-                        placeholder=messages.other_placeholder aria-label=other_label
-                        prop:value=text_value(other_key(&qid))/>
-                })}
-            }
-            .into_any()
-        }
-        kind => {
-            let (min, max) = kind.scale().unwrap_or((0, 10));
-            let stars = matches!(kind, QuestionKind::Rating { style: RatingStyle::Stars, .. });
-            let hints = matches!(kind, QuestionKind::Nps).then(|| {
-                view! { <div class="vox-scale-hints" aria-hidden="true"><span>{messages.nps_low}</span><span>{messages.nps_high}</span></div> }
-            });
-            let class = if stars { "vox-stars".to_string() } else { format!("vox-scale vox-scale-{}", max - min + 1) };
-            view! {
-                <div class=class>
-                    {(min..=max).map(|n| {
-                        let label = if stars {
-                            fill(messages.stars, &[("n", n as usize), ("max", max as usize)])
-                        } else {
-                            n.to_string()
-                        };
-                        let shown = if stars { "★".to_string() } else { n.to_string() };
-                        view! {
-                            <label class="vox-scale-option">
-                                <input type="radio" name=name.clone() value=n.to_string() required=required
-                                    aria-label=label prop:checked=checked(Value::from(n))/>
-                                <span aria-hidden="true">{shown}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
-                {hints}
-            }
-            .into_any()
+                {match after {
+                    After::Other { name, label } => Some(Either::Left(view! {
+                        <input type="text" class="vox-other" name=name maxlength="10000"
+                            placeholder=messages.other_placeholder aria-label=label
+                            prop:value=text_value(other_key(&qid))/>
+                    })),
+                    After::NpsHints => Some(Either::Right(view! {
+                        <div class="vox-scale-hints" aria-hidden="true"><span>{messages.nps_low}</span><span>{messages.nps_high}</span></div>
+                    })),
+                    After::Nothing => None,
+                }}
+            })
         }
     };
     view! {
@@ -149,4 +118,85 @@ pub fn QuestionField(
             {error_view}
         </fieldset>
     }
+}
+
+/// One radio button or checkbox of a choice or scale question.
+struct OptionItem {
+    class: &'static str,
+    input_type: &'static str,
+    /// The form value, and the same as the answer it stands for.
+    value: String,
+    answer: Value,
+    required: bool,
+    /// For scales, whose visible text is a digit or a star.
+    aria_label: Option<String>,
+    shown: String,
+    /// The visible text says nothing the label does not (digits, stars).
+    decorative: bool,
+}
+
+/// What follows the options: the "other" text box, or the NPS scale's ends.
+enum After {
+    Other { name: String, label: String },
+    NpsHints,
+    Nothing,
+}
+
+/// The options of a choice or scale question, the class of their list, and
+/// what follows them.
+fn option_list(
+    question: &Question,
+    kind: &QuestionKind,
+    messages: &'static Messages,
+) -> (String, Vec<OptionItem>, After) {
+    if let QuestionKind::SingleChoice { choices, allow_other } | QuestionKind::MultipleChoice { choices, allow_other } =
+        kind
+    {
+        let single = matches!(kind, QuestionKind::SingleChoice { .. });
+        let options = choices
+            .iter()
+            .map(|c| (c.id.clone(), c.label.clone()))
+            .chain(allow_other.then(|| (OTHER_CHOICE.to_string(), messages.other.to_string())))
+            .map(|(id, label)| OptionItem {
+                class: "vox-choice",
+                input_type: if single { "radio" } else { "checkbox" },
+                answer: Value::String(id.clone()),
+                value: id,
+                required: question.required && single,
+                aria_label: None,
+                shown: label,
+                decorative: false,
+            })
+            .collect();
+        let after = if *allow_other {
+            After::Other {
+                name: field_name(&other_key(&question.id)),
+                label: format!("{} — {}", question.title, messages.other_placeholder),
+            }
+        } else {
+            After::Nothing
+        };
+        return ("vox-choices".to_string(), options, after);
+    }
+    let (min, max) = kind.scale().unwrap_or((0, 10));
+    let stars = matches!(kind, QuestionKind::Rating { style: RatingStyle::Stars, .. });
+    let options = (min..=max)
+        .map(|n| OptionItem {
+            class: "vox-scale-option",
+            input_type: "radio",
+            value: n.to_string(),
+            answer: Value::from(n),
+            required: question.required,
+            aria_label: Some(if stars {
+                fill(messages.stars, &[("n", n as usize), ("max", max as usize)])
+            } else {
+                n.to_string()
+            }),
+            shown: if stars { "★".to_string() } else { n.to_string() },
+            decorative: true,
+        })
+        .collect();
+    let class = if stars { "vox-stars".to_string() } else { format!("vox-scale vox-scale-{}", max - min + 1) };
+    let after = if matches!(kind, QuestionKind::Nps) { After::NpsHints } else { After::Nothing };
+    (class, options, after)
 }

@@ -5,9 +5,10 @@
 
 use super::form::Draft;
 use super::host::HostContext;
+use super::json::{self, object};
 use crate::domain::answers::Answers;
 use crate::domain::AppError;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Creates the response (first call) or updates it; `completing` completes it.
 /// Context the server refuses (the host page's metadata or responder) never
@@ -74,8 +75,12 @@ async fn save_with(
     context: &HostContext,
 ) -> Result<Draft, AppError> {
     if let Some(draft) = existing {
-        let body = json!({ "answers": answers, "completed": completing, "metadata": context.metadata,
-            "responder": context.responder });
+        let body = object([
+            ("answers", Value::Object(answers.clone())),
+            ("completed", completing.into()),
+            ("metadata", Value::Object(context.metadata.clone())),
+            ("responder", responder(context)),
+        ]);
         let path = format!("/api/client/responses/{}", draft.id);
         match send("PATCH", &path, Some(&draft.token), &body).await {
             Ok(_) => return Ok(draft),
@@ -89,10 +94,14 @@ async fn save_with(
     create(survey_id, answers, hidden_fields, language, invitation, completing, context).await
 }
 
+fn responder(context: &HostContext) -> Value {
+    context.responder.clone().map_or(Value::Null, Value::Object)
+}
+
 /// Attaches the host page's context to a response that already exists
 /// (also after completion). Refused context is dropped with a console warning.
 pub async fn attach(draft: &Draft, context: &HostContext) -> Result<(), AppError> {
-    let body = json!({ "metadata": context.metadata, "responder": context.responder });
+    let body = object([("metadata", Value::Object(context.metadata.clone())), ("responder", responder(context))]);
     match send("PATCH", &format!("/api/client/responses/{}", draft.id), Some(&draft.token), &body).await {
         Err(refused) if only_context_refused(&refused) => {
             warn_refused(&refused);
@@ -119,7 +128,7 @@ fn warn_refused(error: &AppError) {
 
 async fn create(
     survey_id: &str,
-    answers: Answers,
+    mut answers: Answers,
     hidden_fields: Map<String, Value>,
     language: String,
     invitation: Option<String>,
@@ -127,10 +136,16 @@ async fn create(
     context: &HostContext,
 ) -> Result<Draft, AppError> {
     // A new response has nothing to clear: leave unanswered questions out.
-    let answers: Answers = answers.into_iter().filter(|(_, v)| !v.is_null()).collect();
-    let body = json!({ "answers": answers, "hiddenFields": hidden_fields, "language": language,
-        "completed": completing, "metadata": context.metadata, "responder": context.responder,
-        "invitation": invitation });
+    answers.retain(|_, v| !v.is_null());
+    let body = object([
+        ("answers", Value::Object(answers)),
+        ("hiddenFields", Value::Object(hidden_fields)),
+        ("language", language.into()),
+        ("completed", completing.into()),
+        ("metadata", Value::Object(context.metadata.clone())),
+        ("responder", responder(context)),
+        ("invitation", invitation.into()),
+    ]);
     let created = send("POST", &format!("/api/client/surveys/{survey_id}/responses"), None, &body).await?;
     let field = |name: &str| created.get(name).and_then(Value::as_str).map(str::to_string);
     match (field("id"), field("responseToken")) {
@@ -147,7 +162,7 @@ async fn send(method: &str, path: &str, bearer: Option<&str>, body: &Value) -> R
     use wasm_bindgen_futures::JsFuture;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    init.set_body(&wasm_bindgen::JsValue::from_str(&body.to_string()));
+    init.set_body(&wasm_bindgen::JsValue::from_str(&json::stringify(body)));
     let headers = web_sys::Headers::new().map_err(|_| AppError::Internal)?;
     headers.set("Content-Type", "application/json").map_err(|_| AppError::Internal)?;
     if let Some(token) = bearer {
@@ -165,7 +180,7 @@ async fn send(method: &str, path: &str, bearer: Option<&str>, body: &Value) -> R
         .ok()
         .and_then(|t| t.as_string())
         .unwrap_or_default();
-    let parsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let parsed = json::parse(&text).unwrap_or(Value::Null);
     if response.ok() {
         return Ok(parsed);
     }
@@ -174,8 +189,17 @@ async fn send(method: &str, path: &str, bearer: Option<&str>, body: &Value) -> R
 
 #[cfg(feature = "hydrate")]
 fn from_problem(status: u16, problem: &Value) -> AppError {
-    let errors: Vec<crate::domain::FieldError> =
-        problem.get("errors").and_then(|e| serde_json::from_value(e.clone()).ok()).unwrap_or_default();
+    // Read by hand: serde's derived decoder would cost the widget's wasm more.
+    let text = |e: &Value, key: &str| e.get(key).and_then(Value::as_str).map(str::to_string);
+    let errors: Vec<crate::domain::FieldError> = problem
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|e| Some(crate::domain::FieldError::new(text(e, "field")?, text(e, "message")?)))
+                .collect()
+        })
+        .unwrap_or_default();
     let code = problem.get("code").and_then(Value::as_str).unwrap_or_default().to_string();
     match status {
         422 | 400 if !errors.is_empty() => AppError::Validation { errors },

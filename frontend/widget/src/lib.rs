@@ -22,5 +22,5 @@ pub fn hydrate() {
 
 fn read_props() -> Option<WidgetProps> {
     let text = document().get_element_by_id("vox-widget-props")?.text_content()?;
-    serde_json::from_str(&text).ok()
+    app::widget::props_json::decode(&text)
 }

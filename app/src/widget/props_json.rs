@@ -1,0 +1,263 @@
+//! The widget's props as JSON: the server writes them with serde; the
+//! browser reads them here, by hand (from the `Value` the browser's own JSON
+//! parser gave, see `json`). Why by hand: serde's derived decoders
+//! for the survey (flattened options, internally tagged question types) were
+//! about a fifth of the widget's wasm, and every visitor downloads it. The
+//! tests below keep the two sides in step (what the server writes, this reads
+//! back unchanged).
+
+use super::WidgetProps;
+use crate::domain::logic::{Condition, ConditionOp};
+use crate::domain::survey::{Choice, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus};
+use crate::domain::survey_options::{english, Appearance, SurveyOptions, Theme};
+use serde_json::{Map, Value};
+
+type Object = Map<String, Value>;
+
+/// Reads what the server embedded; `None` if anything is missing or of the
+/// wrong type (then the page stays a plain form).
+pub fn decode(json: &str) -> Option<WidgetProps> {
+    let value = super::json::parse(json)?;
+    let o = value.as_object()?;
+    Some(WidgetProps {
+        survey: survey(o.get("survey")?.as_object()?)?,
+        hidden_fields: optional(o, "hiddenFields", |v| v.as_object().cloned())?.unwrap_or_default(),
+        invalid: optional(o, "invalid", strings)?.unwrap_or_default(),
+        embedded: flag(o, "embedded")?,
+        parent_origin: optional(o, "parentOrigin", text)?,
+        preview: flag(o, "preview")?,
+        invitation: optional(o, "invitation", text)?,
+    })
+}
+
+fn survey(o: &Object) -> Option<PublicSurvey> {
+    Some(PublicSurvey {
+        id: required(o, "id", text)?,
+        name: required(o, "name", text)?,
+        status: required(o, "status", |v| SurveyStatus::parse(v.as_str()?))?,
+        questions: required(o, "questions", |v| v.as_array()?.iter().map(question).collect())?,
+        // Only what the widget shows: `for_visitor` leaves the rest out.
+        options: SurveyOptions {
+            default_language: optional(o, "defaultLanguage", text)?.unwrap_or_else(english),
+            theme: optional(o, "theme", theme)?.unwrap_or_default(),
+            hidden_fields: optional(o, "hiddenFields", strings)?.unwrap_or_default(),
+            thank_you: optional(o, "thankYou", text)?,
+            ..SurveyOptions::default()
+        },
+        language: optional(o, "language", text)?.unwrap_or_default(),
+        organization_sites: Vec::new(),
+    })
+}
+
+fn theme(v: &Value) -> Option<Theme> {
+    let o = v.as_object()?;
+    Some(Theme {
+        brand_color: optional(o, "brandColor", text)?,
+        logo_url: optional(o, "logoUrl", text)?,
+        appearance: optional(o, "appearance", |v| Appearance::parse(v.as_str()?))?.unwrap_or_default(),
+    })
+}
+
+fn question(v: &Value) -> Option<Question> {
+    let o = v.as_object()?;
+    Some(Question {
+        id: required(o, "id", text)?,
+        title: required(o, "title", text)?,
+        description: optional(o, "description", text)?,
+        required: flag(o, "required")?,
+        kind: kind(o)?,
+        show_if: optional(o, "showIf", condition)?,
+    })
+}
+
+/// The question's `type` and the fields that type brings along.
+fn kind(o: &Object) -> Option<QuestionKind> {
+    Some(match o.get("type")?.as_str()? {
+        "nps" => QuestionKind::Nps,
+        "csat" => QuestionKind::Csat,
+        "email" => QuestionKind::Email,
+        "rating" => QuestionKind::Rating {
+            scale: required(o, "scale", |v| u8::try_from(v.as_u64()?).ok())?,
+            style: optional(o, "style", |v| RatingStyle::parse(v.as_str()?))?.unwrap_or_default(),
+        },
+        "single_choice" => QuestionKind::SingleChoice {
+            choices: required(o, "choices", choices)?,
+            allow_other: flag(o, "allowOther")?,
+        },
+        "multiple_choice" => QuestionKind::MultipleChoice {
+            choices: required(o, "choices", choices)?,
+            allow_other: flag(o, "allowOther")?,
+        },
+        "text" => QuestionKind::Text { multiline: flag(o, "multiline")? },
+        _ => return None,
+    })
+}
+
+fn choices(v: &Value) -> Option<Vec<Choice>> {
+    v.as_array()?
+        .iter()
+        .map(|c| {
+            let o = c.as_object()?;
+            Some(Choice { id: required(o, "id", text)?, label: required(o, "label", text)? })
+        })
+        .collect()
+}
+
+fn condition(v: &Value) -> Option<Condition> {
+    let o = v.as_object()?;
+    Some(Condition {
+        question: required(o, "question", text)?,
+        op: required(o, "op", |v| ConditionOp::parse(v.as_str()?))?,
+        value: o.get("value").filter(|v| !v.is_null()).cloned(),
+    })
+}
+
+fn required<T>(o: &Object, key: &str, read: impl FnOnce(&Value) -> Option<T>) -> Option<T> {
+    o.get(key).and_then(read)
+}
+
+/// Missing or null: `Some(None)`. Present but unreadable: `None`, so the
+/// props as a whole are refused rather than silently half-read.
+fn optional<T>(o: &Object, key: &str, read: impl FnOnce(&Value) -> Option<T>) -> Option<Option<T>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(v) => read(v).map(Some),
+    }
+}
+
+/// A boolean that defaults to false.
+fn flag(o: &Object, key: &str) -> Option<bool> {
+    optional(o, key, Value::as_bool).map(Option::unwrap_or_default)
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+fn strings(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?.iter().map(text).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::embed::EmbedSettings;
+    use crate::domain::survey_options::{EmailTemplate, Translation};
+    use serde_json::json;
+
+    fn question(value: Value) -> Question {
+        serde_json::from_value(value).unwrap()
+    }
+
+    /// A survey that uses every question type, style, operator and option.
+    fn everything() -> WidgetProps {
+        let mut questions = vec![
+            question(json!({"id": "q1", "type": "nps", "title": "Recommend?", "required": true,
+                "description": "0 is not at all"})),
+            question(json!({"id": "q2", "type": "csat", "title": "Happy?"})),
+            question(json!({"id": "q3", "type": "rating", "title": "Stars", "scale": 7, "style": "stars"})),
+            question(json!({"id": "q4", "type": "rating", "title": "Numbers", "scale": 3})),
+            question(json!({"id": "q5", "type": "single_choice", "title": "One", "allowOther": true,
+                "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B <b>"}]})),
+            question(json!({"id": "q6", "type": "multiple_choice", "title": "Many",
+                "choices": [{"id": "x", "label": "X"}]})),
+            question(json!({"id": "q7", "type": "text", "title": "Why?", "multiline": true})),
+            question(json!({"id": "q8", "type": "text", "title": "Short"})),
+            question(json!({"id": "q9", "type": "email", "title": "Mail"})),
+        ];
+        for (i, op) in ConditionOp::ALL.into_iter().enumerate() {
+            let value = [json!(6), json!(["a", "b"]), json!("a"), json!(2.5)][i % 4].clone();
+            let mut q = question(json!({"id": format!("c{i}"), "type": "text", "title": "Conditional"}));
+            q.show_if = Some(Condition { question: "q1".into(), op, value: Some(value) });
+            questions.push(q);
+        }
+        let mut survey = PublicSurvey {
+            id: "s1".into(),
+            name: "After checkout".into(),
+            status: SurveyStatus::Published,
+            questions,
+            options: SurveyOptions {
+                default_language: "de".into(),
+                translations: [("fr".to_string(), Translation { name: Some("Après".into()), ..Default::default() })]
+                    .into(),
+                theme: Theme {
+                    brand_color: Some("#123456".into()),
+                    logo_url: Some("https://example.com/l.png".into()),
+                    appearance: Appearance::Dark,
+                },
+                hidden_fields: vec!["orderId".into()],
+                thank_you: Some("Danke".into()),
+                embed: EmbedSettings { allowed_origins: vec!["https://shop.example".into()], ..Default::default() },
+                invitation_email: Some(EmailTemplate { subject: Some("Hi".into()), body: None }),
+            },
+            language: "de".into(),
+            organization_sites: Vec::new(),
+        };
+        survey.questions[2].show_if = Some(Condition { question: "q1".into(), op: ConditionOp::Answered, value: None });
+        WidgetProps {
+            survey,
+            hidden_fields: json!({"orderId": "A-1", "n": 3}).as_object().cloned().unwrap(),
+            invalid: vec!["q1".into()],
+            embedded: true,
+            parent_origin: Some("https://shop.example".into()),
+            preview: false,
+            invitation: Some("token".into()),
+        }
+    }
+
+    #[test]
+    fn what_the_server_writes_the_browser_reads_back_unchanged() {
+        let props = everything().for_visitor();
+        let written = serde_json::to_string(&props).unwrap();
+        assert_eq!(decode(&written), Some(props));
+    }
+
+    #[test]
+    fn a_draft_without_optional_fields_reads_back_unchanged() {
+        let mut props = everything().for_visitor();
+        props.survey.status = SurveyStatus::Draft;
+        props.survey.options = SurveyOptions::default();
+        props.hidden_fields.clear();
+        props.invalid.clear();
+        (props.embedded, props.preview, props.parent_origin, props.invitation) = (false, true, None, None);
+        let written = serde_json::to_string(&props).unwrap();
+        assert_eq!(decode(&written), Some(props));
+    }
+
+    #[test]
+    fn the_visitor_gets_no_translations_embed_settings_or_email_template() {
+        let props = everything().for_visitor();
+        let written = serde_json::to_value(&props).unwrap();
+        let survey = written["survey"].as_object().unwrap();
+        assert_eq!(survey["translations"], json!({}));
+        assert!(survey["embed"]["allowedOrigins"].as_array().unwrap().is_empty());
+        assert!(!survey.contains_key("invitationEmail"));
+        assert_eq!(props.survey.options.thank_you.as_deref(), Some("Danke"), "what the widget shows stays");
+    }
+
+    #[test]
+    fn unreadable_props_are_refused_rather_than_half_read() {
+        let mut written = serde_json::to_value(everything().for_visitor()).unwrap();
+        written["survey"]["questions"][2]["scale"] = json!("seven");
+        assert_eq!(decode(&written.to_string()), None);
+        let mut written = serde_json::to_value(everything().for_visitor()).unwrap();
+        written["survey"]["questions"][0]["type"] = json!("matrix");
+        assert_eq!(decode(&written.to_string()), None);
+        assert_eq!(decode("not json"), None);
+        assert_eq!(decode("[]"), None);
+    }
+
+    #[test]
+    fn enum_names_match_serde() {
+        for op in ConditionOp::ALL {
+            assert_eq!(serde_json::to_value(op).unwrap(), json!(op.as_str()));
+            assert_eq!(ConditionOp::parse(op.as_str()), Some(op));
+        }
+        for style in [RatingStyle::Numbers, RatingStyle::Stars] {
+            assert_eq!(serde_json::to_value(style).unwrap(), json!(style.as_str()));
+        }
+        for appearance in [Appearance::Auto, Appearance::Light, Appearance::Dark] {
+            assert_eq!(serde_json::to_value(appearance).unwrap(), json!(appearance.as_str()));
+        }
+    }
+}
