@@ -47,7 +47,10 @@ mod browser {
         JSON::stringify(&to_js(value)).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 
-    /// A value the browser holds (a message's data, parsed JSON) as JSON.
+    /// A value the browser holds (a message's data, parsed JSON) as JSON,
+    /// the way `JSON.stringify` would see it: what JSON cannot hold
+    /// (`undefined`, functions) is left out of objects and is `null` in
+    /// arrays; on its own it is `None`.
     pub fn from_js(js: &JsValue) -> Option<Value> {
         if js.is_null() {
             return Some(Value::Null);
@@ -62,20 +65,18 @@ mod browser {
             return Some(Value::String(s));
         }
         if Array::is_array(js) {
-            return js
-                .unchecked_ref::<Array>()
-                .iter()
-                .map(|item| from_js(&item))
-                .collect::<Option<Vec<_>>>()
-                .map(Value::Array);
+            let items = js.unchecked_ref::<Array>().iter();
+            return Some(Value::Array(items.map(|item| from_js(&item).unwrap_or(Value::Null)).collect()));
         }
-        if !js.is_object() {
+        if !js.is_object() || js.is_function() {
             return None;
         }
         let mut map = Map::new();
         for entry in Object::entries(js.unchecked_ref()).iter() {
             let pair: Array = entry.unchecked_into();
-            map.insert(pair.get(0).as_string()?, from_js(&pair.get(1))?);
+            if let (Some(key), Some(value)) = (pair.get(0).as_string(), from_js(&pair.get(1))) {
+                map.insert(key, value);
+            }
         }
         Some(Value::Object(map))
     }
