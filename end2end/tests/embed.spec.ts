@@ -161,6 +161,18 @@ test('inline placement, a show queued before the loader, scroll and exit-intent 
   await expect(shop.getByRole('button', { name: 'Close survey' })).toHaveCount(0);
   await context.close();
 
+  // A show and then a hide, both before the settings arrived: they run in that order, so nothing shows.
+  context = await browser.newContext();
+  shop = await context.newPage();
+  await shop.goto(`${shopUrl}&target=${encodeURIComponent('#feedback')}&show=1&hide=1`);
+  const taken = shop.locator('#feedback iframe[title="Inline question"]');
+  await shop.waitForTimeout(500);
+  await expect(taken).toHaveCount(0);
+  // A show given now works: the hide took back only the show before it.
+  await shop.evaluate(() => (window as any).vox('show'));
+  await expect(taken).toBeVisible();
+  await context.close();
+
   // At 60 % scrolled, not before.
   await setEmbed({ placement: 'slide_in', trigger: { kind: 'scroll', percent: 60 } });
   context = await browser.newContext();

@@ -204,12 +204,13 @@
     }
   };
 
-  // show and track wait for the survey's settings, which init is still fetching.
+  // show, hide and track wait for the survey's settings, which init is still
+  // fetching, and then run in the order they were given (a show then a hide: hidden).
   var later = [];
   function vox(cmd) {
     var f = cmds[cmd];
     if (!f) return warn('unknown command "' + cmd + '"');
-    if (S.opts && !S.started && (cmd === 'show' || cmd === 'track')) return later.push([].slice.call(arguments));
+    if (S.opts && !S.started && /^(show|hide|track)$/.test(cmd)) return later.push([].slice.call(arguments));
     try { f.apply(null, [].slice.call(arguments, 1)); } catch (e) { warn(cmd + ' failed: ' + e.message); }
   }
   for (var name in cmds) vox[name] = (function (c) { return function () { vox.apply(null, [c].concat([].slice.call(arguments))); }; })(name);
