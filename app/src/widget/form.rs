@@ -278,9 +278,11 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 {move || { let (n, total) = progress(); fill(messages.progress, &[("n", n), ("total", total)]) }}
             </p>
         </div>
+        // `input` alone: browsers fire it for radio buttons and checkboxes
+        // too, so a `change` handler would only be more wasm.
         <form method="post" action=action class="vox-form" node_ref=form_ref hidden=move || done.get()
             novalidate=move || stepped.get()
-            on:submit=on_submit on:change=move |_| read_answers() on:input=move |_| read_answers()>
+            on:submit=on_submit on:input=move |_| read_answers()>
             <input type="hidden" name="language" value=language/>
             {hidden_inputs()}
             {questions.get_value().into_iter().map(|q| {
