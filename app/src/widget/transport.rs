@@ -5,7 +5,7 @@
 
 use super::form::Draft;
 use super::host::HostContext;
-use super::json::{self, object};
+use super::json::object;
 use crate::domain::answers::Answers;
 use crate::domain::AppError;
 use serde_json::{Map, Value};
@@ -162,7 +162,7 @@ async fn send(method: &str, path: &str, bearer: Option<&str>, body: &Value) -> R
     use wasm_bindgen_futures::JsFuture;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    init.set_body(&wasm_bindgen::JsValue::from_str(&json::stringify(body)));
+    init.set_body(&wasm_bindgen::JsValue::from_str(&super::json::stringify(body)));
     let headers = web_sys::Headers::new().map_err(|_| AppError::Internal)?;
     headers.set("Content-Type", "application/json").map_err(|_| AppError::Internal)?;
     if let Some(token) = bearer {
@@ -180,7 +180,7 @@ async fn send(method: &str, path: &str, bearer: Option<&str>, body: &Value) -> R
         .ok()
         .and_then(|t| t.as_string())
         .unwrap_or_default();
-    let parsed = json::parse(&text).unwrap_or(Value::Null);
+    let parsed = super::json::parse(&text).unwrap_or(Value::Null);
     if response.ok() {
         return Ok(parsed);
     }
