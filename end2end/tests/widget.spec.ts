@@ -98,6 +98,8 @@ test('the survey can be answered with the keyboard alone', async ({ page, browse
   // Enter in a one-line field submits the step, as in any form.
   await visitor.keyboard.press('Enter');
   await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
+  // Focus moves to the thank-you, so a screen reader reads it out.
+  await expect(visitor.locator('#vox-thanks')).toBeFocused();
   await context.close();
 
   const [response] = await responsesOf(page, surveyId);

@@ -131,10 +131,17 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         }
     };
 
+    // Focus follows the step: the new question's title, or the thank-you
+    // (which is there from the start, hidden, so it is focused rather than
+    // left to be announced as it appears).
     let focus_current = move || {
         #[cfg(feature = "hydrate")]
         request_animation_frame(move || {
-            let id = format!("title-{}", current.get_untracked());
+            let id = if done.get_untracked() {
+                "vox-thanks".to_string()
+            } else {
+                format!("title-{}", current.get_untracked())
+            };
             if let Some(el) = document().get_element_by_id(&id) {
                 use wasm_bindgen::JsCast;
                 if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
@@ -178,6 +185,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         let advance = move || {
             if completing {
                 done.set(true);
+                focus_current();
                 if let Some(origin) = fixed.with_value(|f| f.parent_origin.clone()) {
                     host::post(&origin, &json::object([("type", "vox:completed".into())]));
                 }

@@ -124,7 +124,7 @@ pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
 #[component]
 pub fn ThankYou(messages: &'static Messages, text: Option<String>) -> impl IntoView {
     view! {
-        <section class="vox-thanks" role="status" tabindex="-1">
+        <section class="vox-thanks" id="vox-thanks" role="status" tabindex="-1">
             <h1>{messages.thank_you_title}</h1>
             <p>{text.unwrap_or_else(|| messages.thank_you_body.to_string())}</p>
         </section>
