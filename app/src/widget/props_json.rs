@@ -255,9 +255,12 @@ mod tests {
         }
         for style in [RatingStyle::Numbers, RatingStyle::Stars] {
             assert_eq!(serde_json::to_value(style).unwrap(), json!(style.as_str()));
+            assert_eq!(RatingStyle::parse(style.as_str()), Some(style));
         }
         for appearance in [Appearance::Auto, Appearance::Light, Appearance::Dark] {
             assert_eq!(serde_json::to_value(appearance).unwrap(), json!(appearance.as_str()));
+            assert_eq!(Appearance::parse(appearance.as_str()), Some(appearance));
         }
+        assert_eq!(ConditionOp::parse("lessThan"), None);
     }
 }
