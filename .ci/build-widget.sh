@@ -24,14 +24,19 @@ cat > "$out.tmp/boot.js" <<'JS'
 import init, { hydrate } from "./vox_widget.js";
 init({ module_or_path: new URL("./vox_widget_bg.wasm", import.meta.url) }).then(() => hydrate());
 JS
-# Precompressed copies (brotli at its best quality takes a second; the server
-# serves these instead of compressing the bundle on every request).
-node -e '
-const fs = require("fs"), zlib = require("zlib"), dir = process.argv[1];
-for (const f of fs.readdirSync(dir)) {
-  const data = fs.readFileSync(`${dir}/${f}`);
-  fs.writeFileSync(`${dir}/${f}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
-  fs.writeFileSync(`${dir}/${f}.gz`, zlib.gzipSync(data, { level: 9 }));
-}' "$out.tmp"
+# Precompressed copies, made once here rather than by the server on every
+# request: brotli at its best quality, and gzip by zopfli (a better deflate
+# encoder that any gzip reader decodes; ~5 % smaller than gzip -9).
+NODE_PATH="$PWD/.ci/tools/node_modules" node -e '
+const fs = require("fs"), zlib = require("zlib"), zopfli = require("@gfx/zopfli"), dir = process.argv[1];
+(async () => {
+  for (const f of fs.readdirSync(dir)) {
+    const data = fs.readFileSync(`${dir}/${f}`);
+    fs.writeFileSync(`${dir}/${f}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    const gz = await zopfli.gzipAsync(data, { numiterations: 15 });
+    if (!zlib.gunzipSync(gz).equals(data)) throw new Error(`zopfli round trip failed for ${f}`);
+    fs.writeFileSync(`${dir}/${f}.gz`, gz);
+  }
+})().catch((e) => { console.error(e); process.exit(1); });' "$out.tmp"
 rm -rf "$out" && mv "$out.tmp" "$out"
 ls -l "$out"
