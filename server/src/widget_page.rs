@@ -98,8 +98,10 @@ pub async fn page(
         .collect();
     let frame_ancestors = parent_origin.clone().unwrap_or_else(|| "'self'".into());
     let invitation = invitation.map(|(token, _)| token);
-    let props = WidgetProps { survey, hidden_fields, invalid, embedded, parent_origin, preview: false, invitation }
-        .for_visitor();
+    let messages = app::domain::i18n::messages(&survey.language);
+    let props =
+        WidgetProps { survey, hidden_fields, invalid, embedded, parent_origin, preview: false, invitation, messages }
+            .for_visitor();
     let title = props.survey.name.clone();
     let language = props.survey.language.clone();
     let props_json = serde_json::to_string(&props).unwrap_or_default();

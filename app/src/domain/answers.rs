@@ -90,12 +90,18 @@ fn check_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
         },
         QuestionKind::MultipleChoice { choices, allow_other } => {
             let ids = value.as_array().ok_or("must be a list of choice ids")?;
-            let mut seen = std::collections::HashSet::new();
+            // A list rather than a hash set: `seen` holds only distinct valid
+            // ids, so never more than the question's choices, and the widget's
+            // wasm is spared a hash table.
+            let mut seen: Vec<&str> = Vec::new();
             for id in ids {
                 match id.as_str() {
                     Some(id)
                         if (choices.iter().any(|c| c.id == id) || (*allow_other && id == OTHER_CHOICE))
-                            && seen.insert(id) => {}
+                            && !seen.contains(&id) =>
+                    {
+                        seen.push(id)
+                    }
                     _ => return Err("must be a list of distinct choice ids of this question".into()),
                 }
             }

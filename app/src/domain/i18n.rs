@@ -3,7 +3,10 @@
 //! `survey::Translation`); these are the buttons and notices around them.
 
 /// Every string the widget shows that is not part of the survey itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The server sends the visitor's set with the widget's props, so the
+/// widget's wasm carries no language's texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Messages {
     pub next: &'static str,
     pub back: &'static str,

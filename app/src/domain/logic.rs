@@ -115,8 +115,10 @@ pub fn is_visible(question: &Question, answers: &Answers) -> bool {
 pub fn prune_hidden(questions: &[Question], answers: &mut Answers) {
     for q in questions {
         if !is_visible(q, answers) {
-            answers.remove(&q.id);
-            answers.remove(&super::survey::other_key(&q.id));
+            // `retain`, not `remove`: the widget's wasm has `retain` already
+            // and `remove` would add the ordered map's shifting removal.
+            let other = super::survey::other_key(&q.id);
+            answers.retain(|key, _| *key != q.id && *key != other);
         }
     }
 }

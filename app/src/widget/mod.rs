@@ -57,6 +57,9 @@ pub struct WidgetProps {
     /// The personal invitation link's token (`?i=…`), sent with the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<String>,
+    /// The widget's own texts in the survey's language
+    /// (`i18n::messages(&survey.language)`).
+    pub messages: &'static Messages,
 }
 
 impl WidgetProps {
@@ -86,8 +89,13 @@ fn brand_style(survey: &PublicSurvey) -> Option<String> {
 
 #[component]
 pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
-    let survey = props.survey.clone();
-    let messages = i18n::messages(&survey.language);
+    // Read by reference, then `props` moves on to the form: cloning the
+    // survey would compile its options' (translations') cloning into the
+    // widget's wasm for nothing.
+    let survey = &props.survey;
+    // From the props, not `i18n::messages`: that would put every language's
+    // texts into the widget's wasm.
+    let messages = props.messages;
     let appearance = match survey.options.theme.appearance {
         Appearance::Auto => None,
         other => Some(other.as_str()),
@@ -99,21 +107,23 @@ pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
         .clone()
         .filter(|u| crate::domain::survey_options::is_image_url(u))
         .map(|src| view! { <img class="vox-logo" src=src alt=""/> });
-    let (embedded, preview) = (props.embedded, props.preview);
+    let (language, style) = (survey.language.clone(), brand_style(survey));
+    let direction = i18n::direction(&language);
+    let embedded = props.embedded;
     // Drafts only reach the form in the builder's preview. `Either` rather
     // than `into_any`: type erasure costs the widget's wasm several kilobytes.
-    let open = survey.status == SurveyStatus::Published || (survey.status == SurveyStatus::Draft && preview);
+    let open = survey.status == SurveyStatus::Published || (survey.status == SurveyStatus::Draft && props.preview);
     let body = if open {
         Either::Left(view! { <form::SurveyForm props messages/> })
     } else {
         Either::Right(view! {
-            <h1>{survey.name.clone()}</h1>
+            <h1>{props.survey.name}</h1>
             <p class="vox-notice" role="status">{messages.closed}</p>
         })
     };
     view! {
-        <main class="vox-widget" class:vox-embedded=embedded lang=survey.language.clone()
-            dir=i18n::direction(&survey.language) data-appearance=appearance style=brand_style(&survey)>
+        <main class="vox-widget" class:vox-embedded=embedded lang=language dir=direction
+            data-appearance=appearance style=style>
             {logo}
             {body}
         </main>

@@ -7,6 +7,7 @@
 //! back unchanged).
 
 use super::WidgetProps;
+use crate::domain::i18n::Messages;
 use crate::domain::logic::{Condition, ConditionOp};
 use crate::domain::survey::{Choice, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus};
 use crate::domain::survey_options::{english, Appearance, SurveyOptions, Theme};
@@ -27,7 +28,34 @@ pub fn decode(json: &str) -> Option<WidgetProps> {
         parent_origin: optional(o, "parentOrigin", text)?,
         preview: flag(o, "preview")?,
         invitation: optional(o, "invitation", text)?,
+        messages: messages(o.get("messages")?)?,
     })
+}
+
+/// The widget's texts. They are needed as long as the page lives, so they
+/// are leaked once here rather than every component taking owned strings.
+fn messages(v: &Value) -> Option<&'static Messages> {
+    let o = v.as_object()?;
+    let t = |key: &str| -> Option<&'static str> { Some(Box::leak(o.get(key)?.as_str()?.into())) };
+    Some(Box::leak(Box::new(Messages {
+        next: t("next")?,
+        back: t("back")?,
+        submit: t("submit")?,
+        progress: t("progress")?,
+        thank_you_title: t("thankYouTitle")?,
+        thank_you_body: t("thankYouBody")?,
+        closed: t("closed")?,
+        not_found_title: t("notFoundTitle")?,
+        not_found_body: t("notFoundBody")?,
+        required: t("required")?,
+        invalid: t("invalid")?,
+        other: t("other")?,
+        other_placeholder: t("otherPlaceholder")?,
+        nps_low: t("npsLow")?,
+        nps_high: t("npsHigh")?,
+        stars: t("stars")?,
+        saving_failed: t("savingFailed")?,
+    })))
 }
 
 fn survey(o: &Object) -> Option<PublicSurvey> {
@@ -202,6 +230,7 @@ mod tests {
             parent_origin: Some("https://shop.example".into()),
             preview: false,
             invitation: Some("token".into()),
+            messages: crate::domain::i18n::messages("el"),
         }
     }
 
@@ -243,6 +272,9 @@ mod tests {
         let mut written = serde_json::to_value(everything().for_visitor()).unwrap();
         written["survey"]["questions"][0]["type"] = json!("matrix");
         assert_eq!(decode(&written.to_string()), None);
+        let mut written = serde_json::to_value(everything().for_visitor()).unwrap();
+        written["messages"].as_object_mut().unwrap().remove("next");
+        assert_eq!(decode(&written.to_string()), None, "the widget's texts must all be there");
         assert_eq!(decode("not json"), None);
         assert_eq!(decode("[]"), None);
     }

@@ -41,12 +41,11 @@ pub fn QuestionField(
         question.description.clone().map(|d| view! { <p class="vox-description" id=description_id.clone()>{d}</p> });
     let described_by = {
         let error_id = error_id.clone();
-        move || {
-            let mut ids: Vec<String> = description_id.iter().cloned().collect();
-            if error.read().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
+        move || match (description_id.clone(), error.read().is_some()) {
+            (Some(description), true) => Some(format!("{description} {error_id}")),
+            (Some(description), false) => Some(description),
+            (None, true) => Some(error_id.clone()),
+            (None, false) => None,
         }
     };
     let error_view = move || {

@@ -53,9 +53,7 @@ fn without_refused(context: &HostContext, refused: &AppError) -> HostContext {
     let AppError::Validation { errors } = refused else { return HostContext::default() };
     for field in errors.iter().map(|e| e.field.as_str()) {
         match field.strip_prefix("metadata.") {
-            Some(key) => {
-                kept.metadata.remove(key);
-            }
+            Some(key) => kept.metadata.retain(|k, _| k != key),
             None if field.starts_with("responder") => kept.responder = None,
             None => kept.metadata.clear(),
         }
@@ -120,8 +118,11 @@ fn only_context_refused(error: &AppError) -> bool {
 /// Tells the host page's developer, in the browser console, what was refused and why.
 fn warn_refused(error: &AppError) {
     let AppError::Validation { errors } = error else { return };
-    let detail: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
-    let _text = format!("[vox] updateMetadata: refused by the survey, not sent: {}", detail.join("; "));
+    let mut _text = String::from("[vox] updateMetadata: refused by the survey, not sent: ");
+    for (i, e) in errors.iter().enumerate() {
+        let separator = if i == 0 { "" } else { "; " };
+        _text += &format!("{separator}{}: {}", e.field, e.message);
+    }
     #[cfg(feature = "hydrate")]
     web_sys::console::warn_1(&_text.into());
 }

@@ -218,7 +218,8 @@ fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
                         organization_sites: Vec::new(),
                     }
                     .localized(&language);
-                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true, invitation: None };
+                    let messages = crate::domain::i18n::messages(&survey.language);
+                    let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true, invitation: None, messages };
                     view! { <SurveyWidget props/> }
                 }}
             </aside>
