@@ -432,6 +432,26 @@ async fn two_replicas_share_the_work_without_sending_twice() {
     assert!(ids.iter().all(|id| delivered.contains(id)));
 }
 
+/// Deliveries are claimed (and recorded) fifty at a time; they still leave in
+/// the order they were made.
+#[tokio::test]
+async fn a_backlog_goes_out_in_order_of_creation_across_batches() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Clinic").await;
+    let survey = app.published_survey(&owner).await;
+    // The first request is answered slowly, so the responses below queue up
+    // behind it and are claimed in batches rather than one by one.
+    let receiver = Receiver::slow_first(Duration::from_millis(1000)).await;
+    survey_webhook(&app, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
+    let mut ids = Vec::new();
+    for i in 0..120 {
+        ids.push(answer(&app, &survey, i % 11).await);
+    }
+    let got = receiver.wait_for(120).await;
+    let delivered: Vec<String> = got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(delivered, ids, "each response's delivery once, in order");
+}
+
 #[tokio::test]
 async fn redirects_are_not_followed_but_retried() {
     let app = spawn_app().await;

@@ -30,12 +30,15 @@ impl Received {
 struct Script {
     statuses: Arc<Mutex<VecDeque<u16>>>,
     hang: Option<Duration>,
+    /// A delay for the first request only.
+    hang_first: Arc<Mutex<Option<Duration>>>,
     seen: Arc<Mutex<Vec<Received>>>,
 }
 
 pub struct Receiver {
     pub url: String,
     seen: Arc<Mutex<Vec<Received>>>,
+    hang_first: Arc<Mutex<Option<Duration>>>,
 }
 
 impl Receiver {
@@ -49,15 +52,24 @@ impl Receiver {
         Self::start_with(&[], Some(hang)).await
     }
 
+    /// Answers the first request only after `delay` (within the webhook
+    /// timeout), so deliveries made meanwhile queue up behind it.
+    pub async fn slow_first(delay: Duration) -> Receiver {
+        let receiver = Self::start_with(&[], None).await;
+        *receiver.hang_first.lock().unwrap() = Some(delay);
+        receiver
+    }
+
     async fn start_with(statuses: &[u16], hang: Option<Duration>) -> Receiver {
         let script =
             Script { statuses: Arc::new(Mutex::new(statuses.iter().copied().collect())), hang, ..Default::default() };
+        let hang_first = script.hang_first.clone();
         let seen = script.seen.clone();
         let app = Router::new().route("/hook", post(receive)).with_state(script);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Receiver { url, seen }
+        Receiver { url, seen, hang_first }
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -79,7 +91,8 @@ impl Receiver {
 
 async fn receive(State(script): State<Script>, headers: HeaderMap, body: Bytes) -> (StatusCode, &'static str) {
     script.seen.lock().unwrap().push(Received { headers, body });
-    if let Some(hang) = script.hang {
+    let first_delay = script.hang_first.lock().unwrap().take();
+    if let Some(hang) = script.hang.or(first_delay) {
         tokio::time::sleep(hang).await;
     }
     let status = script.statuses.lock().unwrap().pop_front().unwrap_or(200);

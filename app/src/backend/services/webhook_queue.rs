@@ -6,6 +6,7 @@
 //! and an expired lease (a crashed replica) lets another take over.
 
 use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::sql_batch::SqlBatch;
 use crate::domain::AppError;
 use sqlx::Row;
 
@@ -73,18 +74,21 @@ pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppE
     Ok(())
 }
 
-/// Claims one attempt at each of `due` (in one transaction): a
-/// compare-and-set on each delivery's attempt count, so even two senders
-/// racing for the same delivery cannot both send it. Returns the claimed ones,
-/// in order. A claimed delivery is not due again until `until_ms` (if the
-/// sender dies, it becomes due again then), and `owner`'s lease on the
-/// endpoint is extended to the same time; a sender that lost its lease claims
-/// nothing.
-pub async fn claim_attempts(
+/// Claims one attempt at each of the endpoint's oldest due deliveries, at
+/// most `limit`, and returns them oldest first. One transaction of two
+/// statements whatever the batch size (on PostgreSQL every statement is a
+/// network round trip): the lease check, then one `UPDATE … RETURNING` that
+/// moves the deliveries' next attempt to `until_ms`. That update is the
+/// compare-and-set: a delivery is claimed only while it is still pending and
+/// due, so two senders racing for it cannot both send it. A claimed delivery
+/// is not due again until `until_ms` (if the sender dies, it becomes due again
+/// then), and `owner`'s lease on the endpoint is extended to the same time; a
+/// sender that lost its lease claims nothing.
+pub async fn claim_due(
     db: &Db,
     endpoint_id: &str,
     owner: &str,
-    due: Vec<Due>,
+    limit: i64,
     until_ms: i64,
 ) -> Result<Vec<Due>, AppError> {
     let now = now_ms();
@@ -99,25 +103,37 @@ pub async fn claim_attempts(
     if leased.rows_affected() != 1 {
         return Ok(Vec::new());
     }
-    let mut claimed = Vec::with_capacity(due.len());
-    for delivery in due {
-        let done = sqlx::query(
-            "UPDATE webhook_deliveries SET next_attempt_at = $1 \
-             WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at <= $4",
-        )
-        .bind(until_ms)
-        .bind(&delivery.id)
-        .bind(delivery.attempt_count)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        if done.rows_affected() == 1 {
-            claimed.push(Due { claimed_until: until_ms, ..delivery });
-        }
-    }
+    let rows = sqlx::query(
+        "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+         WHERE id IN (SELECT id FROM webhook_deliveries WHERE endpoint_id = $2 AND status = 'pending' \
+                      AND next_attempt_at <= $3 ORDER BY sequence LIMIT $4) \
+         AND status = 'pending' AND next_attempt_at <= $3 \
+         RETURNING id, payload, attempt_count, sequence",
+    )
+    .bind(until_ms)
+    .bind(endpoint_id)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(claimed)
+    let mut claimed = rows
+        .iter()
+        .map(|r| {
+            let sequence: i64 = r.try_get("sequence").map_err(internal)?;
+            let due = Due {
+                id: r.try_get("id").map_err(internal)?,
+                payload: r.try_get("payload").map_err(internal)?,
+                attempt_count: r.try_get("attempt_count").map_err(internal)?,
+                claimed_until: until_ms,
+            };
+            Ok((sequence, due))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    // `RETURNING` promises no order; deliveries go out in the order they were created.
+    claimed.sort_by_key(|(sequence, _)| *sequence);
+    Ok(claimed.into_iter().map(|(_, due)| due).collect())
 }
 
 /// Where and how to send for an endpoint.
@@ -148,32 +164,8 @@ pub struct Due {
     pub id: String,
     pub payload: String,
     pub attempt_count: i64,
-    /// Until when this sender's claim holds (0 before it is claimed).
+    /// Until when this sender's claim holds.
     pub claimed_until: i64,
-}
-
-/// The endpoint's oldest due deliveries, at most `limit`, oldest first.
-pub async fn next_due(db: &Db, endpoint_id: &str, limit: i64) -> Result<Vec<Due>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, payload, attempt_count FROM webhook_deliveries \
-         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 ORDER BY sequence LIMIT $3",
-    )
-    .bind(endpoint_id)
-    .bind(now_ms())
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            Ok(Due {
-                id: r.try_get("id").map_err(internal)?,
-                payload: r.try_get("payload").map_err(internal)?,
-                attempt_count: r.try_get("attempt_count").map_err(internal)?,
-                claimed_until: 0,
-            })
-        })
-        .collect()
 }
 
 /// What happened when sending once.
@@ -212,9 +204,12 @@ pub fn retry_delay(
     Some(delay.max(retry_after.unwrap_or(0).min(24 * 3600)))
 }
 
-/// Records an attempt and moves the delivery (and, on lasting failure, the endpoint) on.
 /// Records the outcomes of a batch of attempts in one transaction, and gives
 /// back claims on deliveries that were not sent after all (due again at once).
+/// The attempts, the successes and the returned claims go to the database as
+/// one call (`SqlBatch`): a batch costs a few round trips, not several per
+/// delivery. Failures follow one by one: the worker stops an endpoint's batch
+/// at its first failure, so there is at most one, and it needs a read.
 pub async fn record(
     db: &Db,
     endpoint_id: &str,
@@ -222,125 +217,128 @@ pub async fn record(
     unsent: &[Due],
     schedule: &[u64],
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let now = now_ms();
+    let mut batch = SqlBatch::default();
+    let mut failures = Vec::new();
     for (delivery, outcome) in outcomes {
-        record_in(&mut tx, endpoint_id, delivery, outcome, schedule).await?;
+        let attempt = delivery.attempt_count + 1;
+        batch.push(
+            "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, duration_ms, http_status, \
+             response_excerpt, error, request_headers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            vec![
+                delivery.id.as_str().into(),
+                attempt.into(),
+                outcome.attempted_at.into(),
+                outcome.duration_ms.into(),
+                outcome.http_status.map(i64::from).into(),
+                outcome.response_excerpt.clone().into(),
+                outcome.error.clone().into(),
+                serde_json::to_string(&outcome.request_headers).map_err(internal)?.into(),
+            ],
+        );
+        if outcome.succeeded() {
+            batch.push(
+                "UPDATE webhook_deliveries SET status = 'delivered', attempt_count = $1, http_status = $2, \
+                 delivered_at = $3, next_attempt_at = NULL WHERE id = $4 AND attempt_count = $5",
+                vec![
+                    attempt.into(),
+                    outcome.http_status.map(i64::from).into(),
+                    now.into(),
+                    delivery.id.as_str().into(),
+                    delivery.attempt_count.into(),
+                ],
+            );
+        } else {
+            failures.push((delivery, outcome));
+        }
+    }
+    if outcomes.iter().any(|(_, outcome)| outcome.succeeded()) {
+        batch.push(
+            "UPDATE webhook_endpoints SET failing_since = NULL, last_failure_at = NULL WHERE id = $1",
+            vec![endpoint_id.into()],
+        );
     }
     for delivery in unsent {
-        sqlx::query(
+        batch.push(
             "UPDATE webhook_deliveries SET next_attempt_at = $1 \
              WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at = $4",
-        )
-        .bind(now_ms())
-        .bind(&delivery.id)
-        .bind(delivery.attempt_count)
-        .bind(delivery.claimed_until)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+            vec![now.into(), delivery.id.as_str().into(), delivery.attempt_count.into(), delivery.claimed_until.into()],
+        );
+    }
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    batch.execute(&mut tx).await?;
+    for (delivery, outcome) in failures {
+        record_failure(&mut tx, endpoint_id, delivery, outcome, schedule, now).await?;
     }
     tx.commit().await.map_err(internal)
 }
 
-/// One attempt's outcome: the attempt row, the delivery's new state and the endpoint's failure record.
-async fn record_in(
+/// A failed attempt (already recorded as an attempt): the delivery's next
+/// attempt or its end, and the endpoint's failure record, which may disable it.
+async fn record_failure(
     tx: &mut sqlx::AnyConnection,
     endpoint_id: &str,
     delivery: &Due,
     outcome: &Outcome,
     schedule: &[u64],
+    now: i64,
 ) -> Result<(), AppError> {
     let attempt = delivery.attempt_count + 1;
-    let now = now_ms();
+    let status = outcome.http_status.map(i64::from);
+    let gone = outcome.http_status == Some(410);
+    let delay = if gone {
+        None
+    } else {
+        retry_delay(schedule, attempt, outcome.http_status, outcome.retry_after_secs, rand::random())
+    };
+    let next = delay.map(|secs| now + (secs as i64) * 1000);
     sqlx::query(
-        "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, duration_ms, http_status, response_excerpt, error, request_headers) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "UPDATE webhook_deliveries SET status = $1, attempt_count = $2, http_status = $3, next_attempt_at = $4 WHERE id = $5 AND attempt_count = $6",
     )
-    .bind(&delivery.id)
+    .bind(if next.is_some() { "pending" } else { "failed" })
     .bind(attempt)
-    .bind(outcome.attempted_at)
-    .bind(outcome.duration_ms)
-    .bind(outcome.http_status.map(i64::from))
-    .bind(outcome.response_excerpt.as_deref())
-    .bind(outcome.error.as_deref())
-    .bind(serde_json::to_string(&outcome.request_headers).map_err(internal)?)
+    .bind(status)
+    .bind(next)
+    .bind(&delivery.id)
+    .bind(delivery.attempt_count)
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
-    let status = outcome.http_status.map(i64::from);
-    if outcome.succeeded() {
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'delivered', attempt_count = $1, http_status = $2, delivered_at = $3, next_attempt_at = NULL WHERE id = $4 AND attempt_count = $5",
-        )
-        .bind(attempt)
-        .bind(status)
-        .bind(now)
-        .bind(&delivery.id)
-        .bind(delivery.attempt_count)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        sqlx::query("UPDATE webhook_endpoints SET failing_since = NULL, last_failure_at = NULL WHERE id = $1")
-            .bind(endpoint_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+    // Continuous failure: a gap of more than a day without failures (the
+    // retry schedule never waits that long) starts the count again.
+    sqlx::query(
+        "UPDATE webhook_endpoints SET failing_since = CASE WHEN failing_since IS NULL OR last_failure_at IS NULL \
+         OR last_failure_at < $1 THEN $2 ELSE failing_since END, last_failure_at = $2 WHERE id = $3",
+    )
+    .bind(now - 24 * 3600 * 1000)
+    .bind(now)
+    .bind(endpoint_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let reason = if gone {
+        Some("the receiver answered 410 Gone".to_string())
     } else {
-        let gone = outcome.http_status == Some(410);
-        let delay = if gone {
-            None
-        } else {
-            retry_delay(schedule, attempt, outcome.http_status, outcome.retry_after_secs, rand::random())
-        };
-        let next = delay.map(|secs| now + (secs as i64) * 1000);
+        let since: Option<i64> = sqlx::query("SELECT failing_since FROM webhook_endpoints WHERE id = $1")
+            .bind(endpoint_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?
+            .try_get("failing_since")
+            .map_err(internal)?;
+        since.filter(|t| now - t >= DISABLE_AFTER_FAILING_MS).map(|_| "failing continuously for 5 days".to_string())
+    };
+    if let Some(reason) = reason {
+        tracing::warn!(endpoint = endpoint_id, %reason, "disabling webhook endpoint");
         sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, attempt_count = $2, http_status = $3, next_attempt_at = $4 WHERE id = $5 AND attempt_count = $6",
+            "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1, updated_at = $2 WHERE id = $3",
         )
-        .bind(if next.is_some() { "pending" } else { "failed" })
-        .bind(attempt)
-        .bind(status)
-        .bind(next)
-        .bind(&delivery.id)
-        .bind(delivery.attempt_count)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        // Continuous failure: a gap of more than a day without failures (the
-        // retry schedule never waits that long) starts the count again.
-        sqlx::query(
-            "UPDATE webhook_endpoints SET failing_since = CASE WHEN failing_since IS NULL OR last_failure_at IS NULL \
-             OR last_failure_at < $1 THEN $2 ELSE failing_since END, last_failure_at = $2 WHERE id = $3",
-        )
-        .bind(now - 24 * 3600 * 1000)
+        .bind(reason)
         .bind(now)
         .bind(endpoint_id)
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        let reason = if gone {
-            Some("the receiver answered 410 Gone".to_string())
-        } else {
-            let since: Option<i64> = sqlx::query("SELECT failing_since FROM webhook_endpoints WHERE id = $1")
-                .bind(endpoint_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(internal)?
-                .try_get("failing_since")
-                .map_err(internal)?;
-            since.filter(|t| now - t >= DISABLE_AFTER_FAILING_MS).map(|_| "failing continuously for 5 days".to_string())
-        };
-        if let Some(reason) = reason {
-            tracing::warn!(endpoint = endpoint_id, %reason, "disabling webhook endpoint");
-            sqlx::query(
-                "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(reason)
-            .bind(now)
-            .bind(endpoint_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-        }
     }
     Ok(())
 }
