@@ -142,10 +142,18 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
                 return;
             }
         };
+        let due = match webhook_queue::next_due(&state.db, endpoint_id, BATCH).await {
+            Ok(due) if !due.is_empty() => due,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "loading due deliveries failed");
+                return;
+            }
+        };
         // One sender per attempt, whatever happens to leases.
         let claimed_at = Instant::now();
         let claimed =
-            match webhook_queue::claim_due(&state.db, endpoint_id, owner, BATCH, lease_deadline(state)).await {
+            match webhook_queue::claim_attempts(&state.db, endpoint_id, owner, due, lease_deadline(state)).await {
                 Ok(claimed) if !claimed.is_empty() => claimed,
                 Ok(_) => return,
                 Err(e) => {

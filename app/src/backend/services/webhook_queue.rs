@@ -74,21 +74,18 @@ pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppE
     Ok(())
 }
 
-/// Claims one attempt at each of the endpoint's oldest due deliveries, at
-/// most `limit`, and returns them oldest first. One transaction of two
-/// statements whatever the batch size (on PostgreSQL every statement is a
-/// network round trip): the lease check, then one `UPDATE … RETURNING` that
-/// moves the deliveries' next attempt to `until_ms`. That update is the
-/// compare-and-set: a delivery is claimed only while it is still pending and
-/// due, so two senders racing for it cannot both send it. A claimed delivery
-/// is not due again until `until_ms` (if the sender dies, it becomes due again
-/// then), and `owner`'s lease on the endpoint is extended to the same time; a
-/// sender that lost its lease claims nothing.
-pub async fn claim_due(
+/// Claims one attempt at each of `due` (in one transaction): a
+/// compare-and-set on each delivery's attempt count, so even two senders
+/// racing for the same delivery cannot both send it. Returns the claimed ones,
+/// in order. A claimed delivery is not due again until `until_ms` (if the
+/// sender dies, it becomes due again then), and `owner`'s lease on the
+/// endpoint is extended to the same time; a sender that lost its lease claims
+/// nothing.
+pub async fn claim_attempts(
     db: &Db,
     endpoint_id: &str,
     owner: &str,
-    limit: i64,
+    due: Vec<Due>,
     until_ms: i64,
 ) -> Result<Vec<Due>, AppError> {
     let now = now_ms();
@@ -103,37 +100,25 @@ pub async fn claim_due(
     if leased.rows_affected() != 1 {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query(
-        "UPDATE webhook_deliveries SET next_attempt_at = $1 \
-         WHERE id IN (SELECT id FROM webhook_deliveries WHERE endpoint_id = $2 AND status = 'pending' \
-                      AND next_attempt_at <= $3 ORDER BY sequence LIMIT $4) \
-         AND status = 'pending' AND next_attempt_at <= $3 \
-         RETURNING id, payload, attempt_count, sequence",
-    )
-    .bind(until_ms)
-    .bind(endpoint_id)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for delivery in due {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+             WHERE id = $2 AND status = 'pending' AND attempt_count = $3 AND next_attempt_at <= $4",
+        )
+        .bind(until_ms)
+        .bind(&delivery.id)
+        .bind(delivery.attempt_count)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if done.rows_affected() == 1 {
+            claimed.push(Due { claimed_until: until_ms, ..delivery });
+        }
+    }
     tx.commit().await.map_err(internal)?;
-    let mut claimed = rows
-        .iter()
-        .map(|r| {
-            let sequence: i64 = r.try_get("sequence").map_err(internal)?;
-            let due = Due {
-                id: r.try_get("id").map_err(internal)?,
-                payload: r.try_get("payload").map_err(internal)?,
-                attempt_count: r.try_get("attempt_count").map_err(internal)?,
-                claimed_until: until_ms,
-            };
-            Ok((sequence, due))
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    // `RETURNING` promises no order; deliveries go out in the order they were created.
-    claimed.sort_by_key(|(sequence, _)| *sequence);
-    Ok(claimed.into_iter().map(|(_, due)| due).collect())
+    Ok(claimed)
 }
 
 /// Where and how to send for an endpoint.
@@ -164,8 +149,32 @@ pub struct Due {
     pub id: String,
     pub payload: String,
     pub attempt_count: i64,
-    /// Until when this sender's claim holds.
+    /// Until when this sender's claim holds (0 before it is claimed).
     pub claimed_until: i64,
+}
+
+/// The endpoint's oldest due deliveries, at most `limit`, oldest first.
+pub async fn next_due(db: &Db, endpoint_id: &str, limit: i64) -> Result<Vec<Due>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, payload, attempt_count FROM webhook_deliveries \
+         WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2 ORDER BY sequence LIMIT $3",
+    )
+    .bind(endpoint_id)
+    .bind(now_ms())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            Ok(Due {
+                id: r.try_get("id").map_err(internal)?,
+                payload: r.try_get("payload").map_err(internal)?,
+                attempt_count: r.try_get("attempt_count").map_err(internal)?,
+                claimed_until: 0,
+            })
+        })
+        .collect()
 }
 
 /// What happened when sending once.
@@ -330,15 +339,13 @@ async fn record_failure(
     };
     if let Some(reason) = reason {
         tracing::warn!(endpoint = endpoint_id, %reason, "disabling webhook endpoint");
-        sqlx::query(
-            "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(reason)
-        .bind(now)
-        .bind(endpoint_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        sqlx::query("UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $1, updated_at = $2 WHERE id = $3")
+            .bind(reason)
+            .bind(now)
+            .bind(endpoint_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
     }
     Ok(())
 }
