@@ -48,7 +48,7 @@ fi
 
 # wasm-opt from npm: Debian's binaryen 108 silently breaks the release wasm.
 if [ ! -x .ci/tools/node_modules/.bin/wasm-opt ] || ! cmp -s .ci/tools/package-lock.json .ci/tools/node_modules/.installed-lock.json; then
-  log "installing wasm-opt (npm binaryen) and terser"
+  log "installing wasm-opt (npm binaryen), terser and zopfli"
   (cd .ci/tools && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)
 fi
 
