@@ -70,6 +70,24 @@ test('an Arabic survey reads right to left', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'إرسال' })).toBeVisible();
 });
 
+test('a wrong answer is explained in the visitor\'s language, not the API\'s', async ({ page }) => {
+  await signUp(page, 'Kaffeehaus');
+  const surveyId = await createSurveyViaApi(page, {
+    name: 'Survey', status: 'published',
+    questions: [{ id: 'q1', type: 'email', title: 'Your email?', required: true }],
+    translations: { de: { name: 'Umfrage', questions: { q1: { title: 'Ihre E-Mail?' } } } },
+  });
+  await page.goto(`/s/${surveyId}?lang=de`);
+  await hydrated(page);
+  await page.getByRole('textbox', { name: 'Ihre E-Mail?' }).fill('kein-email');
+  await page.getByRole('button', { name: 'Absenden' }).click();
+  await expect(page.getByText('Bitte geben Sie eine gültige E-Mail-Adresse ein.')).toBeVisible();
+  await expect(page.getByText('must be an email address')).toHaveCount(0);
+  await page.getByRole('textbox', { name: 'Ihre E-Mail?' }).fill('gast@example.de');
+  await page.getByRole('button', { name: 'Absenden' }).click();
+  await expect(page.getByRole('heading', { name: 'Vielen Dank!' })).toBeVisible();
+});
+
 test('the survey can be answered with the keyboard alone', async ({ page, browser }) => {
   await signUp(page, 'Keyboard Co');
   const surveyId = await createSurveyViaApi(page, {

@@ -20,6 +20,8 @@ pub struct Messages {
     pub not_found_body: &'static str,
     pub required: &'static str,
     pub invalid: &'static str,
+    /// For an email question whose answer is not an email address.
+    pub invalid_email: &'static str,
     pub other: &'static str,
     pub other_placeholder: &'static str,
     pub nps_low: &'static str,
@@ -41,6 +43,7 @@ const EN: Messages = Messages {
     not_found_body: "This survey does not exist, or is not open yet.",
     required: "Please answer this question.",
     invalid: "Please check your answer to this question.",
+    invalid_email: "Please enter a valid email address.",
     other: "Other",
     other_placeholder: "Please specify",
     nps_low: "Not at all likely",
@@ -61,6 +64,7 @@ const EL: Messages = Messages {
     not_found_body: "Αυτή η έρευνα δεν υπάρχει ή δεν είναι ακόμη ανοιχτή.",
     required: "Παρακαλούμε απαντήστε σε αυτή την ερώτηση.",
     invalid: "Παρακαλούμε ελέγξτε την απάντησή σας.",
+    invalid_email: "Παρακαλούμε εισαγάγετε μια έγκυρη διεύθυνση email.",
     other: "Άλλο",
     other_placeholder: "Παρακαλούμε διευκρινίστε",
     nps_low: "Καθόλου πιθανό",
@@ -81,6 +85,7 @@ const DE: Messages = Messages {
     not_found_body: "Diese Umfrage existiert nicht oder ist noch nicht geöffnet.",
     required: "Bitte beantworten Sie diese Frage.",
     invalid: "Bitte prüfen Sie Ihre Antwort auf diese Frage.",
+    invalid_email: "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
     other: "Sonstiges",
     other_placeholder: "Bitte angeben",
     nps_low: "Überhaupt nicht wahrscheinlich",
@@ -101,6 +106,7 @@ const FR: Messages = Messages {
     not_found_body: "Cette enquête n'existe pas ou n'est pas encore ouverte.",
     required: "Veuillez répondre à cette question.",
     invalid: "Veuillez vérifier votre réponse à cette question.",
+    invalid_email: "Veuillez saisir une adresse e-mail valide.",
     other: "Autre",
     other_placeholder: "Veuillez préciser",
     nps_low: "Pas du tout probable",
@@ -121,6 +127,7 @@ const ES: Messages = Messages {
     not_found_body: "Esta encuesta no existe o aún no está abierta.",
     required: "Por favor, responda a esta pregunta.",
     invalid: "Por favor, revise su respuesta a esta pregunta.",
+    invalid_email: "Por favor, introduzca una dirección de correo electrónico válida.",
     other: "Otro",
     other_placeholder: "Por favor, especifique",
     nps_low: "Nada probable",
@@ -141,6 +148,7 @@ const AR: Messages = Messages {
     not_found_body: "هذا الاستطلاع غير موجود أو لم يُفتح بعد.",
     required: "يرجى الإجابة عن هذا السؤال.",
     invalid: "يرجى التحقق من إجابتك عن هذا السؤال.",
+    invalid_email: "يرجى إدخال عنوان بريد إلكتروني صالح.",
     other: "أخرى",
     other_placeholder: "يرجى التحديد",
     nps_low: "غير محتمل إطلاقًا",
@@ -161,6 +169,7 @@ const HE: Messages = Messages {
     not_found_body: "הסקר הזה אינו קיים או שעדיין אינו פתוח.",
     required: "נא לענות על שאלה זו.",
     invalid: "נא לבדוק את התשובה לשאלה זו.",
+    invalid_email: "נא להזין כתובת דוא״ל תקינה.",
     other: "אחר",
     other_placeholder: "נא לפרט",
     nps_low: "בכלל לא סביר",
@@ -282,6 +291,20 @@ mod tests {
         assert_eq!(direction("el"), "ltr");
         assert_eq!(messages("el-GR").next, "Επόμενο");
         assert_eq!(messages("ja").next, "Next");
+    }
+
+    #[test]
+    fn every_language_has_every_text() {
+        let english = serde_json::to_value(EN).unwrap();
+        for language in ["el", "de", "fr", "es", "ar", "he"] {
+            let texts = serde_json::to_value(messages(language)).unwrap();
+            let texts = texts.as_object().unwrap();
+            assert_eq!(texts.len(), english.as_object().unwrap().len(), "{language}");
+            for (key, text) in texts {
+                assert!(!text.as_str().unwrap().trim().is_empty(), "{language}.{key}");
+                assert_ne!(text, &english[key], "{language}.{key} is still English");
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::{json, saved, transport, ThankYou, WidgetProps};
 use crate::domain::answers::{self, Answers};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::logic::{is_visible, prune_hidden};
-use crate::domain::survey::{other_key, Question};
+use crate::domain::survey::{other_key, Question, QuestionKind};
 use crate::domain::AppError;
 use leptos::prelude::*;
 
@@ -351,6 +351,9 @@ fn step_problems(
     }
     let mut single = question.clone();
     single.show_if = None;
+    // The visitor reads the survey's language: the server's rule texts are
+    // for developers (and English), so each problem gets one of the widget's own.
+    let wrong = if matches!(question.kind, QuestionKind::Email) { messages.invalid_email } else { messages.invalid };
     match answers::validate(std::slice::from_ref(&single), &only_this, true) {
         Ok(()) => Vec::new(),
         Err(AppError::Validation { errors }) => errors
@@ -358,7 +361,7 @@ fn step_problems(
             .filter_map(|e| {
                 let key = e.field.strip_prefix("answers.")?.to_string();
                 let unanswered = !only_this.contains_key(&key);
-                Some((key, if unanswered { messages.required.to_string() } else { e.message }))
+                Some((key, if unanswered { messages.required } else { wrong }.to_string()))
             })
             .collect(),
         Err(_) => Vec::new(),

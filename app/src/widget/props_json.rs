@@ -49,6 +49,7 @@ fn messages(v: &Value) -> Option<&'static Messages> {
         not_found_body: t("notFoundBody")?,
         required: t("required")?,
         invalid: t("invalid")?,
+        invalid_email: t("invalidEmail")?,
         other: t("other")?,
         other_placeholder: t("otherPlaceholder")?,
         nps_low: t("npsLow")?,
