@@ -5,35 +5,13 @@
 mod common;
 
 use common::receiver::Receiver;
+use common::webhooks::{answer, survey_webhook};
 use common::{create_token, expect_problem, plain_client, problem_fields, spawn_app, spawn_app_with, TestApp};
 use hmac::{Hmac, Mac};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use std::time::Duration;
-
-async fn survey_webhook(app: &TestApp, owner: &Client, survey: &str, url: &str, events: Value) -> Value {
-    let res = owner
-        .post(app.url(&format!("/api/surveys/{survey}/webhooks")))
-        .json(&json!({"name": "CRM", "url": url, "events": events}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
-    res.json().await.unwrap()
-}
-
-async fn answer(app: &TestApp, survey: &str, score: i64) -> String {
-    let res = app
-        .client()
-        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
-        .json(&json!({"answers": {"q1": score}, "metadata": {"orderId": "A-1042"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
-}
 
 /// The newest delivery of a survey webhook, with its attempts.
 async fn latest_delivery(app: &TestApp, owner: &Client, survey: &str, hook_id: &str) -> Value {
@@ -405,51 +383,6 @@ async fn webhooks_are_scoped_and_need_their_scopes() {
         alice.get(app.url(&format!("/api/surveys/{survey}/webhooks/{id}"))).send().await.unwrap().status(),
         StatusCode::OK
     );
-}
-
-#[tokio::test]
-async fn two_replicas_share_the_work_without_sending_twice() {
-    let a = spawn_app().await;
-    let b = common::spawn_replica(&a).await;
-    let owner = a.signed_in("Clinic").await;
-    let survey = a.published_survey(&owner).await;
-    let receiver = Receiver::start(&[]).await;
-    survey_webhook(&a, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
-    let mut ids = Vec::new();
-    for i in 0..30 {
-        let server = if i % 2 == 0 { &a } else { &b };
-        ids.push(answer(server, &survey, i % 11).await);
-    }
-    receiver.wait_for(30).await;
-    // Give both workers time to make any duplicate they would make.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let got = receiver.received();
-    let webhook_ids: std::collections::HashSet<String> = got.iter().map(|r| r.header("webhook-id")).collect();
-    assert_eq!(got.len(), 30, "each delivery sent exactly once");
-    assert_eq!(webhook_ids.len(), 30);
-    let delivered: std::collections::HashSet<String> =
-        got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
-    assert!(ids.iter().all(|id| delivered.contains(id)));
-}
-
-/// Deliveries are claimed (and recorded) fifty at a time; they still leave in
-/// the order they were made.
-#[tokio::test]
-async fn a_backlog_goes_out_in_order_of_creation_across_batches() {
-    let app = spawn_app().await;
-    let owner = app.signed_in("Clinic").await;
-    let survey = app.published_survey(&owner).await;
-    // The first request is answered slowly, so the responses below queue up
-    // behind it and are claimed in batches rather than one by one.
-    let receiver = Receiver::slow_first(Duration::from_millis(1000)).await;
-    survey_webhook(&app, &owner, &survey, &receiver.url, json!(["survey.response.completed"])).await;
-    let mut ids = Vec::new();
-    for i in 0..120 {
-        ids.push(answer(&app, &survey, i % 11).await);
-    }
-    let got = receiver.wait_for(120).await;
-    let delivered: Vec<String> = got.iter().map(|r| r.json()["data"]["id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(delivered, ids, "each response's delivery once, in order");
 }
 
 #[tokio::test]

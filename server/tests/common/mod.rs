@@ -8,6 +8,7 @@
 
 pub mod receiver;
 pub mod smtp;
+pub mod webhooks;
 
 use app::backend::config::Config;
 use reqwest::{Client, Response, StatusCode};
