@@ -24,6 +24,8 @@ use leptos_router::path;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_page_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -41,6 +43,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy names this response's nonce, which
+/// Leptos puts on its inline scripts; anything else inline never runs.
+#[cfg(feature = "ssr")]
+fn send_page_security_policy(options: &LeptosOptions) {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let reload = std::env::var("LEPTOS_WATCH")
+        .is_ok()
+        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
+    let policy = backend::html::app_page_policy(&nonce, reload.as_deref());
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -74,6 +93,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/") view=pages::Home/>
                 <Route path=path!("/login") view=pages::auth::LoginPage/>
+                <Route path=path!("/login/verify") view=pages::auth::LoginVerifyPage/>
+                <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage/>
+                <Route path=path!("/reset-password/:token") view=pages::auth::ResetPasswordPage/>
                 <Route path=path!("/signup") view=pages::auth::SignupPage/>
                 <Route path=path!("/join/:token") view=pages::auth::JoinPage/>
                 <Route path=path!("/dashboard") view=pages::dashboard::SurveysPage/>
@@ -81,6 +103,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard/surveys/:id") view=pages::dashboard::SurveyDetailPage/>
                 <Route path=path!("/dashboard/surveys/:id/edit") view=pages::dashboard::EditSurveyPage/>
                 <Route path=path!("/dashboard/profile/tokens") view=pages::dashboard::TokensPage/>
+                <Route path=path!("/dashboard/profile") view=pages::dashboard::ProfilePage/>
+                <Route path=path!("/dashboard/audit") view=pages::dashboard::AuditLogPage/>
                 <Route path=path!("/dashboard/webhooks") view=pages::dashboard::WebhooksPage/>
                 <Route path=path!("/dashboard/settings") view=pages::dashboard::SettingsPage/>
                 <Route path=path!("/dashboard/events") view=pages::dashboard::EventsRouterPage/>

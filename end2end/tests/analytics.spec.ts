@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { createSurveyViaApi, hydrated, signUp, uniqueEmail } from './helpers';
+import { createSurveyViaApi, emailsTo, hydrated, linkIn, signUp, uniqueEmail } from './helpers';
 
 const questions = [
   { id: 'q1', type: 'nps', title: 'How likely are you to recommend us?', required: true },
@@ -80,17 +80,19 @@ test('a viewer sees no edit controls, and a forged change is refused', async ({ 
   await hydrated(page);
   const viewerEmail = uniqueEmail('viewer');
   await page.getByLabel('Invite by email').fill(viewerEmail);
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const link = await page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
-  expect(link).toContain('/join/');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText(`Invitation emailed to ${viewerEmail}`)).toBeVisible();
+  // The inviter never sees the link: it reaches the invitee by email only.
+  await expect(page.getByText('/join/')).toHaveCount(0);
+  const link = linkIn((await emailsTo(page.request, viewerEmail))[0], '/join/');
 
   const context = await browser.newContext();
   const viewer = await context.newPage();
   await viewer.goto(link);
   await hydrated(viewer);
   await expect(viewer.getByRole('heading', { name: 'Join Viewer Co' })).toBeVisible();
-  await viewer.getByLabel(/Password/).fill('a long viewer password');
-  await viewer.getByRole('button', { name: 'Join' }).click();
+  await viewer.getByLabel(/password/).fill('a long viewer password');
+  await viewer.getByRole('button', { name: 'Create account and join' }).click();
   await expect(viewer.getByRole('heading', { name: 'Surveys' })).toBeVisible();
 
   await viewer.goto(`/dashboard/surveys/${surveyId}`);

@@ -1,4 +1,5 @@
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 
 /** Waits until the page's wasm has hydrated it (clicks before that are lost). */
 export async function hydrated(page: Page) {
@@ -52,4 +53,41 @@ export async function responsesOf(page: Page, surveyId: string): Promise<any[]> 
   const res = await page.request.get(`/api/surveys/${surveyId}/responses`);
   expect(res.status()).toBe(200);
   return (await res.json()).data;
+}
+
+/** The SMTP sink that .ci/e2e.sh starts (aiosmtpd) and points Vox at. */
+export const smtpApi = process.env.VOX_E2E_SMTP_API;
+
+/** Waits until `to` has received `count` emails and returns them, oldest first. */
+export async function emailsTo(request: APIRequestContext, to: string, count = 1): Promise<any[]> {
+  let found: any[] = [];
+  await expect(async () => {
+    const res = await request.get(`${smtpApi}/messages?to=${encodeURIComponent(to)}`);
+    found = await res.json();
+    expect(found.length).toBeGreaterThanOrEqual(count);
+  }).toPass({ timeout: 20_000 });
+  return found;
+}
+
+/** The first link in an email's text whose path starts with `prefix` (e.g. `/join/`). */
+export function linkIn(message: any, prefix: string): string {
+  const match = (message.text as string).match(new RegExp(`https?://\\S+${prefix.replace(/\//g, '\\/')}\\S*`));
+  expect(match, `a ${prefix} link in ${message.text}`).not.toBeNull();
+  return match![0];
+}
+
+/** The authenticator code for a base32 secret now (RFC 6238, with Node's own crypto). */
+export function totp(secretBase32: string, at = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const bytes = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const hash = createHmac('sha1', bytes).update(counter).digest();
+  const offset = hash[hash.length - 1] & 0x0f;
+  const value = (hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
 }

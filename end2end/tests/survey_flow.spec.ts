@@ -70,12 +70,18 @@ test('the survey works with JavaScript disabled', async ({ page, browser }) => {
 });
 
 test('signing out ends the session and the dashboard asks to sign in again', async ({ page }) => {
-  await signUp(page, 'Sign-out Ltd');
+  const email = await signUp(page, 'Sign-out Ltd');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
-  await page.goto('/dashboard');
-  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/dashboard/settings');
+  // The sign-in page remembers where the visitor was going.
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard%2Fsettings$/);
   await expect(page.getByRole('heading', { name: 'Sign in to Vox' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
 });
 
 test('wrong credentials show an error on the sign-in page', async ({ page }) => {

@@ -42,8 +42,13 @@ pub async fn idempotency(
         .or_else(|| headers.get(header::COOKIE))
         .map(|v| hex_sha256(v.as_bytes()))
         // Callers without credentials (the public client API) are told apart
-        // by address, so nobody can replay another visitor's result.
-        .unwrap_or_else(|| format!("anonymous {}", peer.ip()));
+        // by address (the one the rate limits count, so behind our proxy the
+        // visitor's, not the proxy's), so nobody replays another visitor's result.
+        .unwrap_or_else(|| {
+            let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+            let client = app::backend::rate_limit::client_key(peer.ip(), forwarded, state.config.trust_proxy);
+            format!("anonymous {client}")
+        });
     let scope = format!("{} {}", request.uri().path(), credential);
 
     let (parts, body) = request.into_parts();

@@ -76,6 +76,8 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         invitation_links: Arc::new(LinkTokens::new(&keys, "invitation-link")),
         unsubscribe_links: Arc::new(LinkTokens::new(&keys, "unsubscribe-link")),
         mailers: Arc::new(Mailers::from_config(&config).map_err(StartError::Mail)?),
+        device_trust: Arc::new(app::backend::auth::device::DeviceTrust::new(&keys)),
+        sign_in_tickets: Arc::new(LinkTokens::new(&keys, "sign-in-ticket")),
         config: Arc::new(config),
         leptos_options,
     }))
@@ -110,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{id}", get(widget_page::page).post(widget_post::submit))
         .route("/s/{id}/thanks", get(widget_page::thanks))
         .route("/u/{token}", get(unsubscribe::page).post(unsubscribe::confirm))
+        .route("/u/{token}/resubscribe", axum::routing::post(unsubscribe::resubscribe))
         .route("/widget.css", get(widget_page::stylesheet))
         .route(
             "/embed.js",
@@ -132,12 +135,16 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Bodies over the limit end with 413 before any handler reads them
+        // (server functions included, which do not use axum's extractors).
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotency))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::dashboard_guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(limits, middleware::rate_limit))
         .layer(axum::middleware::from_fn(middleware::api_conventions))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         // Pages, JSON, and above all the wasm bundles travel compressed.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -204,6 +211,9 @@ fn spawn_housekeeping(state: &AppState) {
             }
             if let Err(e) = app::backend::auth::throttle::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old sign-in attempts failed");
+            }
+            if let Err(e) = app::backend::services::audit::purge(&db).await {
+                tracing::warn!(error = %e, "purging audit log entries past their retention failed");
             }
             if let Err(e) = app::backend::services::webhook_queue::purge_history(&db, retention_days).await {
                 tracing::warn!(error = %e, "purging old webhook deliveries failed");

@@ -76,7 +76,7 @@ pub async fn rate_limit(
     let limiter =
         if path.starts_with("/api/client/") || (is_post && (path.starts_with("/s/") || path.starts_with("/u/"))) {
             Some(&limits.submissions)
-        } else if matches!(path, "/api/auth/login" | "/api/auth/signup" | "/rpc/login" | "/rpc/signup") {
+        } else if is_post && is_sign_in_endpoint(path) {
             Some(&limits.sign_in)
         } else {
             None
@@ -89,18 +89,51 @@ pub async fn rate_limit(
     next.run(request).await
 }
 
-/// Sends visitors without a valid session from dashboard pages to the sign-in page.
+/// Endpoints where strangers try credentials or make Vox send email: limited
+/// per address (on top of the throttle on every secret check).
+fn is_sign_in_endpoint(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/auth/login"
+            | "/api/auth/login/second-factor"
+            | "/api/auth/signup"
+            | "/api/auth/password-reset"
+            | "/api/auth/password-reset/confirm"
+            | "/rpc/login"
+            | "/rpc/login_second_factor"
+            | "/rpc/signup"
+            | "/rpc/request_password_reset"
+            | "/rpc/reset_password"
+            | "/rpc/accept_invite_new_account"
+    )
+}
+
+/// Where a member sets up two-factor sign-in.
+const PROFILE_PAGE: &str = "/dashboard/profile";
+
+/// Sends visitors without a valid session from dashboard pages to the sign-in
+/// page, and members who owe their organisation a second factor to their profile.
 pub async fn dashboard_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if request.method() == Method::GET && (path == "/dashboard" || path.starts_with("/dashboard/")) {
         let token =
             request.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header);
-        let signed_in = match token {
-            Some(token) => matches!(resolve(&state.db, &token).await, Ok(Some(_))),
-            None => false,
+        let me = match token {
+            Some(token) => resolve(&state.db, &token).await.ok().flatten(),
+            None => None,
         };
-        if !signed_in {
-            return Redirect::to("/login").into_response();
+        match me {
+            None => {
+                // Back to the page asked for after signing in (a path of ours only).
+                let wanted = request.uri().path_and_query().map_or(path, |p| p.as_str());
+                let next: String = url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
+                return Redirect::to(&format!("/login?next={next}")).into_response();
+            }
+            // The organisation requires two-factor sign-in: set it up first.
+            Some(me) if me.must_set_up_two_factor && path != PROFILE_PAGE => {
+                return Redirect::to(PROFILE_PAGE).into_response();
+            }
+            Some(_) => {}
         }
     }
     next.run(request).await
@@ -132,6 +165,31 @@ pub async fn api_conventions(request: Request, next: Next) -> Response {
         }
     }
     response.headers_mut().insert("api-version", HeaderValue::from_static(API_VERSION));
+    response
+}
+
+/// Headers every answer carries: no MIME sniffing; a referrer policy (none
+/// at all from pages whose address holds a secret: join, reset and
+/// unsubscribe links, the second sign-in step); and, everywhere but the
+/// survey pages (whose frame rules depend on the embedding site), no framing
+/// and a Content-Security-Policy where the page set none of its own.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.entry(header::X_CONTENT_TYPE_OPTIONS).or_insert(HeaderValue::from_static("nosniff"));
+    let secret_in_address = ["/join/", "/reset-password/", "/login/verify", "/u/"].iter().any(|p| path.starts_with(p));
+    if secret_in_address {
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    } else {
+        headers.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    }
+    if !path.starts_with("/s/") {
+        headers.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(app::backend::html::FALLBACK_POLICY));
+    }
     response
 }
 

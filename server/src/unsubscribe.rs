@@ -1,7 +1,9 @@
 //! The unsubscribe link in every invitation: `GET /u/{token}` asks for
 //! confirmation (link scanners follow links; they must not opt people out),
 //! `POST /u/{token}` opts the contact out, from that page or as a mail
-//! client's one-click unsubscribe (RFC 8058).
+//! client's one-click unsubscribe (RFC 8058). An opt-out made here is the
+//! recipient's own: the organisation cannot undo it, only the recipient can,
+//! with `POST /u/{token}/resubscribe` (offered right after unsubscribing).
 
 use app::backend::html::escape;
 use app::backend::services::contacts;
@@ -58,10 +60,31 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -
         Ok(_) => page_with(
             StatusCode::OK,
             "You are unsubscribed",
-            "<p>You will not receive survey invitations from us any more.</p>",
+            &format!(
+                "<p>You will not receive survey invitations from us any more.</p>\
+                 <form method=\"post\" action=\"/u/{}/resubscribe\"><p>Changed your mind?</p>\
+                 <button type=\"submit\">Subscribe again</button></form>",
+                escape(&token)
+            ),
         ),
         Err(e) => {
             tracing::error!(error = %e, "unsubscribing failed");
+            page_with(StatusCode::INTERNAL_SERVER_ERROR, "Please try again", "<p>Something went wrong on our side.</p>")
+        }
+    }
+}
+
+/// `POST /u/{token}/resubscribe`: the recipient undoes their own opt-out.
+pub async fn resubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let Some(contact_id) = state.unsubscribe_links.open(&token) else { return invalid() };
+    match contacts::resubscribe(&state.db, &contact_id).await {
+        Ok(_) => page_with(
+            StatusCode::OK,
+            "You are subscribed again",
+            "<p>We may send you survey invitations again. The link in every invitation unsubscribes you.</p>",
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "subscribing again failed");
             page_with(StatusCode::INTERNAL_SERVER_ERROR, "Please try again", "<p>Something went wrong on our side.</p>")
         }
     }

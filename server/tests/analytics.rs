@@ -252,8 +252,11 @@ async fn responses_past_the_retention_period_are_deleted() {
         .await
         .unwrap();
     assert_eq!(retention::purge(db).await.unwrap(), 0, "no retention set: everything is kept");
-    assert!(matches!(retention::set(db, &org, Some(0)).await, Err(app::domain::AppError::Validation { .. })));
-    retention::set(db, &org, Some(30)).await.unwrap();
+    assert!(matches!(
+        retention::set(db, &org, &Default::default(), Some(0)).await,
+        Err(app::domain::AppError::Validation { .. })
+    ));
+    retention::set(db, &org, &Default::default(), Some(30)).await.unwrap();
     assert_eq!(retention::purge(db).await.unwrap(), 1);
     let list = get(&client, app.url(&format!("/api/surveys/{survey}/responses"))).await;
     assert_eq!(list["meta"]["total"], 1);

@@ -112,7 +112,10 @@ async fn dashboard_requires_a_session() {
     let app = spawn_app().await;
     let res = app.client().get(app.url("/dashboard")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard");
+    // Back to the page asked for, after signing in.
+    let res = app.client().get(app.url("/dashboard/settings?tab=x")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard%2Fsettings%3Ftab%3Dx");
     let owner = app.signed_in("Acme").await;
     let res = owner.get(app.url("/dashboard")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

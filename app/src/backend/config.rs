@@ -46,6 +46,11 @@ pub struct Config {
     /// before another takes over (`VOX_INVITATION_CLAIM_SECS`): the time a
     /// crashed replica's work waits. SMTP gets half of it per message.
     pub invitation_claim_secs: u64,
+    /// Invitations an organisation without a mail server of its own may
+    /// create in any 24 hours when they go out through `VOX_SMTP_URL`
+    /// (`VOX_MAIL_DAILY_QUOTA`; 0 = no quota). An operator may set another
+    /// quota for one organisation (`vox mail-quota`).
+    pub mail_daily_quota: u64,
 }
 
 /// A configuration value that must never appear in logs or debug output.
@@ -81,6 +86,7 @@ struct FileConfig {
     api_rate_limit: Option<u32>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    mail_daily_quota: Option<u64>,
 }
 
 impl Config {
@@ -194,6 +200,7 @@ impl Config {
         });
         let send_invitations = !matches!(lookup("VOX_SEND_INVITATIONS").as_deref(), Some("false") | Some("0"));
         let invitation_claim_secs = number("VOX_INVITATION_CLAIM_SECS", 60)?;
+        let mail_daily_quota = number("VOX_MAIL_DAILY_QUOTA", file.mail_daily_quota.unwrap_or(200))?;
         if invitation_claim_secs < 2 {
             return Err(ConfigError::Invalid {
                 name: "VOX_INVITATION_CLAIM_SECS",
@@ -205,6 +212,7 @@ impl Config {
             smtp_from,
             send_invitations,
             invitation_claim_secs,
+            mail_daily_quota,
             webhook_allow_nets,
             webhook_allow_http,
             webhook_retry_schedule,

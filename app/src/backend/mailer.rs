@@ -143,6 +143,19 @@ impl Mailers {
         })
     }
 
+    /// The operator's own mail server (`VOX_SMTP_URL`, else the outbox): what
+    /// account emails (invitations to join, password resets) always use, so an
+    /// organisation's own server never sees a link meant for someone else.
+    pub fn operator(&self) -> Arc<Mailer> {
+        self.server_default.clone()
+    }
+
+    /// Whether an organisation without a server of its own sends through the
+    /// operator's (`VOX_SMTP_URL`): what the sending quota protects.
+    pub fn operator_sends(&self) -> bool {
+        matches!(*self.server_default, Mailer::Smtp { .. })
+    }
+
     pub async fn for_organization(&self, state: &AppState, org_id: &str) -> Result<Arc<Mailer>, SendError> {
         let Some((fingerprint, target)) = crate::backend::services::organization_smtp::target(state, org_id).await?
         else {

@@ -11,18 +11,52 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const WINDOW: Duration = Duration::from_secs(60);
-/// Above this many tracked addresses, finished windows are dropped; if that
-/// is not enough (a flood from very many addresses), the table starts over.
+/// Above this many tracked keys, finished windows are dropped first; if that
+/// is not enough (a flood from very many addresses), the tenth of the keys
+/// with the fewest requests go: they are furthest from their limit, and the
+/// busiest keys (an abuser's) stay counted. Memory stays bounded and the
+/// table never forgets everyone at once.
 const MAX_TRACKED: usize = 200_000;
 
 pub struct RateLimiter<K = IpAddr> {
     per_minute: u32,
+    max_tracked: usize,
     windows: Mutex<HashMap<K, (Instant, u32)>>,
+}
+
+/// Removes the `count` keys with the fewest requests in their window.
+fn evict_quietest<K: Hash + Eq>(windows: &mut HashMap<K, (Instant, u32)>, count: usize) {
+    let mut counts: Vec<u32> = windows.values().map(|(_, n)| *n).collect();
+    let count = count.min(counts.len());
+    if count == 0 {
+        return;
+    }
+    let (_, cutoff, _) = counts.select_nth_unstable(count - 1);
+    let cutoff = *cutoff;
+    let mut left = count;
+    windows.retain(|_, (_, n)| {
+        if left > 0 && *n <= cutoff {
+            left -= 1;
+            false
+        } else {
+            true
+        }
+    });
 }
 
 impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(per_minute: u32) -> Self {
-        RateLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
+        Self::with_capacity(per_minute, MAX_TRACKED)
+    }
+
+    /// A limiter that tracks at most `max_tracked` keys.
+    pub fn with_capacity(per_minute: u32, max_tracked: usize) -> Self {
+        RateLimiter { per_minute, max_tracked: max_tracked.max(1), windows: Mutex::new(HashMap::new()) }
+    }
+
+    /// How many keys are tracked now.
+    pub fn tracked(&self) -> usize {
+        self.windows.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     /// Counts one request; `Err(seconds)` tells how long to wait when over the limit.
@@ -32,10 +66,10 @@ impl<K: Hash + Eq> RateLimiter<K> {
 
     fn check_at(&self, key: K, now: Instant) -> Result<(), u64> {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if windows.len() > MAX_TRACKED {
+        if windows.len() >= self.max_tracked {
             windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
-            if windows.len() > MAX_TRACKED / 2 {
-                windows.clear();
+            if windows.len() >= self.max_tracked {
+                evict_quietest(&mut windows, self.max_tracked / 10 + 1);
             }
         }
         let (start, count) = windows.entry(key).or_insert((now, 0));
@@ -91,6 +125,23 @@ mod tests {
         let b = client_key("2001:db8:1:2:bbbb::2".parse().unwrap(), None, false);
         assert_eq!(a, b);
         assert_eq!(client_key("::ffff:1.2.3.4".parse().unwrap(), None, false), "1.2.3.4".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn a_flood_of_new_addresses_never_frees_a_busy_one() {
+        let limiter = RateLimiter::<u32>::with_capacity(3, 1000);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.check_at(0, t0).is_ok());
+        }
+        assert!(limiter.check_at(0, t0).is_err(), "the abuser is at the limit");
+        // Ten times the capacity of one-off addresses within the same window.
+        for key in 1..10_000u32 {
+            let _ = limiter.check_at(key, t0 + Duration::from_millis(u64::from(key)));
+            assert!(limiter.tracked() <= 1000, "memory stays bounded");
+        }
+        assert!(limiter.check_at(0, t0 + Duration::from_secs(20)).is_err(), "still limited: never forgotten");
+        assert!(limiter.tracked() > 500, "only the quietest keys were dropped");
     }
 
     #[test]

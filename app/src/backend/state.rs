@@ -60,6 +60,10 @@ pub struct SharedState {
     pub unsubscribe_links: Arc<super::link_tokens::LinkTokens>,
     /// Each organisation's mail server, the server's SMTP, or the outbox.
     pub mailers: Arc<super::mailer::Mailers>,
+    /// Recognises browsers that signed in to an account before (the throttle waives them).
+    pub device_trust: Arc<super::auth::device::DeviceTrust>,
+    /// Signs the ticket between the password and the second-factor step of signing in.
+    pub sign_in_tickets: Arc<super::link_tokens::LinkTokens>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -25,6 +25,10 @@ pub struct Contact {
     pub attributes: Map<String, Value>,
     /// True when the person asked not to be surveyed: no invitation goes to them.
     pub opted_out: bool,
+    /// Who opted them out: `recipient` (through the unsubscribe link; only
+    /// they can undo it) or `organization` (the dashboard or the API).
+    #[serde(default)]
+    pub opted_out_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -51,7 +55,8 @@ pub struct ContactInput {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub attributes: Option<Map<String, Value>>,
-    /// `true` stops all invitations to this person; `false` lets them be invited again.
+    /// `true` stops all invitations to this person; `false` lets them be
+    /// invited again, unless they unsubscribed themselves (only they can undo that).
     #[serde(default, alias = "opted_out")]
     pub opted_out: Option<bool>,
 }

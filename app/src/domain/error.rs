@@ -48,6 +48,17 @@ pub enum AppError {
     /// Too many requests; try again after this many seconds (429).
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    /// A quota of the organisation is used up (429); `quota` names it.
+    #[error("{message}")]
+    QuotaExceeded { quota: String, message: String, retry_after_secs: u64 },
+    /// The password was right; the account signs in with a second factor,
+    /// given with this ticket (401).
+    #[error("a second factor is needed: send the code from your authenticator app with the ticket")]
+    SecondFactorRequired { ticket: String },
+    /// The organisation requires two-factor sign-in, which this member has
+    /// not set up yet (403).
+    #[error("this organisation requires two-factor sign-in: set it up in your profile first")]
+    TwoFactorSetupRequired,
     /// Something failed on our side; details are logged, never shown (500).
     #[error("internal error")]
     Internal,
@@ -75,7 +86,9 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::PreconditionFailed => 412,
             AppError::PayloadTooLarge => 413,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::QuotaExceeded { .. } => 429,
+            AppError::SecondFactorRequired { .. } => 401,
+            AppError::TwoFactorSetupRequired => 403,
             AppError::Internal | AppError::Transport { .. } => 500,
         }
     }
@@ -91,6 +104,9 @@ impl AppError {
             AppError::PreconditionFailed => "precondition_failed",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::QuotaExceeded { .. } => "quota_exceeded",
+            AppError::SecondFactorRequired { .. } => "second_factor_required",
+            AppError::TwoFactorSetupRequired => "two_factor_setup_required",
             AppError::Internal => "internal_error",
             AppError::Transport { .. } => "transport_error",
         }
@@ -152,6 +168,12 @@ impl server_fn::error::FromServerFnError for AppError {
         #[cfg(feature = "ssr")]
         {
             use server_fn::error::ServerFnErrorErr as E;
+            // A body cut off at the size limit (a streamed one; a declared
+            // length over it never reaches the function): 413, not 400.
+            if value.to_string().contains("length limit exceeded") {
+                crate::server_fns::ctx::set_status(413);
+                return AppError::PayloadTooLarge;
+            }
             if let E::Deserialization(why) | E::Args(why) | E::MissingArg(why) | E::UnsupportedRequestMethod(why) =
                 &value
             {

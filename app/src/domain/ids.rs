@@ -3,7 +3,7 @@
 //! id of the wrong kind early.
 //!
 //! Records written in volume (responses, deliveries, events, invitations,
-//! emails, contacts) get time-ordered ids: the creation millisecond first,
+//! emails, contacts, audit entries) get time-ordered ids: the creation millisecond first,
 //! then 80 random bits (74 for the UUID-style event ids, which are UUIDv7).
 //! A new row's id then lands at the end of every index keyed by it, so a
 //! batch of inserts dirties a few pages rather than one random page per row
@@ -27,6 +27,7 @@ pub enum IdKind {
     Invitation,
     Distribution,
     Message,
+    AuditEntry,
 }
 
 impl IdKind {
@@ -47,6 +48,7 @@ impl IdKind {
             IdKind::Invitation => "inv_",
             IdKind::Distribution => "dst_",
             IdKind::Message => "msg_",
+            IdKind::AuditEntry => "aud_",
         }
     }
 
@@ -59,6 +61,7 @@ impl IdKind {
                 | IdKind::Event
                 | IdKind::Invitation
                 | IdKind::Message
+                | IdKind::AuditEntry
                 | IdKind::Contact
         )
     }

@@ -31,14 +31,32 @@ pub struct Members {
     pub pending: Vec<PendingInvite>,
 }
 
-/// A new invitation, with its link shown this once.
+/// A new invitation. Its link went to the invitee by email and is never
+/// shown to the inviter: joining proves control of the address.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreatedInvite {
+pub struct InviteSent {
     pub invite: PendingInvite,
-    /// `/join/<token>`: whoever opens it joins with the role.
-    pub link: String,
+    /// False when this Vox has no mail server: the link was written to the
+    /// server's log for the operator to pass on.
+    pub emailed: bool,
 }
+
+/// What the join page shows to whoever holds the link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteView {
+    pub organization: String,
+    pub email: String,
+    pub role: Role,
+    /// The address has a Vox account: joining needs signing in to it.
+    pub account_exists: bool,
+    /// Who is signed in in this browser, if anyone.
+    pub signed_in_as: Option<String>,
+}
+
+/// Member invitations an organisation may send per day.
+pub const MAX_INVITES_PER_DAY: i64 = 50;
 
 /// Whether `actor` may give (or take away) `role`: owners manage everyone,
 /// admins manage admins and viewers, viewers nobody.

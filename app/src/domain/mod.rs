@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod answers;
+pub mod audit;
 pub mod contact;
 pub mod display;
 pub mod distribution;

@@ -28,10 +28,12 @@ pub enum Scope {
     ContactsWrite,
     #[serde(rename = "distributions:write")]
     DistributionsWrite,
+    #[serde(rename = "audit:read")]
+    AuditRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 12] = [
         Scope::SurveysRead,
         Scope::SurveysWrite,
         Scope::ResponsesRead,
@@ -43,6 +45,7 @@ impl Scope {
         Scope::ContactsRead,
         Scope::ContactsWrite,
         Scope::DistributionsWrite,
+        Scope::AuditRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Scope {
             Scope::ContactsRead => "contacts:read",
             Scope::ContactsWrite => "contacts:write",
             Scope::DistributionsWrite => "distributions:write",
+            Scope::AuditRead => "audit:read",
         }
     }
 
@@ -83,6 +87,7 @@ impl Scope {
             Scope::ContactsRead => "Read contacts",
             Scope::ContactsWrite => "Create and update contacts",
             Scope::DistributionsWrite => "Send surveys to contacts",
+            Scope::AuditRead => "Read the audit log (owners and admins)",
         }
     }
 }

@@ -113,6 +113,25 @@ impl SmtpSettingsInput {
     }
 }
 
+/// The organisation's daily invitation quota and how much of it is used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MailQuota {
+    /// Invitations allowed in any 24 hours; `null` when there is no quota
+    /// (the organisation's own mail server, or no mail server at all).
+    pub limit: Option<i64>,
+    /// Invitations created in the last 24 hours.
+    pub used: i64,
+}
+
+impl MailQuota {
+    /// Worth a notice in the dashboard: 80 % used, or more.
+    pub fn nearly_used_up(&self) -> bool {
+        self.limit.is_some_and(|limit| self.used * 5 >= limit * 4)
+    }
+}
+
 /// What a test message did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -11,13 +11,18 @@ pub const MAX_TITLE_LEN: usize = 100;
 /// A token's metadata; never the token itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ssr", schema(example = json!({"id": "tok_01hzx8p4r6t8v0x2z4b6d8f0h2", "title": "CRM sync", "scopes": ["responses:read"], "createdAt": "2026-11-25T10:00:00Z", "expiresAt": null, "lastUsedAt": "2026-11-25T11:30:00Z", "revokedAt": null})))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "tok_01hzx8p4r6t8v0x2z4b6d8f0h2", "title": "CRM sync", "scopes": ["responses:read"], "createdBy": "usr_01hzx8p4r6t8v0x2z4b6d8f0h2", "createdByEmail": "ada@example.com", "createdAt": "2026-11-25T10:00:00Z", "expiresAt": null, "lastUsedAt": "2026-11-25T11:30:00Z", "revokedAt": null})))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiToken {
     /// `tok_…`; also the JWT's `jti`.
     pub id: String,
     pub title: String,
+    /// What the token was given. It acts for its creator, so it can never do
+    /// more than their current role allows (a viewer's tokens only read).
     pub scopes: Vec<Scope>,
+    /// The member who created it (user id) and their email.
+    pub created_by: String,
+    pub created_by_email: Option<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,

@@ -1,21 +1,32 @@
-//! Sign-in and sign-up pages. Plain forms that post to server functions: they
-//! work before hydration, and show errors inline once hydrated.
+//! Sign-in (with its second-factor step), sign-up, "forgot password", the
+//! reset link and the join link. Plain forms that post to server functions:
+//! they work before hydration, and show errors inline once hydrated.
 
 use crate::components::{action_error, ErrorNotice};
 use crate::domain::AppError;
-use crate::server_fns::auth::{Login, Signup};
+use crate::server_fns::auth::{Login, LoginSecondFactor, RequestPasswordReset, ResetPassword, Signup};
+use crate::server_fns::members::{AcceptInvite, AcceptInviteNewAccount};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// A query parameter of the page's address.
+fn query(name: &'static str) -> impl Fn() -> String + Copy {
+    let map = use_query_map();
+    move || map.read().get(name).unwrap_or_default()
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let pending = login.pending();
+    let next = query("next");
     view! {
         <Title text="Sign in"/>
         <main class="page narrow">
             <h1>"Sign in to Vox"</h1>
             <ActionForm action=login attr:class="stack">
+                <input type="hidden" name="next" value=next/>
                 <label>"Email" <input type="email" name="email" autocomplete="username" required/></label>
                 <label>"Password" <input type="password" name="password" autocomplete="current-password" required/></label>
                 {move || match login.value().get() {
@@ -27,7 +38,39 @@ pub fn LoginPage() -> impl IntoView {
                 }}
                 <button class="primary" type="submit" disabled=pending>"Sign in"</button>
             </ActionForm>
+            <p><a href="/forgot-password">"Forgot your password?"</a></p>
             <p>"New to Vox? " <a href="/signup">"Create an account"</a></p>
+        </main>
+    }
+}
+
+/// `/login/verify?ticket=…`: the second step for accounts with two-factor sign-in.
+#[component]
+pub fn LoginVerifyPage() -> impl IntoView {
+    let verify = ServerAction::<LoginSecondFactor>::new();
+    let pending = verify.pending();
+    let (ticket, next) = (query("ticket"), query("next"));
+    view! {
+        <Title text="Two-factor sign-in"/>
+        <main class="page narrow">
+            <h1>"Two-factor sign-in"</h1>
+            <p>"Enter the 6-digit code from your authenticator app, or one of your recovery codes."</p>
+            <ActionForm action=verify attr:class="stack">
+                <input type="hidden" name="ticket" value=ticket/>
+                <input type="hidden" name="next" value=next/>
+                <label>"Code"
+                    <input type="text" name="code" autocomplete="one-time-code" inputmode="numeric" required autofocus/>
+                </label>
+                {move || match verify.value().get() {
+                    Some(Err(AppError::Unauthorized)) => Some(view! {
+                        <p class="notice notice-error" role="alert">"That code is not right, or was used already."</p>
+                    }.into_any()),
+                    Some(Err(error)) => Some(view! { <ErrorNotice error/> }.into_any()),
+                    _ => None,
+                }}
+                <button class="primary" type="submit" disabled=pending>"Verify"</button>
+            </ActionForm>
+            <p><a href="/login">"Start again"</a></p>
         </main>
     }
 }
@@ -54,13 +97,77 @@ pub fn SignupPage() -> impl IntoView {
     }
 }
 
-/// `/join/{token}`: accepting an invitation to an organisation.
+/// `/forgot-password`: a reset link by email. The answer is the same whether
+/// or not the address has an account.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    let pending = request.pending();
+    view! {
+        <Title text="Forgot password"/>
+        <main class="page narrow">
+            <h1>"Reset your password"</h1>
+            {move || match request.value().get() {
+                Some(Ok(())) => view! {
+                    <p class="notice" role="status">
+                        "If that address has a Vox account, an email with a link to choose a new password is on its "
+                        "way. The link works once, for one hour."
+                    </p>
+                }.into_any(),
+                other => view! {
+                    <ActionForm action=request attr:class="stack">
+                        <label>"Email" <input type="email" name="email" autocomplete="username" required/></label>
+                        {other.and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+                        <button class="primary" type="submit" disabled=pending>"Email me a link"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+            <p><a href="/login">"Back to sign in"</a></p>
+        </main>
+    }
+}
+
+/// `/reset-password/{token}`: choosing a new password.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let reset = ServerAction::<ResetPassword>::new();
+    let pending = reset.pending();
+    view! {
+        <Title text="Choose a new password"/>
+        <main class="page narrow">
+            <h1>"Choose a new password"</h1>
+            {move || match reset.value().get() {
+                Some(Ok(())) => view! {
+                    <p class="notice" role="status">"Your password is set. You are signed out everywhere."</p>
+                    <p><a class="button primary" href="/login">"Sign in"</a></p>
+                }.into_any(),
+                other => view! {
+                    <ActionForm action=reset attr:class="stack">
+                        <input type="hidden" name="token" value=token/>
+                        <label>"New password (at least 10 characters)"
+                            <input type="password" name="password" autocomplete="new-password" minlength="10" required/>
+                        </label>
+                        {other.and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+                        <button class="primary" type="submit" disabled=pending>"Set password"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// `/join/{token}`: accepting an invitation. A new address chooses a password
+/// (the emailed link proved the address); an address with an account signs
+/// in to it first.
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
+    let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let invite = Resource::new(token, crate::server_fns::members::describe_invite);
-    let accept = ServerAction::<crate::server_fns::members::AcceptInvite>::new();
+    let create = ServerAction::<AcceptInviteNewAccount>::new();
+    let join = ServerAction::<AcceptInvite>::new();
     view! {
         <Title text="Join an organisation"/>
         <main class="page narrow">
@@ -71,18 +178,49 @@ pub fn JoinPage() -> impl IntoView {
                             <h1>"Invitation not valid"</h1>
                             <p>"This invitation link has been used, has expired or was revoked. Ask for a new one."</p>
                         }.into_any(),
-                        Ok((email, organization, role)) => view! {
-                            <h1>{format!("Join {organization}")}</h1>
-                            <p>{format!("You are invited as {} with the email {email}.", role.as_str())}</p>
-                            <ActionForm action=accept attr:class="stack">
-                                <input type="hidden" name="token" value=token()/>
-                                <label>"Password (a new one of at least 10 characters, or your Vox password if this email has an account)"
-                                    <input type="password" name="password" autocomplete="new-password" required/>
-                                </label>
-                                {action_error(move || accept.value().get())}
-                                <button class="primary" type="submit">"Join"</button>
-                            </ActionForm>
-                        }.into_any(),
+                        Ok(view) => {
+                            let heading = format!("Join {}", view.organization);
+                            let intro = format!("You are invited as {} with the email {}.", view.role.as_str(), view.email);
+                            let here = format!("/join/{}", token());
+                            let button = heading.clone();
+                            let body = match (view.account_exists, view.signed_in_as.clone()) {
+                                (false, _) => view! {
+                                    <ActionForm action=create attr:class="stack">
+                                        <input type="hidden" name="token" value=token()/>
+                                        <label>"Choose a password (at least 10 characters)"
+                                            <input type="password" name="password" autocomplete="new-password" minlength="10" required/>
+                                        </label>
+                                        {action_error(move || create.value().get())}
+                                        <button class="primary" type="submit">"Create account and join"</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                (true, Some(me)) if me == view.email => view! {
+                                    <ActionForm action=join attr:class="stack">
+                                        <input type="hidden" name="token" value=token()/>
+                                        {action_error(move || join.value().get())}
+                                        <button class="primary" type="submit">{button}</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                (true, Some(me)) => view! {
+                                    <p class="notice notice-error" role="alert">
+                                        {format!("You are signed in as {me}. Sign out, then sign in as {} to join.", view.email)}
+                                    </p>
+                                }.into_any(),
+                                (true, None) => {
+                                    let next = crate::components::url_encode(&here);
+                                    view! {
+                                        <p>{format!("{} has a Vox account: sign in to it to join.", view.email)}</p>
+                                        <p><a class="button primary" href=format!("/login?next={next}")>"Sign in to join"</a></p>
+                                        <p><a href="/forgot-password">"Forgot the password?"</a></p>
+                                    }.into_any()
+                                }
+                            };
+                            view! {
+                                <h1>{heading}</h1>
+                                <p>{intro}</p>
+                                {body}
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>

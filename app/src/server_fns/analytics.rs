@@ -108,7 +108,7 @@ pub async fn delete_response(id: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::responses::delete(&state, &me.organization_id, &id).await
+            crate::backend::services::responses::delete(&state, &me.organization_id, &ctx::actor(&me), &id).await
         }
         .await,
     )

@@ -1,8 +1,28 @@
-//! Sign-up, sign-in, sign-out and "who am I" for the dashboard.
+//! Sign-up, sign-in (with the second-factor step), sign-out, "who am I",
+//! password reset and change, and two-factor sign-in, for the dashboard.
 
-use crate::domain::account::Me;
+use crate::domain::account::{Me, RecoveryCodes, TwoFactorSetup, TwoFactorStatus};
 use crate::domain::AppError;
 use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+/// Where to go after signing in: a path of this site only (never another
+/// site, so a link cannot bounce someone elsewhere after they sign in).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_string()
+        }
+        _ => "/dashboard".to_string(),
+    }
+}
 
 #[server(prefix = "/rpc", endpoint = "signup")]
 pub async fn signup(email: String, password: String, organization_name: String) -> Result<(), AppError> {
@@ -11,8 +31,9 @@ pub async fn signup(email: String, password: String, organization_name: String) 
             let state = ctx::state()?;
             use crate::backend::services::accounts;
             use crate::domain::account::SignupInput;
-            let (_, token) = accounts::signup(&state.db, SignupInput { email, password, organization_name }).await?;
-            ctx::set_cookie(token.cookie(state.config.secure_cookies()));
+            let input = SignupInput { email, password, organization_name };
+            let done = accounts::signup(&state, input, &ctx::client()).await?;
+            ctx::set_signed_in_cookies(&state, &done);
             leptos_axum::redirect("/dashboard");
             Ok(())
         }
@@ -21,15 +42,43 @@ pub async fn signup(email: String, password: String, organization_name: String) 
 }
 
 #[server(prefix = "/rpc", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            use crate::backend::services::accounts::{self, SignIn};
+            use crate::domain::account::LoginInput;
+            let next = safe_next(next.as_deref());
+            match accounts::login(&state, LoginInput { email, password }, &ctx::client()).await? {
+                SignIn::Done(done) => {
+                    ctx::set_signed_in_cookies(&state, &done);
+                    leptos_axum::redirect(&next);
+                }
+                SignIn::SecondFactor { ticket } => {
+                    let query: String = url::form_urlencoded::Serializer::new(String::new())
+                        .append_pair("ticket", &ticket)
+                        .append_pair("next", &next)
+                        .finish();
+                    leptos_axum::redirect(&format!("/login/verify?{query}"));
+                }
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "login_second_factor")]
+pub async fn login_second_factor(ticket: String, code: String, next: Option<String>) -> Result<(), AppError> {
     ctx::respond(
         async move {
             let state = ctx::state()?;
             use crate::backend::services::accounts;
-            use crate::domain::account::LoginInput;
-            let (_, token) = accounts::login(&state.db, LoginInput { email, password }).await?;
-            ctx::set_cookie(token.cookie(state.config.secure_cookies()));
-            leptos_axum::redirect("/dashboard");
+            use crate::domain::account::SecondFactorInput;
+            let done =
+                accounts::login_second_factor(&state, SecondFactorInput { ticket, code }, &ctx::client()).await?;
+            ctx::set_signed_in_cookies(&state, &done);
+            leptos_axum::redirect(&safe_next(next.as_deref()));
             Ok(())
         }
         .await,
@@ -58,7 +107,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn whoami() -> Result<Option<Me>, AppError> {
     ctx::respond(
         async move {
-            match ctx::me().await {
+            match ctx::me_setting_up().await {
                 Ok(me) => Ok(Some(me)),
                 Err(AppError::Unauthorized) => Ok(None),
                 Err(e) => Err(e),
@@ -68,5 +117,111 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
     )
 }
 
-#[cfg(feature = "ssr")]
-use super::ctx;
+/// "Forgot password": answers alike whether or not the address has an account.
+#[server(prefix = "/rpc", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    ctx::respond(async move { crate::backend::services::passwords::request_reset(&ctx::state()?, &email).await }.await)
+}
+
+#[server(prefix = "/rpc", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::account::PasswordResetInput;
+            let state = ctx::state()?;
+            crate::backend::services::passwords::reset(&state, PasswordResetInput { token, password }, &ctx::client())
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::account::ChangePasswordInput;
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            let session = ctx::session_token().ok_or(AppError::Unauthorized)?;
+            let input = ChangePasswordInput { current_password, new_password };
+            crate::backend::services::passwords::change(&state, &me, &session, input, &ctx::client()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "two_factor_status")]
+pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            crate::backend::services::two_factor::status(&state.db, &me.user_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "begin_two_factor_setup")]
+pub async fn begin_two_factor_setup() -> Result<TwoFactorSetup, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            crate::backend::services::two_factor::begin_setup(&state, &me).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "enable_two_factor")]
+pub async fn enable_two_factor(code: String) -> Result<RecoveryCodes, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            crate::backend::services::two_factor::enable(&state, &me, &code, &ctx::client()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "disable_two_factor")]
+pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            crate::backend::services::two_factor::disable(&state, &me, password, &ctx::client()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "regenerate_recovery_codes")]
+pub async fn regenerate_recovery_codes(password: String) -> Result<RecoveryCodes, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            crate::backend::services::two_factor::regenerate_recovery_codes(&state, &me, password, &ctx::client()).await
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/dashboard/settings")), "/dashboard/settings");
+        assert_eq!(safe_next(Some("/join/abc")), "/join/abc");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "dashboard", "/a\nb"] {
+            assert_eq!(safe_next(Some(bad)), "/dashboard", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/dashboard");
+    }
+}

@@ -47,10 +47,37 @@ pub(crate) mod ctx {
         token_from_cookie_header(header)
     }
 
-    /// The signed-in user, or `Unauthorized`.
+    /// The signed-in user, or `Unauthorized`. A member whose organisation
+    /// requires two-factor sign-in they have not set up yet gets
+    /// `TwoFactorSetupRequired` instead, except from `me_setting_up`.
     pub async fn me() -> Result<Me, AppError> {
+        let me = me_setting_up().await?;
+        if me.must_set_up_two_factor {
+            return Err(AppError::TwoFactorSetupRequired);
+        }
+        Ok(me)
+    }
+
+    /// The signed-in user, even before the two-factor set-up their
+    /// organisation requires (for the profile page that does it).
+    pub async fn me_setting_up() -> Result<Me, AppError> {
         let token = session_token().ok_or(AppError::Unauthorized)?;
         session::resolve(&state()?.db, &token).await?.ok_or(AppError::Unauthorized)
+    }
+
+    /// Where the request came from (address and device cookie).
+    pub fn client() -> crate::backend::auth::ClientInfo {
+        let trust_proxy = use_context::<AppState>().is_some_and(|s| s.config.trust_proxy);
+        let Some(parts) = use_context::<http::request::Parts>() else { return Default::default() };
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let cookies = parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok());
+        crate::backend::auth::ClientInfo::from_request(peer, forwarded, cookies, trust_proxy)
+    }
+
+    /// Who acts, for the audit log: `me` in the dashboard, from this address.
+    pub fn actor(me: &Me) -> crate::backend::services::audit::Actor {
+        crate::backend::services::audit::Actor::member(&me.user_id, &client().address)
     }
 
     /// The signed-in user, who must be allowed to change things.
@@ -69,6 +96,12 @@ pub(crate) mod ctx {
             set_status(e.status());
         }
         result
+    }
+
+    /// Starts the session of a finished sign-in in this browser.
+    pub fn set_signed_in_cookies(state: &AppState, done: &crate::backend::services::accounts::SignedIn) {
+        set_cookie(done.session.cookie(state.config.secure_cookies()));
+        set_cookie(done.device_cookie.clone());
     }
 
     pub fn set_cookie(value: String) {

@@ -28,7 +28,13 @@ pub async fn save_metadata_policy(policy: MetadataPolicy) -> Result<MetadataPoli
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::metadata_keys::save_policy(&state.db, &me.organization_id, &policy).await
+            crate::backend::services::metadata_keys::save_policy(
+                &state.db,
+                &me.organization_id,
+                &ctx::actor(&me),
+                &policy,
+            )
+            .await
         }
         .await,
     )
@@ -60,11 +66,17 @@ pub struct OrganizationSettings {
     pub server_smtp_from: String,
     /// Sites that may show any of the organisation's surveys.
     pub embed_sites: Vec<String>,
+    /// The daily invitation quota and its use.
+    pub mail_quota: crate::domain::smtp::MailQuota,
+    /// Two-factor sign-in required of every member.
+    pub security: crate::domain::account::SecuritySettings,
+    /// Days the audit log is kept (owners and admins only; `None` for viewers).
+    pub audit_retention_days: Option<i64>,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_organization_settings")]
 pub async fn get_organization_settings() -> Result<OrganizationSettings, AppError> {
-    use crate::backend::services::{organization_sites, organization_smtp, retention};
+    use crate::backend::services::{audit, mail_quota, organization_sites, organization_smtp, retention, two_factor};
     ctx::respond(
         async move {
             let state = ctx::state()?;
@@ -76,6 +88,12 @@ pub async fn get_organization_settings() -> Result<OrganizationSettings, AppErro
                 server_smtp_configured: state.config.smtp_url.is_some(),
                 server_smtp_from: state.config.smtp_from.clone(),
                 embed_sites: organization_sites::get(&state.db, org).await?,
+                mail_quota: mail_quota::usage(&state, org).await?,
+                security: two_factor::security_settings(&state.db, org).await?,
+                audit_retention_days: match me.role.allows(crate::domain::scope::Scope::AuditRead) {
+                    true => Some(audit::retention_days(&state.db, org).await?),
+                    false => None,
+                },
             })
         }
         .await,
@@ -88,7 +106,8 @@ pub async fn save_smtp(input: SmtpSettingsInput) -> Result<SmtpSettings, AppErro
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_smtp::set(&state, &me.organization_id, &input).await
+            crate::backend::services::organization_smtp::set(&state, &me.organization_id, &ctx::actor(&me), &input)
+                .await
         }
         .await,
     )
@@ -100,7 +119,7 @@ pub async fn remove_smtp() -> Result<bool, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_smtp::remove(&state.db, &me.organization_id).await
+            crate::backend::services::organization_smtp::remove(&state.db, &me.organization_id, &ctx::actor(&me)).await
         }
         .await,
     )
@@ -124,7 +143,8 @@ pub async fn save_embed_sites(sites: Vec<String>) -> Result<Vec<String>, AppErro
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_sites::set(&state.db, &me.organization_id, &sites).await
+            crate::backend::services::organization_sites::set(&state.db, &me.organization_id, &ctx::actor(&me), &sites)
+                .await
         }
         .await,
     )
@@ -136,7 +156,72 @@ pub async fn save_retention(days: Option<i64>) -> Result<Option<i64>, AppError> 
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::retention::set(&state.db, &me.organization_id, days).await
+            crate::backend::services::retention::set(&state.db, &me.organization_id, &ctx::actor(&me), days).await
+        }
+        .await,
+    )
+}
+
+/// Owners require (or stop requiring) two-factor sign-in of every member.
+#[server(prefix = "/rpc", endpoint = "save_security_settings")]
+pub async fn save_security_settings(
+    require_two_factor: bool,
+) -> Result<crate::domain::account::SecuritySettings, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::account::SecuritySettings;
+            let state = ctx::state()?;
+            let me = ctx::me().await?;
+            let settings = SecuritySettings { require_two_factor };
+            crate::backend::services::two_factor::set_security_settings(
+                &state,
+                &me.organization_id,
+                &me.user_id,
+                me.role,
+                &ctx::actor(&me),
+                &settings,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Owners set how long the audit log is kept.
+#[server(prefix = "/rpc", endpoint = "save_audit_retention")]
+pub async fn save_audit_retention(days: i64) -> Result<i64, AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me().await?;
+            if me.role != crate::domain::account::Role::Owner {
+                return Err(AppError::Forbidden {
+                    message: "only owners change how long the audit log is kept".into(),
+                });
+            }
+            crate::backend::services::audit::set_retention_days(&state.db, &me.organization_id, &ctx::actor(&me), days)
+                .await
+        }
+        .await,
+    )
+}
+
+/// The audit log, newest first (owners and admins).
+#[server(prefix = "/rpc", endpoint = "list_audit_log", input = Json)]
+pub async fn list_audit_log(
+    filter: crate::domain::audit::AuditFilter,
+    page: u32,
+) -> Result<crate::domain::page::Paginated<crate::domain::audit::AuditEntry>, AppError> {
+    ctx::respond(
+        async move {
+            use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
+            let state = ctx::state()?;
+            let me = ctx::me().await?;
+            if !me.role.allows(crate::domain::scope::Scope::AuditRead) {
+                return Err(AppError::Forbidden { message: "the audit log is for owners and admins".into() });
+            }
+            let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
+            crate::backend::services::audit::list(&state.db, &me.organization_id, &filter, page).await
         }
         .await,
     )

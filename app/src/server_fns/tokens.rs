@@ -17,7 +17,7 @@ pub async fn list_tokens() -> Result<Paginated<ApiToken>, AppError> {
             use crate::domain::page::{PageRequest, MAX_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: 1, per_page: MAX_PER_PAGE };
-            crate::backend::services::tokens::list(&state, &me.organization_id, page).await
+            crate::backend::services::tokens::list(&state, &viewer(&me), page).await
         }
         .await,
     )
@@ -29,7 +29,8 @@ pub async fn create_token(input: CreateTokenInput) -> Result<CreatedToken, AppEr
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::tokens::create(&state, &me.organization_id, &me.user_id, input).await
+            let actor = ctx::actor(&me);
+            crate::backend::services::tokens::create(&state, &me.organization_id, &me.user_id, &actor, input).await
         }
         .await,
     )
@@ -41,8 +42,18 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::tokens::revoke(&state, &me.organization_id, &id).await
+            crate::backend::services::tokens::revoke(&state, &viewer(&me), &ctx::actor(&me), &id).await
         }
         .await,
     )
+}
+
+/// Owners see every token of the organisation; everyone else their own.
+#[cfg(feature = "ssr")]
+fn viewer(me: &crate::domain::account::Me) -> crate::backend::services::tokens::Viewer<'_> {
+    crate::backend::services::tokens::Viewer {
+        organization_id: &me.organization_id,
+        user_id: &me.user_id,
+        role: me.role,
+    }
 }

@@ -44,7 +44,7 @@ pub async fn create_webhook(input: NewWebhook) -> Result<CreatedWebhook, AppErro
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhooks::create_from_dashboard(&state, &me.organization_id, input).await
+            webhooks::create_from_dashboard(&state, &me.organization_id, &ctx::actor(&me), input).await
         }
         .await,
     )
@@ -58,7 +58,7 @@ pub async fn set_webhook_enabled(id: String, enabled: bool) -> Result<WebhookVie
             use crate::domain::webhook::WebhookPatch;
             let me = ctx::editor().await?;
             let patch = WebhookPatch { enabled: Some(enabled), ..Default::default() };
-            Ok(webhooks::update(&state, &me.organization_id, Family::Any, &id, patch).await?.into())
+            Ok(webhooks::update(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id, patch).await?.into())
         }
         .await,
     )
@@ -70,7 +70,7 @@ pub async fn delete_webhook(id: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhooks::delete(&state.db, &me.organization_id, Family::Any, &id).await?;
+            webhooks::delete(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id).await?;
             leptos_axum::redirect("/dashboard/webhooks");
             Ok(())
         }
@@ -84,7 +84,7 @@ pub async fn rotate_webhook_secret(id: String) -> Result<String, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            Ok(webhooks::rotate_secret(&state, &me.organization_id, Family::Any, &id).await?.1)
+            Ok(webhooks::rotate_secret(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id).await?.1)
         }
         .await,
     )
@@ -151,7 +151,7 @@ pub async fn update_webhook(id: String, url: String, events: Vec<String>) -> Res
             use crate::domain::webhook::WebhookPatch;
             let me = ctx::editor().await?;
             let patch = WebhookPatch { url: Some(url), events: Some(events), ..Default::default() };
-            Ok(webhooks::update(&state, &me.organization_id, Family::Any, &id, patch).await?.into())
+            Ok(webhooks::update(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id, patch).await?.into())
         }
         .await,
     )

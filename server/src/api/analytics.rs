@@ -2,7 +2,7 @@
 //! its responses, and the live feed dashboards listen to.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Caller, Pagination};
+use super::extract::{Caller, Credential, Pagination};
 use super::openapi::{PageParams, Problem};
 use super::responses::parse_filter;
 use app::backend::services::export::{self, Format};
@@ -168,6 +168,7 @@ async fn export_responses(
     let org_id = caller.organization_id().to_string();
     let survey = surveys::get(&state.db, &org_id, &survey_id).await?;
     let total = export::count(&state.db, &org_id, &survey_id, &filter).await?;
+    export::record_started(&state.db, &org_id, &caller.actor(), &survey_id, format, query.as_deref(), total).await;
     let header_row = match format {
         Format::Csv => export::csv_header(&survey),
         Format::Ndjson => String::new(),
@@ -234,13 +235,20 @@ async fn live(
     caller.require(Scope::ResponsesRead)?;
     surveys::get(&state.db, caller.organization_id(), &survey_id).await?;
     let start = analytics::last_change(&state.db, &survey_id).await?;
+    let (credential, org_id) = (caller.credential.clone(), caller.organization_id.clone());
     let events = stream::unfold(start, move |seen| {
-        let (db, survey_id) = (state.db.clone(), survey_id.clone());
+        let (state, survey_id, credential, org_id) =
+            (state.clone(), survey_id.clone(), credential.clone(), org_id.clone());
         async move {
+            let db = &state.db;
             // The database is the meeting point of all replicas: look once a second.
             loop {
                 tokio::time::sleep(Duration::from_secs(1)).await;
-                match analytics::last_change(&db, &survey_id).await {
+                // A revoked token or an ended session ends the feed too.
+                if !still_valid(&state, &credential, &org_id).await {
+                    return None;
+                }
+                match analytics::last_change(db, &survey_id).await {
                     Ok(latest) if latest > seen => {
                         return Some((Ok(Event::default().event("response").data(latest.to_string())), latest))
                     }
@@ -251,4 +259,17 @@ async fn live(
         }
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// Whether the credential a live feed was opened with still holds.
+async fn still_valid(state: &AppState, credential: &Credential, org_id: &str) -> bool {
+    match credential {
+        Credential::Session(token) => {
+            matches!(app::backend::auth::session::resolve(&state.db, token).await, Ok(Some(me)) if me.organization_id == org_id)
+        }
+        Credential::Token(id) => matches!(
+            state.tokens.access(&state.db, id, org_id).await,
+            Ok(app::backend::auth::token_registry::TokenAccess::Allowed { role }) if role.allows(Scope::ResponsesRead)
+        ),
+    }
 }

@@ -22,9 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Send a survey to contacts now
 ///
 /// Existing contacts by `contactIds`, and/or new or updated ones in
-/// `contacts` (upserted first). One invitation per contact, sent by email
-/// within moments; opted-out contacts and contacts without an email are
-/// listed in `skipped`.
+/// `contacts` (upserted first, which also needs `contacts:write`: sending
+/// alone never creates or changes a contact). One invitation per contact,
+/// sent by email within moments; opted-out contacts and contacts without an
+/// email are listed in `skipped`. A contact who unsubscribed through the
+/// link stays unsubscribed whatever `optedOut` says: only they can undo it.
+/// Organisations sending through this server's mail server have a daily
+/// quota of invitations (429 `quota_exceeded`, `quota: mail_daily`).
 #[utoipa::path(post, path = "/api/surveys/{id}/distributions/quick", tag = "distributions", request_body = QuickDistributionInput,
     params(
         ("id" = String, Path, description = "Survey id (`srv_…`)"),
@@ -34,7 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 202, description = "Accepted: one invitation per contact", body = Distribution),
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope distributions:write", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing scope distributions:write (or contacts:write, for `contacts`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The organisation's daily invitation quota is used up (`quota_exceeded`); `Retry-After` says when room opens", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid contacts, or the survey is not published", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
@@ -48,6 +53,9 @@ async fn quick(
     ApiJson(input): ApiJson<QuickDistributionInput>,
 ) -> ApiResult<(StatusCode, Json<Distribution>)> {
     caller.require(Scope::DistributionsWrite)?;
+    if !input.contacts.is_empty() {
+        caller.require(Scope::ContactsWrite)?;
+    }
     let distribution = distributions::quick(&state, caller.organization_id(), &survey_id, input).await?;
     Ok((StatusCode::ACCEPTED, Json(distribution)))
 }

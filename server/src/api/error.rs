@@ -29,6 +29,12 @@ struct Problem<'a> {
     code: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
+    /// `quota_exceeded`: which quota.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quota: Option<&'a str>,
+    /// `second_factor_required`: the ticket for `POST /api/auth/login/second-factor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a str>,
 }
 
 fn title_for(status: u16) -> &'static str {
@@ -38,8 +44,27 @@ fn title_for(status: u16) -> &'static str {
 /// Builds a problem+json response; used for handler errors and for the
 /// framework's own 404/405/413 answers under `/api`.
 pub fn problem(status: u16, code: &str, detail: String, errors: &[FieldError]) -> Response {
-    let body =
-        Problem { kind: format!("/docs/api#problem-{code}"), title: title_for(status), status, detail, code, errors };
+    problem_with(status, code, detail, errors, None, None)
+}
+
+fn problem_with(
+    status: u16,
+    code: &str,
+    detail: String,
+    errors: &[FieldError],
+    quota: Option<&str>,
+    ticket: Option<&str>,
+) -> Response {
+    let body = Problem {
+        kind: format!("/docs/api#problem-{code}"),
+        title: title_for(status),
+        status,
+        detail,
+        code,
+        errors,
+        quota,
+        ticket,
+    };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, serde_json::to_string(&body).unwrap_or_default()).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
@@ -60,9 +85,14 @@ impl IntoResponse for ApiError {
             AppError::Validation { errors } => errors.as_slice(),
             _ => &[],
         };
-        let mut response = problem(e.status(), e.code(), detail, errors);
+        let (quota, ticket) = match &e {
+            AppError::QuotaExceeded { quota, .. } => (Some(quota.as_str()), None),
+            AppError::SecondFactorRequired { ticket } => (None, Some(ticket.as_str())),
+            _ => (None, None),
+        };
+        let mut response = problem_with(e.status(), e.code(), detail, errors, quota, ticket);
         match e {
-            AppError::RateLimited { retry_after_secs } => {
+            AppError::RateLimited { retry_after_secs } | AppError::QuotaExceeded { retry_after_secs, .. } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             AppError::Unauthorized => {

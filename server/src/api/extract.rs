@@ -3,16 +3,20 @@
 
 use super::error::ApiError;
 use app::backend::auth::session::{resolve, token_from_cookie_header, SessionToken};
+use app::backend::auth::token_registry::TokenAccess;
+use app::backend::auth::ClientInfo;
+use app::backend::services::audit::Actor;
 use app::backend::AppState;
 use app::domain::account::Role;
 use app::domain::page::{PageRequest, MAX_PER_PAGE};
 use app::domain::scope::Scope;
 use app::domain::AppError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
 
 /// A JSON request body. Malformed JSON is a 400; JSON of the wrong shape is a
 /// 422 whose error names the offending field (`questions[0].type`).
@@ -92,24 +96,37 @@ fn bad_request(code: &str, message: &str) -> ApiError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Credential {
     /// A dashboard session cookie (the browser).
-    Session,
+    Session(SessionToken),
     /// An API token, by id.
     Token(String),
 }
 
 /// The authenticated caller of a REST endpoint: an API token (`Authorization:
-/// Bearer <JWT>`) or a dashboard session. What it may do is a set of scopes;
-/// a session has all of them unless the user's role is viewer (read only).
+/// Bearer <JWT>`) or a dashboard session. What it may do is a set of scopes,
+/// always within what the member's current role allows (a token acts for the
+/// member who created it).
 pub struct Caller {
     pub organization_id: String,
     pub user_id: String,
+    /// The member's role now (for a token: its creator's).
+    pub role: Role,
     pub scopes: Vec<Scope>,
     pub credential: Credential,
+    /// Where the request came from (for the audit log and the throttle).
+    pub client: ClientInfo,
 }
 
 impl Caller {
     pub fn organization_id(&self) -> &str {
         &self.organization_id
+    }
+
+    /// Who acted, for the audit log.
+    pub fn actor(&self) -> Actor {
+        match &self.credential {
+            Credential::Session(_) => Actor::member(&self.user_id, &self.client.address),
+            Credential::Token(id) => Actor::token(&self.user_id, id, &self.client.address),
+        }
     }
 
     /// 403 naming the scope when the caller lacks it.
@@ -118,18 +135,21 @@ impl Caller {
             return Ok(());
         }
         let message = match self.credential {
+            Credential::Token(_) if !self.role.allows(scope) => {
+                format!("this token's creator is now a {} and may not use {}", self.role.as_str(), scope.as_str())
+            }
             Credential::Token(_) => format!("this token lacks the scope {}", scope.as_str()),
-            Credential::Session => format!("your role cannot do this (needs {})", scope.as_str()),
+            Credential::Session(_) => format!("your role cannot do this (needs {})", scope.as_str()),
         };
         Err(ApiError(AppError::Forbidden { message }))
     }
 
     /// Some things (managing tokens) need a person in the dashboard, not a token.
-    pub fn require_session(&self) -> Result<(), ApiError> {
-        match self.credential {
-            Credential::Session => Ok(()),
+    pub fn require_session(&self) -> Result<&SessionToken, ApiError> {
+        match &self.credential {
+            Credential::Session(token) => Ok(token),
             Credential::Token(_) => Err(ApiError(AppError::Forbidden {
-                message: "API tokens are managed from a dashboard session, not with a token".into(),
+                message: "this is managed from a dashboard session, not with an API token".into(),
             })),
         }
     }
@@ -137,7 +157,7 @@ impl Caller {
     /// A dashboard user whose role may change things (not a viewer).
     pub fn require_editor_session(&self) -> Result<(), ApiError> {
         self.require_session()?;
-        if self.scopes.iter().all(|s| s.is_read()) {
+        if !self.role.can_edit() {
             return Err(ApiError(AppError::Forbidden { message: "your role (viewer) cannot change anything".into() }));
         }
         Ok(())
@@ -150,13 +170,34 @@ pub fn session_token(headers: &axum::http::HeaderMap) -> Option<SessionToken> {
 
 /// The scopes a dashboard user has by role.
 pub fn session_scopes(role: Role) -> Vec<Scope> {
-    Scope::ALL.into_iter().filter(|s| role.can_edit() || s.is_read()).collect()
+    Scope::ALL.into_iter().filter(|s| role.allows(*s)).collect()
+}
+
+/// The client behind a request: address (proxy-aware, as the rate limits
+/// count it) and device cookie.
+pub fn client_info(parts: &Parts, trust_proxy: bool) -> ClientInfo {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    ClientInfo::from_request(peer, forwarded, cookies, trust_proxy)
+}
+
+/// Just the client, for endpoints anyone may call (sign-in, password reset).
+pub struct Client(pub ClientInfo);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Client(client_info(parts, state.config.trust_proxy)))
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let client = client_info(parts, state.config.trust_proxy);
         // An Authorization header is authoritative: a bad one is never
         // rescued by a cookie sent along with it.
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
@@ -167,28 +208,43 @@ impl FromRequestParts<AppState> for Caller {
                 .map(str::trim)
                 .ok_or(ApiError(AppError::Unauthorized))?;
             let verified = state.jwt.verify(token).ok_or(ApiError(AppError::Unauthorized))?;
-            if !state.tokens.is_live(&state.db, &verified.token_id, &verified.organization_id).await? {
-                return Err(ApiError(AppError::Unauthorized));
-            }
+            let role = match state.tokens.access(&state.db, &verified.token_id, &verified.organization_id).await? {
+                TokenAccess::Allowed { role } => role,
+                TokenAccess::Denied => return Err(ApiError(AppError::Unauthorized)),
+                TokenAccess::TwoFactorMissing => return Err(ApiError(AppError::TwoFactorSetupRequired)),
+            };
             if let Err(retry_after_secs) = state.token_limits.check(verified.token_id.clone()) {
                 return Err(ApiError(AppError::RateLimited { retry_after_secs }));
             }
             return Ok(Caller {
                 organization_id: verified.organization_id,
                 user_id: verified.user_id,
-                scopes: verified.scopes,
+                role,
+                scopes: verified.scopes.into_iter().filter(|s| role.allows(*s)).collect(),
                 credential: Credential::Token(verified.token_id),
+                client,
             });
         }
         let token = session_token(&parts.headers).ok_or(ApiError(AppError::Unauthorized))?;
         let me = resolve(&state.db, &token).await?.ok_or(ApiError(AppError::Unauthorized))?;
+        if me.must_set_up_two_factor && !allowed_before_two_factor(parts.uri.path()) {
+            return Err(ApiError(AppError::TwoFactorSetupRequired));
+        }
         Ok(Caller {
             scopes: session_scopes(me.role),
             organization_id: me.organization_id,
             user_id: me.user_id,
-            credential: Credential::Session,
+            role: me.role,
+            credential: Credential::Session(token),
+            client,
         })
     }
+}
+
+/// What a member may still do while their organisation waits for them to
+/// set up two-factor sign-in: set it up, and sign out.
+fn allowed_before_two_factor(path: &str) -> bool {
+    path.starts_with("/api/auth/")
 }
 
 /// `?page=1&per_page=50` (`perPage` accepted too).

@@ -70,7 +70,7 @@ async fn create(
     ApiJson(input): ApiJson<IntegrationWebhookInput>,
 ) -> ApiResult<Response> {
     caller.require(Scope::WebhooksWrite)?;
-    let created = webhooks::create_for_organization(&state, caller.organization_id(), input).await?;
+    let created = webhooks::create_for_organization(&state, caller.organization_id(), &caller.actor(), input).await?;
     let location = format!("/api/integrations/webhooks/{}", created.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(created)).into_response())
 }
@@ -113,7 +113,11 @@ async fn update(
     ApiJson(patch): ApiJson<WebhookPatch>,
 ) -> ApiResult<Json<IntegrationWebhook>> {
     caller.require(Scope::WebhooksWrite)?;
-    Ok(Json(webhooks::update(&state, caller.organization_id(), ORG, &id, patch).await?.into_integration_shape(None)))
+    Ok(Json(
+        webhooks::update(&state, caller.organization_id(), &caller.actor(), ORG, &id, patch)
+            .await?
+            .into_integration_shape(None),
+    ))
 }
 
 /// Delete an organisation webhook and its delivery history
@@ -128,7 +132,7 @@ async fn update(
     ))]
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require(Scope::WebhooksWrite)?;
-    webhooks::delete(&state.db, caller.organization_id(), ORG, &id).await?;
+    webhooks::delete(&state, caller.organization_id(), &caller.actor(), ORG, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -151,7 +155,8 @@ async fn rotate(
     Path(id): Path<String>,
 ) -> ApiResult<Json<IntegrationWebhook>> {
     caller.require(Scope::WebhooksWrite)?;
-    let (endpoint, secret) = webhooks::rotate_secret(&state, caller.organization_id(), ORG, &id).await?;
+    let (endpoint, secret) =
+        webhooks::rotate_secret(&state, caller.organization_id(), &caller.actor(), ORG, &id).await?;
     Ok(Json(endpoint.into_integration_shape(Some(secret))))
 }
 

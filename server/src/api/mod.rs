@@ -4,6 +4,7 @@
 //! its OpenAPI description (utoipa-axum), so the document cannot drift.
 
 pub mod analytics;
+pub mod audit_log;
 pub mod auth;
 pub mod client;
 pub mod contacts;
@@ -43,6 +44,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(contacts::router())
         .merge(distributions::router())
         .merge(analytics::router())
+        .merge(audit_log::router())
         .split_for_parts();
     let router = router.route("/api", any(not_found)).route("/api/{*rest}", any(not_found));
     (router, document)

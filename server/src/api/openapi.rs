@@ -29,6 +29,13 @@ pub struct Problem {
     /// For validation errors: each offending field and what is wrong with it.
     #[serde(default)]
     pub errors: Vec<FieldError>,
+    /// For `quota_exceeded`: the quota that is used up (`mail_daily`, `member_invitations`).
+    #[serde(default)]
+    pub quota: Option<String>,
+    /// For `second_factor_required`: the ticket to send with the code to
+    /// `POST /api/auth/login/second-factor` (valid 5 minutes).
+    #[serde(default)]
+    pub ticket: Option<String>,
 }
 
 /// `?page=1&per_page=50` (`perPage` is accepted too).
@@ -58,7 +65,8 @@ pub struct PageParams {
     ),
     components(schemas(Problem)),
     tags(
-        (name = "auth", description = "Dashboard sessions"),
+        (name = "auth", description = "Dashboard sessions, passwords and two-factor sign-in"),
+        (name = "audit", description = "The organisation's audit log: who did what, when, from where"),
         (name = "tokens", description = "API tokens (managed from a dashboard session)"),
         (name = "surveys", description = "Surveys and their questions"),
         (name = "responses", description = "Responses to surveys"),

@@ -103,6 +103,6 @@ async fn read(
     ))]
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require(Scope::ResponsesWrite)?;
-    responses::delete(&state, caller.organization_id(), &id).await?;
+    responses::delete(&state, caller.organization_id(), &caller.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,8 +6,9 @@
 use super::error::ApiResult;
 use super::extract::{ApiJson, Caller};
 use super::openapi::Problem;
-use app::backend::services::{metadata_keys, organization_sites, organization_smtp, retention};
+use app::backend::services::{audit, metadata_keys, organization_sites, organization_smtp, retention, two_factor};
 use app::backend::AppState;
+use app::domain::account::{Role, SecuritySettings};
 use app::domain::metadata_keys::MetadataPolicy;
 use app::domain::smtp::{SmtpSettings, SmtpSettingsInput, SmtpTestResult};
 use app::domain::AppError;
@@ -25,6 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_smtp, put_smtp, delete_smtp))
         .routes(routes!(test_smtp))
         .routes(routes!(get_retention, put_retention))
+        .routes(routes!(get_security, put_security))
+        .routes(routes!(get_audit_settings, put_audit_settings))
 }
 
 /// The organisation's metadata rules
@@ -59,7 +62,7 @@ async fn put_policy(
     ApiJson(policy): ApiJson<MetadataPolicy>,
 ) -> ApiResult<Json<MetadataPolicy>> {
     caller.require_editor_session()?;
-    Ok(Json(metadata_keys::save_policy(&state.db, caller.organization_id(), &policy).await?))
+    Ok(Json(metadata_keys::save_policy(&state.db, caller.organization_id(), &caller.actor(), &policy).await?))
 }
 
 /// Sites that may show any of the organisation's surveys.
@@ -99,7 +102,8 @@ async fn put_sites(
     ApiJson(sites): ApiJson<AllowedSites>,
 ) -> ApiResult<Json<AllowedSites>> {
     caller.require_editor_session()?;
-    let saved = organization_sites::set(&state.db, caller.organization_id(), &sites.allowed_origins).await?;
+    let saved =
+        organization_sites::set(&state.db, caller.organization_id(), &caller.actor(), &sites.allowed_origins).await?;
     Ok(Json(AllowedSites { allowed_origins: saved }))
 }
 
@@ -139,7 +143,7 @@ async fn put_smtp(
     ApiJson(input): ApiJson<SmtpSettingsInput>,
 ) -> ApiResult<Json<SmtpSettings>> {
     caller.require_editor_session()?;
-    Ok(Json(organization_smtp::set(&state, caller.organization_id(), &input).await?))
+    Ok(Json(organization_smtp::set(&state, caller.organization_id(), &caller.actor(), &input).await?))
 }
 
 /// Remove the organisation's mail server
@@ -154,7 +158,7 @@ async fn put_smtp(
     ))]
 async fn delete_smtp(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
     caller.require_editor_session()?;
-    if organization_smtp::remove(&state.db, caller.organization_id()).await? {
+    if organization_smtp::remove(&state.db, caller.organization_id(), &caller.actor()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::not_found("SMTP settings").into())
@@ -228,6 +232,98 @@ async fn put_retention(
     ApiJson(input): ApiJson<Retention>,
 ) -> ApiResult<Json<Retention>> {
     caller.require_editor_session()?;
-    let days = retention::set(&state.db, caller.organization_id(), input.retention_days).await?;
+    let days = retention::set(&state.db, caller.organization_id(), &caller.actor(), input.retention_days).await?;
     Ok(Json(Retention { retention_days: days }))
+}
+
+/// The organisation's security policy
+#[utoipa::path(get, path = "/api/settings/security", tag = "settings", security(("session" = [])),
+    responses(
+        (status = 200, description = "The policy", body = SecuritySettings),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_security(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SecuritySettings>> {
+    caller.require_session()?;
+    Ok(Json(two_factor::security_settings(&state.db, caller.organization_id()).await?))
+}
+
+/// Set the organisation's security policy (owners)
+///
+/// With `requireTwoFactor`, every member must sign in with a second factor:
+/// members who have not set it up are sent to do so (every other request of
+/// theirs answers 403 `two_factor_setup_required`), and their API tokens
+/// wait until they have. The owner turning it on must have it already.
+#[utoipa::path(put, path = "/api/settings/security", tag = "settings", request_body = SecuritySettings,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved", body = SecuritySettings),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or not an owner", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "You have no second factor yourself", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_security(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<SecuritySettings>,
+) -> ApiResult<Json<SecuritySettings>> {
+    caller.require_session()?;
+    let saved = two_factor::set_security_settings(
+        &state,
+        caller.organization_id(),
+        &caller.user_id,
+        caller.role,
+        &caller.actor(),
+        &input,
+    )
+    .await?;
+    Ok(Json(saved))
+}
+
+/// How long the audit log is kept.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct AuditSettings {
+    /// Days, 30 to 3,650 (default 365).
+    retention_days: i64,
+}
+
+/// The audit log's retention
+#[utoipa::path(get, path = "/api/settings/audit", tag = "settings", security(("session" = [])),
+    responses(
+        (status = 200, description = "How long entries are kept", body = AuditSettings),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_audit_settings(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AuditSettings>> {
+    caller.require_session()?;
+    caller.require(app::domain::scope::Scope::AuditRead)?;
+    Ok(Json(AuditSettings { retention_days: audit::retention_days(&state.db, caller.organization_id()).await? }))
+}
+
+/// Set the audit log's retention (owners)
+///
+/// The hourly housekeeping deletes older entries; nothing else ever does.
+#[utoipa::path(put, path = "/api/settings/audit", tag = "settings", request_body = AuditSettings,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved", body = AuditSettings),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a dashboard session, or not an owner", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_audit_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<AuditSettings>,
+) -> ApiResult<Json<AuditSettings>> {
+    caller.require_session()?;
+    if caller.role != Role::Owner {
+        return Err(AppError::Forbidden { message: "only owners change how long the audit log is kept".into() }.into());
+    }
+    let days =
+        audit::set_retention_days(&state.db, caller.organization_id(), &caller.actor(), input.retention_days).await?;
+    Ok(Json(AuditSettings { retention_days: days }))
 }

@@ -76,7 +76,8 @@ async fn create(
     ApiJson(input): ApiJson<SurveyWebhookInput>,
 ) -> ApiResult<Response> {
     caller.require(Scope::WebhooksWrite)?;
-    let created = webhooks::create_for_survey(&state, caller.organization_id(), &survey_id, input).await?;
+    let created =
+        webhooks::create_for_survey(&state, caller.organization_id(), &caller.actor(), &survey_id, input).await?;
     let location = format!("/api/surveys/{survey_id}/webhooks/{}", created.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(created)).into_response())
 }
@@ -123,7 +124,9 @@ async fn update(
     ApiJson(patch): ApiJson<WebhookPatch>,
 ) -> ApiResult<Json<SurveyWebhook>> {
     caller.require(Scope::WebhooksWrite)?;
-    let updated = webhooks::update(&state, caller.organization_id(), Family::Survey(&survey_id), &id, patch).await?;
+    let updated =
+        webhooks::update(&state, caller.organization_id(), &caller.actor(), Family::Survey(&survey_id), &id, patch)
+            .await?;
     Ok(Json(updated.into_survey_shape(None)))
 }
 
@@ -143,7 +146,7 @@ async fn remove(
     Path((survey_id, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require(Scope::WebhooksWrite)?;
-    webhooks::delete(&state.db, caller.organization_id(), Family::Survey(&survey_id), &id).await?;
+    webhooks::delete(&state, caller.organization_id(), &caller.actor(), Family::Survey(&survey_id), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// List API tokens
 ///
 /// Metadata only: the JWT is shown once, at creation, and never again.
+/// Owners see every token of the organisation with its creator; everyone
+/// else sees their own.
 #[utoipa::path(get, path = "/api/tokens", tag = "tokens", params(PageParams), security(("session" = [])),
     responses(
         (status = 200, description = "A page of tokens, newest first", body = Paginated<ApiToken>),
@@ -35,7 +37,7 @@ async fn list(
     Pagination(page): Pagination,
 ) -> ApiResult<Json<Paginated<ApiToken>>> {
     caller.require_session()?;
-    Ok(Json(tokens::list(&state, caller.organization_id(), page).await?))
+    Ok(Json(tokens::list(&state, &viewer(&caller), page).await?))
 }
 
 /// Create an API token
@@ -57,9 +59,8 @@ async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<CreateTokenInput>,
 ) -> ApiResult<Response> {
-    caller.require_session()?;
     caller.require_editor_session()?;
-    let created = tokens::create(&state, caller.organization_id(), &caller.user_id, input).await?;
+    let created = tokens::create(&state, caller.organization_id(), &caller.user_id, &caller.actor(), input).await?;
     let location = format!("/api/tokens/{}", created.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(created)).into_response())
 }
@@ -75,12 +76,13 @@ async fn create(
     ))]
 async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<ApiToken>> {
     caller.require_session()?;
-    Ok(Json(tokens::get(&state, caller.organization_id(), &id).await?))
+    Ok(Json(tokens::get(&state, &viewer(&caller), &id).await?))
 }
 
 /// Revoke an API token
 ///
-/// The token is refused (401) from now on, on every server replica.
+/// The token is refused (401) from now on, on every server replica. Owners
+/// may revoke any token of the organisation; everyone else their own.
 #[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens",
     params(("id" = String, Path, description = "Token id (`tok_…`)")), security(("session" = [])),
     responses(
@@ -90,8 +92,12 @@ async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<Stri
         (status = 404, description = "No such token in your organisation", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn revoke(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    caller.require_session()?;
     caller.require_editor_session()?;
-    tokens::revoke(&state, caller.organization_id(), &id).await?;
+    tokens::revoke(&state, &viewer(&caller), &caller.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Owners see every token of the organisation; everyone else their own.
+fn viewer(caller: &Caller) -> tokens::Viewer<'_> {
+    tokens::Viewer { organization_id: &caller.organization_id, user_id: &caller.user_id, role: caller.role }
 }

@@ -19,7 +19,7 @@ pub async fn run(state: AppState) {
     loop {
         let mut busy = false;
         let claim_ms = state.config.invitation_claim_secs as i64 * 1000;
-        match event_routing::route_pending(&state.db, BATCH, claim_ms).await {
+        match event_routing::route_pending(&state, BATCH, claim_ms).await {
             Ok(n) => busy |= n as i64 == BATCH,
             Err(e) => tracing::warn!(error = %e, "routing events failed"),
         }

@@ -178,3 +178,109 @@ pub async fn create_token(app: &TestApp, session: &Client, scopes: &[&str]) -> (
 pub fn plain_client() -> Client {
     Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
+
+/// Calls a server function the way the dashboard's forms do.
+pub async fn rpc(client: &Client, app: &TestApp, name: &str, form: &[(&str, &str)]) -> Response {
+    client.post(app.url(&format!("/rpc/{name}"))).header("Accept", "application/json").form(form).send().await.unwrap()
+}
+
+/// A random address at example.com.
+pub fn unique_email(prefix: &str) -> String {
+    format!("{prefix}-{}@example.com", random_suffix())
+}
+
+impl TestApp {
+    /// Signs up `email` with `password` and a new organisation; returns the cookie-holding client.
+    pub async fn sign_up_as(&self, email: &str, password: &str, org: &str) -> Client {
+        let client = self.client();
+        let res = client
+            .post(self.url("/api/auth/signup"))
+            .json(&json!({"email": email, "password": password, "organizationName": org}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "signup: {}", res.text().await.unwrap());
+        client
+    }
+
+    /// Signs in through the JSON API; returns the answer.
+    pub async fn log_in(&self, client: &Client, email: &str, password: &str) -> Response {
+        client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A client whose requests come "from" `address` (through a proxy the server
+/// trusts: start it with `trust_proxy`), keeping its own cookies.
+pub fn client_from(address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// The first `https?://…/prefix…` link in an email's text.
+pub fn link_in(message: &Value, prefix: &str) -> String {
+    let text = message["text"].as_str().unwrap();
+    let start = text.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in {text}"));
+    let from = text[..start].rfind("http").unwrap();
+    text[from..].split_whitespace().next().unwrap().to_string()
+}
+
+/// The current authenticator code for a base32 secret: RFC 6238 written out
+/// here, independently of the server's implementation.
+pub fn totp_code(secret_base32: &str, unix_secs: u64) -> String {
+    use hmac::{Hmac, Mac};
+    let secret = data_encoding::BASE32_NOPAD.decode(secret_base32.as_bytes()).expect("a base32 secret");
+    let counter = (unix_secs / 30).to_be_bytes();
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&secret).unwrap();
+    mac.update(&counter);
+    let hash = mac.finalize().into_bytes();
+    let offset = (hash[19] & 0x0f) as usize;
+    let value = u32::from_be_bytes([hash[offset] & 0x7f, hash[offset + 1], hash[offset + 2], hash[offset + 3]]);
+    format!("{:06}", value % 1_000_000)
+}
+
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// A server whose account emails (and invitations) go to a real SMTP sink.
+pub async fn spawn_app_with_mail() -> (TestApp, smtp::SmtpSink) {
+    let sink = smtp::SmtpSink::start();
+    let url = sink.url.clone();
+    let app = spawn_app_with(move |c| {
+        c.smtp_url = Some(app::backend::config::Secret(url));
+        c.trust_proxy = true;
+    })
+    .await;
+    (app, sink)
+}
+
+/// The owner invites `email` as `role`; the invitee opens the emailed link and
+/// joins with a new account. Returns the new member's signed-in client.
+pub async fn join_by_email(app: &TestApp, sink: &smtp::SmtpSink, owner: &Client, email: &str, role: &str) -> Client {
+    let before = sink.messages_to(email).await.len();
+    let res = rpc(owner, app, "invite_member", &[("email", email), ("role", role)]).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let messages = sink.wait_for(email, before + 1).await;
+    let token = invitation_token(messages.last().unwrap());
+    let member = app.client();
+    let res =
+        rpc(&member, app, "accept_invite_new_account", &[("token", &token), ("password", "a long new password")]).await;
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.text().await.unwrap());
+    member
+}
+
+/// The token of the `/join/…` link in an invitation email.
+pub fn invitation_token(message: &Value) -> String {
+    link_in(message, "/join/").rsplit('/').next().unwrap().to_string()
+}

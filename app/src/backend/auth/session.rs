@@ -52,19 +52,22 @@ pub fn token_from_cookie_header(header: &str) -> Option<SessionToken> {
         .map(|(_, value)| SessionToken(value.to_string()))
 }
 
-pub async fn create(db: &Db, user_id: &str, organization_id: &str) -> Result<SessionToken, AppError> {
+/// Starts a session; `address` is where it was opened from (for the audit log).
+pub async fn create(db: &Db, user_id: &str, organization_id: &str, address: &str) -> Result<SessionToken, AppError> {
     let token = SessionToken::generate();
     let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, organization_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+    db.execute_write(
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, organization_id, created_at, expires_at, address) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token.hash())
+        .bind(user_id)
+        .bind(organization_id)
+        .bind(now)
+        .bind(now + SESSION_TTL_MS)
+        .bind(address),
     )
-    .bind(token.hash())
-    .bind(user_id)
-    .bind(organization_id)
-    .bind(now)
-    .bind(now + SESSION_TTL_MS)
-    .execute(db.pool())
     .await
     .map_err(internal)?;
     Ok(token)
@@ -73,7 +76,8 @@ pub async fn create(db: &Db, user_id: &str, organization_id: &str) -> Result<Ses
 /// The signed-in user behind a cookie, if the session exists and has not expired.
 pub async fn resolve(db: &Db, token: &SessionToken) -> Result<Option<Me>, AppError> {
     let row = sqlx::query(
-        "SELECT u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name, m.role \
+        "SELECT u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name, m.role, \
+         o.require_two_factor, u.totp_enabled_at \
          FROM sessions s \
          JOIN users u ON u.id = s.user_id \
          JOIN organizations o ON o.id = s.organization_id \
@@ -87,7 +91,10 @@ pub async fn resolve(db: &Db, token: &SessionToken) -> Result<Option<Me>, AppErr
     .map_err(internal)?;
     let Some(row) = row else { return Ok(None) };
     let role: String = row.try_get("role").map_err(internal)?;
+    let required: i64 = row.try_get("require_two_factor").map_err(internal)?;
+    let enabled: Option<i64> = row.try_get("totp_enabled_at").map_err(internal)?;
     Ok(Some(Me {
+        must_set_up_two_factor: required != 0 && enabled.is_none(),
         user_id: row.try_get("user_id").map_err(internal)?,
         email: row.try_get("email").map_err(internal)?,
         organization_id: row.try_get("organization_id").map_err(internal)?,
@@ -97,19 +104,33 @@ pub async fn resolve(db: &Db, token: &SessionToken) -> Result<Option<Me>, AppErr
 }
 
 pub async fn destroy(db: &Db, token: &SessionToken) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token.hash())
-        .execute(db.pool())
+    db.execute_write(sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token.hash()))
         .await
         .map_err(internal)?;
     Ok(())
 }
 
+/// Ends every session of a user (after a password reset), or every one but
+/// `keep` (after a password change in that session), in the caller's transaction.
+pub async fn end_all_for_user(
+    tx: &mut sqlx::AnyConnection,
+    user_id: &str,
+    keep: Option<&SessionToken>,
+) -> Result<u64, AppError> {
+    let kept = keep.map(SessionToken::hash).unwrap_or_default();
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(kept)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    Ok(done.rows_affected())
+}
+
 /// Deletes expired sessions; called periodically by the server.
 pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now_ms())
-        .execute(db.pool())
+    let done = db
+        .execute_write(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms()))
         .await
         .map_err(internal)?;
     Ok(done.rows_affected())

@@ -103,6 +103,7 @@ fn from_row(row: &AnyRow) -> Result<Contact, AppError> {
         locale: row.try_get("locale").map_err(internal)?,
         attributes: json_column(row, "attributes")?,
         opted_out: row.try_get::<i64, _>("opted_out").map_err(internal)? != 0,
+        opted_out_by: row.try_get("opted_out_by").map_err(internal)?,
         created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
         updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
     })
@@ -185,9 +186,10 @@ pub async fn upsert_in(
             if let Some(more) = &input.attributes {
                 attributes.extend(more.clone());
             }
+            let (opted_out, opted_out_by) = consent_after(&current, input.opted_out);
             let result = sqlx::query(
                 "UPDATE contacts SET email = $1, phone = $2, external_id = $3, first_name = $4, last_name = $5, \
-                 locale = $6, attributes = $7, opted_out = $8, updated_at = $9 WHERE id = $10",
+                 locale = $6, attributes = $7, opted_out = $8, opted_out_by = $11, updated_at = $9 WHERE id = $10",
             )
             .bind(email.clone().or(current.email))
             .bind(phone.clone().or(current.phone))
@@ -196,9 +198,10 @@ pub async fn upsert_in(
             .bind(input.last_name.clone().or(current.last_name))
             .bind(input.locale.clone().or(current.locale))
             .bind(serde_json::to_string(&attributes).map_err(internal)?)
-            .bind(i64::from(input.opted_out.unwrap_or(current.opted_out)))
+            .bind(i64::from(opted_out))
             .bind(now)
             .bind(&current.id)
+            .bind(opted_out_by)
             .execute(&mut *tx)
             .await;
             return match result {
@@ -214,8 +217,8 @@ pub async fn upsert_in(
         let id = new_id(IdKind::Contact);
         let inserted = sqlx::query(
             "INSERT INTO contacts (id, organization_id, email, phone, external_id, first_name, last_name, locale, \
-             attributes, opted_out, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-             ON CONFLICT DO NOTHING",
+             attributes, opted_out, created_at, updated_at, opted_out_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(org_id)
@@ -228,6 +231,7 @@ pub async fn upsert_in(
         .bind(serde_json::to_string(&input.attributes.clone().unwrap_or_default()).map_err(internal)?)
         .bind(i64::from(input.opted_out.unwrap_or(false)))
         .bind(now)
+        .bind(input.opted_out.unwrap_or(false).then_some(ORGANIZATION))
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
@@ -240,6 +244,23 @@ pub async fn upsert_in(
         }
     }
     Err(internal("contact upsert kept conflicting"))
+}
+
+/// Who opted a contact out (`contacts.opted_out_by`).
+const RECIPIENT: &str = "recipient";
+const ORGANIZATION: &str = "organization";
+
+/// The consent an upsert leaves: the organisation may opt someone out, or
+/// back in after its own opt-out, but never over the recipient's own choice.
+fn consent_after(current: &Contact, wanted: Option<bool>) -> (bool, Option<String>) {
+    let by_recipient = current.opted_out && current.opted_out_by.as_deref() == Some(RECIPIENT);
+    match wanted {
+        _ if by_recipient => (true, current.opted_out_by.clone()),
+        Some(true) if current.opted_out => (true, current.opted_out_by.clone()),
+        Some(true) => (true, Some(ORGANIZATION.into())),
+        Some(false) => (false, None),
+        None => (current.opted_out, current.opted_out_by.clone()),
+    }
 }
 
 pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Contact, AppError> {
@@ -288,23 +309,39 @@ pub async fn list(
     Ok(Paginated::new(data, page, total))
 }
 
-/// Turns invitations to this person off (or back on). Scheduled invitations are cancelled.
+/// The organisation turns invitations to this person off (or back on, unless
+/// the person unsubscribed themselves). Scheduled invitations are cancelled.
 pub async fn set_opted_out(db: &Db, org_id: &str, id: &str, opted_out: bool) -> Result<Contact, AppError> {
-    get(db, org_id, id).await?;
+    let current = get(db, org_id, id).await?;
+    if !opted_out && current.opted_out && current.opted_out_by.as_deref() == Some(RECIPIENT) {
+        return Err(AppError::Conflict {
+            code: "recipient_opted_out".into(),
+            message: "this person unsubscribed themselves; only they can subscribe again (the link in any invitation)"
+                .into(),
+        });
+    }
+    let (opted_out, by) = consent_after(&current, Some(opted_out));
+    write_consent(db, org_id, id, opted_out, by.as_deref()).await?;
+    get(db, org_id, id).await
+}
+
+async fn write_consent(db: &Db, org_id: &str, id: &str, opted_out: bool, by: Option<&str>) -> Result<(), AppError> {
     let mut tx = db.begin_write().await.map_err(internal)?;
-    sqlx::query("UPDATE contacts SET opted_out = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4")
-        .bind(i64::from(opted_out))
-        .bind(now_ms())
-        .bind(org_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query(
+        "UPDATE contacts SET opted_out = $1, opted_out_by = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5",
+    )
+    .bind(i64::from(opted_out))
+    .bind(by)
+    .bind(now_ms())
+    .bind(org_id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
     if opted_out {
         super::invitations::cancel_scheduled_for_contact(&mut tx, org_id, id, "opted_out").await?;
     }
-    tx.commit().await.map_err(internal)?;
-    get(db, org_id, id).await
+    tx.commit().await.map_err(internal)
 }
 
 /// Deletes the contact and their invitations; their responses stay, unlinked.
@@ -327,8 +364,18 @@ pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
 }
 
 /// The unsubscribe link was confirmed: the contact it names is opted out
-/// (the signed link is the authority). False if the contact is gone.
+/// by the recipient (the signed link is the authority), which only they can
+/// undo. False if the contact is gone.
 pub async fn unsubscribe(db: &Db, contact_id: &str) -> Result<bool, AppError> {
+    set_by_recipient(db, contact_id, true).await
+}
+
+/// The recipient changed their mind, through the same link.
+pub async fn resubscribe(db: &Db, contact_id: &str) -> Result<bool, AppError> {
+    set_by_recipient(db, contact_id, false).await
+}
+
+async fn set_by_recipient(db: &Db, contact_id: &str, opted_out: bool) -> Result<bool, AppError> {
     let row = sqlx::query("SELECT organization_id FROM contacts WHERE id = $1")
         .bind(contact_id)
         .fetch_optional(db.pool())
@@ -336,6 +383,6 @@ pub async fn unsubscribe(db: &Db, contact_id: &str) -> Result<bool, AppError> {
         .map_err(internal)?;
     let Some(row) = row else { return Ok(false) };
     let org_id: String = row.try_get("organization_id").map_err(internal)?;
-    set_opted_out(db, &org_id, contact_id, true).await?;
+    write_consent(db, &org_id, contact_id, opted_out, opted_out.then_some(RECIPIENT)).await?;
     Ok(true)
 }

@@ -99,6 +99,8 @@ pub async fn quick(
             invitations::create_in(&mut tx, &new).await?.ok_or_else(|| internal("no dedupe key, no conflict"))?;
         invited.push(invitation_id);
     }
+    // In the transaction that added them: the count includes them.
+    super::mail_quota::check(state, &mut tx, org_id, 0).await?;
     sqlx::query(
         "INSERT INTO distributions (id, organization_id, survey_id, channel, invited, skipped, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -4,7 +4,8 @@
 //! together), so replicas share the work and a crash mid-way only delays it.
 
 use super::invitations::{self, NewInvitation};
-use crate::backend::db::{internal, json_column, now_ms, Db};
+use crate::backend::db::{internal, json_column, now_ms};
+use crate::backend::AppState;
 use crate::domain::contact::ContactInput;
 use crate::domain::event::{parse_instant, EventInput};
 use crate::domain::routing::{all_hold, DelayFrom, InviteSetting, SendWindow};
@@ -19,7 +20,8 @@ const RETRY_MS: i64 = 2_000;
 
 /// Routes up to `limit` pending events; returns how many were decided. A
 /// claimed event is another replica's for `claim_ms`.
-pub async fn route_pending(db: &Db, limit: i64, claim_ms: i64) -> Result<usize, AppError> {
+pub async fn route_pending(state: &AppState, limit: i64, claim_ms: i64) -> Result<usize, AppError> {
+    let db = &state.db;
     let now = now_ms();
     let rows = sqlx::query(
         "SELECT id FROM events WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $1) \
@@ -46,7 +48,7 @@ pub async fn route_pending(db: &Db, limit: i64, claim_ms: i64) -> Result<usize, 
             .await
             .map_err(internal)?;
         if claimed.rows_affected() == 1 {
-            match route_one(db, &id).await {
+            match route_one(state, &id).await {
                 Ok(()) => decided += 1,
                 Err(e) => {
                     // Nothing of it was committed; try again shortly rather than after the whole claim.
@@ -80,7 +82,8 @@ impl Decision {
     }
 }
 
-async fn route_one(db: &Db, event_id: &str) -> Result<(), AppError> {
+async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
+    let db = &state.db;
     let row = sqlx::query(
         "SELECT e.organization_id, e.channel_id, e.event_type_id, e.type, e.transaction_reference, e.body, \
          e.received_at, t.active AS type_active FROM events e LEFT JOIN event_types t ON t.id = e.event_type_id \
@@ -165,6 +168,12 @@ async fn route_one(db: &Db, event_id: &str) -> Result<(), AppError> {
                     (_, None, _) | (_, _, None) => {
                         Decision::skipped("no_email: the customer has no email address to send to", contact.clone())
                     }
+                    (Some(_), Some(contact_id), Some(_)) if quota_reached(state, &mut tx, &org_id).await? => {
+                        Decision::skipped(
+                            "quota_exceeded: the organisation's daily invitation quota is used up",
+                            Some(contact_id.clone()),
+                        )
+                    }
                     (Some(_), Some(contact_id), Some(_)) => {
                         let send_at = send_time(&setting, &event, received_at);
                         let dedupe = format!("{org_id}|{event_type_id}|{reference}|{contact_id}");
@@ -218,6 +227,15 @@ async fn route_one(db: &Db, event_id: &str) -> Result<(), AppError> {
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)
+}
+
+/// Whether one more invitation would go over the organisation's daily quota.
+async fn quota_reached(state: &AppState, tx: &mut sqlx::AnyConnection, org_id: &str) -> Result<bool, AppError> {
+    match super::mail_quota::check(state, tx, org_id, 1).await {
+        Ok(()) => Ok(false),
+        Err(AppError::QuotaExceeded { .. }) => Ok(true),
+        Err(e) => Err(e),
+    }
 }
 
 /// The first active setting (in priority order) with a survey whose

@@ -46,6 +46,33 @@ impl Format {
 /// Where the next page starts: after this (created_at, id).
 pub type Cursor = Option<(i64, String)>;
 
+/// Records in the audit log that `actor` exported `rows` responses of a survey.
+pub async fn record_started(
+    db: &Db,
+    org_id: &str,
+    actor: &super::audit::Actor,
+    survey_id: &str,
+    format: Format,
+    filter_query: Option<&str>,
+    rows: i64,
+) {
+    let details = serde_json::json!({
+        "surveyId": survey_id,
+        "format": format.extension(),
+        "filter": filter_query.unwrap_or(""),
+        "rows": rows,
+    });
+    super::audit::record(
+        db,
+        org_id,
+        actor,
+        crate::domain::audit::AuditAction::ExportStarted,
+        super::audit::target("survey", survey_id),
+        details,
+    )
+    .await;
+}
+
 /// How many responses the export will hold (for progress).
 pub async fn count(db: &Db, org_id: &str, survey_id: &str, filter: &ResponseFilter) -> Result<i64, AppError> {
     let (condition, params) = filter.to_sql(org_id, survey_id);

@@ -74,7 +74,12 @@ async fn load_policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> 
 }
 
 /// Replaces the organisation's rules: the declared keys and the two switches.
-pub async fn save_policy(db: &Db, org_id: &str, policy: &MetadataPolicy) -> Result<MetadataPolicy, AppError> {
+pub async fn save_policy(
+    db: &Db,
+    org_id: &str,
+    actor: &super::audit::Actor,
+    policy: &MetadataPolicy,
+) -> Result<MetadataPolicy, AppError> {
     let mut problems = Problems::default();
     if policy.keys.len() > MAX_DECLARED_KEYS {
         problems.add("keys", format!("at most {MAX_DECLARED_KEYS} keys"));
@@ -123,5 +128,14 @@ pub async fn save_policy(db: &Db, org_id: &str, policy: &MetadataPolicy) -> Resu
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     db.caches().metadata_policies.forget(org_id);
+    super::audit::record(
+        db,
+        org_id,
+        actor,
+        crate::domain::audit::AuditAction::SettingsChanged,
+        super::audit::target("settings", "metadata"),
+        serde_json::json!({"setting": "metadata", "keys": policy.keys.len(), "strict": policy.strict}),
+    )
+    .await;
     self::policy(db, org_id).await
 }

@@ -18,7 +18,12 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Vec<String>, AppError> {
 
 /// Replaces the list; entries are stored as browsers send them (lower case,
 /// no trailing slash), once each. Every bad entry is named (`allowedOrigins[i]`).
-pub async fn set(db: &Db, org_id: &str, sites: &[String]) -> Result<Vec<String>, AppError> {
+pub async fn set(
+    db: &Db,
+    org_id: &str,
+    actor: &super::audit::Actor,
+    sites: &[String],
+) -> Result<Vec<String>, AppError> {
     let mut problems = Problems::default();
     validate_origins(sites, "allowedOrigins", &mut problems);
     problems.into_result()?;
@@ -34,5 +39,14 @@ pub async fn set(db: &Db, org_id: &str, sites: &[String]) -> Result<Vec<String>,
         .map_err(internal)?;
     // Every survey's definition includes these sites.
     super::surveys::organization_changed(db, org_id);
+    super::audit::record(
+        db,
+        org_id,
+        actor,
+        crate::domain::audit::AuditAction::SettingsChanged,
+        super::audit::target("settings", "embed"),
+        serde_json::json!({"setting": "embed", "allowedOrigins": normalized}),
+    )
+    .await;
     Ok(normalized)
 }

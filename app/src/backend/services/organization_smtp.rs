@@ -22,7 +22,12 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Option<SmtpSettings>, AppError
 }
 
 /// Saves the settings after checking them; returns them as stored.
-pub async fn set(state: &AppState, org_id: &str, input: &SmtpSettingsInput) -> Result<SmtpSettings, AppError> {
+pub async fn set(
+    state: &AppState,
+    org_id: &str,
+    actor: &super::audit::Actor,
+    input: &SmtpSettingsInput,
+) -> Result<SmtpSettings, AppError> {
     let mut problems = Problems::default();
     input.validate(&mut problems);
     if !input.from.trim().is_empty() && input.from.trim().parse::<Mailbox>().is_err() {
@@ -67,15 +72,36 @@ pub async fn set(state: &AppState, org_id: &str, input: &SmtpSettingsInput) -> R
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    let db = &state.db;
+    super::audit::record(
+        db,
+        org_id,
+        actor,
+        crate::domain::audit::AuditAction::SettingsChanged,
+        super::audit::target("settings", "smtp"),
+        serde_json::json!({"setting": "smtp", "host": host, "port": input.port}),
+    )
+    .await;
     get(&state.db, org_id).await?.ok_or(AppError::Internal)
 }
 
 /// Back to the server's own mail settings; `false` when there were none.
-pub async fn remove(db: &Db, org_id: &str) -> Result<bool, AppError> {
+pub async fn remove(db: &Db, org_id: &str, actor: &super::audit::Actor) -> Result<bool, AppError> {
     let done = db
         .execute_write(sqlx::query("DELETE FROM organization_smtp WHERE organization_id = $1").bind(org_id))
         .await
         .map_err(internal)?;
+    if done.rows_affected() > 0 {
+        super::audit::record(
+            db,
+            org_id,
+            actor,
+            crate::domain::audit::AuditAction::SettingsChanged,
+            super::audit::target("settings", "smtp"),
+            serde_json::json!({"setting": "smtp", "removed": true}),
+        )
+        .await;
+    }
     Ok(done.rows_affected() > 0)
 }
 

@@ -1,7 +1,10 @@
 //! A respondent continuing their own response (with its `responseToken`):
 //! more answers as they go, metadata from the host page, completion.
 //! Answers merge (later values win, `null` clears); a completed response's
-//! answers are final, but metadata may still be attached to it.
+//! answers are final, but metadata may still be attached to it. A response
+//! that came through an invitation keeps the invitation's context, as at
+//! submission: it stays the invited contact's (`responder` is ignored) and
+//! the invitation's metadata (`distributionId`, the event's fields) wins.
 
 use super::responses::{get_any, metadata_text};
 use super::webhooks;
@@ -35,6 +38,14 @@ pub async fn continue_response(
             message: "this response can no longer be changed".into(),
         });
     }
+    let invitation = match invitation_of(&state.db, response_id).await? {
+        Some(id) => super::invitations::by_id(&state.db, &id).await?,
+        None => None,
+    };
+    let mut patch = patch;
+    if invitation.is_some() {
+        patch.responder = None;
+    }
     let definition = super::surveys::definition(&state.db, &current.survey_id).await?;
     super::surveys::check_site(&definition.survey, site)?;
     let changes_answers = patch.answers.as_ref().is_some_and(|a| !a.is_empty()) || patch.completed == Some(true);
@@ -63,6 +74,10 @@ pub async fn continue_response(
         Ok(typed) => metadata.extend(typed),
         Err(AppError::Validation { errors }) => errors.into_iter().for_each(|e| problems.add(e.field, e.message)),
         Err(other) => return Err(other),
+    }
+    if let Some(linked) = &invitation {
+        // What the invitation said wins over what the page says, now as at submission.
+        metadata.extend(linked.metadata.clone());
     }
     validate_flat_map(&mut problems, "metadata", &metadata);
     if let Some(responder) = &patch.responder {
@@ -142,15 +157,8 @@ pub async fn continue_response(
     if newly_completed {
         queued += webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.completed", &data, &thin).await?;
         // A response that came through an invitation completes it too.
-        let invitation: Option<String> = sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
-            .bind(&response.id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?
-            .try_get("invitation_id")
-            .map_err(internal)?;
-        if let Some(invitation) = invitation {
-            super::invitations::mark_completed(&mut tx, &invitation).await?;
+        if let Some(linked) = &invitation {
+            super::invitations::mark_completed(&mut tx, &linked.invitation.id).await?;
         }
     }
     tx.commit().await.map_err(internal)?;
@@ -158,4 +166,15 @@ pub async fn continue_response(
         state.webhook_wakeup.notify_one();
     }
     Ok(response)
+}
+
+/// The invitation a response came through, if any.
+async fn invitation_of(db: &crate::backend::db::Db, response_id: &str) -> Result<Option<String>, AppError> {
+    sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
+        .bind(response_id)
+        .fetch_one(db.pool())
+        .await
+        .map_err(internal)?
+        .try_get("invitation_id")
+        .map_err(internal)
 }

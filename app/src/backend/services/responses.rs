@@ -334,7 +334,7 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppE
 }
 
 /// Deletes a response (and its metadata rows); subscribers hear of it.
-pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, org_id: &str, actor: &super::audit::Actor, id: &str) -> Result<(), AppError> {
     let response = get(&state.db, org_id, id).await?;
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     sqlx::query("DELETE FROM responses WHERE id = $1 AND organization_id = $2")
@@ -366,6 +366,15 @@ pub async fn delete(state: &AppState, org_id: &str, id: &str) -> Result<(), AppE
     let data = serde_json::json!({ "id": response.id, "surveyId": response.survey_id });
     let queued =
         webhooks::enqueue(&mut tx, org_id, Some(&response.survey_id), "survey.response.deleted", &data, &data).await?;
+    super::audit::record_in(
+        &mut tx,
+        org_id,
+        actor,
+        crate::domain::audit::AuditAction::ResponseDeleted,
+        super::audit::target("response", id),
+        serde_json::json!({"surveyId": response.survey_id}),
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();

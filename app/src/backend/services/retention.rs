@@ -20,7 +20,12 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Option<i64>, AppError> {
 }
 
 /// `None` keeps responses for ever.
-pub async fn set(db: &Db, org_id: &str, days: Option<i64>) -> Result<Option<i64>, AppError> {
+pub async fn set(
+    db: &Db,
+    org_id: &str,
+    actor: &super::audit::Actor,
+    days: Option<i64>,
+) -> Result<Option<i64>, AppError> {
     if let Some(days) = days {
         if !(1..=MAX_RETENTION_DAYS).contains(&days) {
             return Err(AppError::field(
@@ -29,12 +34,18 @@ pub async fn set(db: &Db, org_id: &str, days: Option<i64>) -> Result<Option<i64>
             ));
         }
     }
-    sqlx::query("UPDATE organizations SET retention_days = $1 WHERE id = $2")
-        .bind(days)
-        .bind(org_id)
-        .execute(db.pool())
+    db.execute_write(sqlx::query("UPDATE organizations SET retention_days = $1 WHERE id = $2").bind(days).bind(org_id))
         .await
         .map_err(internal)?;
+    super::audit::record(
+        db,
+        org_id,
+        actor,
+        crate::domain::audit::AuditAction::SettingsChanged,
+        super::audit::target("settings", "retention"),
+        serde_json::json!({"setting": "retention", "retentionDays": days}),
+    )
+    .await;
     Ok(days)
 }
 

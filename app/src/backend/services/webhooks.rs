@@ -2,9 +2,11 @@
 //! records deliveries in the same transaction as the change they report, and
 //! the delivery log. Sending is the worker's job (`server::worker`).
 
+use super::audit::{self, Actor};
 use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};
 use crate::backend::signing::generate_secret;
 use crate::backend::AppState;
+use crate::domain::audit::AuditAction;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::webhook::{
@@ -92,20 +94,21 @@ impl From<Endpoint> for WebhookView {
 pub async fn create_from_dashboard(
     state: &AppState,
     org_id: &str,
+    actor: &Actor,
     input: NewWebhook,
 ) -> Result<CreatedWebhook, AppError> {
     match input.survey_id {
         Some(survey_id) => {
             let input =
                 SurveyWebhookInput { name: input.name, url: input.url, events: input.events, ..Default::default() };
-            let mut created = create_for_survey(state, org_id, &survey_id, input).await?;
+            let mut created = create_for_survey(state, org_id, actor, &survey_id, input).await?;
             let secret = created.secret.take().unwrap_or_default();
             let webhook = get(&state.db, org_id, Family::Any, &created.id).await?.into();
             Ok(CreatedWebhook { webhook, secret })
         }
         None => {
             let input = IntegrationWebhookInput { url: input.url, events: input.events, ..Default::default() };
-            let mut created = create_for_organization(state, org_id, input).await?;
+            let mut created = create_for_organization(state, org_id, actor, input).await?;
             let secret = created.secret.take().unwrap_or_default();
             let webhook = get(&state.db, org_id, Family::Any, &created.id).await?.into();
             Ok(CreatedWebhook { webhook, secret })
@@ -181,6 +184,7 @@ fn family_of(survey_id: Option<&str>) -> Family<'_> {
 pub async fn create_for_survey(
     state: &AppState,
     org_id: &str,
+    actor: &Actor,
     survey_id: &str,
     input: SurveyWebhookInput,
 ) -> Result<SurveyWebhook, AppError> {
@@ -214,6 +218,15 @@ pub async fn create_for_survey(
         &secret,
     )
     .await?;
+    record(
+        state,
+        org_id,
+        actor,
+        AuditAction::WebhookCreated,
+        &endpoint,
+        json!({"url": endpoint.url, "events": endpoint.events}),
+    )
+    .await;
     Ok(endpoint.into_survey_shape(generated.then_some(secret)))
 }
 
@@ -221,6 +234,7 @@ pub async fn create_for_survey(
 pub async fn create_for_organization(
     state: &AppState,
     org_id: &str,
+    actor: &Actor,
     input: IntegrationWebhookInput,
 ) -> Result<IntegrationWebhook, AppError> {
     let events = validate_endpoint(&input.url, &input.events, state.config.webhook_allow_http)?;
@@ -238,6 +252,15 @@ pub async fn create_for_organization(
         &secret,
     )
     .await?;
+    record(
+        state,
+        org_id,
+        actor,
+        AuditAction::WebhookCreated,
+        &endpoint,
+        json!({"url": endpoint.url, "events": endpoint.events}),
+    )
+    .await;
     Ok(endpoint.into_integration_shape(Some(secret)))
 }
 
@@ -288,6 +311,7 @@ pub async fn list(db: &Db, org_id: &str, family: Family<'_>) -> Result<Vec<Endpo
 pub async fn update(
     state: &AppState,
     org_id: &str,
+    actor: &Actor,
     family: Family<'_>,
     id: &str,
     patch: WebhookPatch,
@@ -340,18 +364,44 @@ pub async fn update(
         super::webhook_queue::fail_pending(&mut tx, id).await?;
     }
     tx.commit().await.map_err(internal)?;
-    get(&state.db, org_id, family, id).await
+    let updated = get(&state.db, org_id, family, id).await?;
+    let changes = json!({
+        "url": (updated.url != current.url).then_some(&updated.url),
+        "events": (updated.events != current.events).then_some(&updated.events),
+        "enabled": (updated.enabled != current.enabled).then_some(updated.enabled),
+    });
+    record(state, org_id, actor, AuditAction::WebhookUpdated, &updated, changes).await;
+    Ok(updated)
+}
+
+async fn record(
+    state: &AppState,
+    org_id: &str,
+    actor: &Actor,
+    action: AuditAction,
+    endpoint: &Endpoint,
+    details: Value,
+) {
+    audit::record(&state.db, org_id, actor, action, audit::target("webhook", &endpoint.id), details).await;
 }
 
 /// Deletes the endpoint and, through the foreign keys, its delivery history.
-pub async fn delete(db: &Db, org_id: &str, family: Family<'_>, id: &str) -> Result<(), AppError> {
-    get(db, org_id, family, id).await?;
-    sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND organization_id = $2")
-        .bind(id)
-        .bind(org_id)
-        .execute(db.pool())
+pub async fn delete(
+    state: &AppState,
+    org_id: &str,
+    actor: &Actor,
+    family: Family<'_>,
+    id: &str,
+) -> Result<(), AppError> {
+    let endpoint = get(&state.db, org_id, family, id).await?;
+    state
+        .db
+        .execute_write(
+            sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND organization_id = $2").bind(id).bind(org_id),
+        )
         .await
         .map_err(internal)?;
+    record(state, org_id, actor, AuditAction::WebhookDeleted, &endpoint, json!({"url": endpoint.url})).await;
     Ok(())
 }
 
@@ -359,6 +409,7 @@ pub async fn delete(db: &Db, org_id: &str, family: Family<'_>, id: &str) -> Resu
 pub async fn rotate_secret(
     state: &AppState,
     org_id: &str,
+    actor: &Actor,
     family: Family<'_>,
     id: &str,
 ) -> Result<(Endpoint, String), AppError> {
@@ -374,6 +425,7 @@ pub async fn rotate_secret(
     .execute(state.db.pool())
     .await
     .map_err(internal)?;
+    record(state, org_id, actor, AuditAction::WebhookSecretRotated, &endpoint, json!({})).await;
     Ok((endpoint, secret))
 }
 

@@ -17,12 +17,16 @@ pub fn DashboardLayout(children: Children) -> impl IntoView {
                 <a href="/dashboard/webhooks">"Webhooks"</a>
                 <a href="/dashboard/profile/tokens">"API tokens"</a>
                 <a href="/dashboard/settings">"Settings"</a>
+                <a href="/dashboard/profile">"Profile"</a>
                 <a href="/docs/api">"API reference"</a>
             </nav>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(Some(me)) => view! {
+                            {me.role.allows(crate::domain::scope::Scope::AuditRead).then(|| view! {
+                                <a href="/dashboard/audit">"Audit log"</a>
+                            })}
                             <span class="whoami">{me.organization_name} " · " {me.email}</span>
                         }.into_any(),
                         _ => view! { <a href="/login">"Sign in"</a> }.into_any(),

@@ -76,10 +76,32 @@ pub fn MailSection(initial: OrganizationSettings) -> impl IntoView {
         view! { <option value=value.as_str() selected=move || security.get() == value>{label}</option> }
     };
 
+    let quota = initial.mail_quota.clone();
+    let quota_text = quota.limit.map(|limit| {
+        format!(
+            "Daily quota through this Vox server's mail server: {} of {limit} invitations used in the last 24 hours. \
+             Invitations over it are refused (and events' invitations skipped); a mail server of your own has no quota.",
+            quota.used
+        )
+    });
     view! {
         <section class="card stack" aria-label="Email">
             <h2>"Email"</h2>
             <p role="status">{status}</p>
+            {quota_text.map(|text| {
+                let class = if quota.nearly_used_up() { "notice notice-error" } else { "description" };
+                view! { <p class=class>{text}</p> }
+            })}
+            <p class="description">
+                {if initial.server_smtp_configured {
+                    "Invitations to join this organisation and password resets always go through this Vox server's \
+                     mail server, never through yours."
+                } else {
+                    "This Vox server has no mail server: invitations to join the organisation and password-reset \
+                     links cannot be emailed. They are written to the server's log, where whoever runs this Vox can \
+                     pass them on."
+                }}
+            </p>
             <div class="row">
                 <label>"Mail server" <input type="text" placeholder="smtp.example.com" prop:value=host on:input=move |ev| host.set(event_target_value(&ev))/></label>
                 <label>"Port" <input type="number" min="1" max="65535" size="6" prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/></label>

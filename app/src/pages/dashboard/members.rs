@@ -1,5 +1,6 @@
 //! Settings → Members: who is in the organisation with which role, invite
-//! by link, change roles, remove. Viewers see the list only.
+//! by email, change roles, remove. Viewers see the list only. The
+//! invitation's link goes to the invitee's address only: nobody else sees it.
 
 use crate::components::{action_error, format_time, ErrorNotice};
 use crate::domain::account::Role;
@@ -89,22 +90,24 @@ pub fn MembersSection() -> impl IntoView {
                                             <option value="owner">"owner"</option>
                                         </select>
                                     </label>
-                                    <button type="button" on:click=move |_| { invite.dispatch((email.get(), role.get())); }>"Create invitation link"</button>
+                                    <button type="button" on:click=move |_| { invite.dispatch((email.get(), role.get())); }>"Send invitation"</button>
                                 </div>
                             })}
                         }.into_any(),
                     }
                 })}
             </Suspense>
-            {move || invite.value().get().and_then(Result::ok).map(|created| {
-                let link = created.link.clone();
-                view! {
-                    <div class="notice" role="status">
-                        <p>{format!("Send this link to {}; it works once, for 7 days:", created.invite.email)}</p>
-                        <input type="text" readonly class="token-value" aria-label="Invitation link" prop:value=created.link.clone()/>
-                        <button type="button" on:click=move |_| crate::components::copy_to_clipboard(&link)>"Copy"</button>
-                    </div>
-                }
+            {move || invite.value().get().and_then(Result::ok).map(|sent| {
+                let text = if sent.emailed {
+                    format!("Invitation emailed to {}. The link in it works once, for 7 days.", sent.invite.email)
+                } else {
+                    format!(
+                        "This Vox has no mail server, so the invitation to {} was not emailed: its link is in the \
+                         server's log, for whoever runs this Vox to pass on. It works once, for 7 days.",
+                        sent.invite.email
+                    )
+                };
+                view! { <p class="notice" role="status">{text}</p> }
             })}
             {action_error(move || invite.value().get())}
             {action_error(move || change.value().get())}

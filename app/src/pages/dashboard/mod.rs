@@ -1,5 +1,6 @@
 //! The dashboard: one module per area.
 
+mod audit;
 mod builder;
 mod charts;
 mod contacts;
@@ -8,7 +9,9 @@ mod events_router;
 mod layout;
 mod mail_settings;
 mod members;
+mod profile;
 mod response_page;
+mod security_settings;
 mod settings;
 mod site_settings;
 mod survey_detail;
@@ -20,10 +23,12 @@ mod tokens;
 mod webhook_detail;
 mod webhooks;
 
+pub use audit::AuditLogPage;
 pub use builder::{EditSurveyPage, NewSurveyPage};
 pub use contacts::ContactsPage;
 pub use events_router::EventsRouterPage;
 pub use layout::DashboardLayout;
+pub use profile::ProfilePage;
 pub use response_page::ResponsePage;
 pub use settings::SettingsPage;
 pub use survey_detail::SurveyDetailPage;

@@ -19,6 +19,7 @@ const TYPES: [(MetadataType, &str); 4] = [
 pub fn SettingsPage() -> impl IntoView {
     let policy = Resource::new(|| (), |_| get_metadata_policy());
     let organization = Resource::new(|| (), |_| get_organization_settings());
+    let me = Resource::new(|| (), |_| crate::server_fns::auth::whoami());
     view! {
         <Title text="Settings"/>
         <DashboardLayout>
@@ -26,13 +27,16 @@ pub fn SettingsPage() -> impl IntoView {
             <super::members::MembersSection/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match organization.await {
-                        Ok(settings) => view! {
+                    let me = me.await.ok().flatten();
+                    match (organization.await, me) {
+                        (Ok(settings), Some(me)) => view! {
+                            <super::security_settings::SecuritySection initial=settings.clone() me/>
                             <super::data_settings::RetentionSection initial=settings.retention_days/>
                             <super::mail_settings::MailSection initial=settings.clone()/>
                             <super::site_settings::SitesSection initial=settings.embed_sites/>
                         }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        (Err(error), _) => view! { <ErrorNotice error/> }.into_any(),
+                        (Ok(_), None) => view! { <ErrorNotice error=crate::domain::AppError::Unauthorized/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -70,7 +70,12 @@ pub fn TokensPage() -> impl IntoView {
                     <button type="button" class="primary" on:click=on_create disabled=create.pending()>"Create token"</button>
                 </div>
             </section>
-            <h2>"Your tokens"</h2>
+            <h2>"Tokens"</h2>
+            <p class="description">
+                "A token acts for the member who created it: it stops working when they leave the organisation, "
+                "and never does more than their role allows. Owners see and can revoke every token of the organisation; "
+                "everyone else sees their own."
+            </p>
             {action_error(move || revoke.value().get())}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -79,7 +84,7 @@ pub fn TokensPage() -> impl IntoView {
                         Ok(page) if page.data.is_empty() => view! { <p class="empty">"No tokens yet."</p> }.into_any(),
                         Ok(page) => view! {
                             <table class="table">
-                                <thead><tr><th>"Title"</th><th>"Scopes"</th><th>"Created"</th><th>"Expires"</th><th>"Last used"</th><th>"Status"</th><th></th></tr></thead>
+                                <thead><tr><th>"Title"</th><th>"Created by"</th><th>"Scopes"</th><th>"Created"</th><th>"Expires"</th><th>"Last used"</th><th>"Status"</th><th></th></tr></thead>
                                 <tbody>
                                     {page.data.into_iter().map(|t| {
                                         let id = t.id.clone();
@@ -88,6 +93,7 @@ pub fn TokensPage() -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td>{t.title.clone()}</td>
+                                                <td>{t.created_by_email.clone().unwrap_or_else(|| t.created_by.clone())}</td>
                                                 <td>{t.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")}</td>
                                                 <td>{format_time(&t.created_at)}</td>
                                                 <td>{t.expires_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
