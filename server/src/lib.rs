@@ -78,6 +78,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         mailers: Arc::new(Mailers::from_config(&config).map_err(StartError::Mail)?),
         device_trust: Arc::new(app::backend::auth::device::DeviceTrust::new(&keys)),
         sign_in_tickets: Arc::new(LinkTokens::new(&keys, "sign-in-ticket")),
+        email_confirmation_links: Arc::new(LinkTokens::new(&keys, "email-confirmation-link")),
         config: Arc::new(config),
         leptos_options,
     }))
@@ -135,9 +136,6 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Bodies over the limit end with 413 before any handler reads them
-        // (server functions included, which do not use axum's extractors).
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotency))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::dashboard_guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_guard))

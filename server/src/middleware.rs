@@ -168,29 +168,59 @@ pub async fn api_conventions(request: Request, next: Next) -> Response {
     response
 }
 
-/// Headers every answer carries: no MIME sniffing; a referrer policy (none
-/// at all from pages whose address holds a secret: join, reset and
-/// unsubscribe links, the second sign-in step); and, everywhere but the
-/// survey pages (whose frame rules depend on the embedding site), no framing
-/// and a Content-Security-Policy where the page set none of its own.
+/// Request and response hygiene for every answer.
+///
+/// In: a server function's body is cut off at `MAX_BODY_BYTES` (413), as
+/// axum's extractors do for the REST API (server functions read the raw body).
+///
+/// Out: no MIME sniffing; a referrer policy (none at all from pages whose
+/// address holds a secret: join, reset and unsubscribe links, the second
+/// sign-in step); and, everywhere but the survey pages (whose frame rules
+/// depend on the embedding site), no framing and a Content-Security-Policy
+/// where the page set none of its own.
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
+    let path = request.uri().path();
+    let secret_in_address =
+        ["/join/", "/reset-password/", "/login/verify", "/u/"].iter().any(|p| path.starts_with(p));
+    let survey_page = path.starts_with("/s/");
+    let request = if path.starts_with("/rpc/") {
+        match limit_body(request) {
+            Ok(request) => request,
+            Err(too_large) => return too_large,
+        }
+    } else {
+        request
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.entry(header::X_CONTENT_TYPE_OPTIONS).or_insert(HeaderValue::from_static("nosniff"));
-    let secret_in_address = ["/join/", "/reset-password/", "/login/verify", "/u/"].iter().any(|p| path.starts_with(p));
     if secret_in_address {
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     } else {
         headers.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
     }
-    if !path.starts_with("/s/") {
+    if !survey_page {
         headers.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
         headers
             .entry(header::CONTENT_SECURITY_POLICY)
             .or_insert(HeaderValue::from_static(app::backend::html::FALLBACK_POLICY));
     }
     response
+}
+
+/// 413 for a declared length over the limit; otherwise the body is wrapped so
+/// that reading past the limit fails (the server function then answers 413).
+fn limit_body(request: Request) -> Result<Request, Response> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > crate::MAX_BODY_BYTES) {
+        return Err(ApiError(AppError::PayloadTooLarge).into_response());
+    }
+    let (parts, body) = request.into_parts();
+    Ok(Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, crate::MAX_BODY_BYTES))))
 }
 
 /// What the client sees if a handler panics: a problem, never a dropped connection.
