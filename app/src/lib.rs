@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/verify") view=pages::auth::LoginVerifyPage/>
                 <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage/>
                 <Route path=path!("/reset-password/:token") view=pages::auth::ResetPasswordPage/>
+                <Route path=path!("/confirm-email/:token") view=pages::auth::ConfirmEmailPage/>
                 <Route path=path!("/signup") view=pages::auth::SignupPage/>
                 <Route path=path!("/join/:token") view=pages::auth::JoinPage/>
                 <Route path=path!("/dashboard") view=pages::dashboard::SurveysPage/>

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { createSurveyViaApi, emailsTo, hydrated, linkIn, signUp, uniqueEmail } from './helpers';
+import { createSurveyViaApi, hydrated, linkTo, signUp, uniqueEmail } from './helpers';
 
 const questions = [
   { id: 'q1', type: 'nps', title: 'How likely are you to recommend us?', required: true },
@@ -84,7 +84,7 @@ test('a viewer sees no edit controls, and a forged change is refused', async ({ 
   await expect(page.getByText(`Invitation emailed to ${viewerEmail}`)).toBeVisible();
   // The inviter never sees the link: it reaches the invitee by email only.
   await expect(page.getByText('/join/')).toHaveCount(0);
-  const link = linkIn((await emailsTo(page.request, viewerEmail))[0], '/join/');
+  const link = await linkTo(page.request, viewerEmail, '/join/');
 
   const context = await browser.newContext();
   const viewer = await context.newPage();

@@ -58,15 +58,17 @@ export async function responsesOf(page: Page, surveyId: string): Promise<any[]> 
 /** The SMTP sink that .ci/e2e.sh starts (aiosmtpd) and points Vox at. */
 export const smtpApi = process.env.VOX_E2E_SMTP_API;
 
-/** Waits until `to` has received `count` emails and returns them, oldest first. */
-export async function emailsTo(request: APIRequestContext, to: string, count = 1): Promise<any[]> {
-  let found: any[] = [];
+/** The link with path `prefix` (e.g. `/reset-password/`) in the first email to `to` that has one,
+ *  waiting for it; other mail to the address (a sign-up's confirmation) is passed over. */
+export async function linkTo(request: APIRequestContext, to: string, prefix: string): Promise<string> {
+  let link = '';
   await expect(async () => {
     const res = await request.get(`${smtpApi}/messages?to=${encodeURIComponent(to)}`);
-    found = await res.json();
-    expect(found.length).toBeGreaterThanOrEqual(count);
+    const found = ((await res.json()) as any[]).find((m) => (m.text as string).includes(prefix));
+    expect(found, `an email to ${to} with a ${prefix} link`).toBeTruthy();
+    link = linkIn(found, prefix);
   }).toPass({ timeout: 20_000 });
-  return found;
+  return link;
 }
 
 /** The first link in an email's text whose path starts with `prefix` (e.g. `/join/`). */

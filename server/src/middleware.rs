@@ -99,11 +99,13 @@ fn is_sign_in_endpoint(path: &str) -> bool {
             | "/api/auth/signup"
             | "/api/auth/password-reset"
             | "/api/auth/password-reset/confirm"
+            | "/api/auth/email-confirmation/confirm"
             | "/rpc/login"
             | "/rpc/login_second_factor"
             | "/rpc/signup"
             | "/rpc/request_password_reset"
             | "/rpc/reset_password"
+            | "/rpc/confirm_email"
             | "/rpc/accept_invite_new_account"
     )
 }
@@ -174,14 +176,14 @@ pub async fn api_conventions(request: Request, next: Next) -> Response {
 /// axum's extractors do for the REST API (server functions read the raw body).
 ///
 /// Out: no MIME sniffing; a referrer policy (none at all from pages whose
-/// address holds a secret: join, reset and unsubscribe links, the second
+/// address holds a secret: join, reset, confirmation and unsubscribe links, the second
 /// sign-in step); and, everywhere but the survey pages (whose frame rules
 /// depend on the embedding site), no framing and a Content-Security-Policy
 /// where the page set none of its own.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let secret_in_address =
-        ["/join/", "/reset-password/", "/login/verify", "/u/"].iter().any(|p| path.starts_with(p));
+        ["/join/", "/reset-password/", "/confirm-email/", "/login/verify", "/u/"].iter().any(|p| path.starts_with(p));
     let survey_page = path.starts_with("/s/");
     let request = if path.starts_with("/rpc/") {
         match limit_body(request) {

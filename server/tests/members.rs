@@ -138,7 +138,7 @@ async fn an_address_with_an_account_joins_only_by_signing_in_and_no_password_is_
     let victims_browser = app.sign_up_as(&victim, "the victim's password", "Victim Inc").await;
     let org = app.signed_in("Other org").await;
     rpc(&org, &app, "invite_member", &[("email", &victim), ("role", "viewer")]).await;
-    let token = invitation_token(&sink.wait_for(&victim, 1).await[0]);
+    let token = invitation_token(&sink.wait_for_link(&victim, "/join/", 1).await[0]);
 
     // The link does not create or take over the account, with any password.
     let stranger = app.client();

@@ -64,6 +64,8 @@ pub struct SharedState {
     pub device_trust: Arc<super::auth::device::DeviceTrust>,
     /// Signs the ticket between the password and the second-factor step of signing in.
     pub sign_in_tickets: Arc<super::link_tokens::LinkTokens>,
+    /// Signs the links that confirm a person's own email address.
+    pub email_confirmation_links: Arc<super::link_tokens::LinkTokens>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -158,6 +158,9 @@ pub struct ChangePasswordInput {
 #[serde(rename_all = "camelCase")]
 pub struct TwoFactorStatus {
     pub enabled: bool,
+    /// Whether the account's email address is confirmed (an emailed link was
+    /// used); turning two-factor sign-in on needs it.
+    pub email_confirmed: bool,
     /// Unused recovery codes left.
     pub recovery_codes_left: i64,
     /// Organisations of this person that require two-factor sign-in.

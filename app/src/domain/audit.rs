@@ -16,6 +16,8 @@ pub enum AuditAction {
     PasswordChanged,
     #[serde(rename = "password.reset")]
     PasswordReset,
+    #[serde(rename = "email.confirmed")]
+    EmailConfirmed,
     #[serde(rename = "two_factor.enabled")]
     TwoFactorEnabled,
     #[serde(rename = "two_factor.disabled")]
@@ -53,11 +55,12 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::SignInSucceeded,
         AuditAction::SignInFailed,
         AuditAction::PasswordChanged,
         AuditAction::PasswordReset,
+        AuditAction::EmailConfirmed,
         AuditAction::TwoFactorEnabled,
         AuditAction::TwoFactorDisabled,
         AuditAction::RecoveryCodesRegenerated,
@@ -83,6 +86,7 @@ impl AuditAction {
             AuditAction::SignInFailed => "sign_in.failed",
             AuditAction::PasswordChanged => "password.changed",
             AuditAction::PasswordReset => "password.reset",
+            AuditAction::EmailConfirmed => "email.confirmed",
             AuditAction::TwoFactorEnabled => "two_factor.enabled",
             AuditAction::TwoFactorDisabled => "two_factor.disabled",
             AuditAction::RecoveryCodesRegenerated => "two_factor.recovery_codes_regenerated",
@@ -114,6 +118,7 @@ impl AuditAction {
             AuditAction::SignInFailed => "Failed sign-in",
             AuditAction::PasswordChanged => "Changed password",
             AuditAction::PasswordReset => "Reset password by email",
+            AuditAction::EmailConfirmed => "Confirmed their email address",
             AuditAction::TwoFactorEnabled => "Turned on two-factor sign-in",
             AuditAction::TwoFactorDisabled => "Turned off two-factor sign-in",
             AuditAction::RecoveryCodesRegenerated => "New recovery codes",

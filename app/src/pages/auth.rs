@@ -4,7 +4,7 @@
 
 use crate::components::{action_error, ErrorNotice};
 use crate::domain::AppError;
-use crate::server_fns::auth::{Login, LoginSecondFactor, RequestPasswordReset, ResetPassword, Signup};
+use crate::server_fns::auth::{ConfirmEmail, Login, LoginSecondFactor, RequestPasswordReset, ResetPassword, Signup};
 use crate::server_fns::members::{AcceptInvite, AcceptInviteNewAccount};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -128,6 +128,37 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 }
 
 /// `/reset-password/{token}`: choosing a new password.
+/// `/confirm-email/{token}`: the link of a confirmation email. Confirming
+/// takes a click (a form, so it works without JavaScript), so that a mail
+/// scanner fetching the link confirms nothing by itself.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let confirm = ServerAction::<ConfirmEmail>::new();
+    let pending = confirm.pending();
+    view! {
+        <Title text="Confirm your email address"/>
+        <main class="page narrow">
+            <h1>"Confirm your email address"</h1>
+            {move || match confirm.value().get() {
+                Some(Ok(())) => view! {
+                    <p class="notice" role="status">"Your address is confirmed. Thank you."</p>
+                    <p><a class="button primary" href="/dashboard/profile">"Go to your profile"</a></p>
+                }.into_any(),
+                other => view! {
+                    <p>"Confirm that this address is yours, and that you opened the Vox account it was sent for."</p>
+                    <ActionForm action=confirm attr:class="stack">
+                        <input type="hidden" name="token" value=token/>
+                        {other.and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+                        <button class="primary" type="submit" disabled=pending>"Confirm my address"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();

@@ -151,6 +151,31 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     )
 }
 
+/// Emails a new confirmation link to the signed-in person's own address.
+#[server(prefix = "/rpc", endpoint = "send_email_confirmation")]
+pub async fn send_email_confirmation() -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            let me = ctx::me_setting_up().await?;
+            crate::backend::services::email_confirmation::send(&state, &me.user_id, &me.email).await.map(|_| ())
+        }
+        .await,
+    )
+}
+
+/// The link of a confirmation email.
+#[server(prefix = "/rpc", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    ctx::respond(
+        async move {
+            let state = ctx::state()?;
+            crate::backend::services::email_confirmation::confirm(&state, &token, &ctx::client()).await
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/rpc", endpoint = "two_factor_status")]
 pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     ctx::respond(

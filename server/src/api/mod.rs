@@ -10,6 +10,7 @@ pub mod client;
 pub mod contacts;
 pub mod distributions;
 pub mod docs_page;
+pub mod email_confirmation;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -32,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, document) = OpenApiRouter::with_openapi(openapi::base_document())
         .merge(auth::router())
+        .merge(email_confirmation::router())
         .merge(surveys::router())
         .merge(responses::router())
         .merge(tokens::router())

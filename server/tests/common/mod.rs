@@ -265,6 +265,27 @@ pub async fn spawn_app_with_mail() -> (TestApp, smtp::SmtpSink) {
     (app, sink)
 }
 
+/// Confirms the account's address as its emailed link would (the link's
+/// token is made here with the server's own key; the email itself is tested
+/// in `sign_in.rs`).
+pub async fn confirm_email(app: &TestApp, email: &str) {
+    let user_id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let now = app::backend::db::now_ms();
+    let token = app::backend::services::email_confirmation::link_token(&app.state, &user_id, email, now);
+    let res = app
+        .client()
+        .post(app.url("/api/auth/email-confirmation/confirm"))
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", res.text().await.unwrap());
+}
+
 /// The owner invites `email` as `role`; the invitee opens the emailed link and
 /// joins with a new account. Returns the new member's signed-in client.
 pub async fn join_by_email(app: &TestApp, sink: &smtp::SmtpSink, owner: &Client, email: &str, role: &str) -> Client {

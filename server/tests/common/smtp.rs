@@ -52,6 +52,25 @@ impl SmtpSink {
         }
         panic!("{address} did not receive {count} message(s) within 20 s");
     }
+
+    /// The messages to `address` whose text holds a link with `path` (say
+    /// `/reset-password/`), once there are at least `count` of them (up to
+    /// 20 s); other mail to the address (a sign-up's confirmation) is left out.
+    pub async fn wait_for_link(&self, address: &str, path: &str, count: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let found: Vec<Value> = self
+                .messages_to(address)
+                .await
+                .into_iter()
+                .filter(|m| m["text"].as_str().is_some_and(|text| text.contains(path)))
+                .collect();
+            if found.len() >= count {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{address} did not receive {count} message(s) with a {path} link within 20 s");
+    }
 }
 
 impl Drop for SmtpSink {

@@ -88,6 +88,7 @@ pub async fn signup(state: &AppState, input: SignupInput, client: &ClientInfo) -
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    super::email_confirmation::send_after_sign_up(state, &user_id, &email);
     start_session(state, &user_id, &org_id, &email, client, "sign_up").await
 }
 

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod channels;
 pub mod contacts;
 pub mod distributions;
+pub mod email_confirmation;
 pub mod event_routing;
 pub mod events;
 pub mod export;

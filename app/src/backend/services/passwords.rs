@@ -6,7 +6,9 @@
 //! the answer). Using it sets the new password, proves the address, and ends
 //! every session of the account; a second factor is still asked at the next
 //! sign-in. This is also how the owner of an address takes back an account
-//! someone else opened with it.
+//! someone else opened with it: when the reset is the first proof of the
+//! address, whatever its unproven holder set up (API tokens, a second factor
+//! from before confirmation was required for it) is removed too.
 
 use super::account_emails::{self, AccountEmail};
 use super::audit::{self, Actor};
@@ -109,7 +111,7 @@ pub async fn reset(state: &AppState, input: PasswordResetInput, client: &ClientI
     let token_hash = hex_sha256(input.token.trim().as_bytes());
     let now = now_ms();
     let row = sqlx::query(
-        "SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id \
+        "SELECT r.user_id, u.email, u.email_verified_at FROM password_resets r JOIN users u ON u.id = r.user_id \
          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2",
     )
     .bind(&token_hash)
@@ -120,6 +122,7 @@ pub async fn reset(state: &AppState, input: PasswordResetInput, client: &ClientI
     .ok_or_else(|| AppError::not_found("password reset link (it may have expired or been used)"))?;
     let user_id: String = row.try_get("user_id").map_err(internal)?;
     let email: String = row.try_get("email").map_err(internal)?;
+    let first_proof = row.try_get::<Option<i64>, _>("email_verified_at").map_err(internal)?.is_none();
     let password_hash = secrets::hash_password(input.password).await?;
 
     let mut tx = db.begin_write().await.map_err(internal)?;
@@ -150,11 +153,33 @@ pub async fn reset(state: &AppState, input: PasswordResetInput, client: &ClientI
         .await
         .map_err(internal)?;
     session::end_all_for_user(&mut tx, &user_id, None).await?;
+    if first_proof {
+        remove_what_an_unproven_holder_set_up(&mut tx, &user_id, now).await?;
+    }
     tx.commit().await.map_err(internal)?;
+    if first_proof {
+        state.tokens.refresh_now(db).await;
+    }
     throttle::clear_account(db, &email).await?;
     let actor = Actor::member(&user_id, &client.address);
-    audit::record_for_user(db, &user_id, &actor, AuditAction::PasswordReset, json!({})).await;
+    audit::record_for_user(db, &user_id, &actor, AuditAction::PasswordReset, json!({"firstProof": first_proof})).await;
     Ok(())
+}
+
+/// Until this reset nobody had proven the address, so its API tokens and a
+/// second factor may be a squatter's: they go, and the owner starts afresh.
+async fn remove_what_an_unproven_holder_set_up(
+    tx: &mut sqlx::AnyConnection,
+    user_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    super::two_factor::remove(tx, user_id).await
 }
 
 /// Changes the signed-in person's password; their other sessions end.

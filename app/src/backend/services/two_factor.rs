@@ -22,13 +22,13 @@ pub const RECOVERY_CODES: usize = 10;
 const ISSUER: &str = "Vox";
 
 pub async fn status(db: &Db, user_id: &str) -> Result<TwoFactorStatus, AppError> {
-    let enabled: Option<i64> = sqlx::query("SELECT totp_enabled_at FROM users WHERE id = $1")
+    let user = sqlx::query("SELECT totp_enabled_at, email_verified_at FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db.pool())
         .await
-        .map_err(internal)?
-        .try_get("totp_enabled_at")
         .map_err(internal)?;
+    let enabled: Option<i64> = user.try_get("totp_enabled_at").map_err(internal)?;
+    let email_confirmed: Option<i64> = user.try_get("email_verified_at").map_err(internal)?;
     let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
         .bind(user_id)
         .fetch_one(db.pool())
@@ -47,15 +47,33 @@ pub async fn status(db: &Db, user_id: &str) -> Result<TwoFactorStatus, AppError>
     .iter()
     .map(|r| r.try_get::<String, _>("name").map_err(internal))
     .collect::<Result<_, _>>()?;
-    Ok(TwoFactorStatus { enabled: enabled.is_some(), recovery_codes_left: left, required_by })
+    Ok(TwoFactorStatus {
+        enabled: enabled.is_some(),
+        email_confirmed: email_confirmed.is_some(),
+        recovery_codes_left: left,
+        required_by,
+    })
 }
 
-/// A new secret for the authenticator app, kept aside until `enable`.
+/// A new secret for the authenticator app, kept aside until `enable`. Only
+/// for a confirmed address: a second factor chosen by someone who merely
+/// claimed the address would lock its owner out of the account that a
+/// password reset gives back.
 pub async fn begin_setup(state: &AppState, me: &Me) -> Result<TwoFactorSetup, AppError> {
-    if status(&state.db, &me.user_id).await?.enabled {
+    let current = status(&state.db, &me.user_id).await?;
+    if current.enabled {
         return Err(AppError::Conflict {
             code: "two_factor_enabled".into(),
             message: "two-factor sign-in is already on; turn it off first to use another app".into(),
+        });
+    }
+    if !current.email_confirmed {
+        return Err(AppError::Conflict {
+            code: "email_unconfirmed".into(),
+            message: format!(
+                "confirm your email address first: open the link sent to {} (your profile can send a new one)",
+                me.email
+            ),
         });
     }
     let secret = totp::generate_secret();
@@ -137,22 +155,28 @@ pub async fn disable(state: &AppState, me: &Me, password: String, client: &Clien
         });
     }
     let mut tx = state.db.begin_write().await.map_err(internal)?;
+    remove(&mut tx, &me.user_id).await?;
+    tx.commit().await.map_err(internal)?;
+    let actor = Actor::member(&me.user_id, &client.address);
+    audit::record_for_user(&state.db, &me.user_id, &actor, AuditAction::TwoFactorDisabled, json!({})).await;
+    Ok(())
+}
+
+/// Removes the account's second factor and recovery codes, inside `tx`.
+pub(super) async fn remove(tx: &mut sqlx::AnyConnection, user_id: &str) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET totp_secret_sealed = NULL, totp_pending_sealed = NULL, totp_enabled_at = NULL, \
          totp_last_step = NULL WHERE id = $1",
     )
-    .bind(&me.user_id)
+    .bind(user_id)
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(&me.user_id)
+        .bind(user_id)
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
-    let actor = Actor::member(&me.user_id, &client.address);
-    audit::record_for_user(&state.db, &me.user_id, &actor, AuditAction::TwoFactorDisabled, json!({})).await;
     Ok(())
 }
 

@@ -1,14 +1,15 @@
 //! Profile: the signed-in person's own account: changing the password and
-//! two-factor sign-in (set up with an authenticator app, recovery codes,
-//! turning it off). Members whose organisation requires two-factor sign-in
-//! are sent here until they have set it up.
+//! two-factor sign-in (once the address is confirmed: set up with an
+//! authenticator app, recovery codes, turning it off). Members whose
+//! organisation requires two-factor sign-in are sent here until they have
+//! set it up.
 
 use super::DashboardLayout;
 use crate::components::{action_error, ErrorNotice};
 use crate::domain::account::{RecoveryCodes, TwoFactorStatus};
 use crate::server_fns::auth::{
     begin_two_factor_setup, change_password, disable_two_factor, enable_two_factor, get_two_factor_status,
-    regenerate_recovery_codes, whoami,
+    regenerate_recovery_codes, send_email_confirmation, whoami,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -95,7 +96,7 @@ fn TwoFactorSection() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(TwoFactorStatus { enabled: true, recovery_codes_left, required_by }) => view! {
+                        Ok(TwoFactorStatus { enabled: true, recovery_codes_left, required_by, .. }) => view! {
                             <p><span class="badge active">"On"</span>
                                 {format!(" {recovery_codes_left} recovery codes left.")}</p>
                             {(!required_by.is_empty()).then(|| view! {
@@ -115,6 +116,10 @@ fn TwoFactorSection() -> impl IntoView {
                                     "Turn off"
                                 </button>
                             </div>
+                        }.into_any(),
+                        Ok(TwoFactorStatus { email_confirmed: false, .. }) => view! {
+                            <p><span class="badge">"Off"</span></p>
+                            <UnconfirmedAddress/>
                         }.into_any(),
                         Ok(_) => view! {
                             <p><span class="badge">"Off"</span></p>
@@ -155,6 +160,27 @@ fn TwoFactorSection() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Two-factor sign-in waits for a confirmed address (README "Security").
+#[component]
+fn UnconfirmedAddress() -> impl IntoView {
+    let send = Action::new(|_: &()| send_email_confirmation());
+    view! {
+        <p class="notice" role="status">
+            "First confirm your email address: open the link we emailed when you signed up. "
+            "A second factor needs an address that is proven to be yours."
+        </p>
+        {action_error(move || send.value().get())}
+        {move || matches!(send.value().get(), Some(Ok(()))).then(|| view! {
+            <p class="notice" role="status">"A new link is on its way."</p>
+        })}
+        <div class="actions">
+            <button type="button" disabled=send.pending() on:click=move |_| { send.dispatch(()); }>
+                "Send the link again"
+            </button>
+        </div>
     }
 }
 
