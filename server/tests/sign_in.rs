@@ -440,6 +440,30 @@ async fn two_factor_waits_for_an_address_confirmed_by_its_emailed_link() {
     assert_eq!(log["data"].as_array().unwrap().len(), 1, "{log}");
 }
 
+/// Asking for a confirmation email acts on the signed-in person's own account,
+/// so no API token may ask, whatever its scopes (there is no organisation in
+/// the request to cross: the account is the caller's).
+#[tokio::test]
+async fn no_api_token_can_ask_for_an_address_confirmation() {
+    let (app, sink) = spawn_app_with_mail().await;
+    let email = unique_email("token-holder");
+    let session = app.sign_up_as(&email, PASSWORD, "Token Holders").await;
+    sink.wait_for_link(&email, "/confirm-email/", 1).await;
+    let every_scope: Vec<&str> = app::domain::scope::Scope::ALL.iter().map(|scope| scope.as_str()).collect();
+    let (_, token) = common::create_token(&app, &session, &every_scope).await;
+    let asked = common::plain_client()
+        .post(app.url("/api/auth/email-confirmation"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(asked, 403).await;
+    // The session still may: the refusal was about the credential, not the quota.
+    let asked = session.post(app.url("/api/auth/email-confirmation")).send().await.unwrap();
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    sink.wait_for_link(&email, "/confirm-email/", 2).await;
+}
+
 #[tokio::test]
 async fn the_owner_of_an_address_takes_back_an_account_someone_else_opened_with_it() {
     let (app, sink) = spawn_app_with_mail().await;
