@@ -4,7 +4,7 @@
 
 use crate::api::error::ApiError;
 use app::backend::auth::session::hex_sha256;
-use app::backend::services::idempotency::{abandon, claim, complete, Claim, StoredResponse};
+use app::backend::services::organization::idempotency::{abandon, claim, complete, Claim, StoredResponse};
 use app::backend::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};

@@ -50,7 +50,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let tokens = Arc::new(TokenRegistry::default());
     tokens.refresh(&db).await.map_err(|e| StartError::Tokens(e.to_string()))?;
     // Responses stored before the answer index existed (a no-op once done).
-    match app::backend::services::answer_index::backfill(&db).await {
+    match app::backend::services::responses::answer_index::backfill(&db).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(responses = n, "indexed the answers of earlier responses"),
         Err(e) => tracing::warn!(error = %e, "indexing earlier responses failed; will retry at the next start"),
@@ -69,7 +69,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         token_limits: Arc::new(RateLimiter::new(config.api_rate_limit_per_minute)),
         secrets: Arc::new(SecretBox::new(&keys)),
         response_tokens: Arc::new(ResponseTokens::new(&keys)),
-        metadata_hasher: Arc::new(app::backend::services::metadata_keys::MetadataHasher::new(&keys)),
+        metadata_hasher: Arc::new(app::backend::keys::MetadataHasher::new(&keys)),
         net_guard: Arc::new(NetGuard::new(config.webhook_allow_nets.clone())),
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         invitation_wakeup: Arc::new(tokio::sync::Notify::new()),
@@ -210,22 +210,22 @@ fn spawn_housekeeping(state: &AppState) {
             if let Err(e) = app::backend::auth::throttle::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old sign-in attempts failed");
             }
-            if let Err(e) = app::backend::services::audit::purge(&db).await {
+            if let Err(e) = app::backend::services::organization::audit::purge(&db).await {
                 tracing::warn!(error = %e, "purging audit log entries past their retention failed");
             }
-            if let Err(e) = app::backend::services::webhook_queue::purge_history(&db, retention_days).await {
+            if let Err(e) = app::backend::services::webhooks::queue::purge_history(&db, retention_days).await {
                 tracing::warn!(error = %e, "purging old webhook deliveries failed");
             }
-            if let Err(e) = app::backend::services::idempotency::purge_old(&db).await {
+            if let Err(e) = app::backend::services::organization::idempotency::purge_old(&db).await {
                 tracing::warn!(error = %e, "purging old idempotency keys failed");
             }
-            match app::backend::services::retention::purge(&db).await {
+            match app::backend::services::responses::retention::purge(&db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(responses = n, "deleted responses past their retention"),
                 Err(e) => tracing::warn!(error = %e, "deleting responses past their retention failed"),
             }
             // After retention, so days it emptied are counted afresh.
-            if let Err(e) = app::backend::services::overview_days::warm_all(&db).await {
+            if let Err(e) = app::backend::services::responses::overview_days::warm_all(&db).await {
                 tracing::warn!(error = %e, "counting closed days for survey overviews failed");
             }
         }

@@ -77,7 +77,7 @@ async fn set_mail_quota(config: Config, args: &[String]) -> i32 {
             return 1;
         }
     };
-    match app::backend::services::mail_quota::set_for_organization(&db, org, quota).await {
+    match app::backend::services::outreach::mail_quota::set_for_organization(&db, org, quota).await {
         Ok(true) => {
             println!("{org}: daily invitation quota {}", quota.map_or("back to the default".into(), |n| n.to_string()));
             0

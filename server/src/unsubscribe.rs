@@ -6,7 +6,7 @@
 //! with `POST /u/{token}/resubscribe` (offered right after unsubscribing).
 
 use app::backend::html::escape;
-use app::backend::services::contacts;
+use app::backend::services::outreach::contacts;
 use app::backend::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};

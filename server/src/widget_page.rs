@@ -115,13 +115,15 @@ async fn invitation_for(
     state: &AppState,
     survey_id: &str,
     token: &str,
-) -> Result<Option<(String, app::backend::services::invitations::LinkedInvitation)>, AppError> {
+) -> Result<Option<(String, app::backend::services::outreach::invitations::LinkedInvitation)>, AppError> {
     let Some(id) = state.invitation_links.open(token) else { return Ok(None) };
-    let Some(linked) = app::backend::services::invitations::by_id(&state.db, &id).await? else { return Ok(None) };
+    let Some(linked) = app::backend::services::outreach::invitations::by_id(&state.db, &id).await? else {
+        return Ok(None);
+    };
     if linked.invitation.survey_id != survey_id || linked.invitation.status == "cancelled" {
         return Ok(None);
     }
-    app::backend::services::invitations::mark_opened(&state.db, &id).await?;
+    app::backend::services::outreach::invitations::mark_opened(&state.db, &id).await?;
     Ok(Some((token.to_string(), linked)))
 }
 

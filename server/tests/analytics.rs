@@ -184,7 +184,7 @@ async fn exports_page_through_more_than_one_batch() {
     let app = spawn_app().await;
     let client = app.signed_in("Many").await;
     let survey = survey(&app, &client).await;
-    let total = app::backend::services::export::PAGE as usize + 37;
+    let total = app::backend::services::responses::export::PAGE as usize + 37;
     for i in 0..total {
         answer(&app, &survey, json!({"answers": {"q1": i % 11}})).await;
     }
@@ -227,7 +227,7 @@ async fn the_live_feed_announces_a_new_response() {
 
 #[tokio::test]
 async fn responses_past_the_retention_period_are_deleted() {
-    use app::backend::services::retention;
+    use app::backend::services::responses::retention;
     let app = spawn_app().await;
     let client = app.signed_in("Retention").await;
     let survey = survey(&app, &client).await;
@@ -290,7 +290,7 @@ async fn closed_days_come_from_the_day_cache_until_a_response_of_that_day_change
 
     let overview = |query: String| get(&client, app.url(&format!("/api/surveys/{survey}/overview{query}")));
     // The hourly sweep (also run at start) counts closed days before anyone looks.
-    assert_eq!(app::backend::services::overview_days::warm_all(db).await.unwrap(), 1);
+    assert_eq!(app::backend::services::responses::overview_days::warm_all(db).await.unwrap(), 1);
     let rows: Vec<(i64, String)> = {
         use sqlx::Row;
         sqlx::query("SELECT day, tally FROM overview_day_cache WHERE survey_id = $1")

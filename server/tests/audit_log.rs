@@ -193,7 +193,7 @@ async fn nobody_changes_the_log_and_only_retention_removes_entries() {
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(app::backend::services::audit::purge(&app.state.db).await.unwrap(), 1);
+    assert_eq!(app::backend::services::organization::audit::purge(&app.state.db).await.unwrap(), 1);
     let after: Value = owner.get(app.url("/api/audit-log")).send().await.unwrap().json().await.unwrap();
     assert_eq!(after["meta"]["total"].as_i64().unwrap(), total - 1);
     assert!(!after.to_string().contains(&oldest));

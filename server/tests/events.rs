@@ -281,10 +281,13 @@ async fn the_same_transaction_never_invites_the_same_customer_twice() {
     assert_ne!(processed(&app, &client, &third).await["processing"]["status"], "skipped");
     // With no SMTP configured, the outbox keeps exactly one email per invitation.
     for _ in 0..100 {
-        let outbox =
-            app::backend::services::outbox::list(&app.state.db, &org_of(&app, &first).await, Default::default())
-                .await
-                .unwrap();
+        let outbox = app::backend::services::outreach::outbox::list(
+            &app.state.db,
+            &org_of(&app, &first).await,
+            Default::default(),
+        )
+        .await
+        .unwrap();
         if outbox.meta.total == 2 {
             assert!(outbox.data.iter().all(|m| m.to == email && m.transport == "outbox"));
             return;

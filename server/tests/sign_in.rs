@@ -424,7 +424,12 @@ async fn two_factor_waits_for_an_address_confirmed_by_its_emailed_link() {
         .await
         .unwrap();
     let eight_days_ago = app::backend::db::now_ms() - 8 * 24 * 3600 * 1000;
-    let expired = app::backend::services::email_confirmation::link_token(&app.state, &user_id, &email, eight_days_ago);
+    let expired = app::backend::services::organization::email_confirmation::link_token(
+        &app.state,
+        &user_id,
+        &email,
+        eight_days_ago,
+    );
     expect_problem(confirm(expired).await.unwrap(), 404).await;
     assert!(!email_confirmed(&app, &session).await);
     assert_eq!(confirm(token.clone()).await.unwrap().status(), StatusCode::NO_CONTENT);
@@ -451,12 +456,8 @@ async fn no_api_token_can_ask_for_an_address_confirmation() {
     sink.wait_for_link(&email, "/confirm-email/", 1).await;
     let every_scope: Vec<&str> = app::domain::scope::Scope::ALL.iter().map(|scope| scope.as_str()).collect();
     let (_, token) = common::create_token(&app, &session, &every_scope).await;
-    let asked = common::plain_client()
-        .post(app.url("/api/auth/email-confirmation"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let asked =
+        common::plain_client().post(app.url("/api/auth/email-confirmation")).bearer_auth(&token).send().await.unwrap();
     expect_problem(asked, 403).await;
     // The session still may: the refusal was about the credential, not the quota.
     let asked = session.post(app.url("/api/auth/email-confirmation")).send().await.unwrap();

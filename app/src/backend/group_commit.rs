@@ -25,7 +25,7 @@
 //! transaction takes them in, too), before any job advances them.
 
 use super::db::{internal, Db, DbKind, DedicatedTx, DedicatedWriter};
-use super::services::webhooks::{self, Subscriber};
+use super::webhook_outbox::{self, Subscriber};
 use crate::domain::AppError;
 use std::collections::HashMap;
 use std::future::Future;
@@ -327,7 +327,8 @@ async fn prepare(tx: &mut DedicatedTx<'_>, batch: &[Request]) -> Result<HashMap<
     for audience in batch.iter().filter_map(|r| r.audience.as_ref()) {
         if !audiences.contains_key(audience) {
             let subscribers =
-                webhooks::subscribers(&mut **tx, &audience.organization_id, audience.survey_id.as_deref()).await?;
+                webhook_outbox::subscribers(&mut **tx, &audience.organization_id, audience.survey_id.as_deref())
+                    .await?;
             audiences.insert(audience.clone(), subscribers);
         }
     }
@@ -335,7 +336,7 @@ async fn prepare(tx: &mut DedicatedTx<'_>, batch: &[Request]) -> Result<HashMap<
         let mut counters: Vec<&str> = audiences.values().flatten().map(Subscriber::endpoint_id).collect();
         counters.sort_unstable();
         counters.dedup();
-        webhooks::lock_delivery_counters(&mut **tx, &counters).await?;
+        webhook_outbox::lock_delivery_counters(&mut **tx, &counters).await?;
     }
     Ok(audiences)
 }

@@ -124,6 +124,28 @@ async fn database_secret(db: &Db) -> Result<String, AppError> {
     row.try_get("value").map_err(internal)
 }
 
+/// Hashes anonymized values with a key of the server's and the organisation
+/// id, so equal values compare equal within one organisation only.
+pub struct MetadataHasher {
+    key: [u8; 32],
+}
+
+impl MetadataHasher {
+    pub fn new(keys: &Keys) -> Self {
+        MetadataHasher { key: keys.derive("metadata-anonymize") }
+    }
+
+    pub fn hash(&self, org_id: &str, key: &str, value: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        for part in [org_id, key, value] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        let digest: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        format!("hmac-sha256:{digest}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

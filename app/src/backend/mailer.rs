@@ -5,7 +5,6 @@
 
 use super::config::Config;
 use super::invitation_email::RenderedEmail;
-use super::AppState;
 use crate::domain::smtp::SmtpSecurity;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -156,9 +155,14 @@ impl Mailers {
         matches!(*self.server_default, Mailer::Smtp { .. })
     }
 
-    pub async fn for_organization(&self, state: &AppState, org_id: &str) -> Result<Arc<Mailer>, SendError> {
-        let Some((fingerprint, target)) = crate::backend::services::organization_smtp::target(state, org_id).await?
-        else {
+    /// The mailer for `org_id`, given its own server as the caller read it
+    /// (`own_server`: the stored settings' fingerprint and where they lead).
+    pub fn for_organization(
+        &self,
+        org_id: &str,
+        own_server: Option<(String, SmtpTarget)>,
+    ) -> Result<Arc<Mailer>, SendError> {
+        let Some((fingerprint, target)) = own_server else {
             self.built.lock().unwrap_or_else(|e| e.into_inner()).remove(org_id);
             return Ok(self.server_default.clone());
         };

@@ -10,9 +10,10 @@
 //! Anything that must be exact at every request (a response limit's count, a
 //! closing time) is still checked against the copy's data on each use.
 
-use crate::backend::services::surveys::StoredDefinition;
 use crate::domain::metadata_keys::MetadataPolicy;
 use crate::domain::routing::EventType;
+use crate::domain::survey::{Question, SurveyStatus};
+use crate::domain::survey_options::SurveyOptions;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -93,6 +94,19 @@ pub fn org_key(org_id: &str, name: &str) -> String {
 /// Whether `key` (made by [`org_key`]) belongs to `org_id`.
 pub fn is_of_org(key: &str, org_id: &str) -> bool {
     key.strip_prefix(org_id).is_some_and(|rest| rest.starts_with('\0'))
+}
+
+/// A survey as stored, the part of `services::surveys::definition` that is kept
+/// a moment; whether it has closed by now is worked out at each use.
+pub struct StoredDefinition {
+    pub organization_id: String,
+    pub name: String,
+    pub status: SurveyStatus,
+    pub closes_at: Option<i64>,
+    pub response_limit: Option<i64>,
+    pub questions: Vec<Question>,
+    pub options: SurveyOptions,
+    pub organization_sites: Vec<String>,
 }
 
 #[cfg(test)]

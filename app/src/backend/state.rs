@@ -49,7 +49,7 @@ pub struct SharedState {
     /// Issues and checks respondents' `responseToken`s.
     pub response_tokens: Arc<ResponseTokens>,
     /// Hashes the values of anonymized metadata keys.
-    pub metadata_hasher: Arc<crate::backend::services::metadata_keys::MetadataHasher>,
+    pub metadata_hasher: Arc<super::keys::MetadataHasher>,
     /// Wakes this replica's delivery worker when deliveries were queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes this replica's invitation scheduler (new events, distributions).

@@ -157,34 +157,3 @@ impl Problems {
         }
     }
 }
-
-impl server_fn::error::FromServerFnError for AppError {
-    type Encoder = server_fn::codec::JsonEncoding;
-
-    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
-        // On the server these are requests whose body or arguments cannot be
-        // read: the caller's mistake (400), not ours. In the browser they stay
-        // transport errors (a response that could not be read).
-        #[cfg(feature = "ssr")]
-        {
-            use server_fn::error::ServerFnErrorErr as E;
-            // A body cut off at the size limit (a streamed one; a declared
-            // length over it never reaches the function): 413, not 400.
-            if value.to_string().contains("length limit exceeded") {
-                crate::server_fns::ctx::set_status(413);
-                return AppError::PayloadTooLarge;
-            }
-            if let E::Deserialization(why) | E::Args(why) | E::MissingArg(why) | E::UnsupportedRequestMethod(why) =
-                &value
-            {
-                let error = AppError::BadRequest {
-                    code: "invalid_arguments".into(),
-                    message: format!("the request's arguments could not be read: {why}"),
-                };
-                crate::server_fns::ctx::set_status(error.status());
-                return error;
-            }
-        }
-        AppError::Transport { message: value.to_string() }
-    }
-}

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use super::ctx;
 
 #[cfg(feature = "ssr")]
-fn filter(query: &str) -> Result<crate::backend::services::response_filter::ResponseFilter, AppError> {
-    crate::backend::services::response_filter::ResponseFilter::from_query(query.trim_start_matches('?'))
+fn filter(query: &str) -> Result<crate::backend::services::responses::filter::ResponseFilter, AppError> {
+    crate::backend::services::responses::filter::ResponseFilter::from_query(query.trim_start_matches('?'))
 }
 
 #[server(prefix = "/rpc", endpoint = "survey_overview")]
@@ -24,7 +24,7 @@ pub async fn survey_overview(survey_id: String, query: String, interval: String)
             let state = ctx::state()?;
             let me = ctx::me().await?;
             let interval = crate::domain::metrics::Interval::parse(&interval).unwrap_or_default();
-            crate::backend::services::analytics::overview(
+            crate::backend::services::responses::analytics::overview(
                 &state.db,
                 &me.organization_id,
                 &survey_id,
@@ -75,7 +75,7 @@ pub async fn survey_text_answers(
             use crate::domain::page::PageRequest;
             let me = ctx::me().await?;
             let page = PageRequest { page: 1, per_page: 20 };
-            crate::backend::services::analytics::text_answers(
+            crate::backend::services::responses::analytics::text_answers(
                 &state.db,
                 &me.organization_id,
                 &survey_id,

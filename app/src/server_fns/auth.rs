@@ -29,7 +29,7 @@ pub async fn signup(email: String, password: String, organization_name: String) 
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            use crate::backend::services::accounts;
+            use crate::backend::services::organization::accounts;
             use crate::domain::account::SignupInput;
             let input = SignupInput { email, password, organization_name };
             let done = accounts::signup(&state, input, &ctx::client()).await?;
@@ -46,7 +46,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            use crate::backend::services::accounts::{self, SignIn};
+            use crate::backend::services::organization::accounts::{self, SignIn};
             use crate::domain::account::LoginInput;
             let next = safe_next(next.as_deref());
             match accounts::login(&state, LoginInput { email, password }, &ctx::client()).await? {
@@ -73,7 +73,7 @@ pub async fn login_second_factor(ticket: String, code: String, next: Option<Stri
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            use crate::backend::services::accounts;
+            use crate::backend::services::organization::accounts;
             use crate::domain::account::SecondFactorInput;
             let done =
                 accounts::login_second_factor(&state, SecondFactorInput { ticket, code }, &ctx::client()).await?;
@@ -91,7 +91,7 @@ pub async fn logout() -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             use crate::backend::auth::session::clearing_cookie;
-            use crate::backend::services::accounts;
+            use crate::backend::services::organization::accounts;
             if let Some(token) = ctx::session_token() {
                 accounts::logout(&state.db, &token).await?;
             }
@@ -120,7 +120,10 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 /// "Forgot password": answers alike whether or not the address has an account.
 #[server(prefix = "/rpc", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    ctx::respond(async move { crate::backend::services::passwords::request_reset(&ctx::state()?, &email).await }.await)
+    ctx::respond(
+        async move { crate::backend::services::organization::passwords::request_reset(&ctx::state()?, &email).await }
+            .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "reset_password")]
@@ -129,8 +132,12 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         async move {
             use crate::domain::account::PasswordResetInput;
             let state = ctx::state()?;
-            crate::backend::services::passwords::reset(&state, PasswordResetInput { token, password }, &ctx::client())
-                .await
+            crate::backend::services::organization::passwords::reset(
+                &state,
+                PasswordResetInput { token, password },
+                &ctx::client(),
+            )
+            .await
         }
         .await,
     )
@@ -145,7 +152,8 @@ pub async fn change_password(current_password: String, new_password: String) -> 
             let me = ctx::me_setting_up().await?;
             let session = ctx::session_token().ok_or(AppError::Unauthorized)?;
             let input = ChangePasswordInput { current_password, new_password };
-            crate::backend::services::passwords::change(&state, &me, &session, input, &ctx::client()).await
+            crate::backend::services::organization::passwords::change(&state, &me, &session, input, &ctx::client())
+                .await
         }
         .await,
     )
@@ -158,7 +166,9 @@ pub async fn send_email_confirmation() -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
-            crate::backend::services::email_confirmation::send(&state, &me.user_id, &me.email).await.map(|_| ())
+            crate::backend::services::organization::email_confirmation::send(&state, &me.user_id, &me.email)
+                .await
+                .map(|_| ())
         }
         .await,
     )
@@ -170,7 +180,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            crate::backend::services::email_confirmation::confirm(&state, &token, &ctx::client()).await
+            crate::backend::services::organization::email_confirmation::confirm(&state, &token, &ctx::client()).await
         }
         .await,
     )
@@ -182,7 +192,7 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
-            crate::backend::services::two_factor::status(&state.db, &me.user_id).await
+            crate::backend::services::organization::two_factor::status(&state.db, &me.user_id).await
         }
         .await,
     )
@@ -194,7 +204,7 @@ pub async fn begin_two_factor_setup() -> Result<TwoFactorSetup, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
-            crate::backend::services::two_factor::begin_setup(&state, &me).await
+            crate::backend::services::organization::two_factor::begin_setup(&state, &me).await
         }
         .await,
     )
@@ -206,7 +216,7 @@ pub async fn enable_two_factor(code: String) -> Result<RecoveryCodes, AppError> 
         async move {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
-            crate::backend::services::two_factor::enable(&state, &me, &code, &ctx::client()).await
+            crate::backend::services::organization::two_factor::enable(&state, &me, &code, &ctx::client()).await
         }
         .await,
     )
@@ -218,7 +228,7 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
-            crate::backend::services::two_factor::disable(&state, &me, password, &ctx::client()).await
+            crate::backend::services::organization::two_factor::disable(&state, &me, password, &ctx::client()).await
         }
         .await,
     )
@@ -230,7 +240,13 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<RecoveryCodes
         async move {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
-            crate::backend::services::two_factor::regenerate_recovery_codes(&state, &me, password, &ctx::client()).await
+            crate::backend::services::organization::two_factor::regenerate_recovery_codes(
+                &state,
+                &me,
+                password,
+                &ctx::client(),
+            )
+            .await
         }
         .await,
     )

@@ -19,7 +19,7 @@ pub async fn list_contacts(search: String, page: u32) -> Result<Paginated<Contac
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
             let search = Some(search.trim()).filter(|s| !s.is_empty());
-            crate::backend::services::contacts::list(&state.db, &me.organization_id, search, page).await
+            crate::backend::services::outreach::contacts::list(&state.db, &me.organization_id, search, page).await
         }
         .await,
     )
@@ -31,8 +31,13 @@ pub async fn save_contact(input: ContactInput) -> Result<Contact, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            let mut saved =
-                crate::backend::services::contacts::upsert_many(&state.db, &me.organization_id, &[input], true).await?;
+            let mut saved = crate::backend::services::outreach::contacts::upsert_many(
+                &state.db,
+                &me.organization_id,
+                &[input],
+                true,
+            )
+            .await?;
             saved.data.pop().ok_or(AppError::Internal)
         }
         .await,
@@ -45,7 +50,8 @@ pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contac
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out).await
+            crate::backend::services::outreach::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out)
+                .await
         }
         .await,
     )
@@ -57,7 +63,8 @@ pub async fn send_survey(survey_id: String, input: QuickDistributionInput) -> Re
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::distributions::quick(&state, &me.organization_id, &survey_id, input).await
+            crate::backend::services::outreach::distributions::quick(&state, &me.organization_id, &survey_id, input)
+                .await
         }
         .await,
     )
@@ -71,7 +78,7 @@ pub async fn list_outbox(page: u32) -> Result<Paginated<OutboxMessage>, AppError
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            crate::backend::services::outbox::list(&state.db, &me.organization_id, page).await
+            crate::backend::services::outreach::outbox::list(&state.db, &me.organization_id, page).await
         }
         .await,
     )
@@ -86,8 +93,13 @@ pub async fn survey_invitations(
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::invitations::list_with_emails(&state.db, &me.organization_id, &survey_id, 100)
-                .await
+            crate::backend::services::outreach::invitations::list_with_emails(
+                &state.db,
+                &me.organization_id,
+                &survey_id,
+                100,
+            )
+            .await
         }
         .await,
     )

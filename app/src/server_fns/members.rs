@@ -14,7 +14,7 @@ pub async fn list_members() -> Result<Members, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::members::list(&state.db, &me.organization_id).await
+            crate::backend::services::organization::members::list(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -27,7 +27,7 @@ pub async fn invite_member(email: String, role: Role) -> Result<InviteSent, AppE
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::invite(&state, &me, &ctx::actor(&me), &email, role).await
+            crate::backend::services::organization::members::invite(&state, &me, &ctx::actor(&me), &email, role).await
         }
         .await,
     )
@@ -39,7 +39,8 @@ pub async fn change_member_role(user_id: String, role: Role) -> Result<(), AppEr
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::change_role(&state, &me, &ctx::actor(&me), &user_id, role).await
+            crate::backend::services::organization::members::change_role(&state, &me, &ctx::actor(&me), &user_id, role)
+                .await
         }
         .await,
     )
@@ -51,7 +52,7 @@ pub async fn remove_member(user_id: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::remove(&state, &me, &ctx::actor(&me), &user_id).await
+            crate::backend::services::organization::members::remove(&state, &me, &ctx::actor(&me), &user_id).await
         }
         .await,
     )
@@ -63,7 +64,7 @@ pub async fn revoke_member_invite(id: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::members::revoke_invite(&state.db, &me, &ctx::actor(&me), &id).await
+            crate::backend::services::organization::members::revoke_invite(&state.db, &me, &ctx::actor(&me), &id).await
         }
         .await,
     )
@@ -77,7 +78,7 @@ pub async fn describe_invite(token: String) -> Result<InviteView, AppError> {
         async move {
             let state = ctx::state()?;
             let viewer = ctx::me_setting_up().await.ok();
-            crate::backend::services::members::describe_invite(&state.db, &token, viewer.as_ref()).await
+            crate::backend::services::organization::members::describe_invite(&state.db, &token, viewer.as_ref()).await
         }
         .await,
     )
@@ -89,9 +90,13 @@ pub async fn accept_invite_new_account(token: String, password: String) -> Resul
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            let done =
-                crate::backend::services::members::accept_with_new_account(&state, &token, password, &ctx::client())
-                    .await?;
+            let done = crate::backend::services::organization::members::accept_with_new_account(
+                &state,
+                &token,
+                password,
+                &ctx::client(),
+            )
+            .await?;
             ctx::set_signed_in_cookies(&state, &done);
             leptos_axum::redirect("/dashboard");
             Ok(())
@@ -108,9 +113,14 @@ pub async fn accept_invite(token: String) -> Result<(), AppError> {
             let state = ctx::state()?;
             let me = ctx::me_setting_up().await?;
             let current = ctx::session_token().ok_or(AppError::Unauthorized)?;
-            let session =
-                crate::backend::services::members::accept_signed_in(&state, &token, &me, &current, &ctx::client())
-                    .await?;
+            let session = crate::backend::services::organization::members::accept_signed_in(
+                &state,
+                &token,
+                &me,
+                &current,
+                &ctx::client(),
+            )
+            .await?;
             ctx::set_cookie(session.cookie(state.config.secure_cookies()));
             leptos_axum::redirect("/dashboard");
             Ok(())

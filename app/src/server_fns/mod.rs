@@ -13,6 +13,41 @@ pub mod surveys;
 pub mod tokens;
 pub mod webhooks;
 
+use crate::domain::AppError;
+
+/// How a server function's own failures (a body or arguments that cannot be
+/// read) become the one error every door uses.
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        // On the server these are requests whose body or arguments cannot be
+        // read: the caller's mistake (400), not ours. In the browser they stay
+        // transport errors (a response that could not be read).
+        #[cfg(feature = "ssr")]
+        {
+            use server_fn::error::ServerFnErrorErr as E;
+            // A body cut off at the size limit (a streamed one; a declared
+            // length over it never reaches the function): 413, not 400.
+            if value.to_string().contains("length limit exceeded") {
+                ctx::set_status(413);
+                return AppError::PayloadTooLarge;
+            }
+            if let E::Deserialization(why) | E::Args(why) | E::MissingArg(why) | E::UnsupportedRequestMethod(why) =
+                &value
+            {
+                let error = AppError::BadRequest {
+                    code: "invalid_arguments".into(),
+                    message: format!("the request's arguments could not be read: {why}"),
+                };
+                ctx::set_status(error.status());
+                return error;
+            }
+        }
+        AppError::Transport { message: value.to_string() }
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
     //! Access to the request and the shared state from inside a server function.
@@ -76,8 +111,8 @@ pub(crate) mod ctx {
     }
 
     /// Who acts, for the audit log: `me` in the dashboard, from this address.
-    pub fn actor(me: &Me) -> crate::backend::services::audit::Actor {
-        crate::backend::services::audit::Actor::member(&me.user_id, &client().address)
+    pub fn actor(me: &Me) -> crate::backend::services::organization::audit::Actor {
+        crate::backend::services::organization::audit::Actor::member(&me.user_id, &client().address)
     }
 
     /// The signed-in user, who must be allowed to change things.
@@ -99,7 +134,7 @@ pub(crate) mod ctx {
     }
 
     /// Starts the session of a finished sign-in in this browser.
-    pub fn set_signed_in_cookies(state: &AppState, done: &crate::backend::services::accounts::SignedIn) {
+    pub fn set_signed_in_cookies(state: &AppState, done: &crate::backend::services::organization::accounts::SignedIn) {
         set_cookie(done.session.cookie(state.config.secure_cookies()));
         set_cookie(done.device_cookie.clone());
     }

@@ -19,7 +19,7 @@ pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::channels::list_channels(&state.db, &me.organization_id).await
+            crate::backend::services::events_router::channels::list_channels(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -31,7 +31,8 @@ pub async fn create_channel(input: ChannelInput) -> Result<Channel, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::create_channel(&state.db, &me.organization_id, input).await
+            crate::backend::services::events_router::channels::create_channel(&state.db, &me.organization_id, input)
+                .await
         }
         .await,
     )
@@ -43,7 +44,7 @@ pub async fn list_event_types() -> Result<Vec<EventType>, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::channels::list_event_types(&state.db, &me.organization_id).await
+            crate::backend::services::events_router::channels::list_event_types(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -55,7 +56,8 @@ pub async fn create_event_type(input: EventTypeInput) -> Result<EventType, AppEr
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::create_event_type(&state.db, &me.organization_id, input).await
+            crate::backend::services::events_router::channels::create_event_type(&state.db, &me.organization_id, input)
+                .await
         }
         .await,
     )
@@ -67,7 +69,13 @@ pub async fn update_event_type(id: String, patch: EventTypePatch) -> Result<Even
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::channels::update_event_type(&state.db, &me.organization_id, &id, patch).await
+            crate::backend::services::events_router::channels::update_event_type(
+                &state.db,
+                &me.organization_id,
+                &id,
+                patch,
+            )
+            .await
         }
         .await,
     )
@@ -79,8 +87,12 @@ pub async fn list_invite_settings(channel_id: String) -> Result<Vec<InviteSettin
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::invite_settings::list_for_channel(&state.db, &me.organization_id, &channel_id)
-                .await
+            crate::backend::services::events_router::invite_settings::list_for_channel(
+                &state.db,
+                &me.organization_id,
+                &channel_id,
+            )
+            .await
         }
         .await,
     )
@@ -96,8 +108,14 @@ pub async fn update_invite_setting(
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::invite_settings::update(&state.db, &me.organization_id, &channel_id, &id, patch)
-                .await
+            crate::backend::services::events_router::invite_settings::update(
+                &state.db,
+                &me.organization_id,
+                &channel_id,
+                &id,
+                patch,
+            )
+            .await
         }
         .await,
     )
@@ -111,8 +129,8 @@ pub async fn list_events(page: u32) -> Result<Paginated<EventRecord>, AppError> 
             use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            let filter = crate::backend::services::events::EventFilter::default();
-            crate::backend::services::events::list(&state.db, &me.organization_id, &filter, page).await
+            let filter = crate::backend::services::events_router::events::EventFilter::default();
+            crate::backend::services::events_router::events::list(&state.db, &me.organization_id, &filter, page).await
         }
         .await,
     )

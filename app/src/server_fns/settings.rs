@@ -16,7 +16,7 @@ pub async fn get_metadata_policy() -> Result<MetadataPolicy, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::metadata_keys::policy(&state.db, &me.organization_id).await
+            crate::backend::services::organization::metadata_keys::policy(&state.db, &me.organization_id).await
         }
         .await,
     )
@@ -28,7 +28,7 @@ pub async fn save_metadata_policy(policy: MetadataPolicy) -> Result<MetadataPoli
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::metadata_keys::save_policy(
+            crate::backend::services::organization::metadata_keys::save_policy(
                 &state.db,
                 &me.organization_id,
                 &ctx::actor(&me),
@@ -76,7 +76,10 @@ pub struct OrganizationSettings {
 
 #[server(prefix = "/rpc", endpoint = "get_organization_settings")]
 pub async fn get_organization_settings() -> Result<OrganizationSettings, AppError> {
-    use crate::backend::services::{audit, mail_quota, organization_sites, organization_smtp, retention, two_factor};
+    use crate::backend::services::{
+        organization::audit, organization::sites, organization::two_factor, outreach::mail_quota,
+        outreach::organization_smtp, responses::retention,
+    };
     ctx::respond(
         async move {
             let state = ctx::state()?;
@@ -87,7 +90,7 @@ pub async fn get_organization_settings() -> Result<OrganizationSettings, AppErro
                 smtp: organization_smtp::get(&state.db, org).await?,
                 server_smtp_configured: state.config.smtp_url.is_some(),
                 server_smtp_from: state.config.smtp_from.clone(),
-                embed_sites: organization_sites::get(&state.db, org).await?,
+                embed_sites: sites::get(&state.db, org).await?,
                 mail_quota: mail_quota::usage(&state, org).await?,
                 security: two_factor::security_settings(&state.db, org).await?,
                 audit_retention_days: match me.role.allows(crate::domain::scope::Scope::AuditRead) {
@@ -106,8 +109,13 @@ pub async fn save_smtp(input: SmtpSettingsInput) -> Result<SmtpSettings, AppErro
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_smtp::set(&state, &me.organization_id, &ctx::actor(&me), &input)
-                .await
+            crate::backend::services::outreach::organization_smtp::set(
+                &state,
+                &me.organization_id,
+                &ctx::actor(&me),
+                &input,
+            )
+            .await
         }
         .await,
     )
@@ -119,7 +127,12 @@ pub async fn remove_smtp() -> Result<bool, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_smtp::remove(&state.db, &me.organization_id, &ctx::actor(&me)).await
+            crate::backend::services::outreach::organization_smtp::remove(
+                &state.db,
+                &me.organization_id,
+                &ctx::actor(&me),
+            )
+            .await
         }
         .await,
     )
@@ -131,7 +144,7 @@ pub async fn send_test_email(to: String) -> Result<SmtpTestResult, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_smtp::send_test(&state, &me.organization_id, &to).await
+            crate::backend::services::outreach::organization_smtp::send_test(&state, &me.organization_id, &to).await
         }
         .await,
     )
@@ -143,7 +156,7 @@ pub async fn save_embed_sites(sites: Vec<String>) -> Result<Vec<String>, AppErro
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::organization_sites::set(&state.db, &me.organization_id, &ctx::actor(&me), &sites)
+            crate::backend::services::organization::sites::set(&state.db, &me.organization_id, &ctx::actor(&me), &sites)
                 .await
         }
         .await,
@@ -156,7 +169,8 @@ pub async fn save_retention(days: Option<i64>) -> Result<Option<i64>, AppError> 
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::retention::set(&state.db, &me.organization_id, &ctx::actor(&me), days).await
+            crate::backend::services::responses::retention::set(&state.db, &me.organization_id, &ctx::actor(&me), days)
+                .await
         }
         .await,
     )
@@ -173,7 +187,7 @@ pub async fn save_security_settings(
             let state = ctx::state()?;
             let me = ctx::me().await?;
             let settings = SecuritySettings { require_two_factor };
-            crate::backend::services::two_factor::set_security_settings(
+            crate::backend::services::organization::two_factor::set_security_settings(
                 &state,
                 &me.organization_id,
                 &me.user_id,
@@ -199,8 +213,13 @@ pub async fn save_audit_retention(days: i64) -> Result<i64, AppError> {
                     message: "only owners change how long the audit log is kept".into(),
                 });
             }
-            crate::backend::services::audit::set_retention_days(&state.db, &me.organization_id, &ctx::actor(&me), days)
-                .await
+            crate::backend::services::organization::audit::set_retention_days(
+                &state.db,
+                &me.organization_id,
+                &ctx::actor(&me),
+                days,
+            )
+            .await
         }
         .await,
     )
@@ -221,7 +240,7 @@ pub async fn list_audit_log(
                 return Err(AppError::Forbidden { message: "the audit log is for owners and admins".into() });
             }
             let page = PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE };
-            crate::backend::services::audit::list(&state.db, &me.organization_id, &filter, page).await
+            crate::backend::services::organization::audit::list(&state.db, &me.organization_id, &filter, page).await
         }
         .await,
     )

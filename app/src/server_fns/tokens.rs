@@ -17,7 +17,7 @@ pub async fn list_tokens() -> Result<Paginated<ApiToken>, AppError> {
             use crate::domain::page::{PageRequest, MAX_PER_PAGE};
             let me = ctx::me().await?;
             let page = PageRequest { page: 1, per_page: MAX_PER_PAGE };
-            crate::backend::services::tokens::list(&state, &viewer(&me), page).await
+            crate::backend::services::organization::tokens::list(&state, &viewer(&me), page).await
         }
         .await,
     )
@@ -30,7 +30,14 @@ pub async fn create_token(input: CreateTokenInput) -> Result<CreatedToken, AppEr
             let state = ctx::state()?;
             let me = ctx::editor().await?;
             let actor = ctx::actor(&me);
-            crate::backend::services::tokens::create(&state, &me.organization_id, &me.user_id, &actor, input).await
+            crate::backend::services::organization::tokens::create(
+                &state,
+                &me.organization_id,
+                &me.user_id,
+                &actor,
+                input,
+            )
+            .await
         }
         .await,
     )
@@ -42,7 +49,7 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            crate::backend::services::tokens::revoke(&state, &viewer(&me), &ctx::actor(&me), &id).await
+            crate::backend::services::organization::tokens::revoke(&state, &viewer(&me), &ctx::actor(&me), &id).await
         }
         .await,
     )
@@ -50,8 +57,8 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
 
 /// Owners see every token of the organisation; everyone else their own.
 #[cfg(feature = "ssr")]
-fn viewer(me: &crate::domain::account::Me) -> crate::backend::services::tokens::Viewer<'_> {
-    crate::backend::services::tokens::Viewer {
+fn viewer(me: &crate::domain::account::Me) -> crate::backend::services::organization::tokens::Viewer<'_> {
+    crate::backend::services::organization::tokens::Viewer {
         organization_id: &me.organization_id,
         user_id: &me.user_id,
         role: me.role,

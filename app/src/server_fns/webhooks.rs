@@ -10,7 +10,7 @@ use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::ctx;
 #[cfg(feature = "ssr")]
-use crate::backend::services::webhook_deliveries;
+use crate::backend::services::webhooks::deliveries;
 #[cfg(feature = "ssr")]
 use crate::backend::services::webhooks::{self, Family};
 
@@ -107,13 +107,13 @@ pub async fn webhook_deliveries(id: String, status: String, page: u32) -> Result
     ctx::respond(
         async move {
             let state = ctx::state()?;
-            use crate::backend::services::webhook_deliveries::DeliveryFilter;
+            use crate::backend::services::webhooks::deliveries::DeliveryFilter;
             use crate::domain::page::PageRequest;
             use crate::domain::webhook::DeliveryStatus;
             let me = ctx::me().await?;
             let filter = DeliveryFilter { status: DeliveryStatus::parse(&status), ..Default::default() };
             let page = PageRequest { page: page.max(1), per_page: 50 };
-            webhook_deliveries::list_deliveries(&state.db, &me.organization_id, Family::Any, &id, &filter, page).await
+            deliveries::list_deliveries(&state.db, &me.organization_id, Family::Any, &id, &filter, page).await
         }
         .await,
     )
@@ -125,7 +125,7 @@ pub async fn webhook_delivery(id: String, delivery_id: String) -> Result<Deliver
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            webhook_deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id).await
+            deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id).await
         }
         .await,
     )
@@ -137,7 +137,7 @@ pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<D
         async move {
             let state = ctx::state()?;
             let me = ctx::editor().await?;
-            webhook_deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id).await
+            deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id).await
         }
         .await,
     )

@@ -4,7 +4,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::audit;
+use app::backend::services::organization::audit;
 use app::backend::AppState;
 use app::domain::audit::{AuditAction, AuditEntry, AuditFilter};
 use app::domain::page::Paginated;

@@ -6,8 +6,8 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{session_token, ApiJson, Caller, Client};
 use super::openapi::Problem;
 use app::backend::auth::session::clearing_cookie;
-use app::backend::services::accounts::{self, SignIn, SignedIn};
-use app::backend::services::{passwords, two_factor};
+use app::backend::services::organization::accounts::{self, SignIn, SignedIn};
+use app::backend::services::{organization::passwords, organization::two_factor};
 use app::backend::AppState;
 use app::domain::account::{
     ChangePasswordInput, LoginInput, Me, PasswordResetInput, PasswordResetRequest, RecoveryCodes, SecondFactorInput,

@@ -4,7 +4,7 @@
 use super::error::ApiResult;
 use super::extract::ApiJson;
 use super::openapi::Problem;
-use app::backend::services::{response_updates, responses};
+use app::backend::services::{responses, responses::updates};
 use app::backend::AppState;
 use app::domain::response::{ResponseInput, ResponsePatch, SurveyResponse};
 use axum::extract::{Path, State};
@@ -155,5 +155,5 @@ async fn continue_response(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     let site = calling_site(&headers);
-    Ok(Json(response_updates::continue_response(&state, &id, token, patch, site.as_deref()).await?))
+    Ok(Json(updates::continue_response(&state, &id, token, patch, site.as_deref()).await?))
 }

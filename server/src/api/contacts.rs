@@ -3,7 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{parse_json, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::contacts::{self, UpsertResult};
+use app::backend::services::outreach::contacts::{self, UpsertResult};
 use app::backend::AppState;
 use app::domain::contact::{Contact, ContactInput};
 use app::domain::page::Paginated;

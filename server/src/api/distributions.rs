@@ -4,7 +4,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller};
 use super::openapi::Problem;
-use app::backend::services::distributions;
+use app::backend::services::outreach::distributions;
 use app::backend::AppState;
 use app::domain::distribution::{BulkStatus, Distribution, DistributionSummary, QuickDistributionInput};
 use app::domain::scope::Scope;

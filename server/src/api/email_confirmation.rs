@@ -5,7 +5,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller, Client};
 use super::openapi::Problem;
 use app::backend::auth::session;
-use app::backend::services::email_confirmation;
+use app::backend::services::organization::email_confirmation;
 use app::backend::AppState;
 use app::domain::AppError;
 use axum::extract::State;

@@ -3,7 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::events::{self, EventFilter};
+use app::backend::services::events_router::events::{self, EventFilter};
 use app::backend::AppState;
 use app::domain::event::{EventAccepted, EventInput, EventRecord};
 use app::domain::page::Paginated;

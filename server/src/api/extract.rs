@@ -5,7 +5,7 @@ use super::error::ApiError;
 use app::backend::auth::session::{resolve, token_from_cookie_header, SessionToken};
 use app::backend::auth::token_registry::TokenAccess;
 use app::backend::auth::ClientInfo;
-use app::backend::services::audit::Actor;
+use app::backend::services::organization::audit::Actor;
 use app::backend::AppState;
 use app::domain::account::Role;
 use app::domain::page::{PageRequest, MAX_PER_PAGE};

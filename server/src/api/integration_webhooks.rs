@@ -5,7 +5,7 @@ use super::error::ApiResult;
 use super::extract::{parse_json, ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
 use super::webhook_common::{parse_delivery_filter, DeliveryParams};
-use app::backend::services::webhook_deliveries;
+use app::backend::services::webhooks::deliveries;
 use app::backend::services::webhooks::{self, Family};
 use app::backend::AppState;
 use app::domain::page::{PageRequest, Paginated};
@@ -205,8 +205,7 @@ async fn deliveries(
 ) -> ApiResult<Json<Paginated<IntegrationDelivery>>> {
     caller.require(Scope::WebhooksRead)?;
     let filter = parse_delivery_filter(query.as_deref())?;
-    let page =
-        webhook_deliveries::list_deliveries(&state.db, caller.organization_id(), ORG, &id, &filter, page).await?;
+    let page = deliveries::list_deliveries(&state.db, caller.organization_id(), ORG, &id, &filter, page).await?;
     Ok(Json(Paginated { data: page.data.into_iter().map(Into::into).collect(), meta: page.meta }))
 }
 
@@ -226,9 +225,7 @@ async fn delivery(
     Path((id, delivery_id)): Path<(String, String)>,
 ) -> ApiResult<Json<IntegrationDelivery>> {
     caller.require(Scope::WebhooksRead)?;
-    Ok(Json(
-        webhook_deliveries::get_delivery(&state.db, caller.organization_id(), ORG, &id, &delivery_id).await?.into(),
-    ))
+    Ok(Json(deliveries::get_delivery(&state.db, caller.organization_id(), ORG, &id, &delivery_id).await?.into()))
 }
 
 /// Retry a delivery now
@@ -248,6 +245,6 @@ async fn retry(
     Path((id, delivery_id)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<IntegrationDelivery>)> {
     caller.require(Scope::WebhooksWrite)?;
-    let d = webhook_deliveries::retry_delivery(&state, caller.organization_id(), ORG, &id, &delivery_id).await?;
+    let d = deliveries::retry_delivery(&state, caller.organization_id(), ORG, &id, &delivery_id).await?;
     Ok((StatusCode::ACCEPTED, Json(d.into())))
 }

@@ -4,7 +4,7 @@
 use super::error::ApiResult;
 use super::extract::{ApiJson, Caller};
 use super::openapi::Problem;
-use app::backend::services::{channels, invite_settings};
+use app::backend::services::{events_router::channels, events_router::invite_settings};
 use app::backend::AppState;
 use app::domain::routing::{
     Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingInput,

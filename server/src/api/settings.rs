@@ -6,7 +6,10 @@
 use super::error::ApiResult;
 use super::extract::{ApiJson, Caller};
 use super::openapi::Problem;
-use app::backend::services::{audit, metadata_keys, organization_sites, organization_smtp, retention, two_factor};
+use app::backend::services::{
+    organization::audit, organization::metadata_keys, organization::sites, organization::two_factor,
+    outreach::organization_smtp, responses::retention,
+};
 use app::backend::AppState;
 use app::domain::account::{Role, SecuritySettings};
 use app::domain::metadata_keys::MetadataPolicy;
@@ -83,7 +86,7 @@ struct AllowedSites {
     ))]
 async fn get_sites(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AllowedSites>> {
     caller.require_session()?;
-    Ok(Json(AllowedSites { allowed_origins: organization_sites::get(&state.db, caller.organization_id()).await? }))
+    Ok(Json(AllowedSites { allowed_origins: sites::get(&state.db, caller.organization_id()).await? }))
 }
 
 /// Replace the organisation's allowed sites
@@ -102,8 +105,7 @@ async fn put_sites(
     ApiJson(sites): ApiJson<AllowedSites>,
 ) -> ApiResult<Json<AllowedSites>> {
     caller.require_editor_session()?;
-    let saved =
-        organization_sites::set(&state.db, caller.organization_id(), &caller.actor(), &sites.allowed_origins).await?;
+    let saved = sites::set(&state.db, caller.organization_id(), &caller.actor(), &sites.allowed_origins).await?;
     Ok(Json(AllowedSites { allowed_origins: saved }))
 }
 

@@ -4,7 +4,7 @@ use super::error::ApiResult;
 use super::extract::{parse_json, ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
 use super::webhook_common::{parse_delivery_filter, DeliveryParams};
-use app::backend::services::webhook_deliveries;
+use app::backend::services::webhooks::deliveries;
 use app::backend::services::webhooks::{self, Family};
 use app::backend::AppState;
 use app::domain::page::{PageRequest, Paginated};
@@ -200,7 +200,7 @@ async fn deliveries(
     caller.require(Scope::WebhooksRead)?;
     let filter = parse_delivery_filter(query.as_deref())?;
     Ok(Json(
-        webhook_deliveries::list_deliveries(
+        deliveries::list_deliveries(
             &state.db,
             caller.organization_id(),
             Family::Survey(&survey_id),
@@ -229,14 +229,8 @@ async fn delivery(
 ) -> ApiResult<Json<Delivery>> {
     caller.require(Scope::WebhooksRead)?;
     Ok(Json(
-        webhook_deliveries::get_delivery(
-            &state.db,
-            caller.organization_id(),
-            Family::Survey(&survey_id),
-            &id,
-            &delivery_id,
-        )
-        .await?,
+        deliveries::get_delivery(&state.db, caller.organization_id(), Family::Survey(&survey_id), &id, &delivery_id)
+            .await?,
     ))
 }
 
@@ -257,13 +251,7 @@ async fn retry(
     Path((survey_id, id, delivery_id)): Path<(String, String, String)>,
 ) -> ApiResult<(StatusCode, Json<Delivery>)> {
     caller.require(Scope::WebhooksWrite)?;
-    let d = webhook_deliveries::retry_delivery(
-        &state,
-        caller.organization_id(),
-        Family::Survey(&survey_id),
-        &id,
-        &delivery_id,
-    )
-    .await?;
+    let d = deliveries::retry_delivery(&state, caller.organization_id(), Family::Survey(&survey_id), &id, &delivery_id)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(d)))
 }

@@ -4,7 +4,7 @@
 use super::error::ApiResult;
 use super::extract::{ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
-use app::backend::services::tokens;
+use app::backend::services::organization::tokens;
 use app::backend::AppState;
 use app::domain::page::Paginated;
 use app::domain::token::{ApiToken, CreateTokenInput, CreatedToken};

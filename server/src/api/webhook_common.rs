@@ -1,7 +1,7 @@
 //! What both webhook families share in the API: the delivery-list query.
 
 use super::error::ApiError;
-use app::backend::services::webhook_deliveries::DeliveryFilter;
+use app::backend::services::webhooks::deliveries::DeliveryFilter;
 use app::domain::webhook::DeliveryStatus;
 use app::domain::AppError;
 

@@ -3,7 +3,7 @@
 //! every step is a compare-and-set claim, so it survives restarts and any
 //! number of replicas can run it side by side.
 
-use app::backend::services::{event_routing, invitation_delivery};
+use app::backend::services::{events_router::routing, outreach::invitation_delivery};
 use app::backend::AppState;
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ pub async fn run(state: AppState) {
     loop {
         let mut busy = false;
         let claim_ms = state.config.invitation_claim_secs as i64 * 1000;
-        match event_routing::route_pending(&state, BATCH, claim_ms).await {
+        match routing::route_pending(&state, BATCH, claim_ms).await {
             Ok(n) => busy |= n as i64 == BATCH,
             Err(e) => tracing::warn!(error = %e, "routing events failed"),
         }

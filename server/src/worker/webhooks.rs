@@ -6,7 +6,7 @@
 //! slow receiver only ever holds up itself.
 
 use app::backend::net_guard::NetGuard;
-use app::backend::services::webhook_queue::{self, Due, Outcome};
+use app::backend::services::webhooks::queue::{self, Due, Outcome};
 use app::backend::signing::{key_bytes, simple_signature, standard_signature};
 use app::backend::AppState;
 use std::collections::HashSet;
@@ -59,23 +59,20 @@ pub async fn run(state: AppState) {
     // Names this process's leases, so only it renews or releases them.
     let owner = format!("{}-{}", std::process::id(), app::backend::db::new_id(app::domain::ids::IdKind::Delivery));
     loop {
-        match webhook_queue::due_endpoints(&state.db, MAX_ENDPOINTS_AT_ONCE as i64).await {
+        match queue::due_endpoints(&state.db, MAX_ENDPOINTS_AT_ONCE as i64).await {
             Ok(endpoints) => {
                 for endpoint in endpoints {
                     // Wait for a free slot *before* leasing, so a lease never
                     // lapses while its endpoint waits for a slot.
                     let Ok(permit) = slots.clone().acquire_owned().await else { return };
                     let Some(guard) = BusyGuard::take(&busy, &endpoint) else { continue };
-                    if !matches!(
-                        webhook_queue::lease(&state.db, &endpoint, &owner, lease_deadline(&state)).await,
-                        Ok(true)
-                    ) {
+                    if !matches!(queue::lease(&state.db, &endpoint, &owner, lease_deadline(&state)).await, Ok(true)) {
                         continue;
                     }
                     let (state, client, owner) = (state.clone(), client.clone(), owner.clone());
                     tokio::spawn(async move {
                         serve_endpoint(&state, &client, &endpoint, &owner).await;
-                        if let Err(e) = webhook_queue::release(&state.db, &endpoint, &owner).await {
+                        if let Err(e) = queue::release(&state.db, &endpoint, &owner).await {
                             tracing::warn!(error = %e, "releasing a webhook lease failed");
                         }
                         drop(guard);
@@ -134,7 +131,7 @@ fn lease_deadline(state: &AppState) -> i64 {
 /// failing receiver never holds up the others.
 async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id: &str, owner: &str) {
     loop {
-        let target = match webhook_queue::target(&state.db, endpoint_id).await {
+        let target = match queue::target(&state.db, endpoint_id).await {
             Ok(Some(t)) if t.enabled => t,
             Ok(_) => return,
             Err(e) => {
@@ -142,7 +139,7 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
                 return;
             }
         };
-        let due = match webhook_queue::next_due(&state.db, endpoint_id, BATCH).await {
+        let due = match queue::next_due(&state.db, endpoint_id, BATCH).await {
             Ok(due) if !due.is_empty() => due,
             Ok(_) => return,
             Err(e) => {
@@ -152,15 +149,14 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
         };
         // One sender per attempt, whatever happens to leases.
         let claimed_at = Instant::now();
-        let claimed =
-            match webhook_queue::claim_attempts(&state.db, endpoint_id, owner, due, lease_deadline(state)).await {
-                Ok(claimed) if !claimed.is_empty() => claimed,
-                Ok(_) => return,
-                Err(e) => {
-                    tracing::warn!(error = %e, "claiming webhook deliveries failed");
-                    return;
-                }
-            };
+        let claimed = match queue::claim_attempts(&state.db, endpoint_id, owner, due, lease_deadline(state)).await {
+            Ok(claimed) if !claimed.is_empty() => claimed,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming webhook deliveries failed");
+                return;
+            }
+        };
         let secret = state.secrets.open(&target.secret_sealed);
         let mut outcomes = Vec::with_capacity(claimed.len());
         let mut unsent = Vec::new();
@@ -183,8 +179,7 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
             outcomes.push((due, outcome));
         }
         if let Err(e) =
-            webhook_queue::record(&state.db, endpoint_id, &outcomes, &unsent, &state.config.webhook_retry_schedule)
-                .await
+            queue::record(&state.db, endpoint_id, &outcomes, &unsent, &state.config.webhook_retry_schedule).await
         {
             tracing::warn!(error = %e, "recording webhook attempts failed");
             return;
@@ -192,7 +187,7 @@ async fn serve_endpoint(state: &AppState, client: &reqwest::Client, endpoint_id:
         // Nothing sent (the claim itself took the whole margin): free the slot rather than spin.
         if failed
             || outcomes.is_empty()
-            || !matches!(webhook_queue::renew(&state.db, endpoint_id, owner, lease_deadline(state)).await, Ok(true))
+            || !matches!(queue::renew(&state.db, endpoint_id, owner, lease_deadline(state)).await, Ok(true))
         {
             return;
         }

@@ -275,7 +275,7 @@ pub async fn confirm_email(app: &TestApp, email: &str) {
         .await
         .unwrap();
     let now = app::backend::db::now_ms();
-    let token = app::backend::services::email_confirmation::link_token(&app.state, &user_id, email, now);
+    let token = app::backend::services::organization::email_confirmation::link_token(&app.state, &user_id, email, now);
     let res = app
         .client()
         .post(app.url("/api/auth/email-confirmation/confirm"))

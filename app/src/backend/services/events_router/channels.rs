@@ -4,6 +4,7 @@
 
 use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, to_datetime, Db};
 use crate::backend::read_cache::{is_of_org, org_key};
+use crate::backend::services::events_router::invite_settings;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::routing::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
@@ -94,7 +95,7 @@ pub async fn create_channel(db: &Db, org_id: &str, input: ChannelInput) -> Resul
     .execute(db.pool())
     .await
     .map_err(internal)?;
-    super::invite_settings::ensure_pairs(db, org_id).await?;
+    invite_settings::ensure_pairs(db, org_id).await?;
     get_channel(db, org_id, &id).await
 }
 
@@ -187,7 +188,7 @@ pub async fn create_event_type(db: &Db, org_id: &str, input: EventTypeInput) -> 
     .execute(db.pool())
     .await
     .map_err(|e| if is_unique_violation(&e) { name_taken(input.name.trim()) } else { internal(e) })?;
-    super::invite_settings::ensure_pairs(db, org_id).await?;
+    invite_settings::ensure_pairs(db, org_id).await?;
     get_event_type(db, org_id, &id).await
 }
 

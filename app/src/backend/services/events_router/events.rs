@@ -1,11 +1,12 @@
 //! Receiving events (`POST /api/events`) and showing what became of them.
 //! An accepted event is committed (with its `event.received` webhooks)
 //! before the 202; routing it to a survey happens right after, in the
-//! background (see `event_routing`), so ingestion stays one short write.
+//! background (see `events_router::routing`), so ingestion stays one short write.
 
-use super::webhooks;
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
 use crate::backend::group_commit::Audience;
+use crate::backend::services::events_router::channels;
+use crate::backend::webhook_outbox;
 use crate::backend::AppState;
 use crate::domain::error::Problems;
 use crate::domain::event::{EventAccepted, EventInput, EventProcessing, EventRecord};
@@ -22,13 +23,13 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
     let channel_id = input.channel.as_ref().and_then(|c| c.id.clone()).unwrap_or_default();
     let kind = input.kind.clone().unwrap_or_default();
     let db = &state.db;
-    if !super::channels::channel_exists(db, org_id, channel_id.trim()).await? {
+    if !channels::channel_exists(db, org_id, channel_id.trim()).await? {
         return Err(AppError::field(
             "channel.id",
             "no such channel in your organisation (GET /api/channels lists them)",
         ));
     }
-    let Some(event_type) = super::channels::event_type_by_name(db, org_id, &kind).await? else {
+    let Some(event_type) = channels::event_type_by_name(db, org_id, &kind).await? else {
         return Err(AppError::field(
             "type",
             format!("no event type named {kind:?}; create it first (POST /api/event-types)"),
@@ -77,7 +78,7 @@ struct NewEvent {
 async fn store_new(
     tx: &mut sqlx::AnyConnection,
     new: &NewEvent,
-    subscribers: &[webhooks::Subscriber],
+    subscribers: &[webhook_outbox::Subscriber],
 ) -> Result<usize, AppError> {
     sqlx::query(
         "INSERT INTO events (id, organization_id, channel_id, event_type_id, type, transaction_reference, \
@@ -102,7 +103,7 @@ async fn store_new(
         "event": new.body, "receivedAt": to_datetime(new.received_at),
     });
     let thin = serde_json::json!({ "id": new.id, "type": new.event_type.name });
-    webhooks::queue_for(tx, subscribers, &new.organization_id, &["event.received"], &data, &thin).await
+    webhook_outbox::queue_for(tx, subscribers, &new.organization_id, &["event.received"], &data, &thin).await
 }
 
 const SELECT: &str = "SELECT e.*, i.survey_id AS inv_survey_id, i.status AS inv_status, i.send_at AS inv_send_at, \

@@ -6,10 +6,11 @@
 //! and ten recovery codes are shown, once (only their hashes are stored).
 //! Turning it off, or making new recovery codes, asks for the password.
 
-use super::audit::{self, Actor};
 use crate::backend::auth::secrets::{self, recovery_code_hash};
 use crate::backend::auth::{throttle, totp, ClientInfo};
 use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::services::organization::accounts;
+use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::AppState;
 use crate::domain::account::{Me, RecoveryCodes, Role, SecuritySettings, TwoFactorSetup, TwoFactorStatus};
 use crate::domain::audit::AuditAction;
@@ -117,7 +118,7 @@ pub async fn enable(state: &AppState, me: &Me, code: &str, client: &ClientInfo) 
         });
     };
     // A guess at the first code is a guess like any other.
-    let attempt = throttle::begin(db, &super::accounts::subject(state, &me.email, client)).await?;
+    let attempt = throttle::begin(db, &accounts::subject(state, &me.email, client)).await?;
     let Some(step) = totp::matching_step(&secret, code, now_ms() / 1000, None) else {
         return Err(AppError::field("code", "that is not the code the app shows now"));
     };
@@ -216,7 +217,7 @@ async fn check_password(state: &AppState, me: &Me, password: String, client: &Cl
         .map_err(internal)?
         .try_get("password_hash")
         .map_err(internal)?;
-    let subject = super::accounts::subject(state, &me.email, client);
+    let subject = accounts::subject(state, &me.email, client);
     if !secrets::check_password(&state.db, &subject, Some(stored), password).await? {
         return Err(AppError::field("password", "is not your password"));
     }

@@ -6,6 +6,7 @@
 use crate::backend::db::{internal, new_id, now_ms, Db};
 use crate::backend::invitation_email::RenderedEmail;
 use crate::backend::mailer::{Mailer, SendError, SmtpTarget};
+use crate::backend::services::organization::audit;
 use crate::backend::AppState;
 use crate::domain::error::Problems;
 use crate::domain::ids::IdKind;
@@ -14,6 +15,7 @@ use crate::domain::AppError;
 use lettre::message::Mailbox;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::Arc;
 
 const COLUMNS: &str = "host, port, security, username, password_sealed, from_address, updated_at";
 
@@ -25,7 +27,7 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Option<SmtpSettings>, AppError
 pub async fn set(
     state: &AppState,
     org_id: &str,
-    actor: &super::audit::Actor,
+    actor: &audit::Actor,
     input: &SmtpSettingsInput,
 ) -> Result<SmtpSettings, AppError> {
     let mut problems = Problems::default();
@@ -73,12 +75,12 @@ pub async fn set(
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     let db = &state.db;
-    super::audit::record(
+    audit::record(
         db,
         org_id,
         actor,
         crate::domain::audit::AuditAction::SettingsChanged,
-        super::audit::target("settings", "smtp"),
+        audit::target("settings", "smtp"),
         serde_json::json!({"setting": "smtp", "host": host, "port": input.port}),
     )
     .await;
@@ -86,23 +88,29 @@ pub async fn set(
 }
 
 /// Back to the server's own mail settings; `false` when there were none.
-pub async fn remove(db: &Db, org_id: &str, actor: &super::audit::Actor) -> Result<bool, AppError> {
+pub async fn remove(db: &Db, org_id: &str, actor: &audit::Actor) -> Result<bool, AppError> {
     let done = db
         .execute_write(sqlx::query("DELETE FROM organization_smtp WHERE organization_id = $1").bind(org_id))
         .await
         .map_err(internal)?;
     if done.rows_affected() > 0 {
-        super::audit::record(
+        audit::record(
             db,
             org_id,
             actor,
             crate::domain::audit::AuditAction::SettingsChanged,
-            super::audit::target("settings", "smtp"),
+            audit::target("settings", "smtp"),
             serde_json::json!({"setting": "smtp", "removed": true}),
         )
         .await;
     }
     Ok(done.rows_affected() > 0)
+}
+
+/// The mailer an organisation's invitations go through: its own server
+/// when it has one, else the operator's.
+pub async fn mailer_for(state: &AppState, org_id: &str) -> Result<Arc<Mailer>, SendError> {
+    state.mailers.for_organization(org_id, target(state, org_id).await?)
 }
 
 /// Where the organisation's mail goes now: its own server (resolved through
@@ -159,7 +167,7 @@ pub async fn send_test(state: &AppState, org_id: &str, to: &str) -> Result<SmtpT
     if to.trim().parse::<Mailbox>().is_err() {
         return Err(AppError::field("to", "not an email address"));
     }
-    let mailer = state.mailers.for_organization(state, org_id).await;
+    let mailer = mailer_for(state, org_id).await;
     let mailer = match mailer {
         Ok(mailer) => mailer,
         Err(SendError::Temporary(why) | SendError::Permanent(why)) => {

@@ -1,10 +1,11 @@
 //! Sign-up, sign-in (with its second-factor step) and sign-out.
 
-use super::audit::{self, Actor};
 use crate::backend::auth::secrets::{self, SecondFactor};
 use crate::backend::auth::throttle::Subject;
 use crate::backend::auth::{session, ClientInfo, SessionToken};
 use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, Db};
+use crate::backend::services::organization::audit::{self, Actor};
+use crate::backend::services::organization::email_confirmation;
 use crate::backend::AppState;
 use crate::domain::account::{normalize_email, LoginInput, Me, Role, SecondFactorInput, SignupInput};
 use crate::domain::audit::AuditAction;
@@ -88,7 +89,7 @@ pub async fn signup(state: &AppState, input: SignupInput, client: &ClientInfo) -
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    super::email_confirmation::send_after_sign_up(state, &user_id, &email);
+    email_confirmation::send_after_sign_up(state, &user_id, &email);
     start_session(state, &user_id, &org_id, &email, client, "sign_up").await
 }
 

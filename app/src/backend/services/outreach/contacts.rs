@@ -86,6 +86,7 @@ async fn find(
 // ---- The directory: upsert, list, get, delete, opt-out. ----
 
 use crate::backend::db::{json_column, to_datetime, Db};
+use crate::backend::services::outreach::invitations;
 use crate::domain::contact::{Contact, ContactInput, MAX_UPSERT};
 use crate::domain::error::Problems;
 use crate::domain::ids::is_valid;
@@ -339,7 +340,7 @@ async fn write_consent(db: &Db, org_id: &str, id: &str, opted_out: bool, by: Opt
     .await
     .map_err(internal)?;
     if opted_out {
-        super::invitations::cancel_scheduled_for_contact(&mut tx, org_id, id, "opted_out").await?;
+        invitations::cancel_scheduled_for_contact(&mut tx, org_id, id, "opted_out").await?;
     }
     tx.commit().await.map_err(internal)
 }

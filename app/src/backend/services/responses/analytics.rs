@@ -2,9 +2,10 @@
 //! trend, under any response filter. The database groups (by day, question
 //! and value, from the covering indexes); `domain::metrics` does the sums.
 
-use super::overview_days::{self, DayTally, DAY_MS};
-use super::response_filter::{bind_all, Param, ResponseFilter};
 use crate::backend::db::{internal, to_datetime, Db};
+use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilter};
+use crate::backend::services::responses::overview_days::{self, DayTally, DAY_MS};
+use crate::backend::services::surveys;
 use crate::domain::metrics::{
     self, average, completion_rate, csat, nps, Bar, DayCounts, Interval, Overview, QuestionStats, TextAnswer,
 };
@@ -52,7 +53,7 @@ pub async fn overview(
     filter: &ResponseFilter,
     interval: Interval,
 ) -> Result<Overview, AppError> {
-    let survey = super::surveys::get(db, org_id, survey_id).await?;
+    let survey = surveys::get(db, org_id, survey_id).await?;
     let days = if filter.answers_alone_suffice() {
         // Time and completion only: closed days come from the per-day cache.
         let question_ids: Vec<String> = survey.questions.iter().map(|q| q.id.clone()).collect();
@@ -201,7 +202,7 @@ pub async fn text_answers(
     filter: &ResponseFilter,
     page: PageRequest,
 ) -> Result<Paginated<TextAnswer>, AppError> {
-    super::surveys::get(db, org_id, survey_id).await?;
+    surveys::get(db, org_id, survey_id).await?;
     let (condition, mut params) = answers_sql(filter, survey_id);
     params.push(Param::Text(question_id.to_string()));
     let mut condition = format!("{condition} AND question_id = ${} AND text_value IS NOT NULL", params.len());

@@ -1,8 +1,11 @@
 //! Quick distributions: a survey sent to a list of contacts now (seed 002's
 //! integration pattern), and the per-contact status that follows it.
 
-use super::invitations::{self, NewInvitation};
 use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};
+use crate::backend::services::outreach::contacts;
+use crate::backend::services::outreach::invitations::{self, NewInvitation};
+use crate::backend::services::outreach::mail_quota;
+use crate::backend::services::surveys;
 use crate::backend::AppState;
 use crate::domain::contact::MAX_UPSERT;
 use crate::domain::distribution::{
@@ -21,7 +24,7 @@ pub async fn quick(
     input: QuickDistributionInput,
 ) -> Result<Distribution, AppError> {
     let db = &state.db;
-    let survey = super::surveys::get(db, org_id, survey_id).await?;
+    let survey = surveys::get(db, org_id, survey_id).await?;
     let mut problems = Problems::default();
     if input.channel != "email" {
         problems.add("channel", "must be \"email\"");
@@ -45,7 +48,7 @@ pub async fn quick(
     }
     let mut contact_ids = Vec::new();
     for (i, id) in input.contact_ids.iter().enumerate() {
-        match super::contacts::get(db, org_id, id).await {
+        match contacts::get(db, org_id, id).await {
             Ok(_) => contact_ids.push(id.clone()),
             Err(AppError::NotFound { .. }) => problems.add(format!("contactIds[{i}]"), "no such contact"),
             Err(e) => return Err(e),
@@ -57,7 +60,7 @@ pub async fn quick(
     let now = now_ms();
     let mut tx = db.begin_write().await.map_err(internal)?;
     for (i, contact) in input.contacts.iter().enumerate() {
-        let (contact_id, _) = super::contacts::upsert_in(&mut tx, org_id, contact, &format!("contacts[{i}]")).await?;
+        let (contact_id, _) = contacts::upsert_in(&mut tx, org_id, contact, &format!("contacts[{i}]")).await?;
         contact_ids.push(contact_id);
     }
     let mut seen = std::collections::HashSet::new();
@@ -100,7 +103,7 @@ pub async fn quick(
         invited.push(invitation_id);
     }
     // In the transaction that added them: the count includes them.
-    super::mail_quota::check(state, &mut tx, org_id, 0).await?;
+    mail_quota::check(state, &mut tx, org_id, 0).await?;
     sqlx::query(
         "INSERT INTO distributions (id, organization_id, survey_id, channel, invited, skipped, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -133,7 +136,7 @@ pub async fn quick(
 
 /// The survey's distributions, newest first.
 pub async fn list(db: &Db, org_id: &str, survey_id: &str) -> Result<Vec<DistributionSummary>, AppError> {
-    super::surveys::get(db, org_id, survey_id).await?;
+    surveys::get(db, org_id, survey_id).await?;
     let rows = sqlx::query(
         "SELECT * FROM distributions WHERE organization_id = $1 AND survey_id = $2 ORDER BY created_at DESC, id DESC LIMIT 200",
     )
@@ -167,7 +170,7 @@ pub async fn bulk_status(
     contact_ids: Option<Vec<String>>,
     distribution_id: Option<String>,
 ) -> Result<Vec<BulkStatusEntry>, AppError> {
-    super::surveys::get(db, org_id, survey_id).await?;
+    surveys::get(db, org_id, survey_id).await?;
     let ids = match (contact_ids, distribution_id) {
         (Some(ids), None) => {
             if ids.is_empty() || ids.len() > MAX_STATUS_CONTACTS {

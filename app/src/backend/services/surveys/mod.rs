@@ -2,6 +2,8 @@
 //! the caller's organisation; another organisation's survey is "not found".
 
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::read_cache::StoredDefinition;
+use crate::backend::webhook_outbox;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
@@ -76,7 +78,7 @@ async fn announce_status(
         SurveyStatus::Draft => return Ok(()),
     };
     let data = serde_json::json!({ "id": id, "name": draft.name.trim(), "status": draft.status.as_str() });
-    super::webhooks::enqueue(tx, org_id, Some(id), event, &data, &data).await.map(|_| ())
+    webhook_outbox::enqueue(tx, org_id, Some(id), event, &data, &data).await.map(|_| ())
 }
 
 pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<Survey>, AppError> {
@@ -203,19 +205,6 @@ pub struct SurveyDefinition {
     pub survey: PublicSurvey,
 }
 
-/// A survey as stored, the part of [`definition`] that may be kept a moment
-/// (see `read_cache`); whether it has closed by now is worked out at each use.
-pub struct StoredDefinition {
-    organization_id: String,
-    name: String,
-    status: SurveyStatus,
-    closes_at: Option<i64>,
-    response_limit: Option<i64>,
-    questions: Vec<Question>,
-    options: crate::domain::survey_options::SurveyOptions,
-    organization_sites: Vec<String>,
-}
-
 pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError> {
     if !is_valid(IdKind::Survey, id) {
         return Err(AppError::not_found("survey"));
@@ -307,7 +296,7 @@ async fn close_automatically(db: &Db, org_id: &str, id: &str, name: &str) -> Res
     .map_err(internal)?;
     if done.rows_affected() == 1 {
         let data = serde_json::json!({ "id": id, "name": name, "status": "closed" });
-        super::webhooks::enqueue(&mut tx, org_id, Some(id), "survey.closed", &data, &data).await?;
+        webhook_outbox::enqueue(&mut tx, org_id, Some(id), "survey.closed", &data, &data).await?;
     }
     tx.commit().await.map_err(internal)?;
     changed(db, id);

@@ -6,9 +6,14 @@
 //! submission: it stays the invited contact's (`responder` is ignored) and
 //! the invitation's metadata (`distributionId`, the event's fields) wins.
 
-use super::responses::{get_any, metadata_text};
-use super::webhooks;
 use crate::backend::db::{internal, now_ms, to_datetime};
+use crate::backend::services::outreach::contacts;
+use crate::backend::services::outreach::invitations;
+use crate::backend::services::responses;
+use crate::backend::services::responses::answer_index;
+use crate::backend::services::responses::{get_any, metadata_text};
+use crate::backend::services::surveys;
+use crate::backend::webhook_outbox;
 use crate::backend::AppState;
 use crate::domain::answers;
 use crate::domain::error::Problems;
@@ -39,15 +44,15 @@ pub async fn continue_response(
         });
     }
     let invitation = match invitation_of(&state.db, response_id).await? {
-        Some(id) => super::invitations::by_id(&state.db, &id).await?,
+        Some(id) => invitations::by_id(&state.db, &id).await?,
         None => None,
     };
     let mut patch = patch;
     if invitation.is_some() {
         patch.responder = None;
     }
-    let definition = super::surveys::definition(&state.db, &current.survey_id).await?;
-    super::surveys::check_site(&definition.survey, site)?;
+    let definition = surveys::definition(&state.db, &current.survey_id).await?;
+    surveys::check_site(&definition.survey, site)?;
     let changes_answers = patch.answers.as_ref().is_some_and(|a| !a.is_empty()) || patch.completed == Some(true);
     if changes_answers && definition.survey.status != SurveyStatus::Published {
         return Err(AppError::field("surveyId", "this survey is closed and no longer accepts responses"));
@@ -70,7 +75,7 @@ pub async fn continue_response(
     let incoming = patch.metadata.clone().unwrap_or_default();
     validate_flat_map(&mut problems, "metadata", &incoming);
     let mut metadata = current.metadata.clone();
-    match super::responses::apply_metadata_policy(state, &org_id, &incoming).await {
+    match responses::apply_metadata_policy(state, &org_id, &incoming).await {
         Ok(typed) => metadata.extend(typed),
         Err(AppError::Validation { errors }) => errors.into_iter().for_each(|e| problems.add(e.field, e.message)),
         Err(other) => return Err(other),
@@ -93,7 +98,7 @@ pub async fn continue_response(
     let completed_at = if newly_completed { Some(now) } else { current.completed_at.map(|t| t.timestamp_millis()) };
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     let contact_id = match &patch.responder {
-        Some(responder) => Some(super::contacts::upsert_responder(&mut tx, &org_id, responder).await?),
+        Some(responder) => Some(contacts::upsert_responder(&mut tx, &org_id, responder).await?),
         None => current.contact_id.clone(),
     };
     // Optimistic: applies only to the version read, so two concurrent edits
@@ -127,9 +132,9 @@ pub async fn continue_response(
         .await
         .map_err(internal)?;
     let rows: Vec<(String, String)> = metadata.iter().map(|(k, v)| (k.clone(), metadata_text(v))).collect();
-    super::answer_index::insert_metadata(&mut tx, response_id, &current.survey_id, &rows).await?;
+    answer_index::insert_metadata(&mut tx, response_id, &current.survey_id, &rows).await?;
     // The answer rows follow the answers; the hidden-field rows were cleared with the metadata above.
-    super::answer_index::write(
+    answer_index::write(
         &mut tx,
         response_id,
         &current.survey_id,
@@ -153,12 +158,14 @@ pub async fn continue_response(
     let thin =
         serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "completed": response.completed });
     let survey_id = Some(response.survey_id.as_str());
-    let mut queued = webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.updated", &data, &thin).await?;
+    let mut queued =
+        webhook_outbox::enqueue(&mut tx, &org_id, survey_id, "survey.response.updated", &data, &thin).await?;
     if newly_completed {
-        queued += webhooks::enqueue(&mut tx, &org_id, survey_id, "survey.response.completed", &data, &thin).await?;
+        queued +=
+            webhook_outbox::enqueue(&mut tx, &org_id, survey_id, "survey.response.completed", &data, &thin).await?;
         // A response that came through an invitation completes it too.
         if let Some(linked) = &invitation {
-            super::invitations::mark_completed(&mut tx, &linked.invitation.id).await?;
+            invitations::mark_completed(&mut tx, &linked.invitation.id).await?;
         }
     }
     tx.commit().await.map_err(internal)?;

@@ -10,11 +10,13 @@
 //! address, whatever its unproven holder set up (API tokens, a second factor
 //! from before confirmation was required for it) is removed too.
 
-use super::account_emails::{self, AccountEmail};
-use super::audit::{self, Actor};
 use crate::backend::auth::session::{self, hex_sha256};
 use crate::backend::auth::{secrets, throttle, ClientInfo, SessionToken};
 use crate::backend::db::{internal, now_ms};
+use crate::backend::services::organization::account_emails::{self, AccountEmail};
+use crate::backend::services::organization::accounts;
+use crate::backend::services::organization::audit::{self, Actor};
+use crate::backend::services::organization::two_factor;
 use crate::backend::AppState;
 use crate::domain::account::{check_new_password, normalize_email, ChangePasswordInput, Me, PasswordResetInput};
 use crate::domain::audit::AuditAction;
@@ -179,7 +181,7 @@ async fn remove_what_an_unproven_holder_set_up(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    super::two_factor::remove(tx, user_id).await
+    two_factor::remove(tx, user_id).await
 }
 
 /// Changes the signed-in person's password; their other sessions end.
@@ -204,7 +206,7 @@ pub async fn change(
         .map_err(internal)?
         .try_get("password_hash")
         .map_err(internal)?;
-    let subject = super::accounts::subject(state, &me.email, client);
+    let subject = accounts::subject(state, &me.email, client);
     if !secrets::check_password(db, &subject, Some(stored), input.current_password).await? {
         return Err(AppError::field("currentPassword", "is not your current password"));
     }

@@ -9,8 +9,8 @@
 //! before its rows are counted, so a cache row can never hide a committed
 //! change.
 
-use super::response_filter::{bind_all, Param};
 use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::services::responses::filter::{bind_all, Param};
 use crate::domain::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;

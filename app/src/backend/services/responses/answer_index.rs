@@ -4,6 +4,8 @@
 //! these rows; the response's JSON stays the record.
 
 use crate::backend::db::{internal, Db};
+use crate::backend::services::responses;
+use crate::backend::services::responses::overview_days;
 use crate::backend::sql_batch::{Param, SqlBatch};
 use crate::domain::answers::Answers;
 use crate::domain::survey::{other_key, Question, QuestionKind};
@@ -88,7 +90,7 @@ pub async fn write(
         .map_err(internal)?;
     insert(tx, response_id, survey_id, questions, answers, hidden, created_at, completed).await?;
     // A closed day's cached overview no longer holds.
-    super::overview_days::day_changed(tx, survey_id, created_at).await?;
+    overview_days::day_changed(tx, survey_id, created_at).await?;
     sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1")
         .bind(response_id)
         .execute(&mut *tx)
@@ -154,7 +156,7 @@ pub fn push_insert(
     if let Some(hidden) = hidden {
         let rows: Vec<(String, String)> = hidden
             .iter()
-            .map(|(key, value)| (format!("{HIDDEN_PREFIX}{key}"), super::responses::metadata_text(value)))
+            .map(|(key, value)| (format!("{HIDDEN_PREFIX}{key}"), responses::metadata_text(value)))
             .collect();
         push_metadata(batch, response_id, survey_id, &rows);
     }

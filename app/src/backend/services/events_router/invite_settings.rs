@@ -3,6 +3,8 @@
 //! edited but not deleted; extra ones route by conditions.
 
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::services::events_router::channels;
+use crate::backend::services::surveys;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::routing::{
@@ -89,7 +91,7 @@ async fn insert(
 
 /// The channel's settings, in the order they are tried.
 pub async fn list_for_channel(db: &Db, org_id: &str, channel_id: &str) -> Result<Vec<InviteSetting>, AppError> {
-    super::channels::get_channel(db, org_id, channel_id).await?;
+    channels::get_channel(db, org_id, channel_id).await?;
     ensure_pairs(db, org_id).await?;
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE s.organization_id = $1 AND s.channel_id = $2 ORDER BY t.name, s.priority, s.created_at, s.id"
@@ -141,7 +143,7 @@ async fn validate(db: &Db, org_id: &str, patch: &InviteSettingPatch) -> Result<O
     let mut problems = Problems::default();
     let delay = patch.validate(&mut problems);
     if let Some(Some(survey_id)) = &patch.survey_id {
-        if super::surveys::get(db, org_id, survey_id).await.is_err() {
+        if surveys::get(db, org_id, survey_id).await.is_err() {
             problems.add("surveyId", "no such survey in your organisation");
         }
     }
@@ -199,8 +201,8 @@ pub async fn create(
     channel_id: &str,
     input: InviteSettingInput,
 ) -> Result<InviteSetting, AppError> {
-    super::channels::get_channel(db, org_id, channel_id).await?;
-    if super::channels::get_event_type(db, org_id, &input.event_type_id).await.is_err() {
+    channels::get_channel(db, org_id, channel_id).await?;
+    if channels::get_event_type(db, org_id, &input.event_type_id).await.is_err() {
         return Err(AppError::field("eventTypeId", "no such event type in your organisation"));
     }
     validate(db, org_id, &input.settings).await?;

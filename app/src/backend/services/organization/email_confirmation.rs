@@ -12,11 +12,11 @@
 //! of the address and an expiry; sending is limited per account so that an
 //! account opened with someone else's address cannot flood its owner.
 
-use super::account_emails::{self, AccountEmail, Delivery};
-use super::audit::{self, Actor};
 use crate::backend::auth::session::hex_sha256;
 use crate::backend::auth::ClientInfo;
 use crate::backend::db::{internal, now_ms};
+use crate::backend::services::organization::account_emails::{self, AccountEmail, Delivery};
+use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::AppState;
 use crate::domain::audit::AuditAction;
 use crate::domain::AppError;

@@ -3,6 +3,8 @@
 //! own list. One list to keep instead of repeating the shop on every survey.
 
 use crate::backend::db::{internal, json_column, Db};
+use crate::backend::services::organization::audit;
+use crate::backend::services::surveys;
 use crate::domain::embed::{normalize_origin, validate_origins};
 use crate::domain::error::Problems;
 use crate::domain::AppError;
@@ -18,12 +20,7 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Vec<String>, AppError> {
 
 /// Replaces the list; entries are stored as browsers send them (lower case,
 /// no trailing slash), once each. Every bad entry is named (`allowedOrigins[i]`).
-pub async fn set(
-    db: &Db,
-    org_id: &str,
-    actor: &super::audit::Actor,
-    sites: &[String],
-) -> Result<Vec<String>, AppError> {
+pub async fn set(db: &Db, org_id: &str, actor: &audit::Actor, sites: &[String]) -> Result<Vec<String>, AppError> {
     let mut problems = Problems::default();
     validate_origins(sites, "allowedOrigins", &mut problems);
     problems.into_result()?;
@@ -38,13 +35,13 @@ pub async fn set(
         .await
         .map_err(internal)?;
     // Every survey's definition includes these sites.
-    super::surveys::organization_changed(db, org_id);
-    super::audit::record(
+    surveys::organization_changed(db, org_id);
+    audit::record(
         db,
         org_id,
         actor,
         crate::domain::audit::AuditAction::SettingsChanged,
-        super::audit::target("settings", "embed"),
+        audit::target("settings", "embed"),
         serde_json::json!({"setting": "embed", "allowedOrigins": normalized}),
     )
     .await;

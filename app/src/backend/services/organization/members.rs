@@ -8,12 +8,12 @@
 //! address. An address that already has an account joins by signing in to
 //! it: no password is checked here at all.
 
-use super::account_emails::{self, AccountEmail, Delivery};
-use super::accounts::{self, SignedIn};
-use super::audit::{self, Actor};
 use crate::backend::auth::session::{hex_sha256, SessionToken};
 use crate::backend::auth::{secrets, session, ClientInfo};
 use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, to_datetime, Db};
+use crate::backend::services::organization::account_emails::{self, AccountEmail, Delivery};
+use crate::backend::services::organization::accounts::{self, SignedIn};
+use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::AppState;
 use crate::domain::account::{check_new_password, normalize_email, Me, Role};
 use crate::domain::audit::AuditAction;

@@ -3,9 +3,9 @@
 //! creator (see `auth::token_registry`): members see and revoke their own
 //! tokens, owners every token of the organisation.
 
-use super::audit::{self, Actor};
 use crate::backend::auth::jwt::{Claims, AUDIENCE, ISSUER, TOKEN_TYPE};
 use crate::backend::db::{internal, new_id, now_ms, to_datetime};
+use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::AppState;
 use crate::domain::account::Role;
 use crate::domain::audit::AuditAction;

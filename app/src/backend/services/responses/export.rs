@@ -2,8 +2,10 @@
 //! page at a time (keyset pagination, oldest first), so a million responses
 //! stream out in constant memory.
 
-use super::response_filter::{bind_all, Param, ResponseFilter};
 use crate::backend::db::{internal, Db};
+use crate::backend::services::organization::audit;
+use crate::backend::services::responses;
+use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilter};
 use crate::domain::display;
 use crate::domain::response::SurveyResponse;
 use crate::domain::survey::Survey;
@@ -50,7 +52,7 @@ pub type Cursor = Option<(i64, String)>;
 pub async fn record_started(
     db: &Db,
     org_id: &str,
-    actor: &super::audit::Actor,
+    actor: &audit::Actor,
     survey_id: &str,
     format: Format,
     filter_query: Option<&str>,
@@ -62,12 +64,12 @@ pub async fn record_started(
         "filter": filter_query.unwrap_or(""),
         "rows": rows,
     });
-    super::audit::record(
+    audit::record(
         db,
         org_id,
         actor,
         crate::domain::audit::AuditAction::ExportStarted,
-        super::audit::target("survey", survey_id),
+        audit::target("survey", survey_id),
         details,
     )
     .await;
@@ -102,14 +104,14 @@ pub async fn page(
     let rows = bind_all(
         sqlx::query(&format!(
             "SELECT {} FROM responses WHERE {condition} ORDER BY created_at, id LIMIT {PAGE}",
-            super::responses::COLUMNS
+            responses::COLUMNS
         )),
         &params,
     )
     .fetch_all(db.pool())
     .await
     .map_err(internal)?;
-    let responses = rows.iter().map(super::responses::from_row).collect::<Result<Vec<_>, _>>()?;
+    let responses = rows.iter().map(responses::from_row).collect::<Result<Vec<_>, _>>()?;
     let next = responses.last().map(|r| (r.created_at.timestamp_millis(), r.id.clone()));
     Ok((responses, next))
 }

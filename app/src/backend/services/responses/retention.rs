@@ -3,6 +3,8 @@
 //! are deleted by the hourly housekeeping on any replica.
 
 use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::services::organization::audit;
+use crate::backend::services::responses::overview_days;
 use crate::domain::AppError;
 use sqlx::Row;
 
@@ -20,12 +22,7 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Option<i64>, AppError> {
 }
 
 /// `None` keeps responses for ever.
-pub async fn set(
-    db: &Db,
-    org_id: &str,
-    actor: &super::audit::Actor,
-    days: Option<i64>,
-) -> Result<Option<i64>, AppError> {
+pub async fn set(db: &Db, org_id: &str, actor: &audit::Actor, days: Option<i64>) -> Result<Option<i64>, AppError> {
     if let Some(days) = days {
         if !(1..=MAX_RETENTION_DAYS).contains(&days) {
             return Err(AppError::field(
@@ -37,12 +34,12 @@ pub async fn set(
     db.execute_write(sqlx::query("UPDATE organizations SET retention_days = $1 WHERE id = $2").bind(days).bind(org_id))
         .await
         .map_err(internal)?;
-    super::audit::record(
+    audit::record(
         db,
         org_id,
         actor,
         crate::domain::audit::AuditAction::SettingsChanged,
-        super::audit::target("settings", "retention"),
+        audit::target("settings", "retention"),
         serde_json::json!({"setting": "retention", "retentionDays": days}),
     )
     .await;
@@ -85,10 +82,10 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
             // Each (survey, day) losing responses once: its cached overview no longer holds.
             let mut changed_days = std::collections::BTreeMap::new();
             for (_, survey_id, created_at) in &doomed {
-                changed_days.insert((survey_id.as_str(), super::overview_days::day_of(*created_at)), *created_at);
+                changed_days.insert((survey_id.as_str(), overview_days::day_of(*created_at)), *created_at);
             }
             for ((survey_id, _), created_at) in changed_days {
-                super::overview_days::day_changed(&mut tx, survey_id, created_at).await?;
+                overview_days::day_changed(&mut tx, survey_id, created_at).await?;
             }
             for (id, _, _) in &doomed {
                 sqlx::query("UPDATE webhook_deliveries SET payload = '{\"redacted\":true}' WHERE subject_id = $1")

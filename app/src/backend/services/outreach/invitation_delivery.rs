@@ -11,6 +11,8 @@
 use crate::backend::db::{internal, new_id, now_ms};
 use crate::backend::invitation_email::{render, Recipient};
 use crate::backend::mailer::SendError;
+use crate::backend::services::outreach::organization_smtp;
+use crate::backend::services::surveys;
 use crate::backend::AppState;
 use crate::domain::ids::IdKind;
 use crate::domain::AppError;
@@ -96,7 +98,7 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
     let Some(email) = email else {
         return finish_without_sending(state, id, owner, "failed", "no_email: the contact has no email address").await;
     };
-    let definition = match super::surveys::definition(db, &survey_id).await {
+    let definition = match surveys::definition(db, &survey_id).await {
         Ok(d) => d,
         Err(AppError::NotFound { .. }) => {
             return finish_without_sending(state, id, owner, "cancelled", "the survey was deleted").await
@@ -129,7 +131,7 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
         },
     );
     let message_id = format!("<{id}@vox.invalid>");
-    let mailer = match state.mailers.for_organization(state, &org_id).await {
+    let mailer = match organization_smtp::mailer_for(state, &org_id).await {
         Ok(mailer) => mailer,
         Err(SendError::Permanent(why)) => return finish_without_sending(state, id, owner, "failed", &why).await,
         Err(SendError::Temporary(why)) => return retry_later(state, id, owner, attempt, why).await,

@@ -1,8 +1,8 @@
 //! The delivery log of a webhook endpoint: listing deliveries, one delivery
 //! with every attempt, and queueing one again.
 
-use super::webhooks::{disabled_conflict, get, Family};
 use crate::backend::db::{internal, now_ms, to_datetime, Db};
+use crate::backend::services::webhooks::{disabled_conflict, get, Family};
 use crate::backend::AppState;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};

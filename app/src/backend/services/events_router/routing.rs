@@ -3,8 +3,11 @@
 //! and decided in one transaction (contact, invitation and outcome commit
 //! together), so replicas share the work and a crash mid-way only delays it.
 
-use super::invitations::{self, NewInvitation};
 use crate::backend::db::{internal, json_column, now_ms};
+use crate::backend::services::events_router::invite_settings;
+use crate::backend::services::outreach::contacts;
+use crate::backend::services::outreach::invitations::{self, NewInvitation};
+use crate::backend::services::outreach::mail_quota;
 use crate::backend::AppState;
 use crate::domain::contact::ContactInput;
 use crate::domain::event::{parse_instant, EventInput};
@@ -102,7 +105,7 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
     let type_active: Option<i64> = row.try_get("type_active").map_err(internal)?;
     let body: Value = json_column(&row, "body")?;
     let event: EventInput = serde_json::from_value(body.clone()).map_err(internal)?;
-    let settings = super::invite_settings::candidates(db, &org_id, &channel_id, &event_type_id).await?;
+    let settings = invite_settings::candidates(db, &org_id, &channel_id, &event_type_id).await?;
 
     let mut tx = db.begin_write().await.map_err(internal)?;
     let customer = event.customer.clone().unwrap_or_default();
@@ -117,7 +120,7 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
         opted_out: None,
     };
     let contact = if contact_input.normalized_email().is_some() || contact_input.external_id.is_some() {
-        match super::contacts::upsert_in(&mut tx, &org_id, &contact_input, "customer").await {
+        match contacts::upsert_in(&mut tx, &org_id, &contact_input, "customer").await {
             Ok((id, _)) => Some(id),
             // E.g. the email belongs to one contact and the reference to another: route without merging them.
             Err(AppError::Validation { .. }) => None,
@@ -231,7 +234,7 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
 
 /// Whether one more invitation would go over the organisation's daily quota.
 async fn quota_reached(state: &AppState, tx: &mut sqlx::AnyConnection, org_id: &str) -> Result<bool, AppError> {
-    match super::mail_quota::check(state, tx, org_id, 1).await {
+    match mail_quota::check(state, tx, org_id, 1).await {
         Ok(()) => Ok(false),
         Err(AppError::QuotaExceeded { .. }) => Ok(true),
         Err(e) => Err(e),

@@ -2,34 +2,11 @@
 //! anonymizing means) and applying them to metadata arriving with responses.
 
 use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::services::organization::audit;
 use crate::domain::error::Problems;
 use crate::domain::metadata_keys::{AnonymizeMode, MetadataKey, MetadataPolicy, MetadataType, MAX_DECLARED_KEYS};
 use crate::domain::AppError;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use sqlx::Row;
-
-/// Hashes anonymized values with a key of the server's and the organisation
-/// id, so equal values compare equal within one organisation only.
-pub struct MetadataHasher {
-    key: [u8; 32],
-}
-
-impl MetadataHasher {
-    pub fn new(keys: &crate::backend::keys::Keys) -> Self {
-        MetadataHasher { key: keys.derive("metadata-anonymize") }
-    }
-
-    pub fn hash(&self, org_id: &str, key: &str, value: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
-        for part in [org_id, key, value] {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part.as_bytes());
-        }
-        let digest: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
-        format!("hmac-sha256:{digest}")
-    }
-}
 
 /// The organisation's rules. They are read for every response that carries
 /// metadata, so this process keeps a copy for a moment (see `read_cache`).
@@ -77,7 +54,7 @@ async fn load_policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> 
 pub async fn save_policy(
     db: &Db,
     org_id: &str,
-    actor: &super::audit::Actor,
+    actor: &audit::Actor,
     policy: &MetadataPolicy,
 ) -> Result<MetadataPolicy, AppError> {
     let mut problems = Problems::default();
@@ -128,12 +105,12 @@ pub async fn save_policy(
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     db.caches().metadata_policies.forget(org_id);
-    super::audit::record(
+    audit::record(
         db,
         org_id,
         actor,
         crate::domain::audit::AuditAction::SettingsChanged,
-        super::audit::target("settings", "metadata"),
+        audit::target("settings", "metadata"),
         serde_json::json!({"setting": "metadata", "keys": policy.keys.len(), "strict": policy.strict}),
     )
     .await;

@@ -1,11 +1,23 @@
 //! Accepting responses from respondents, and reading them back for the
 //! organisation that owns the survey.
+//!
+//! The area holds everything about a response after the survey: how it
+//! is filtered, indexed by answer, counted for the overview (and per day),
+//! exported, continued by its respondent, and deleted when retention says so.
 
-use super::surveys::SurveyDefinition;
-use super::webhooks;
+pub mod analytics;
+pub mod answer_index;
+pub mod export;
+pub mod filter;
+pub mod overview_days;
+pub mod retention;
+pub mod updates;
+
 use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
 use crate::backend::group_commit::Audience;
+use crate::backend::services::surveys::SurveyDefinition;
 use crate::backend::sql_batch::SqlBatch;
+use crate::backend::webhook_outbox;
 use crate::backend::AppState;
 use crate::domain::answers;
 use crate::domain::error::Problems;
@@ -21,8 +33,15 @@ use std::sync::Arc;
 pub(crate) const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
     created_at, updated_at, completed_at, language";
 
-use super::response_filter::bind_all;
-pub use super::response_filter::{ResponseFilter, MAX_METADATA_FILTERS};
+use crate::backend::services::events_router::events;
+use crate::backend::services::organization::audit;
+use crate::backend::services::organization::metadata_keys;
+use crate::backend::services::outreach::contacts;
+use crate::backend::services::outreach::invitations;
+use crate::backend::services::responses::filter::bind_all;
+pub use crate::backend::services::responses::filter::{ResponseFilter, MAX_METADATA_FILTERS};
+use crate::backend::services::surveys;
+use crate::backend::services::webhooks::deliveries;
 
 /// How metadata values are compared: strings as they are, numbers and
 /// booleans as their JSON text (`42`, `true`).
@@ -61,8 +80,8 @@ pub async fn submit(
     input: ResponseInput,
     site: Option<&str>,
 ) -> Result<SurveyResponse, AppError> {
-    let definition = super::surveys::definition(&state.db, survey_id).await?;
-    super::surveys::check_site(&definition.survey, site)?;
+    let definition = surveys::definition(&state.db, survey_id).await?;
+    surveys::check_site(&definition.survey, site)?;
     submit_to(state, &definition, input).await
 }
 
@@ -124,7 +143,7 @@ async fn submit_to(
     let invitation = match &input.invitation {
         Some(token) => {
             let linked = match state.invitation_links.open(token) {
-                Some(id) => super::invitations::by_id(db, &id).await?,
+                Some(id) => invitations::by_id(db, &id).await?,
                 None => None,
             };
             match linked {
@@ -186,7 +205,7 @@ struct NewResponse {
     questions: Vec<crate::domain::survey::Question>,
     created_at: i64,
     input: ResponseInput,
-    invitation: Option<super::invitations::LinkedInvitation>,
+    invitation: Option<invitations::LinkedInvitation>,
 }
 
 /// Writes a new response with its index rows, invitation link and webhook
@@ -196,14 +215,14 @@ struct NewResponse {
 async fn store_new(
     tx: &mut sqlx::AnyConnection,
     new: &NewResponse,
-    subscribers: &[webhooks::Subscriber],
+    subscribers: &[webhook_outbox::Subscriber],
 ) -> Result<(SurveyResponse, usize), AppError> {
     let (id, org_id, survey_id, now, input) =
         (&new.id, &new.organization_id, &new.survey_id, new.created_at, &new.input);
     let invitation = new.invitation.as_ref();
     let contact_id = match (invitation, &input.responder) {
         (Some(linked), _) => Some(linked.invitation.contact_id.clone()),
-        (None, Some(responder)) => Some(super::contacts::upsert_responder(tx, org_id, responder).await?),
+        (None, Some(responder)) => Some(contacts::upsert_responder(tx, org_id, responder).await?),
         (None, None) => None,
     };
     // The response and its index rows: one round trip on SQLite (see `sql_batch`).
@@ -229,7 +248,7 @@ async fn store_new(
         ],
     );
     // Created now, so today: no closed day's cached overview changes.
-    super::answer_index::push_insert(
+    answer_index::push_insert(
         &mut batch,
         id,
         survey_id,
@@ -241,10 +260,10 @@ async fn store_new(
     );
     let metadata: Vec<(String, String)> =
         input.metadata.iter().map(|(key, value)| (key.clone(), metadata_text(value))).collect();
-    super::answer_index::push_metadata(&mut batch, id, survey_id, &metadata);
+    answer_index::push_metadata(&mut batch, id, survey_id, &metadata);
     batch.execute(tx).await?;
     if let Some(linked) = invitation {
-        super::invitations::attach_response(tx, &linked.invitation.id, id, input.completed).await?;
+        invitations::attach_response(tx, &linked.invitation.id, id, input.completed).await?;
     }
     let response = SurveyResponse {
         id: id.clone(),
@@ -268,7 +287,7 @@ async fn store_new(
     } else {
         &["survey.response.created"]
     };
-    let queued = webhooks::queue_for(tx, subscribers, org_id, events, &data, &thin(&response)).await?;
+    let queued = webhook_outbox::queue_for(tx, subscribers, org_id, events, &data, &thin(&response)).await?;
     Ok((response, queued))
 }
 
@@ -279,7 +298,7 @@ pub async fn list(
     filter: &ResponseFilter,
     page: PageRequest,
 ) -> Result<Paginated<SurveyResponse>, AppError> {
-    super::surveys::get(db, org_id, survey_id).await?;
+    surveys::get(db, org_id, survey_id).await?;
     let (condition, params) = filter.to_sql(org_id, survey_id);
     let n = params.len();
     let sql = format!(
@@ -334,7 +353,7 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppE
 }
 
 /// Deletes a response (and its metadata rows); subscribers hear of it.
-pub async fn delete(state: &AppState, org_id: &str, actor: &super::audit::Actor, id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, org_id: &str, actor: &audit::Actor, id: &str) -> Result<(), AppError> {
     let response = get(&state.db, org_id, id).await?;
     let mut tx = state.db.begin_write().await.map_err(internal)?;
     sqlx::query("DELETE FROM responses WHERE id = $1 AND organization_id = $2")
@@ -343,7 +362,7 @@ pub async fn delete(state: &AppState, org_id: &str, actor: &super::audit::Actor,
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    super::overview_days::day_changed(&mut tx, &response.survey_id, response.created_at.timestamp_millis()).await?;
+    overview_days::day_changed(&mut tx, &response.survey_id, response.created_at.timestamp_millis()).await?;
     // Copies of the answers in the delivery log go too; undelivered ones carry only the ids now.
     let redacted = serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "redacted": true });
     let earlier =
@@ -357,7 +376,7 @@ pub async fn delete(state: &AppState, org_id: &str, actor: &super::audit::Actor,
         let (delivery, event): (String, String) =
             (row.try_get("id").map_err(internal)?, row.try_get("event").map_err(internal)?);
         sqlx::query("UPDATE webhook_deliveries SET payload = $1 WHERE id = $2")
-            .bind(webhooks::envelope(&event, &redacted, false))
+            .bind(webhook_outbox::envelope(&event, &redacted, false))
             .bind(&delivery)
             .execute(&mut *tx)
             .await
@@ -365,13 +384,14 @@ pub async fn delete(state: &AppState, org_id: &str, actor: &super::audit::Actor,
     }
     let data = serde_json::json!({ "id": response.id, "surveyId": response.survey_id });
     let queued =
-        webhooks::enqueue(&mut tx, org_id, Some(&response.survey_id), "survey.response.deleted", &data, &data).await?;
-    super::audit::record_in(
+        webhook_outbox::enqueue(&mut tx, org_id, Some(&response.survey_id), "survey.response.deleted", &data, &data)
+            .await?;
+    audit::record_in(
         &mut tx,
         org_id,
         actor,
         crate::domain::audit::AuditAction::ResponseDeleted,
-        super::audit::target("response", id),
+        audit::target("response", id),
         serde_json::json!({"surveyId": response.survey_id}),
     )
     .await?;
@@ -391,7 +411,7 @@ pub async fn submit_form(
     survey_id: &str,
     fields: &[(String, String)],
 ) -> Result<SurveyResponse, AppError> {
-    let definition = super::surveys::definition(&state.db, survey_id).await?;
+    let definition = surveys::definition(&state.db, survey_id).await?;
     let answers = answers::from_form(&definition.survey.questions, fields)?;
     let hidden_fields = fields
         .iter()
@@ -421,7 +441,7 @@ pub async fn apply_metadata_policy(
     if metadata.is_empty() {
         return Ok(metadata.clone());
     }
-    let policy = super::metadata_keys::policy(&state.db, org_id).await?;
+    let policy = metadata_keys::policy(&state.db, org_id).await?;
     policy.apply(metadata, |key, value| state.metadata_hasher.hash(org_id, key, value))
 }
 
@@ -433,7 +453,7 @@ pub async fn detail(
 ) -> Result<crate::domain::response_detail::ResponseDetail, AppError> {
     let response = get(db, org_id, id).await?;
     let contact = match &response.contact_id {
-        Some(contact) => super::contacts::get(db, org_id, contact).await.ok(),
+        Some(contact) => contacts::get(db, org_id, contact).await.ok(),
         None => None,
     };
     let invitation_id: Option<String> = sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
@@ -444,13 +464,13 @@ pub async fn detail(
         .try_get("invitation_id")
         .map_err(internal)?;
     let invitation = match invitation_id {
-        Some(invitation) => super::invitations::get(db, org_id, &invitation).await.ok(),
+        Some(invitation) => invitations::get(db, org_id, &invitation).await.ok(),
         None => None,
     };
     let event = match invitation.as_ref().and_then(|i| i.event_id.clone()) {
-        Some(event) => super::events::get(db, org_id, &event).await.ok(),
+        Some(event) => events::get(db, org_id, &event).await.ok(),
         None => None,
     };
-    let deliveries = super::webhook_deliveries::for_subject(db, org_id, id).await?;
+    let deliveries = deliveries::for_subject(db, org_id, id).await?;
     Ok(crate::domain::response_detail::ResponseDetail { response, contact, invitation, event, deliveries })
 }

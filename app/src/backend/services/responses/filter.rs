@@ -7,7 +7,7 @@
 //! `answer.QUESTION=OP:VALUE` with OP one of eq, ne, lt, lte, gt, gte
 //! (`answer.q1=lte:6` is "detractors"; `answer.q2=food` means eq).
 
-use super::answer_index::HIDDEN_PREFIX;
+use crate::backend::services::responses::answer_index::HIDDEN_PREFIX;
 use crate::domain::event::parse_instant;
 use crate::domain::AppError;
 
