@@ -2,10 +2,8 @@
 //! a stream of completions and restarted, and every completion it accepted is
 //! still delivered; group commit keeps exactly the writes it acknowledged.
 
-mod common;
-
-use common::receiver::Receiver;
-use common::{fresh_database_url, TEST_SECRET};
+use crate::common::receiver::Receiver;
+use crate::common::{fresh_database_url, TEST_SECRET};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashSet;

@@ -4,10 +4,9 @@
 //! change, and a daily quota bounds what an organisation sends through the
 //! operator's mail server.
 
-mod common;
-
-use common::smtp::SmtpSink;
-use common::{create_token, expect_problem, link_in, rpc, spawn_app_with, unique_email, TestApp};
+use crate::common;
+use crate::common::smtp::SmtpSink;
+use crate::common::{create_token, expect_problem, link_in, rpc, spawn_app_with, unique_email, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;

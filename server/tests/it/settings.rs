@@ -2,10 +2,8 @@
 //! surveys, the organisation's own mail server (used for its invitations,
 //! its password sealed and never shown, held to the SSRF guard), and retention.
 
-mod common;
-
-use common::smtp::SmtpSink;
-use common::{expect_problem, problem_fields, spawn_app, TestApp};
+use crate::common::smtp::SmtpSink;
+use crate::common::{expect_problem, problem_fields, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Row;

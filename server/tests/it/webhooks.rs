@@ -2,11 +2,10 @@
 //! Standard Webhooks library, retries, 410, timeouts, the SSRF guard, both
 //! API families, and isolation between organisations.
 
-mod common;
-
-use common::receiver::Receiver;
-use common::webhooks::{answer, survey_webhook};
-use common::{create_token, expect_problem, plain_client, problem_fields, spawn_app, spawn_app_with, TestApp};
+use crate::common;
+use crate::common::receiver::Receiver;
+use crate::common::webhooks::{answer, survey_webhook};
+use crate::common::{create_token, expect_problem, plain_client, problem_fields, spawn_app, spawn_app_with, TestApp};
 use hmac::{Hmac, Mac};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -23,7 +22,7 @@ async fn latest_delivery(app: &TestApp, owner: &Client, survey: &str, hook_id: &
 
 fn verify_with_reference_library(secret: &str, r: &common::receiver::Received) {
     use std::io::Write;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/verify_standard_webhook.py");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/verify_standard_webhook.py");
     let mut child = std::process::Command::new("python3")
         .args([script, secret, &r.header("webhook-id"), &r.header("webhook-timestamp"), &r.header("webhook-signature")])
         .stdin(std::process::Stdio::piped())

@@ -1,12 +1,11 @@
 //! API tokens: created once from a session, scoped, immutable, revocable on
 //! every replica, and every kind of forged or stale token refused.
 
-mod common;
-
+use crate::common;
+use crate::common::{create_token, expect_problem, plain_client, spawn_app, spawn_replica, TEST_SECRET};
 use app::backend::auth::jwt::{Claims, JwtCodec, AUDIENCE, ISSUER, TOKEN_TYPE};
 use app::backend::keys::Keys;
 use base64::Engine;
-use common::{create_token, expect_problem, plain_client, spawn_app, spawn_replica, TEST_SECRET};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -1,9 +1,8 @@
 //! Server-rendered pages: the survey page works without JavaScript, the
 //! dashboard needs a session, and cross-site posts are refused.
 
-mod common;
-
-use common::{expect_problem, spawn_app};
+use crate::common;
+use crate::common::{expect_problem, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

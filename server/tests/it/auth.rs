@@ -1,8 +1,6 @@
 //! Accounts: sign-up, sign-in, sign-out, throttling, and bad input.
 
-mod common;
-
-use common::{expect_problem, problem_fields, spawn_app};
+use crate::common::{expect_problem, problem_fields, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -1,11 +1,10 @@
 //! The Events Router, contacts and distribution, over HTTP, on the database
 //! `VOX_TEST_DATABASE` names, with a real SMTP server (aiosmtpd).
 
-mod common;
-
+use crate::common;
+use crate::common::smtp::SmtpSink;
+use crate::common::{expect_problem, problem_fields, spawn_app, spawn_app_with, TestApp};
 use app::backend::config::Secret;
-use common::smtp::SmtpSink;
-use common::{expect_problem, problem_fields, spawn_app, spawn_app_with, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -3,9 +3,8 @@
 //! whatever the request), the last owner, and API tokens that act for their
 //! member: they stop with the membership and follow the member's role.
 
-mod common;
-
-use common::{
+use crate::common;
+use crate::common::{
     create_token, expect_problem, invitation_token, join_by_email, plain_client, rpc, spawn_app_with_mail,
     spawn_replica, unique_email, TestApp,
 };

@@ -1,9 +1,8 @@
 //! Responses: the public client API, validation against the survey, listing
 //! with filters, and isolation between organisations.
 
-mod common;
-
-use common::{expect_problem, problem_fields, spawn_app};
+use crate::common;
+use crate::common::{expect_problem, problem_fields, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

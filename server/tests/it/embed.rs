@@ -1,9 +1,7 @@
 //! Vox on a customer's site: the loader script, the per-survey allow-list of
 //! sites, metadata rules (typed, anonymized, strict) and the responder.
 
-mod common;
-
-use common::{expect_problem, problem_fields, spawn_app, TestApp};
+use crate::common::{expect_problem, problem_fields, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 

@@ -2,10 +2,8 @@
 //! started again on the same database: no invitation is lost, and the only
 //! possible repeat is the one message that was in flight (same Message-ID).
 
-mod common;
-
-use common::smtp::SmtpSink;
-use common::{fresh_database_url, TEST_SECRET};
+use crate::common::smtp::SmtpSink;
+use crate::common::{fresh_database_url, TEST_SECRET};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;

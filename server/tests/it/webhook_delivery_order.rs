@@ -1,11 +1,10 @@
 //! Webhook delivery across batches and replicas: each delivery is sent once,
 //! and an endpoint's deliveries leave in the order they were made.
 
-mod common;
-
-use common::receiver::Receiver;
-use common::spawn_app;
-use common::webhooks::{answer, survey_webhook};
+use crate::common;
+use crate::common::receiver::Receiver;
+use crate::common::spawn_app;
+use crate::common::webhooks::{answer, survey_webhook};
 use serde_json::json;
 use std::time::Duration;
 

@@ -1,9 +1,7 @@
 //! The survey widget's page: languages and direction, theme, hidden fields,
 //! "other" answers, the embed variant and its security headers.
 
-mod common;
-
-use common::{expect_problem, problem_fields, spawn_app, TestApp};
+use crate::common::{expect_problem, problem_fields, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 

@@ -1,8 +1,6 @@
 //! Surveys over the REST API: CRUD, validation, isolation between organisations.
 
-mod common;
-
-use common::{expect_problem, problem_fields, spawn_app};
+use crate::common::{expect_problem, problem_fields, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

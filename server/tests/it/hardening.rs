@@ -2,9 +2,7 @@
 //! feed that outlives its credential, replaying another visitor's result
 //! through a shared proxy address, oversized server-function bodies.
 
-mod common;
-
-use common::{client_from, create_token, plain_client, spawn_app, spawn_app_with};
+use crate::common::{client_from, create_token, plain_client, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;

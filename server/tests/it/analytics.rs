@@ -1,9 +1,7 @@
 //! The overview's figures, filters, text answers, exports and the live feed,
 //! over HTTP on the database `VOX_TEST_DATABASE` names.
 
-mod common;
-
-use common::{expect_problem, problem_fields, spawn_app, TestApp};
+use crate::common::{expect_problem, problem_fields, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;

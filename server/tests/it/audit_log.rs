@@ -2,9 +2,7 @@
 //! when and on what; filters; the `audit:read` scope; another organisation
 //! sees none of it; nobody can change or delete an entry; retention.
 
-mod common;
-
-use common::{
+use crate::common::{
     client_from, create_token, expect_problem, join_by_email, plain_client, problem_fields, rpc, spawn_app_with_mail,
     unique_email,
 };

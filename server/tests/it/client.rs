@@ -1,12 +1,10 @@
 //! The typed Rust client against the real server: what a customer's
 //! integration would do, end to end.
 
-mod common;
-
+use crate::common::{create_token, spawn_app};
 use app::client::{ClientError, ResponseQuery, VoxClient};
 use app::domain::response::ResponseInput;
 use app::domain::survey::{Question, QuestionKind, SurveyDraft, SurveyPatch, SurveyStatus};
-use common::{create_token, spawn_app};
 use serde_json::json;
 
 fn draft() -> SurveyDraft {

@@ -3,9 +3,8 @@
 //! addresses with the owner's browsers exempt), two-factor sign-in with a
 //! real TOTP computed here, password reset by email and password change.
 
-mod common;
-
-use common::{
+use crate::common;
+use crate::common::{
     client_from, confirm_email, expect_problem, link_in, now_secs, problem_fields, rpc, spawn_app_with,
     spawn_app_with_mail, totp_code, unique_email, TestApp,
 };

@@ -1,0 +1,27 @@
+//! The integration tests: one binary, one module per area. Each test starts
+//! the real server on 127.0.0.1:0 with a fresh database (see `common`), on
+//! SQLite or PostgreSQL (`VOX_TEST_DATABASE`). One binary links the server
+//! once instead of once per file (README "Tests").
+
+mod common;
+
+mod analytics;
+mod audit_log;
+mod auth;
+mod client;
+mod crash;
+mod durability;
+mod embed;
+mod events;
+mod hardening;
+mod members;
+mod outreach_rules;
+mod pages;
+mod responses;
+mod settings;
+mod sign_in;
+mod surveys;
+mod tokens;
+mod webhook_delivery_order;
+mod webhooks;
+mod widget;
