@@ -1,18 +1,20 @@
-//! The Vox server: builds the axum application (pages, server functions, the
-//! REST API) over one shared state, and runs it. Used by `main.rs` and by the
-//! integration tests, which start it on a random port.
+//! The Vox server: builds the shared state and the axum application (pages,
+//! server functions, the REST API) over it; `serving` runs it with its
+//! workers. Used by `main.rs` and by the integration tests, which start it on
+//! a random port.
 
 pub mod api;
 pub mod embed_script;
 pub mod idempotency;
 pub mod middleware;
+pub mod serving;
 pub mod unsubscribe;
 pub mod widget_page;
 pub mod widget_post;
 pub mod worker;
 
 use app::backend::auth::jwt::JwtCodec;
-use app::backend::auth::token_registry::{TokenRegistry, FLUSH_EVERY, REFRESH_EVERY};
+use app::backend::auth::token_registry::TokenRegistry;
 use app::backend::config::Config;
 use app::backend::db::{Db, DbError};
 use app::backend::keys::{KeyError, Keys};
@@ -32,9 +34,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use middleware::PublicLimits;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -161,104 +161,4 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// Background housekeeping shared by every replica (idempotent, so running it
-/// on several at once is harmless).
-fn spawn_housekeeping(state: &AppState) {
-    tokio::spawn(worker::webhooks::run(state.clone()));
-    if state.config.send_invitations {
-        tokio::spawn(worker::invitations::run(state.clone()));
-    }
-    let (db, tokens) = (state.db.clone(), state.tokens.clone());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(REFRESH_EVERY);
-        loop {
-            tick.tick().await;
-            if let Err(e) = tokens.refresh(&db).await {
-                tracing::warn!(error = %e, "refreshing API tokens failed");
-            }
-        }
-    });
-    let (db, tokens) = (state.db.clone(), state.tokens.clone());
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
-        loop {
-            tick.tick().await;
-            if let Err(e) = tokens.flush_last_used(&db).await {
-                tracing::warn!(error = %e, "recording token use failed");
-            }
-        }
-    });
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(30));
-        loop {
-            tick.tick().await;
-            if let Err(e) = app::backend::services::surveys::close_due(&db).await {
-                tracing::warn!(error = %e, "closing surveys past their closing time failed");
-            }
-        }
-    });
-    let db = state.db.clone();
-    let retention_days = state.config.webhook_retention_days;
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = app::backend::auth::session::purge_expired(&db).await {
-                tracing::warn!(error = %e, "purging expired sessions failed");
-            }
-            if let Err(e) = app::backend::auth::throttle::purge_old(&db).await {
-                tracing::warn!(error = %e, "purging old sign-in attempts failed");
-            }
-            if let Err(e) = app::backend::services::organization::audit::purge(&db).await {
-                tracing::warn!(error = %e, "purging audit log entries past their retention failed");
-            }
-            if let Err(e) = app::backend::services::webhooks::queue::purge_history(&db, retention_days).await {
-                tracing::warn!(error = %e, "purging old webhook deliveries failed");
-            }
-            if let Err(e) = app::backend::services::organization::idempotency::purge_old(&db).await {
-                tracing::warn!(error = %e, "purging old idempotency keys failed");
-            }
-            match app::backend::services::responses::retention::purge(&db).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(responses = n, "deleted responses past their retention"),
-                Err(e) => tracing::warn!(error = %e, "deleting responses past their retention failed"),
-            }
-            // After retention, so days it emptied are counted afresh.
-            if let Err(e) = app::backend::services::responses::overview_days::warm_all(&db).await {
-                tracing::warn!(error = %e, "counting closed days for survey overviews failed");
-            }
-        }
-    });
-}
-
-/// A trivial handler served exactly like Vox (same runtime, TCP_NODELAY,
-/// axum): the ceiling the benchmark compares every figure with.
-pub async fn serve_ceiling(
-    listener: tokio::net::TcpListener,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let app = Router::new().route("/", get(|| async { "ok" })).route("/healthz", get(|| async { "ok" }));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-}
-
-/// Serves on an already bound listener until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    spawn_housekeeping(&state);
-    // Without TCP_NODELAY, streamed pages stall ~40 ms per keep-alive request.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-}
+pub use serving::{serve, serve_ceiling};

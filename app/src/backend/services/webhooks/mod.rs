@@ -5,6 +5,7 @@
 
 pub mod deliveries;
 pub mod queue;
+pub mod sender;
 
 use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};
 use crate::backend::services::organization::audit::{self, Actor};
