@@ -145,10 +145,18 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::security_headers))
         // Pages, JSON, and above all the wasm bundles travel compressed.
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Every request runs in a span named by its request id (set just outside, by
+/// `SetRequestIdLayer`), at error level so that it is there whenever an error
+/// is logged: a 500's log line says which request it was.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::error_span!("request", id, method = %request.method(), path = request.uri().path())
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {

@@ -287,10 +287,28 @@ pub fn to_datetime(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
-/// Turns a database failure into an opaque 500, logging the cause.
+/// Turns a failure of ours into an opaque 500, logging the cause (once, here:
+/// inside the request's span, so the log line carries its request id).
 pub fn internal(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "database error");
+    tracing::error!(error = %err, "internal error");
     AppError::Internal
+}
+
+/// A database failure is never the caller's doing: `?` turns it into a 500
+/// (see [`internal`]).
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        internal(err)
+    }
+}
+
+/// JSON that fails to (de)serialize here is data of ours (a stored column, a
+/// value built in code); input from callers is parsed with field-naming
+/// problems before it gets this far. `?` turns it into a 500.
+impl From<serde_json::Error> for AppError {
+    fn from(err: serde_json::Error) -> Self {
+        internal(err)
+    }
 }
 
 /// True when the error is a unique-constraint violation on either backend.
@@ -301,7 +319,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 /// Reads a TEXT column that holds a JSON document.
 pub fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, AppError> {
     use sqlx::Row;
-    let text: String = row.try_get(column).map_err(internal)?;
+    let text: String = row.try_get(column)?;
     serde_json::from_str(&text).map_err(internal)
 }
 

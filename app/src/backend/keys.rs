@@ -114,13 +114,11 @@ async fn database_secret(db: &Db) -> Result<String, AppError> {
         .bind(SETTING_NAME)
         .bind(generate())
         .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     let row = sqlx::query("SELECT value FROM instance_settings WHERE name = $1")
         .bind(SETTING_NAME)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.try_get("value").map_err(internal)
 }
 

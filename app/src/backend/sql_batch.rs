@@ -12,7 +12,6 @@
 //!
 //! Only for INSERT, UPDATE and DELETE statements whose results nobody reads.
 
-use crate::backend::db::internal;
 use crate::domain::AppError;
 
 /// A parameter value (the types our write statements use).
@@ -110,7 +109,7 @@ async fn run(conn: &mut sqlx::AnyConnection, sql: &str, params: Vec<Param>) -> R
             Param::Int(value) => query.bind(value),
         };
     }
-    query.execute(&mut *conn).await.map_err(internal)?;
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 

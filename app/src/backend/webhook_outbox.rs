@@ -64,15 +64,14 @@ where
     .bind(org_id)
     .bind(survey_id)
     .fetch_all(executor)
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter()
         .map(|row| {
-            let events: String = row.try_get("events").map_err(internal)?;
+            let events: String = row.try_get("events")?;
             Ok(Subscriber {
-                endpoint_id: row.try_get("id").map_err(internal)?,
+                endpoint_id: row.try_get("id")?,
                 events: events.split_whitespace().map(str::to_string).collect(),
-                thin_payload: row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0,
+                thin_payload: row.try_get::<i64, _>("thin_payload")? != 0,
             })
         })
         .collect()
@@ -100,7 +99,7 @@ pub async fn lock_delivery_counters(conn: &mut AnyConnection, endpoint_ids: &[&s
     for id in endpoint_ids {
         query = query.bind(*id);
     }
-    query.fetch_all(&mut *conn).await.map_err(internal)?;
+    query.fetch_all(&mut *conn).await?;
     Ok(())
 }
 
@@ -140,8 +139,7 @@ async fn next_sequence(conn: &mut AnyConnection, endpoint_id: &str) -> Result<i6
     sqlx::query("UPDATE webhook_endpoints SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING last_sequence")
         .bind(endpoint_id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::not_found("webhook"))?
         .try_get("last_sequence")
         .map_err(internal)
@@ -176,7 +174,6 @@ pub(crate) async fn insert_delivery(
     .bind(sequence)
     .bind(subject)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(id)
 }

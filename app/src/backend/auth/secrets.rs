@@ -6,7 +6,7 @@
 use super::password;
 use super::throttle::{self, Subject};
 use super::totp;
-use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::db::{now_ms, Db};
 use crate::backend::secret_box::SecretBox;
 use crate::domain::AppError;
 use sqlx::Row;
@@ -77,11 +77,10 @@ async fn verify_second_factor(
         let row = sqlx::query("SELECT totp_secret_sealed, totp_last_step FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(db.pool())
-            .await
-            .map_err(internal)?;
+            .await?;
         let Some(row) = row else { return Ok(None) };
-        let sealed: Option<String> = row.try_get("totp_secret_sealed").map_err(internal)?;
-        let last: Option<i64> = row.try_get("totp_last_step").map_err(internal)?;
+        let sealed: Option<String> = row.try_get("totp_secret_sealed")?;
+        let last: Option<i64> = row.try_get("totp_last_step")?;
         let Some(secret) = sealed.and_then(|s| secrets.open(&s)).and_then(|s| totp::from_base32(&s)) else {
             return Ok(None);
         };
@@ -96,8 +95,7 @@ async fn verify_second_factor(
                 .bind(step)
                 .bind(user_id),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         return Ok((used.rows_affected() == 1).then_some(SecondFactor::Authenticator));
     }
     let used = db
@@ -109,8 +107,7 @@ async fn verify_second_factor(
             .bind(user_id)
             .bind(recovery_code_hash(code)),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok((used.rows_affected() == 1).then_some(SecondFactor::RecoveryCode))
 }
 

@@ -68,8 +68,7 @@ pub async fn create(db: &Db, user_id: &str, organization_id: &str, address: &str
         .bind(now + SESSION_TTL_MS)
         .bind(address),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(token)
 }
 
@@ -87,26 +86,23 @@ pub async fn resolve(db: &Db, token: &SessionToken) -> Result<Option<Me>, AppErr
     .bind(token.hash())
     .bind(now_ms())
     .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get("role").map_err(internal)?;
-    let required: i64 = row.try_get("require_two_factor").map_err(internal)?;
-    let enabled: Option<i64> = row.try_get("totp_enabled_at").map_err(internal)?;
+    let role: String = row.try_get("role")?;
+    let required: i64 = row.try_get("require_two_factor")?;
+    let enabled: Option<i64> = row.try_get("totp_enabled_at")?;
     Ok(Some(Me {
         must_set_up_two_factor: required != 0 && enabled.is_none(),
-        user_id: row.try_get("user_id").map_err(internal)?,
-        email: row.try_get("email").map_err(internal)?,
-        organization_id: row.try_get("organization_id").map_err(internal)?,
-        organization_name: row.try_get("organization_name").map_err(internal)?,
+        user_id: row.try_get("user_id")?,
+        email: row.try_get("email")?,
+        organization_id: row.try_get("organization_id")?,
+        organization_name: row.try_get("organization_name")?,
         role: Role::parse(&role).ok_or_else(|| internal(format!("unknown role {role}")))?,
     }))
 }
 
 pub async fn destroy(db: &Db, token: &SessionToken) -> Result<(), AppError> {
-    db.execute_write(sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token.hash()))
-        .await
-        .map_err(internal)?;
+    db.execute_write(sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token.hash())).await?;
     Ok(())
 }
 
@@ -122,17 +118,13 @@ pub async fn end_all_for_user(
         .bind(user_id)
         .bind(kept)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done.rows_affected())
 }
 
 /// Deletes expired sessions; called periodically by the server.
 pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
-    let done = db
-        .execute_write(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms()))
-        .await
-        .map_err(internal)?;
+    let done = db.execute_write(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms())).await?;
     Ok(done.rows_affected())
 }
 

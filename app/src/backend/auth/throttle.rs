@@ -18,7 +18,7 @@
 //! checks nothing and is not counted: while a delay runs, even the right
 //! password is refused for that pair.
 
-use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::db::{now_ms, Db};
 use crate::domain::AppError;
 use sqlx::Row;
 
@@ -73,8 +73,7 @@ pub async fn begin(db: &Db, subject: &Subject) -> Result<Attempt, AppError> {
             .bind(&subject.address)
             .bind(now),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
 
     let pair = sqlx::query(
         "SELECT COUNT(*) AS n, MAX(at) AS last FROM auth_failures \
@@ -85,8 +84,7 @@ pub async fn begin(db: &Db, subject: &Subject) -> Result<Attempt, AppError> {
     .bind(now - WINDOW_MS)
     .bind(&id)
     .fetch_one(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut wait = wait_ms(&pair, FREE_PER_PAIR, now)?;
 
     let address = sqlx::query(
@@ -96,8 +94,7 @@ pub async fn begin(db: &Db, subject: &Subject) -> Result<Attempt, AppError> {
     .bind(now - ADDRESS_WINDOW_MS)
     .bind(&id)
     .fetch_one(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     wait = wait.max(wait_ms(&address, FREE_PER_ADDRESS, now)?);
 
     if !subject.trusted_device {
@@ -109,8 +106,7 @@ pub async fn begin(db: &Db, subject: &Subject) -> Result<Attempt, AppError> {
         .bind(now - WINDOW_MS)
         .bind(&id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
         wait = wait.max(wait_ms(&account, FREE_ADDRESSES_PER_ACCOUNT, now)?);
     }
 
@@ -123,13 +119,13 @@ pub async fn begin(db: &Db, subject: &Subject) -> Result<Attempt, AppError> {
 }
 
 fn wait_ms(row: &sqlx::any::AnyRow, free: i64, now: i64) -> Result<i64, AppError> {
-    let count: i64 = row.try_get("n").map_err(internal)?;
-    let last: Option<i64> = row.try_get("last").map_err(internal)?;
+    let count: i64 = row.try_get("n")?;
+    let last: Option<i64> = row.try_get("last")?;
     Ok(last.map_or(0, |last| (last + delay_ms(count, free) - now).max(0)))
 }
 
 async fn forget(db: &Db, id: &str) -> Result<(), AppError> {
-    db.execute_write(sqlx::query("DELETE FROM auth_failures WHERE id = $1").bind(id)).await.map_err(internal)?;
+    db.execute_write(sqlx::query("DELETE FROM auth_failures WHERE id = $1").bind(id)).await?;
     Ok(())
 }
 
@@ -143,8 +139,7 @@ impl Attempt {
                 .bind(&self.email)
                 .bind(&self.address),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
         Ok(())
     }
 
@@ -156,15 +151,13 @@ impl Attempt {
 
 /// After a password reset the owner starts afresh everywhere.
 pub async fn clear_account(db: &Db, email: &str) -> Result<(), AppError> {
-    db.execute_write(sqlx::query("DELETE FROM auth_failures WHERE email = $1").bind(email)).await.map_err(internal)?;
+    db.execute_write(sqlx::query("DELETE FROM auth_failures WHERE email = $1").bind(email)).await?;
     Ok(())
 }
 
 /// Drops records older than the window; run periodically.
 pub async fn purge_old(db: &Db) -> Result<(), AppError> {
-    db.execute_write(sqlx::query("DELETE FROM auth_failures WHERE at <= $1").bind(now_ms() - WINDOW_MS))
-        .await
-        .map_err(internal)?;
+    db.execute_write(sqlx::query("DELETE FROM auth_failures WHERE at <= $1").bind(now_ms() - WINDOW_MS)).await?;
     Ok(())
 }
 

@@ -65,16 +65,16 @@ pub struct TokenRegistry {
 }
 
 fn state_of(row: &sqlx::any::AnyRow) -> Result<TokenState, AppError> {
-    let revoked_at: Option<i64> = row.try_get("revoked_at").map_err(internal)?;
+    let revoked_at: Option<i64> = row.try_get("revoked_at")?;
     if revoked_at.is_some() {
         return Ok(TokenState::Revoked);
     }
-    let role: Option<String> = row.try_get("role").map_err(internal)?;
-    let required: i64 = row.try_get("require_two_factor").map_err(internal)?;
-    let enabled: Option<i64> = row.try_get("totp_enabled_at").map_err(internal)?;
+    let role: Option<String> = row.try_get("role")?;
+    let required: i64 = row.try_get("require_two_factor")?;
+    let enabled: Option<i64> = row.try_get("totp_enabled_at")?;
     Ok(TokenState::Live {
-        organization_id: row.try_get("organization_id").map_err(internal)?,
-        expires_at: row.try_get("expires_at").map_err(internal)?,
+        organization_id: row.try_get("organization_id")?,
+        expires_at: row.try_get("expires_at")?,
         creator_role: role.as_deref().and_then(Role::parse),
         two_factor_missing: required != 0 && enabled.is_none(),
     })
@@ -86,11 +86,10 @@ impl TokenRegistry {
         let rows = sqlx::query(&format!("{SELECT} WHERE t.expires_at IS NULL OR t.expires_at > $1"))
             .bind(now_ms())
             .fetch_all(db.pool())
-            .await
-            .map_err(internal)?;
+            .await?;
         let mut fresh = HashMap::with_capacity(rows.len());
         for row in rows {
-            let id: String = row.try_get("id").map_err(internal)?;
+            let id: String = row.try_get("id")?;
             fresh.insert(id, state_of(&row)?);
         }
         for id in self.revoked_here.lock().unwrap_or_else(|p| p.into_inner()).iter() {
@@ -138,11 +137,7 @@ impl TokenRegistry {
     }
 
     async fn lookup(&self, db: &Db, token_id: &str) -> Result<Option<TokenState>, AppError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE t.id = $1"))
-            .bind(token_id)
-            .fetch_optional(db.pool())
-            .await
-            .map_err(internal)?;
+        let row = sqlx::query(&format!("{SELECT} WHERE t.id = $1")).bind(token_id).fetch_optional(db.pool()).await?;
         let Some(row) = row else { return Ok(None) };
         let state = state_of(&row)?;
         self.states.write().unwrap_or_else(|p| p.into_inner()).insert(token_id.to_string(), state.clone());
@@ -162,7 +157,7 @@ impl TokenRegistry {
         if batch.is_empty() {
             return Ok(());
         }
-        let mut tx = db.begin_write().await.map_err(internal)?;
+        let mut tx = db.begin_write().await?;
         for (id, at) in &batch {
             sqlx::query(
                 "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
@@ -170,8 +165,7 @@ impl TokenRegistry {
             .bind(*at)
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         }
         tx.commit().await.map_err(internal)
     }

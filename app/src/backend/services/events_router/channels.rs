@@ -14,22 +14,22 @@ use sqlx::Row;
 
 fn channel_from_row(row: &AnyRow) -> Result<Channel, AppError> {
     Ok(Channel {
-        id: row.try_get("id").map_err(internal)?,
-        name: row.try_get("name").map_err(internal)?,
-        kind: row.try_get("kind").map_err(internal)?,
-        is_default: row.try_get::<i64, _>("is_default").map_err(internal)? != 0,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
-        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        is_default: row.try_get::<i64, _>("is_default")? != 0,
+        created_at: to_datetime(row.try_get("created_at")?),
+        updated_at: to_datetime(row.try_get("updated_at")?),
     })
 }
 
 fn event_type_from_row(row: &AnyRow) -> Result<EventType, AppError> {
     Ok(EventType {
-        id: row.try_get("id").map_err(internal)?,
-        name: row.try_get("name").map_err(internal)?,
-        active: row.try_get::<i64, _>("active").map_err(internal)? != 0,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
-        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        created_at: to_datetime(row.try_get("created_at")?),
+        updated_at: to_datetime(row.try_get("updated_at")?),
     })
 }
 
@@ -45,8 +45,7 @@ pub async fn ensure_default_channel(db: &Db, org_id: &str) -> Result<(), AppErro
     .bind(org_id)
     .bind(now)
     .execute(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -56,8 +55,7 @@ pub async fn list_channels(db: &Db, org_id: &str) -> Result<Vec<Channel>, AppErr
         sqlx::query("SELECT * FROM channels WHERE organization_id = $1 ORDER BY is_default DESC, created_at, id")
             .bind(org_id)
             .fetch_all(db.pool())
-            .await
-            .map_err(internal)?;
+            .await?;
     rows.iter().map(channel_from_row).collect()
 }
 
@@ -69,8 +67,7 @@ pub async fn get_channel(db: &Db, org_id: &str, id: &str) -> Result<Channel, App
         .bind(org_id)
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(channel_from_row).transpose()?.ok_or_else(|| AppError::not_found("channel"))
 }
 
@@ -93,8 +90,7 @@ pub async fn create_channel(db: &Db, org_id: &str, input: ChannelInput) -> Resul
     .bind(kind.trim())
     .bind(now)
     .execute(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     invite_settings::ensure_pairs(db, org_id).await?;
     get_channel(db, org_id, &id).await
 }
@@ -103,8 +99,7 @@ pub async fn list_event_types(db: &Db, org_id: &str) -> Result<Vec<EventType>, A
     let rows = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 ORDER BY name, id")
         .bind(org_id)
         .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     rows.iter().map(event_type_from_row).collect()
 }
 
@@ -116,8 +111,7 @@ pub async fn get_event_type(db: &Db, org_id: &str, id: &str) -> Result<EventType
         .bind(org_id)
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(event_type_from_row).transpose()?.ok_or_else(|| AppError::not_found("event type"))
 }
 
@@ -134,8 +128,7 @@ pub async fn event_type_by_name(db: &Db, org_id: &str, name: &str) -> Result<Opt
         .bind(org_id)
         .bind(name.trim())
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     let found = row.as_ref().map(event_type_from_row).transpose()?;
     if let Some(found) = &found {
         db.caches().event_types.put(key, found.clone(), read_at);
@@ -218,20 +211,18 @@ pub async fn update_event_type(db: &Db, org_id: &str, id: &str, patch: EventType
 /// Deletes the event type and its invite settings; past events keep its name.
 pub async fn delete_event_type(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
     get_event_type(db, org_id, id).await?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM invite_settings WHERE organization_id = $1 AND event_type_id = $2")
         .bind(org_id)
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("DELETE FROM event_types WHERE organization_id = $1 AND id = $2")
         .bind(org_id)
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     event_types_changed(db, org_id);
     Ok(())
 }

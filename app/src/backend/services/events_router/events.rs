@@ -3,7 +3,7 @@
 //! before the 202; routing it to a survey happens right after, in the
 //! background (see `events_router::routing`), so ingestion stays one short write.
 
-use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::db::{json_column, new_id, now_ms, to_datetime, Db};
 use crate::backend::group_commit::Audience;
 use crate::backend::services::events_router::channels;
 use crate::backend::webhook_outbox;
@@ -36,7 +36,7 @@ pub async fn ingest(state: &AppState, org_id: &str, input: EventInput) -> Result
         ));
     };
     let id = new_id(IdKind::Event);
-    let body = serde_json::to_value(&input).map_err(internal)?;
+    let body = serde_json::to_value(&input)?;
     let reference = input.transaction.as_ref().and_then(|t| t.reference.clone()).unwrap_or_default();
     let new = std::sync::Arc::new(NewEvent {
         id: id.clone(),
@@ -93,8 +93,7 @@ async fn store_new(
     .bind(new.body.to_string())
     .bind(new.received_at)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if subscribers.is_empty() {
         return Ok(0);
     }
@@ -110,30 +109,30 @@ const SELECT: &str = "SELECT e.*, i.survey_id AS inv_survey_id, i.status AS inv_
     i.sent_at AS inv_sent_at FROM events e LEFT JOIN invitations i ON i.id = e.invitation_id";
 
 fn from_row(row: &AnyRow) -> Result<EventRecord, AppError> {
-    let status: String = row.try_get("status").map_err(internal)?;
-    let invitation_status: Option<String> = row.try_get("inv_status").map_err(internal)?;
+    let status: String = row.try_get("status")?;
+    let invitation_status: Option<String> = row.try_get("inv_status")?;
     // Once an invitation exists, its state is the event's outcome.
     let status = match (status.as_str(), invitation_status) {
         ("scheduled", Some(s)) => s,
         (other, _) => other.to_string(),
     };
-    let processed_at: Option<i64> = row.try_get("processed_at").map_err(internal)?;
+    let processed_at: Option<i64> = row.try_get("processed_at")?;
     Ok(EventRecord {
-        id: row.try_get("id").map_err(internal)?,
-        kind: row.try_get("type").map_err(internal)?,
-        event_type_id: row.try_get("event_type_id").map_err(internal)?,
-        channel_id: row.try_get("channel_id").map_err(internal)?,
-        contact_id: row.try_get("contact_id").map_err(internal)?,
+        id: row.try_get("id")?,
+        kind: row.try_get("type")?,
+        event_type_id: row.try_get("event_type_id")?,
+        channel_id: row.try_get("channel_id")?,
+        contact_id: row.try_get("contact_id")?,
         event: json_column(row, "body")?,
-        received_at: to_datetime(row.try_get("received_at").map_err(internal)?),
+        received_at: to_datetime(row.try_get("received_at")?),
         processing: EventProcessing {
             status,
-            reason: row.try_get("reason").map_err(internal)?,
-            invite_setting_id: row.try_get("invite_setting_id").map_err(internal)?,
-            invitation_id: row.try_get("invitation_id").map_err(internal)?,
-            survey_id: row.try_get("inv_survey_id").map_err(internal)?,
-            send_at: row.try_get::<Option<i64>, _>("inv_send_at").map_err(internal)?.map(to_datetime),
-            sent_at: row.try_get::<Option<i64>, _>("inv_sent_at").map_err(internal)?.map(to_datetime),
+            reason: row.try_get("reason")?,
+            invite_setting_id: row.try_get("invite_setting_id")?,
+            invitation_id: row.try_get("invitation_id")?,
+            survey_id: row.try_get("inv_survey_id")?,
+            send_at: row.try_get::<Option<i64>, _>("inv_send_at")?.map(to_datetime),
+            sent_at: row.try_get::<Option<i64>, _>("inv_sent_at")?.map(to_datetime),
             processed_at: processed_at.map(to_datetime),
         },
     })
@@ -160,10 +159,8 @@ pub async fn list(
         .bind(filter.kind.clone())
         .bind(filter.transaction_reference.clone())
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     let rows =
         sqlx::query(&format!("{SELECT} WHERE {clause} ORDER BY e.received_at DESC, e.id DESC LIMIT $4 OFFSET $5"))
             .bind(org_id)
@@ -172,8 +169,7 @@ pub async fn list(
             .bind(i64::from(page.per_page))
             .bind(page.offset())
             .fetch_all(db.pool())
-            .await
-            .map_err(internal)?;
+            .await?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -186,7 +182,6 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<EventRecord, AppErro
         .bind(org_id)
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("event"))
 }

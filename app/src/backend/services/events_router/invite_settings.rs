@@ -2,7 +2,7 @@
 //! and (optionally) for which events. The automatic one per pair can be
 //! edited but not deleted; extra ones route by conditions.
 
-use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::db::{json_column, new_id, now_ms, to_datetime, Db};
 use crate::backend::services::events_router::channels;
 use crate::backend::services::surveys;
 use crate::domain::error::Problems;
@@ -18,25 +18,25 @@ const SELECT: &str = "SELECT s.*, t.name AS event_type_name FROM invite_settings
     JOIN event_types t ON t.id = s.event_type_id";
 
 fn from_row(row: &AnyRow) -> Result<InviteSetting, AppError> {
-    let delay_minutes: i64 = row.try_get("delay_minutes").map_err(internal)?;
-    let window: Option<String> = row.try_get("send_window").map_err(internal)?;
+    let delay_minutes: i64 = row.try_get("delay_minutes")?;
+    let window: Option<String> = row.try_get("send_window")?;
     Ok(InviteSetting {
-        id: row.try_get("id").map_err(internal)?,
-        channel_id: row.try_get("channel_id").map_err(internal)?,
-        event_type_id: row.try_get("event_type_id").map_err(internal)?,
-        event_type_name: row.try_get("event_type_name").map_err(internal)?,
-        survey_id: row.try_get("survey_id").map_err(internal)?,
-        active: row.try_get::<i64, _>("active").map_err(internal)? != 0,
-        priority: row.try_get("priority").map_err(internal)?,
-        is_default: row.try_get::<i64, _>("is_default").map_err(internal)? != 0,
+        id: row.try_get("id")?,
+        channel_id: row.try_get("channel_id")?,
+        event_type_id: row.try_get("event_type_id")?,
+        event_type_name: row.try_get("event_type_name")?,
+        survey_id: row.try_get("survey_id")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        priority: row.try_get("priority")?,
+        is_default: row.try_get::<i64, _>("is_default")? != 0,
         delay_minutes,
         delay: format_iso_duration(delay_minutes),
-        delay_from: DelayFrom::parse(&row.try_get::<String, _>("delay_from").map_err(internal)?),
-        transport: row.try_get("transport").map_err(internal)?,
-        send_window: window.map(|w| serde_json::from_str(&w)).transpose().map_err(internal)?,
+        delay_from: DelayFrom::parse(&row.try_get::<String, _>("delay_from")?),
+        transport: row.try_get("transport")?,
+        send_window: window.map(|w| serde_json::from_str(&w)).transpose()?,
         conditions: json_column(row, "conditions")?,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
-        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+        created_at: to_datetime(row.try_get("created_at")?),
+        updated_at: to_datetime(row.try_get("updated_at")?),
     })
 }
 
@@ -49,12 +49,11 @@ pub async fn ensure_pairs(db: &Db, org_id: &str) -> Result<(), AppError> {
     )
     .bind(org_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let now = now_ms();
     for row in missing {
-        let channel_id: String = row.try_get("channel_id").map_err(internal)?;
-        let event_type_id: String = row.try_get("event_type_id").map_err(internal)?;
+        let channel_id: String = row.try_get("channel_id")?;
+        let event_type_id: String = row.try_get("event_type_id")?;
         insert(db, org_id, &channel_id, &event_type_id, true, 100, now).await?;
     }
     Ok(())
@@ -84,8 +83,7 @@ async fn insert(
     .bind(priority)
     .bind(now)
     .execute(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(id)
 }
 
@@ -99,8 +97,7 @@ pub async fn list_for_channel(db: &Db, org_id: &str, channel_id: &str) -> Result
     .bind(org_id)
     .bind(channel_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -119,8 +116,7 @@ pub async fn candidates(
     .bind(channel_id)
     .bind(event_type_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -133,8 +129,7 @@ pub async fn get(db: &Db, org_id: &str, channel_id: &str, id: &str) -> Result<In
         .bind(channel_id)
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("invite setting"))
 }
 
@@ -182,14 +177,13 @@ pub async fn update(
     .bind(delay.unwrap_or(current.delay_minutes))
     .bind(patch.delay_from.unwrap_or(current.delay_from).as_str())
     .bind(patch.transport.clone().unwrap_or(current.transport.clone()))
-    .bind(window.map(|w| serde_json::to_string(&w)).transpose().map_err(internal)?)
-    .bind(serde_json::to_string(&conditions).map_err(internal)?)
+    .bind(window.map(|w| serde_json::to_string(&w)).transpose()?)
+    .bind(serde_json::to_string(&conditions)?)
     .bind(now_ms())
     .bind(org_id)
     .bind(id)
     .execute(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     get(db, org_id, channel_id, id).await
 }
 
@@ -211,11 +205,7 @@ pub async fn create(
         Ok(setting) => Ok(setting),
         Err(e) => {
             // Never leave a half-made setting behind.
-            sqlx::query("DELETE FROM invite_settings WHERE id = $1")
-                .bind(&id)
-                .execute(db.pool())
-                .await
-                .map_err(internal)?;
+            sqlx::query("DELETE FROM invite_settings WHERE id = $1").bind(&id).execute(db.pool()).await?;
             Err(e)
         }
     }
@@ -234,7 +224,6 @@ pub async fn delete(db: &Db, org_id: &str, channel_id: &str, id: &str) -> Result
         .bind(org_id)
         .bind(id)
         .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }

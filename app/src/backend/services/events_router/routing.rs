@@ -33,11 +33,10 @@ pub async fn route_pending(state: &AppState, limit: i64, claim_ms: i64) -> Resul
     .bind(now)
     .bind(limit)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut decided = 0;
     for row in rows {
-        let id: String = row.try_get("id").map_err(internal)?;
+        let id: String = row.try_get("id")?;
         let claimed = db
             .execute_write(
                 sqlx::query(
@@ -48,8 +47,7 @@ pub async fn route_pending(state: &AppState, limit: i64, claim_ms: i64) -> Resul
                 .bind(&id)
                 .bind(now),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         if claimed.rows_affected() == 1 {
             match route_one(state, &id).await {
                 Ok(()) => decided += 1,
@@ -61,8 +59,7 @@ pub async fn route_pending(state: &AppState, limit: i64, claim_ms: i64) -> Resul
                             .bind(now_ms() + RETRY_MS)
                             .bind(&id),
                     )
-                    .await
-                    .map_err(internal)?;
+                    .await?;
                 }
             }
         }
@@ -94,20 +91,19 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
     )
     .bind(event_id)
     .fetch_one(db.pool())
-    .await
-    .map_err(internal)?;
-    let org_id: String = row.try_get("organization_id").map_err(internal)?;
-    let channel_id: String = row.try_get("channel_id").map_err(internal)?;
-    let event_type_id: String = row.try_get("event_type_id").map_err(internal)?;
-    let kind: String = row.try_get("type").map_err(internal)?;
-    let reference: String = row.try_get("transaction_reference").map_err(internal)?;
-    let received_at: i64 = row.try_get("received_at").map_err(internal)?;
-    let type_active: Option<i64> = row.try_get("type_active").map_err(internal)?;
+    .await?;
+    let org_id: String = row.try_get("organization_id")?;
+    let channel_id: String = row.try_get("channel_id")?;
+    let event_type_id: String = row.try_get("event_type_id")?;
+    let kind: String = row.try_get("type")?;
+    let reference: String = row.try_get("transaction_reference")?;
+    let received_at: i64 = row.try_get("received_at")?;
+    let type_active: Option<i64> = row.try_get("type_active")?;
     let body: Value = json_column(&row, "body")?;
-    let event: EventInput = serde_json::from_value(body.clone()).map_err(internal)?;
+    let event: EventInput = serde_json::from_value(body.clone())?;
     let settings = invite_settings::candidates(db, &org_id, &channel_id, &event_type_id).await?;
 
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let customer = event.customer.clone().unwrap_or_default();
     let contact_input = ContactInput {
         email: customer.email.clone(),
@@ -134,10 +130,8 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
             sqlx::query("SELECT opted_out FROM contacts WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(internal)?
-                .try_get::<i64, _>("opted_out")
-                .map_err(internal)?
+                .await?
+                .try_get::<i64, _>("opted_out")?
                 != 0
         }
         None => false,
@@ -155,11 +149,9 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
                     .bind(setting.survey_id.clone())
                     .bind(&org_id)
                     .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(internal)?
+                    .await?
                     .map(|r| r.try_get::<String, _>("status"))
-                    .transpose()
-                    .map_err(internal)?;
+                    .transpose()?;
                 match (survey_ok.as_deref(), &contact, customer.email.as_deref()) {
                     (Some(s), _, _) if s != SurveyStatus::Published.as_str() => Decision::skipped(
                         format!("survey_not_published: {} is {s}", setting.survey_id.clone().unwrap_or_default()),
@@ -227,8 +219,7 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
     .bind(now_ms())
     .bind(event_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     tx.commit().await.map_err(internal)
 }
 

@@ -54,7 +54,7 @@ pub async fn signup(state: &AppState, input: SignupInput, client: &ClientInfo) -
     let org_name = input.organization_name.trim().to_string();
     let now = now_ms();
 
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO users (id, email, password_hash, created_at, password_changed_at) VALUES ($1, $2, $3, $4, $4)",
     )
@@ -71,24 +71,22 @@ pub async fn signup(state: &AppState, input: SignupInput, client: &ClientInfo) -
                 message: "an account with this email already exists: sign in, or reset its password".into(),
             })
         }
-        other => other.map_err(internal)?,
+        other => other?,
     };
     sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(&org_id)
         .bind(&org_name)
         .bind(now)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&org_id)
         .bind(&user_id)
         .bind(Role::Owner.as_str())
         .bind(now)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     email_confirmation::send_after_sign_up(state, &user_id, &email);
     start_session(state, &user_id, &org_id, &email, client, "sign_up").await
 }
@@ -111,10 +109,9 @@ pub async fn login(state: &AppState, input: LoginInput, client: &ClientInfo) -> 
     let user = sqlx::query("SELECT id, password_hash, totp_enabled_at FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
-    let stored = user.as_ref().map(|r| r.try_get::<String, _>("password_hash")).transpose().map_err(internal)?;
-    let user_id = user.as_ref().map(|r| r.try_get::<String, _>("id")).transpose().map_err(internal)?;
+        .await?;
+    let stored = user.as_ref().map(|r| r.try_get::<String, _>("password_hash")).transpose()?;
+    let user_id = user.as_ref().map(|r| r.try_get::<String, _>("id")).transpose()?;
     let subject = subject(state, &email, client);
     if !secrets::check_password(db, &subject, stored, input.password).await? {
         if let Some(user_id) = &user_id {
@@ -124,8 +121,8 @@ pub async fn login(state: &AppState, input: LoginInput, client: &ClientInfo) -> 
         return Err(AppError::Unauthorized);
     }
     let user = user.expect("a password matched, so the account exists");
-    let user_id: String = user.try_get("id").map_err(internal)?;
-    let two_factor: Option<i64> = user.try_get("totp_enabled_at").map_err(internal)?;
+    let user_id: String = user.try_get("id")?;
+    let two_factor: Option<i64> = user.try_get("totp_enabled_at")?;
     if two_factor.is_some() {
         let ticket = state.sign_in_tickets.issue(&format!("{user_id}~{}", now_ms() + TICKET_VALID_MS));
         return Ok(SignIn::SecondFactor { ticket });
@@ -153,11 +150,9 @@ pub async fn login_second_factor(
     let email: String = sqlx::query("SELECT email FROM users WHERE id = $1 AND totp_enabled_at IS NOT NULL")
         .bind(user_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Unauthorized)?
-        .try_get("email")
-        .map_err(internal)?;
+        .try_get("email")?;
     let subject = subject(state, &email, client);
     let method = match secrets::check_second_factor(db, &state.secrets, &subject, user_id, &input.code).await? {
         Some(SecondFactor::Authenticator) => "authenticator",
@@ -177,8 +172,7 @@ async fn first_organization(db: &Db, user_id: &str) -> Result<String, AppError> 
     let row = sqlx::query("SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY created_at LIMIT 1")
         .bind(user_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     match row {
         Some(row) => row.try_get("organization_id").map_err(internal),
         None => Err(AppError::Forbidden {

@@ -72,8 +72,7 @@ pub async fn record_in(
         .bind(target.map(|t| t.id.to_string()))
         .bind(details.to_string())
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -87,7 +86,7 @@ pub async fn record(
     details: Value,
 ) {
     let written = async {
-        let mut tx = db.begin_write().await.map_err(internal)?;
+        let mut tx = db.begin_write().await?;
         record_in(&mut tx, org_id, actor, action, target, details).await?;
         tx.commit().await.map_err(internal)
     }
@@ -117,17 +116,17 @@ pub async fn record_for_user(db: &Db, user_id: &str, actor: &Actor, action: Audi
 }
 
 fn from_row(row: &AnyRow) -> Result<AuditEntry, AppError> {
-    let action: String = row.try_get("action").map_err(internal)?;
+    let action: String = row.try_get("action")?;
     Ok(AuditEntry {
-        id: row.try_get("id").map_err(internal)?,
-        at: to_datetime(row.try_get("at").map_err(internal)?),
+        id: row.try_get("id")?,
+        at: to_datetime(row.try_get("at")?),
         action: AuditAction::parse(&action).ok_or_else(|| internal(format!("unknown audit action {action}")))?,
-        actor_user_id: row.try_get("actor_user_id").map_err(internal)?,
-        actor_email: row.try_get("actor_email").map_err(internal)?,
-        actor_token_id: row.try_get("actor_token_id").map_err(internal)?,
-        address: row.try_get("address").map_err(internal)?,
-        target_type: row.try_get("target_type").map_err(internal)?,
-        target_id: row.try_get("target_id").map_err(internal)?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_email: row.try_get("actor_email")?,
+        actor_token_id: row.try_get("actor_token_id")?,
+        address: row.try_get("address")?,
+        target_type: row.try_get("target_type")?,
+        target_id: row.try_get("target_id")?,
         details: json_column(row, "details")?,
     })
 }
@@ -151,10 +150,8 @@ pub async fn list(
         .bind(filter.from_ms)
         .bind(filter.to_ms)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     let rows =
         sqlx::query(&format!("SELECT * FROM audit_log WHERE {condition} ORDER BY at DESC, id DESC LIMIT $6 OFFSET $7"))
             .bind(org_id)
@@ -165,8 +162,7 @@ pub async fn list(
             .bind(i64::from(page.per_page))
             .bind(page.offset())
             .fetch_all(db.pool())
-            .await
-            .map_err(internal)?;
+            .await?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -176,8 +172,7 @@ pub async fn retention_days(db: &Db, org_id: &str) -> Result<i64, AppError> {
     sqlx::query("SELECT audit_retention_days FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .try_get("audit_retention_days")
         .map_err(internal)
 }
@@ -190,13 +185,12 @@ pub async fn set_retention_days(db: &Db, org_id: &str, actor: &Actor, days: i64)
             format!("from {MIN_AUDIT_RETENTION_DAYS} to {MAX_AUDIT_RETENTION_DAYS} days"),
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE organizations SET audit_retention_days = $1 WHERE id = $2")
         .bind(days)
         .bind(org_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     record_in(
         &mut tx,
         org_id,
@@ -206,7 +200,7 @@ pub async fn set_retention_days(db: &Db, org_id: &str, actor: &Actor, days: i64)
         serde_json::json!({"setting": "audit", "retentionDays": days}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(days)
 }
 
@@ -220,7 +214,6 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
             )
             .bind(now_ms()),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done.rows_affected())
 }

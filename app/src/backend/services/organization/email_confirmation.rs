@@ -14,7 +14,7 @@
 
 use crate::backend::auth::session::hex_sha256;
 use crate::backend::auth::ClientInfo;
-use crate::backend::db::{internal, now_ms};
+use crate::backend::db::now_ms;
 use crate::backend::services::organization::account_emails::{self, AccountEmail, Delivery};
 use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::AppState;
@@ -34,10 +34,8 @@ pub async fn is_confirmed(state: &AppState, user_id: &str) -> Result<bool, AppEr
     let at: Option<i64> = sqlx::query("SELECT email_verified_at FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(state.db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("email_verified_at")
-        .map_err(internal)?;
+        .await?
+        .try_get("email_verified_at")?;
     Ok(at.is_some())
 }
 
@@ -63,21 +61,19 @@ pub async fn send(state: &AppState, user_id: &str, email: &str) -> Result<Delive
     }
     let now = now_ms();
     let db = &state.db;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // Locks the user's row (PostgreSQL) so that parallel requests count in turn.
     sqlx::query("UPDATE users SET email_verified_at = email_verified_at WHERE id = $1")
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let sent: Vec<i64> = sqlx::query_scalar(
         "SELECT sent_at FROM email_confirmation_sends WHERE user_id = $1 AND sent_at > $2 ORDER BY sent_at",
     )
     .bind(user_id)
     .bind(now - DAY_MS)
     .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if sent.len() as i64 >= MAX_SENDS_PER_DAY {
         let oldest = sent.first().copied().unwrap_or(now);
         return Err(AppError::RateLimited { retry_after_secs: ((oldest + DAY_MS - now) / 1000).max(1) as u64 });
@@ -86,15 +82,13 @@ pub async fn send(state: &AppState, user_id: &str, email: &str) -> Result<Delive
         .bind(user_id)
         .bind(now - DAY_MS)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("INSERT INTO email_confirmation_sends (user_id, sent_at) VALUES ($1, $2)")
         .bind(user_id)
         .bind(now)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
 
     let link = format!(
         "{}/confirm-email/{}",
@@ -144,11 +138,9 @@ pub async fn confirm(state: &AppState, token: &str, client: &ClientInfo) -> Resu
     let email: Option<String> = sqlx::query("SELECT email FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(state.db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .map(|row| row.try_get("email"))
-        .transpose()
-        .map_err(internal)?;
+        .transpose()?;
     let Some(email) = email.filter(|email| fingerprint(email) == print) else {
         return Err(not_found());
     };
@@ -159,8 +151,7 @@ pub async fn confirm(state: &AppState, token: &str, client: &ClientInfo) -> Resu
                 .bind(now)
                 .bind(user_id),
         )
-        .await
-        .map_err(internal)?
+        .await?
         .rows_affected()
         == 1;
     if newly {

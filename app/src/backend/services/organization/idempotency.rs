@@ -52,20 +52,19 @@ pub async fn claim(db: &Db, scope: &str, key: &str, request_hash: &str) -> Resul
         .bind(scope)
         .bind(key)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         // Abandoned between our insert and select: treat as in progress.
         .ok_or_else(in_progress)?;
-    let stored_hash: String = row.try_get("request_hash").map_err(internal)?;
+    let stored_hash: String = row.try_get("request_hash")?;
     if stored_hash != request_hash {
         return Err(AppError::Conflict {
             code: "idempotency_key_reused".into(),
             message: "this Idempotency-Key was already used with a different request".into(),
         });
     }
-    let response: Option<String> = row.try_get("response").map_err(internal)?;
+    let response: Option<String> = row.try_get("response")?;
     match response {
-        Some(text) => Ok(Claim::Replay(serde_json::from_str(&text).map_err(internal)?)),
+        Some(text) => Ok(Claim::Replay(serde_json::from_str(&text)?)),
         None => Err(in_progress()),
     }
 }
@@ -82,20 +81,18 @@ pub async fn complete(db: &Db, scope: &str, key: &str, response: &StoredResponse
     db.execute_write(
         sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
             .bind(i64::from(response.status))
-            .bind(serde_json::to_string(response).map_err(internal)?)
+            .bind(serde_json::to_string(response)?)
             .bind(scope)
             .bind(key),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
 /// Releases the key after a failure on our side, so a retry can run.
 pub async fn abandon(db: &Db, scope: &str, key: &str) -> Result<(), AppError> {
     db.execute_write(sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2").bind(scope).bind(key))
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -103,7 +100,6 @@ pub async fn purge_old(db: &Db) -> Result<(), AppError> {
     sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
         .bind(now_ms() - RETENTION_MS)
         .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }

@@ -38,17 +38,16 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Members, AppError> {
     )
     .bind(org_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let members = rows
         .iter()
         .map(|r| {
-            let role: String = r.try_get("role").map_err(internal)?;
+            let role: String = r.try_get("role")?;
             Ok(Member {
-                user_id: r.try_get("id").map_err(internal)?,
-                email: r.try_get("email").map_err(internal)?,
+                user_id: r.try_get("id")?,
+                email: r.try_get("email")?,
                 role: Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?,
-                joined_at: to_datetime(r.try_get("created_at").map_err(internal)?),
+                joined_at: to_datetime(r.try_get("created_at")?),
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -59,20 +58,19 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Members, AppError> {
     .bind(org_id)
     .bind(now_ms())
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let pending = rows.iter().map(pending_from_row).collect::<Result<_, _>>()?;
     Ok(Members { members, pending })
 }
 
 fn pending_from_row(r: &sqlx::any::AnyRow) -> Result<PendingInvite, AppError> {
-    let role: String = r.try_get("role").map_err(internal)?;
+    let role: String = r.try_get("role")?;
     Ok(PendingInvite {
-        id: r.try_get("id").map_err(internal)?,
-        email: r.try_get("email").map_err(internal)?,
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
         role: Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?,
-        created_at: to_datetime(r.try_get("created_at").map_err(internal)?),
-        expires_at: to_datetime(r.try_get("expires_at").map_err(internal)?),
+        created_at: to_datetime(r.try_get("created_at")?),
+        expires_at: to_datetime(r.try_get("expires_at")?),
     })
 }
 
@@ -93,10 +91,8 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
     .bind(&me.organization_id)
     .bind(&email)
     .fetch_one(db.pool())
-    .await
-    .map_err(internal)?
-    .try_get("n")
-    .map_err(internal)?;
+    .await?
+    .try_get("n")?;
     if already > 0 {
         return Err(AppError::field("email", "is already a member"));
     }
@@ -107,10 +103,8 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
             .bind(&me.organization_id)
             .bind(now - 24 * 3600 * 1000)
             .fetch_one(db.pool())
-            .await
-            .map_err(internal)?
-            .try_get("n")
-            .map_err(internal)?;
+            .await?
+            .try_get("n")?;
     if sent_today >= MAX_INVITES_PER_DAY {
         return Err(AppError::QuotaExceeded {
             quota: "member_invitations".into(),
@@ -120,7 +114,7 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
     }
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let id = new_id(IdKind::User).replacen("usr_", "inv_", 1);
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // An older link to the same address stops working (it still counts for the day's quota).
     sqlx::query(
         "UPDATE member_invitations SET expires_at = $1 WHERE organization_id = $2 AND email = $3 \
@@ -130,8 +124,7 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
     .bind(&me.organization_id)
     .bind(&email)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query(
         "INSERT INTO member_invitations (id, organization_id, email, role, token_hash, invited_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -145,8 +138,7 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
     .bind(now)
     .bind(now + INVITE_VALID_MS)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::record_in(
         &mut tx,
         &me.organization_id,
@@ -156,7 +148,7 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
         json!({"email": email, "role": role.as_str()}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
 
     let link = format!("{}/join/{token}", state.config.public_url.as_str().trim_end_matches('/'));
     let message = AccountEmail {
@@ -184,8 +176,7 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
         db.execute_write(
             sqlx::query("UPDATE member_invitations SET emailed_at = $1 WHERE id = $2").bind(now).bind(&id),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(InviteSent {
         invite: PendingInvite {
@@ -224,26 +215,20 @@ async fn open_invite(db: &Db, token: &str) -> Result<OpenInvite, AppError> {
     .bind(hex_sha256(token.trim().as_bytes()))
     .bind(now_ms())
     .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::not_found("invitation"))?;
-    let role: String = row.try_get("role").map_err(internal)?;
+    let role: String = row.try_get("role")?;
     Ok(OpenInvite {
-        id: row.try_get("id").map_err(internal)?,
-        organization_id: row.try_get("organization_id").map_err(internal)?,
-        organization_name: row.try_get("name").map_err(internal)?,
-        email: row.try_get("email").map_err(internal)?,
+        id: row.try_get("id")?,
+        organization_id: row.try_get("organization_id")?,
+        organization_name: row.try_get("name")?,
+        email: row.try_get("email")?,
         role: Role::parse(&role).ok_or_else(|| internal("bad role"))?,
     })
 }
 
 async fn account_exists(db: &Db, email: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
-        .is_some())
+    Ok(sqlx::query("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(db.pool()).await?.is_some())
 }
 
 /// What the join page shows before anyone types anything.
@@ -280,7 +265,7 @@ pub async fn accept_with_new_account(
     let user_id = new_id(IdKind::User);
     let hash = secrets::hash_password(password).await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     claim(&mut tx, &invite.id, now).await?;
     let inserted = sqlx::query(
         "INSERT INTO users (id, email, password_hash, created_at, password_changed_at, email_verified_at) \
@@ -299,10 +284,10 @@ pub async fn accept_with_new_account(
                 message: format!("{} has a Vox account: sign in to it to join", invite.email),
             })
         }
-        other => other.map_err(internal)?,
+        other => other?,
     };
     join(&mut tx, &invite, &user_id, &client.address, now).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     accounts::start_session(state, &user_id, &invite.organization_id, &invite.email, client, "invitation").await
 }
 
@@ -323,16 +308,15 @@ pub async fn accept_signed_in(
         });
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     claim(&mut tx, &invite.id, now).await?;
     sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2")
         .bind(now)
         .bind(&me.user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     join(&mut tx, &invite, &me.user_id, &client.address, now).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     session::destroy(db, current).await?;
     session::create(db, &me.user_id, &invite.organization_id, &client.address).await
 }
@@ -343,8 +327,7 @@ async fn claim(tx: &mut sqlx::AnyConnection, invite_id: &str, now: i64) -> Resul
         .bind(now)
         .bind(invite_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if claimed.rows_affected() != 1 {
         return Err(AppError::not_found("invitation"));
     }
@@ -368,7 +351,7 @@ async fn join(
             .await;
     match joined {
         Err(e) if is_unique_violation(&e) => return Err(AppError::field("email", "is already a member")),
-        other => other.map_err(internal)?,
+        other => other?,
     };
     audit::record_in(
         tx,
@@ -386,10 +369,9 @@ async fn role_of(db: &Db, org_id: &str, user_id: &str) -> Result<Role, AppError>
         .bind(org_id)
         .bind(user_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::not_found("member"))?;
-    let role: String = row.try_get("role").map_err(internal)?;
+    let role: String = row.try_get("role")?;
     Role::parse(&role).ok_or_else(|| internal("bad role"))
 }
 
@@ -397,8 +379,7 @@ async fn owners(tx: &mut sqlx::AnyConnection, org_id: &str) -> Result<i64, AppEr
     sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE organization_id = $1 AND role = 'owner'")
         .bind(org_id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?
+        .await?
         .try_get("n")
         .map_err(internal)
 }
@@ -410,14 +391,13 @@ pub async fn change_role(state: &AppState, me: &Me, actor: &Actor, user_id: &str
     if !may_manage(me.role, current) || !may_manage(me.role, role) {
         return Err(forbidden(&format!("your role ({}) cannot make this change", me.role.as_str())));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE memberships SET role = $1 WHERE organization_id = $2 AND user_id = $3")
         .bind(role.as_str())
         .bind(&me.organization_id)
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if owners(&mut tx, &me.organization_id).await? == 0 {
         return Err(AppError::Conflict { code: "last_owner".into(), message: "an organisation needs an owner".into() });
     }
@@ -430,7 +410,7 @@ pub async fn change_role(state: &AppState, me: &Me, actor: &Actor, user_id: &str
         json!({"from": current.as_str(), "to": role.as_str()}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     state.tokens.refresh_now(db).await;
     Ok(())
 }
@@ -443,13 +423,12 @@ pub async fn remove(state: &AppState, me: &Me, actor: &Actor, user_id: &str) -> 
     if !may_manage(me.role, current) {
         return Err(forbidden(&format!("your role ({}) cannot remove this member", me.role.as_str())));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
         .bind(&me.organization_id)
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if owners(&mut tx, &me.organization_id).await? == 0 {
         return Err(AppError::Conflict { code: "last_owner".into(), message: "an organisation needs an owner".into() });
     }
@@ -457,8 +436,7 @@ pub async fn remove(state: &AppState, me: &Me, actor: &Actor, user_id: &str) -> 
         .bind(&me.organization_id)
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     audit::record_in(
         &mut tx,
         &me.organization_id,
@@ -468,7 +446,7 @@ pub async fn remove(state: &AppState, me: &Me, actor: &Actor, user_id: &str) -> 
         json!({"role": current.as_str()}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     state.tokens.refresh_now(db).await;
     Ok(())
 }
@@ -477,14 +455,13 @@ pub async fn revoke_invite(db: &Db, me: &Me, actor: &Actor, id: &str) -> Result<
     if !may_manage(me.role, Role::Viewer) {
         return Err(forbidden("your role (viewer) cannot change anything"));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let done =
         sqlx::query("DELETE FROM member_invitations WHERE organization_id = $1 AND id = $2 AND accepted_at IS NULL")
             .bind(&me.organization_id)
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     if done.rows_affected() > 0 {
         audit::record_in(
             &mut tx,

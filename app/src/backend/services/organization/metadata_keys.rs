@@ -28,19 +28,18 @@ async fn load_policy(db: &Db, org_id: &str) -> Result<MetadataPolicy, AppError> 
     )
     .bind(org_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let first = rows.first().ok_or_else(|| AppError::not_found("organization"))?;
-    let mode: String = first.try_get("anonymize_mode").map_err(internal)?;
-    let strict = first.try_get::<i64, _>("strict_metadata").map_err(internal)? != 0;
+    let mode: String = first.try_get("anonymize_mode")?;
+    let strict = first.try_get::<i64, _>("strict_metadata")? != 0;
     let mut keys = Vec::with_capacity(rows.len());
     for row in &rows {
-        let Some(key) = row.try_get::<Option<String>, _>("key").map_err(internal)? else { continue };
-        let kind: String = row.try_get("kind").map_err(internal)?;
+        let Some(key) = row.try_get::<Option<String>, _>("key")? else { continue };
+        let kind: String = row.try_get("kind")?;
         keys.push(MetadataKey {
             key,
             kind: MetadataType::parse(&kind).ok_or_else(|| internal(format!("bad metadata type {kind}")))?,
-            anonymize: row.try_get::<i64, _>("anonymize").map_err(internal)? != 0,
+            anonymize: row.try_get::<i64, _>("anonymize")? != 0,
         });
     }
     Ok(MetadataPolicy {
@@ -73,12 +72,8 @@ pub async fn save_policy(
         }
     }
     problems.into_result()?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    sqlx::query("DELETE FROM metadata_keys WHERE organization_id = $1")
-        .bind(org_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM metadata_keys WHERE organization_id = $1").bind(org_id).execute(&mut *tx).await?;
     for k in &policy.keys {
         sqlx::query(
             "INSERT INTO metadata_keys (organization_id, key, kind, anonymize, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -89,8 +84,7 @@ pub async fn save_policy(
         .bind(i64::from(k.anonymize))
         .bind(now_ms())
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     let mode = match policy.anonymize_mode {
         AnonymizeMode::Hash => "hash",
@@ -101,9 +95,8 @@ pub async fn save_policy(
         .bind(mode)
         .bind(org_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     db.caches().metadata_policies.forget(org_id);
     audit::record(
         db,

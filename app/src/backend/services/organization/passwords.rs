@@ -12,7 +12,7 @@
 
 use crate::backend::auth::session::{self, hex_sha256};
 use crate::backend::auth::{secrets, throttle, ClientInfo, SessionToken};
-use crate::backend::db::{internal, now_ms};
+use crate::backend::db::now_ms;
 use crate::backend::services::organization::account_emails::{self, AccountEmail};
 use crate::backend::services::organization::accounts;
 use crate::backend::services::organization::audit::{self, Actor};
@@ -49,33 +49,26 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError
 
 async fn send_reset(state: &AppState, email: &str) -> Result<(), AppError> {
     let db = &state.db;
-    let Some(user) = sqlx::query("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
+    let Some(user) = sqlx::query("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(db.pool()).await?
     else {
         return Ok(());
     };
-    let user_id: String = user.try_get("id").map_err(internal)?;
+    let user_id: String = user.try_get("id")?;
     let now = now_ms();
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // A no-op update that locks the user's row (PostgreSQL; SQLite's writer
     // is single anyway), so parallel requests count one after another.
     sqlx::query("UPDATE users SET password_changed_at = password_changed_at WHERE id = $1")
         .bind(&user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let recent: i64 = sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1 AND created_at > $2")
         .bind(&user_id)
         .bind(now - 3600 * 1000)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     if recent >= MAX_RESETS_PER_HOUR {
         tracing::info!(user = %user_id, "password reset asked for too often; no email sent");
         return Ok(());
@@ -86,9 +79,8 @@ async fn send_reset(state: &AppState, email: &str) -> Result<(), AppError> {
         .bind(now)
         .bind(now + RESET_VALID_MS)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     let link = format!("{}/reset-password/{token}", state.config.public_url.as_str().trim_end_matches('/'));
     let message = AccountEmail {
         subject: "Reset your Vox password".into(),
@@ -119,22 +111,20 @@ pub async fn reset(state: &AppState, input: PasswordResetInput, client: &ClientI
     .bind(&token_hash)
     .bind(now)
     .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::not_found("password reset link (it may have expired or been used)"))?;
-    let user_id: String = row.try_get("user_id").map_err(internal)?;
-    let email: String = row.try_get("email").map_err(internal)?;
-    let first_proof = row.try_get::<Option<i64>, _>("email_verified_at").map_err(internal)?.is_none();
+    let user_id: String = row.try_get("user_id")?;
+    let email: String = row.try_get("email")?;
+    let first_proof = row.try_get::<Option<i64>, _>("email_verified_at")?.is_none();
     let password_hash = secrets::hash_password(input.password).await?;
 
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // Used once: the compare-and-set on used_at.
     let claimed = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
         .bind(now)
         .bind(&token_hash)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if claimed.rows_affected() != 1 {
         return Err(AppError::not_found("password reset link (it may have expired or been used)"));
     }
@@ -146,19 +136,17 @@ pub async fn reset(state: &AppState, input: PasswordResetInput, client: &ClientI
     .bind(now)
     .bind(&user_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     // Every other link of this account is void now.
     sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
         .bind(&user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     session::end_all_for_user(&mut tx, &user_id, None).await?;
     if first_proof {
         remove_what_an_unproven_holder_set_up(&mut tx, &user_id, now).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     if first_proof {
         state.tokens.refresh_now(db).await;
     }
@@ -179,8 +167,7 @@ async fn remove_what_an_unproven_holder_set_up(
         .bind(now)
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     two_factor::remove(tx, user_id).await
 }
 
@@ -202,25 +189,22 @@ pub async fn change(
     let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(&me.user_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("password_hash")
-        .map_err(internal)?;
+        .await?
+        .try_get("password_hash")?;
     let subject = accounts::subject(state, &me.email, client);
     if !secrets::check_password(db, &subject, Some(stored), input.current_password).await? {
         return Err(AppError::field("currentPassword", "is not your current password"));
     }
     let password_hash = secrets::hash_password(input.new_password).await?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(&password_hash)
         .bind(now_ms())
         .bind(&me.user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let ended = session::end_all_for_user(&mut tx, &me.user_id, Some(current_session)).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let actor = Actor::member(&me.user_id, &client.address);
     audit::record_for_user(db, &me.user_id, &actor, AuditAction::PasswordChanged, json!({"otherSessionsEnded": ended}))
         .await;

@@ -2,7 +2,7 @@
 //! surveys (embedded, or answering from that page), on top of each survey's
 //! own list. One list to keep instead of repeating the shop on every survey.
 
-use crate::backend::db::{internal, json_column, Db};
+use crate::backend::db::{json_column, Db};
 use crate::backend::services::organization::audit;
 use crate::backend::services::surveys;
 use crate::domain::embed::{normalize_origin, validate_origins};
@@ -10,11 +10,8 @@ use crate::domain::error::Problems;
 use crate::domain::AppError;
 
 pub async fn get(db: &Db, org_id: &str) -> Result<Vec<String>, AppError> {
-    let row = sqlx::query("SELECT embed_origins FROM organizations WHERE id = $1")
-        .bind(org_id)
-        .fetch_one(db.pool())
-        .await
-        .map_err(internal)?;
+    let row =
+        sqlx::query("SELECT embed_origins FROM organizations WHERE id = $1").bind(org_id).fetch_one(db.pool()).await?;
     json_column(&row, "embed_origins")
 }
 
@@ -30,10 +27,9 @@ pub async fn set(db: &Db, org_id: &str, actor: &audit::Actor, sites: &[String]) 
             normalized.push(site);
         }
     }
-    let text = serde_json::to_string(&normalized).map_err(internal)?;
+    let text = serde_json::to_string(&normalized)?;
     db.execute_write(sqlx::query("UPDATE organizations SET embed_origins = $1 WHERE id = $2").bind(text).bind(org_id))
-        .await
-        .map_err(internal)?;
+        .await?;
     // Every survey's definition includes these sites.
     surveys::organization_changed(db, org_id);
     audit::record(

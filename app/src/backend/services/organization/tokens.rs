@@ -38,17 +38,17 @@ impl Viewer<'_> {
 }
 
 fn from_row(row: &AnyRow) -> Result<ApiToken, AppError> {
-    let scopes: String = row.try_get("scopes").map_err(internal)?;
+    let scopes: String = row.try_get("scopes")?;
     let time = |column: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        Ok(row.try_get::<Option<i64>, _>(column).map_err(internal)?.map(to_datetime))
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(to_datetime))
     };
     Ok(ApiToken {
-        id: row.try_get("id").map_err(internal)?,
-        title: row.try_get("title").map_err(internal)?,
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
         scopes: scopes.split_whitespace().filter_map(Scope::parse).collect(),
-        created_by: row.try_get("created_by").map_err(internal)?,
-        created_by_email: row.try_get("created_by_email").map_err(internal)?,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        created_by: row.try_get("created_by")?,
+        created_by_email: row.try_get("created_by_email")?,
+        created_at: to_datetime(row.try_get("created_at")?),
         expires_at: time("expires_at")?,
         last_used_at: time("last_used_at")?,
         revoked_at: time("revoked_at")?,
@@ -82,7 +82,7 @@ pub async fn create(
     };
     let token = state.jwt.sign(&claims).map_err(internal)?;
     let scope_text = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO api_tokens (id, organization_id, created_by, title, scopes, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -95,8 +95,7 @@ pub async fn create(
     .bind(created_at)
     .bind(expires_at)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::record_in(
         &mut tx,
         organization_id,
@@ -106,7 +105,7 @@ pub async fn create(
         json!({"title": input.title.trim(), "scopes": scope_text, "expiresAt": expires_at.map(to_datetime)}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(CreatedToken {
         id,
         title: input.title.trim().to_string(),
@@ -128,16 +127,13 @@ pub async fn list(state: &AppState, viewer: &Viewer<'_>, page: PageRequest) -> R
     .bind(i64::from(page.per_page))
     .bind(page.offset())
     .fetch_all(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {FROM} WHERE {condition}"))
         .bind(viewer.organization_id)
         .bind(viewer.creator_filter())
         .fetch_one(state.db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     Ok(Paginated::new(rows.iter().map(from_row).collect::<Result<_, _>>()?, page, total))
 }
 
@@ -153,8 +149,7 @@ pub async fn get(state: &AppState, viewer: &Viewer<'_>, id: &str) -> Result<ApiT
     .bind(viewer.organization_id)
     .bind(viewer.creator_filter())
     .fetch_optional(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("token"))
 }
 
@@ -162,7 +157,7 @@ pub async fn get(state: &AppState, viewer: &Viewer<'_>, id: &str) -> Result<ApiT
 /// the registry's refresh interval on every other. Revoking twice is harmless.
 pub async fn revoke(state: &AppState, viewer: &Viewer<'_>, actor: &Actor, id: &str) -> Result<(), AppError> {
     let token = get(state, viewer, id).await?;
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND organization_id = $3 AND revoked_at IS NULL",
     )
@@ -170,8 +165,7 @@ pub async fn revoke(state: &AppState, viewer: &Viewer<'_>, actor: &Actor, id: &s
     .bind(id)
     .bind(viewer.organization_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() > 0 {
         audit::record_in(
             &mut tx,
@@ -183,7 +177,7 @@ pub async fn revoke(state: &AppState, viewer: &Viewer<'_>, actor: &Actor, id: &s
         )
         .await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     state.tokens.mark_revoked(id);
     Ok(())
 }

@@ -26,25 +26,21 @@ pub async fn status(db: &Db, user_id: &str) -> Result<TwoFactorStatus, AppError>
     let user = sqlx::query("SELECT totp_enabled_at, email_verified_at FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?;
-    let enabled: Option<i64> = user.try_get("totp_enabled_at").map_err(internal)?;
-    let email_confirmed: Option<i64> = user.try_get("email_verified_at").map_err(internal)?;
+        .await?;
+    let enabled: Option<i64> = user.try_get("totp_enabled_at")?;
+    let email_confirmed: Option<i64> = user.try_get("email_verified_at")?;
     let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
         .bind(user_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     let required_by = sqlx::query(
         "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id \
          WHERE m.user_id = $1 AND o.require_two_factor = 1 ORDER BY o.name",
     )
     .bind(user_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?
+    .await?
     .iter()
     .map(|r| r.try_get::<String, _>("name").map_err(internal))
     .collect::<Result<_, _>>()?;
@@ -86,8 +82,7 @@ pub async fn begin_setup(state: &AppState, me: &Me) -> Result<TwoFactorSetup, Ap
                 .bind(state.secrets.seal(&encoded))
                 .bind(&me.user_id),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     let otpauth_url = totp::otpauth_url(ISSUER, &me.email, &secret);
     let svg = qrcode::QrCode::new(otpauth_url.as_bytes())
         .map_err(internal)?
@@ -107,10 +102,8 @@ pub async fn enable(state: &AppState, me: &Me, code: &str, client: &ClientInfo) 
     let sealed: Option<String> = sqlx::query("SELECT totp_pending_sealed FROM users WHERE id = $1")
         .bind(&me.user_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("totp_pending_sealed")
-        .map_err(internal)?;
+        .await?
+        .try_get("totp_pending_sealed")?;
     let Some(secret) = sealed.as_deref().and_then(|s| state.secrets.open(s)).and_then(|s| totp::from_base32(&s)) else {
         return Err(AppError::Conflict {
             code: "no_setup".into(),
@@ -124,7 +117,7 @@ pub async fn enable(state: &AppState, me: &Me, code: &str, client: &ClientInfo) 
     };
     attempt.succeeded(db).await?;
     let codes = new_recovery_codes();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE users SET totp_secret_sealed = totp_pending_sealed, totp_pending_sealed = NULL, \
          totp_enabled_at = $1, totp_last_step = $2 WHERE id = $3 AND totp_pending_sealed = $4",
@@ -134,10 +127,9 @@ pub async fn enable(state: &AppState, me: &Me, code: &str, client: &ClientInfo) 
     .bind(&me.user_id)
     .bind(sealed.as_deref())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     store_recovery_codes(&mut tx, &me.user_id, &codes).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     state.tokens.refresh_now(&state.db).await;
     let actor = Actor::member(&me.user_id, &client.address);
     audit::record_for_user(db, &me.user_id, &actor, AuditAction::TwoFactorEnabled, json!({})).await;
@@ -155,9 +147,9 @@ pub async fn disable(state: &AppState, me: &Me, password: String, client: &Clien
             message: format!("{} requires two-factor sign-in of its members", required.join(", ")),
         });
     }
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     remove(&mut tx, &me.user_id).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let actor = Actor::member(&me.user_id, &client.address);
     audit::record_for_user(&state.db, &me.user_id, &actor, AuditAction::TwoFactorDisabled, json!({})).await;
     Ok(())
@@ -171,13 +163,8 @@ pub(super) async fn remove(tx: &mut sqlx::AnyConnection, user_id: &str) -> Resul
     )
     .bind(user_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    .await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     Ok(())
 }
 
@@ -196,14 +183,10 @@ pub async fn regenerate_recovery_codes(
         });
     }
     let codes = new_recovery_codes();
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(&me.user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(&me.user_id).execute(&mut *tx).await?;
     store_recovery_codes(&mut tx, &me.user_id, &codes).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let actor = Actor::member(&me.user_id, &client.address);
     audit::record_for_user(&state.db, &me.user_id, &actor, AuditAction::RecoveryCodesRegenerated, json!({})).await;
     Ok(RecoveryCodes { recovery_codes: codes })
@@ -213,10 +196,8 @@ async fn check_password(state: &AppState, me: &Me, password: String, client: &Cl
     let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(&me.user_id)
         .fetch_one(state.db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("password_hash")
-        .map_err(internal)?;
+        .await?
+        .try_get("password_hash")?;
     let subject = accounts::subject(state, &me.email, client);
     if !secrets::check_password(&state.db, &subject, Some(stored), password).await? {
         return Err(AppError::field("password", "is not your password"));
@@ -241,8 +222,7 @@ async fn store_recovery_codes(tx: &mut sqlx::AnyConnection, user_id: &str, codes
             .bind(user_id)
             .bind(recovery_code_hash(code))
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }
@@ -251,10 +231,8 @@ pub async fn security_settings(db: &Db, org_id: &str) -> Result<SecuritySettings
     let required: i64 = sqlx::query("SELECT require_two_factor FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("require_two_factor")
-        .map_err(internal)?;
+        .await?
+        .try_get("require_two_factor")?;
     Ok(SecuritySettings { require_two_factor: required != 0 })
 }
 
@@ -278,13 +256,12 @@ pub async fn set_security_settings(
             "turn on two-factor sign-in for yourself first (Profile), or you would be locked out",
         ));
     }
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE organizations SET require_two_factor = $1 WHERE id = $2")
         .bind(i64::from(settings.require_two_factor))
         .bind(org_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     audit::record_in(
         &mut tx,
         org_id,
@@ -294,7 +271,7 @@ pub async fn set_security_settings(
         json!({"setting": "security", "requireTwoFactor": settings.require_two_factor}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     state.tokens.refresh_now(&state.db).await;
     security_settings(&state.db, org_id).await
 }

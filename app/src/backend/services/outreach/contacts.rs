@@ -39,8 +39,7 @@ pub async fn upsert_responder(
     .bind(responder.last_name.clone())
     .bind(now)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if inserted.rows_affected() == 1 {
         return Ok(id);
     }
@@ -62,10 +61,9 @@ async fn find(
             .bind(org_id)
             .bind(value)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         if let Some(row) = found {
-            let id: String = row.try_get("id").map_err(internal)?;
+            let id: String = row.try_get("id")?;
             sqlx::query(
                 "UPDATE contacts SET first_name = COALESCE(first_name, $1), last_name = COALESCE(last_name, $2), \
                  updated_at = $3 WHERE id = $4",
@@ -75,8 +73,7 @@ async fn find(
             .bind(now_ms())
             .bind(&id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             return Ok(Some(id));
         }
     }
@@ -95,18 +92,18 @@ use sqlx::any::AnyRow;
 
 fn from_row(row: &AnyRow) -> Result<Contact, AppError> {
     Ok(Contact {
-        id: row.try_get("id").map_err(internal)?,
-        email: row.try_get("email").map_err(internal)?,
-        phone: row.try_get("phone").map_err(internal)?,
-        external_id: row.try_get("external_id").map_err(internal)?,
-        first_name: row.try_get("first_name").map_err(internal)?,
-        last_name: row.try_get("last_name").map_err(internal)?,
-        locale: row.try_get("locale").map_err(internal)?,
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        external_id: row.try_get("external_id")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        locale: row.try_get("locale")?,
         attributes: json_column(row, "attributes")?,
-        opted_out: row.try_get::<i64, _>("opted_out").map_err(internal)? != 0,
-        opted_out_by: row.try_get("opted_out_by").map_err(internal)?,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
-        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+        opted_out: row.try_get::<i64, _>("opted_out")? != 0,
+        opted_out_by: row.try_get("opted_out_by")?,
+        created_at: to_datetime(row.try_get("created_at")?),
+        updated_at: to_datetime(row.try_get("updated_at")?),
     })
 }
 
@@ -139,7 +136,7 @@ pub async fn upsert_many(
         input.validate(&mut problems, &if single { String::new() } else { format!("[{i}]") });
     }
     problems.into_result()?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let (mut ids, mut created) = (Vec::with_capacity(inputs.len()), 0);
     for (i, input) in inputs.iter().enumerate() {
         let at = if single { String::new() } else { format!("[{i}]") };
@@ -147,7 +144,7 @@ pub async fn upsert_many(
         created += usize::from(new);
         ids.push(id);
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let mut data = Vec::with_capacity(ids.len());
     for id in &ids {
         data.push(get(db, org_id, id).await?);
@@ -175,8 +172,7 @@ pub async fn upsert_in(
                 .bind(org_id)
                 .bind(value)
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
             if let Some(row) = row {
                 existing = Some(from_row(&row)?);
                 break;
@@ -198,7 +194,7 @@ pub async fn upsert_in(
             .bind(input.first_name.clone().or(current.first_name))
             .bind(input.last_name.clone().or(current.last_name))
             .bind(input.locale.clone().or(current.locale))
-            .bind(serde_json::to_string(&attributes).map_err(internal)?)
+            .bind(serde_json::to_string(&attributes)?)
             .bind(i64::from(opted_out))
             .bind(now)
             .bind(&current.id)
@@ -229,13 +225,12 @@ pub async fn upsert_in(
         .bind(input.first_name.clone())
         .bind(input.last_name.clone())
         .bind(input.locale.clone())
-        .bind(serde_json::to_string(&input.attributes.clone().unwrap_or_default()).map_err(internal)?)
+        .bind(serde_json::to_string(&input.attributes.clone().unwrap_or_default())?)
         .bind(i64::from(input.opted_out.unwrap_or(false)))
         .bind(now)
         .bind(input.opted_out.unwrap_or(false).then_some(ORGANIZATION))
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         if inserted.rows_affected() == 1 {
             return Ok((id, true));
         }
@@ -272,8 +267,7 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Contact, AppError> {
         .bind(org_id)
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("contact"))
 }
 
@@ -292,10 +286,8 @@ pub async fn list(
         .bind(org_id)
         .bind(pattern.clone())
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     let rows = sqlx::query(&format!(
         "SELECT * FROM contacts WHERE {filter} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
     ))
@@ -304,8 +296,7 @@ pub async fn list(
     .bind(i64::from(page.per_page))
     .bind(page.offset())
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -327,7 +318,7 @@ pub async fn set_opted_out(db: &Db, org_id: &str, id: &str, opted_out: bool) -> 
 }
 
 async fn write_consent(db: &Db, org_id: &str, id: &str, opted_out: bool, by: Option<&str>) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE contacts SET opted_out = $1, opted_out_by = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5",
     )
@@ -337,8 +328,7 @@ async fn write_consent(db: &Db, org_id: &str, id: &str, opted_out: bool, by: Opt
     .bind(org_id)
     .bind(id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if opted_out {
         invitations::cancel_scheduled_for_contact(&mut tx, org_id, id, "opted_out").await?;
     }
@@ -348,19 +338,17 @@ async fn write_consent(db: &Db, org_id: &str, id: &str, opted_out: bool, by: Opt
 /// Deletes the contact and their invitations; their responses stay, unlinked.
 pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
     get(db, org_id, id).await?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE responses SET contact_id = NULL WHERE organization_id = $1 AND contact_id = $2")
         .bind(org_id)
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("DELETE FROM contacts WHERE organization_id = $1 AND id = $2")
         .bind(org_id)
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     tx.commit().await.map_err(internal)
 }
 
@@ -380,10 +368,9 @@ async fn set_by_recipient(db: &Db, contact_id: &str, opted_out: bool) -> Result<
     let row = sqlx::query("SELECT organization_id FROM contacts WHERE id = $1")
         .bind(contact_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     let Some(row) = row else { return Ok(false) };
-    let org_id: String = row.try_get("organization_id").map_err(internal)?;
+    let org_id: String = row.try_get("organization_id")?;
     write_consent(db, &org_id, contact_id, opted_out, opted_out.then_some(RECIPIENT)).await?;
     Ok(true)
 }

@@ -58,7 +58,7 @@ pub async fn quick(
 
     let id = new_id(IdKind::Distribution);
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for (i, contact) in input.contacts.iter().enumerate() {
         let (contact_id, _) = contacts::upsert_in(&mut tx, org_id, contact, &format!("contacts[{i}]")).await?;
         contact_ids.push(contact_id);
@@ -70,10 +70,9 @@ pub async fn quick(
         let row = sqlx::query("SELECT email, opted_out FROM contacts WHERE id = $1")
             .bind(contact_id)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-        let email: Option<String> = row.try_get("email").map_err(internal)?;
-        let reason = if row.try_get::<i64, _>("opted_out").map_err(internal)? != 0 {
+            .await?;
+        let email: Option<String> = row.try_get("email")?;
+        let reason = if row.try_get::<i64, _>("opted_out")? != 0 {
             Some("opted_out")
         } else if email.is_none() {
             Some("no_email")
@@ -116,9 +115,8 @@ pub async fn quick(
     .bind(skipped.len() as i64)
     .bind(now)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     state.invitation_wakeup.notify_one();
     let mut invitations_out = Vec::with_capacity(invited.len());
     for invitation_id in &invited {
@@ -143,17 +141,16 @@ pub async fn list(db: &Db, org_id: &str, survey_id: &str) -> Result<Vec<Distribu
     .bind(org_id)
     .bind(survey_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(DistributionSummary {
-                id: r.try_get("id").map_err(internal)?,
-                survey_id: r.try_get("survey_id").map_err(internal)?,
-                channel: r.try_get("channel").map_err(internal)?,
-                invited: r.try_get("invited").map_err(internal)?,
-                skipped: r.try_get("skipped").map_err(internal)?,
-                created_at: to_datetime(r.try_get("created_at").map_err(internal)?),
+                id: r.try_get("id")?,
+                survey_id: r.try_get("survey_id")?,
+                channel: r.try_get("channel")?,
+                invited: r.try_get("invited")?,
+                skipped: r.try_get("skipped")?,
+                created_at: to_datetime(r.try_get("created_at")?),
             })
         })
         .collect()

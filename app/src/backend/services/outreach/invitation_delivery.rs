@@ -31,12 +31,11 @@ pub async fn send_due(state: &AppState, owner: &str, limit: i64) -> Result<usize
     .bind(now)
     .bind(limit)
     .fetch_all(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut sent = 0;
     for row in rows {
-        let id: String = row.try_get("id").map_err(internal)?;
-        let attempts: i64 = row.try_get("attempt_count").map_err(internal)?;
+        let id: String = row.try_get("id")?;
+        let attempts: i64 = row.try_get("attempt_count")?;
         if !claim(state, &id, attempts, owner).await? {
             continue;
         }
@@ -65,8 +64,7 @@ async fn claim(state: &AppState, id: &str, attempts: i64, owner: &str) -> Result
     .bind(attempts)
     .bind(now)
     .execute(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -81,18 +79,17 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
     )
     .bind(id)
     .fetch_one(db.pool())
-    .await
-    .map_err(internal)?;
-    let org_id: String = row.try_get("organization_id").map_err(internal)?;
-    let survey_id: String = row.try_get("survey_id").map_err(internal)?;
-    let contact_id: String = row.try_get("contact_id").map_err(internal)?;
-    let email: Option<String> = row.try_get("email").map_err(internal)?;
-    let first_name: Option<String> = row.try_get("first_name").map_err(internal)?;
-    let last_name: Option<String> = row.try_get("last_name").map_err(internal)?;
-    let locale: Option<String> = row.try_get("locale").map_err(internal)?;
-    let contact_locale: Option<String> = row.try_get("contact_locale").map_err(internal)?;
-    let organization_name: String = row.try_get("organization_name").map_err(internal)?;
-    if row.try_get::<i64, _>("opted_out").map_err(internal)? != 0 {
+    .await?;
+    let org_id: String = row.try_get("organization_id")?;
+    let survey_id: String = row.try_get("survey_id")?;
+    let contact_id: String = row.try_get("contact_id")?;
+    let email: Option<String> = row.try_get("email")?;
+    let first_name: Option<String> = row.try_get("first_name")?;
+    let last_name: Option<String> = row.try_get("last_name")?;
+    let locale: Option<String> = row.try_get("locale")?;
+    let contact_locale: Option<String> = row.try_get("contact_locale")?;
+    let organization_name: String = row.try_get("organization_name")?;
+    if row.try_get::<i64, _>("opted_out")? != 0 {
         return finish_without_sending(state, id, owner, "cancelled", "opted_out").await;
     }
     let Some(email) = email else {
@@ -142,7 +139,7 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
         Err(SendError::Temporary(why)) => return retry_later(state, id, owner, attempt, why).await,
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO outbox_messages (id, organization_id, invitation_id, to_address, subject, text_body, html_body, \
          transport, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
@@ -157,8 +154,7 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
     .bind(mailer.transport_name())
     .bind(now)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query(
         "UPDATE invitations SET status = 'sent', sent_at = $1, claimed_until = NULL, last_error = NULL, locale = $2 \
          WHERE id = $3 AND claimed_by = $4",
@@ -168,9 +164,8 @@ async fn send_one(state: &AppState, id: &str, attempt: i64, owner: &str) -> Resu
     .bind(id)
     .bind(owner)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -190,8 +185,7 @@ async fn retry_later(state: &AppState, id: &str, owner: &str, attempt: i64, why:
     .bind(id)
     .bind(owner)
     .execute(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(false)
 }
 
@@ -210,8 +204,7 @@ async fn finish_without_sending(
     .bind(id)
     .bind(owner)
     .execute(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(false)
 }
 
@@ -219,7 +212,6 @@ async fn finish_without_sending(
 pub async fn next_due_at(state: &AppState) -> Result<Option<i64>, AppError> {
     let row = sqlx::query("SELECT MIN(send_at) AS t FROM invitations WHERE status = 'scheduled'")
         .fetch_one(state.db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.try_get::<Option<i64>, _>("t").map_err(internal)
 }

@@ -39,22 +39,18 @@ pub async fn create_in(tx: &mut sqlx::AnyConnection, new: &NewInvitation<'_>) ->
     .bind(new.event_id)
     .bind(new.distribution_id)
     .bind(new.locale)
-    .bind(serde_json::to_string(&new.metadata).map_err(internal)?)
+    .bind(serde_json::to_string(&new.metadata)?)
     .bind(new.send_at)
     .bind(new.dedupe_key)
     .bind(now_ms())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok((done.rows_affected() == 1).then_some(id))
 }
 
 pub async fn id_for_dedupe_key(tx: &mut sqlx::AnyConnection, key: &str) -> Result<Option<String>, AppError> {
-    let row = sqlx::query("SELECT id FROM invitations WHERE dedupe_key = $1")
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
+    let row =
+        sqlx::query("SELECT id FROM invitations WHERE dedupe_key = $1").bind(key).fetch_optional(&mut *tx).await?;
     row.map(|r| r.try_get("id").map_err(internal)).transpose()
 }
 
@@ -73,32 +69,31 @@ pub async fn cancel_scheduled_for_contact(
     .bind(org_id)
     .bind(contact_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
 fn from_row(row: &AnyRow) -> Result<Invitation, AppError> {
     let time = |column: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        Ok(row.try_get::<Option<i64>, _>(column).map_err(internal)?.map(to_datetime))
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(to_datetime))
     };
     Ok(Invitation {
-        id: row.try_get("id").map_err(internal)?,
-        survey_id: row.try_get("survey_id").map_err(internal)?,
-        contact_id: row.try_get("contact_id").map_err(internal)?,
-        event_id: row.try_get("event_id").map_err(internal)?,
-        distribution_id: row.try_get("distribution_id").map_err(internal)?,
-        transport: row.try_get("transport").map_err(internal)?,
-        locale: row.try_get("locale").map_err(internal)?,
-        status: row.try_get("status").map_err(internal)?,
-        send_at: to_datetime(row.try_get("send_at").map_err(internal)?),
+        id: row.try_get("id")?,
+        survey_id: row.try_get("survey_id")?,
+        contact_id: row.try_get("contact_id")?,
+        event_id: row.try_get("event_id")?,
+        distribution_id: row.try_get("distribution_id")?,
+        transport: row.try_get("transport")?,
+        locale: row.try_get("locale")?,
+        status: row.try_get("status")?,
+        send_at: to_datetime(row.try_get("send_at")?),
         sent_at: time("sent_at")?,
         opened_at: time("opened_at")?,
         started_at: time("started_at")?,
         completed_at: time("completed_at")?,
-        response_id: row.try_get("response_id").map_err(internal)?,
-        last_error: row.try_get("last_error").map_err(internal)?,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        response_id: row.try_get("response_id")?,
+        last_error: row.try_get("last_error")?,
+        created_at: to_datetime(row.try_get("created_at")?),
     })
 }
 
@@ -107,8 +102,7 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Invitation, AppError
         .bind(org_id)
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("invitation"))
 }
 
@@ -122,15 +116,11 @@ pub struct LinkedInvitation {
 /// The invitation behind a genuine link token, whatever its organisation
 /// (the token itself is the authority).
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<LinkedInvitation>, AppError> {
-    let row = sqlx::query("SELECT * FROM invitations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+    let row = sqlx::query("SELECT * FROM invitations WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some(LinkedInvitation {
         invitation: from_row(&row)?,
-        organization_id: row.try_get("organization_id").map_err(internal)?,
+        organization_id: row.try_get("organization_id")?,
         metadata: json_column(&row, "metadata")?,
     }))
 }
@@ -141,8 +131,7 @@ pub async fn mark_opened(db: &Db, id: &str) -> Result<(), AppError> {
         .bind(now_ms())
         .bind(id)
         .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -164,8 +153,7 @@ pub async fn attach_response(
     .bind(completed.then_some(now))
     .bind(invitation_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 1 {
         Ok(())
     } else {
@@ -182,8 +170,7 @@ pub async fn mark_completed(tx: &mut sqlx::AnyConnection, invitation_id: &str) -
         .bind(now_ms())
         .bind(invitation_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -203,8 +190,7 @@ pub async fn bulk_status(
                 .bind(survey_id)
                 .bind(contact_id)
                 .fetch_all(db.pool())
-                .await
-                .map_err(internal)?;
+                .await?;
         let invitations = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         let best = invitations.iter().max_by_key(|i| (i.contact_status(), i.created_at));
         let mut entry = match best {
@@ -233,12 +219,11 @@ pub async fn bulk_status(
             .bind(survey_id)
             .bind(contact_id)
             .fetch_optional(db.pool())
-            .await
-            .map_err(internal)?;
+            .await?;
             if let Some(row) = row {
                 entry.status = ContactStatus::Completed;
-                entry.response_id = Some(row.try_get("id").map_err(internal)?);
-                entry.updated_at = row.try_get::<Option<i64>, _>("completed_at").map_err(internal)?.map(to_datetime);
+                entry.response_id = Some(row.try_get("id")?);
+                entry.updated_at = row.try_get::<Option<i64>, _>("completed_at")?.map(to_datetime);
             }
         }
         entries.push(entry);
@@ -254,8 +239,7 @@ pub async fn contacts_of_distribution(db: &Db, org_id: &str, distribution_id: &s
     .bind(org_id)
     .bind(distribution_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(|r| r.try_get("contact_id").map_err(internal)).collect()
 }
 
@@ -268,8 +252,7 @@ pub async fn list_for_survey(db: &Db, org_id: &str, survey_id: &str, limit: i64)
     .bind(survey_id)
     .bind(limit)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -288,7 +271,6 @@ pub async fn list_with_emails(
     .bind(survey_id)
     .bind(limit)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
-    rows.iter().map(|r| Ok((from_row(r)?, r.try_get("contact_email").map_err(internal)?))).collect()
+    .await?;
+    rows.iter().map(|r| Ok((from_row(r)?, r.try_get("contact_email")?))).collect()
 }

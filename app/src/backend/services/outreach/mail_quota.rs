@@ -5,7 +5,7 @@
 //! `vox mail-quota`). An organisation with its own server, or an instance
 //! without one (the outbox sends nothing), has no quota.
 
-use crate::backend::db::{internal, now_ms};
+use crate::backend::db::now_ms;
 use crate::backend::AppState;
 use crate::domain::smtp::MailQuota;
 use crate::domain::AppError;
@@ -24,12 +24,11 @@ async fn limit(state: &AppState, conn: &mut sqlx::AnyConnection, org_id: &str) -
     )
     .bind(org_id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
-    if row.try_get::<i64, _>("own").map_err(internal)? > 0 {
+    .await?;
+    if row.try_get::<i64, _>("own")? > 0 {
         return Ok(None);
     }
-    let own_quota: Option<i64> = row.try_get("mail_daily_quota").map_err(internal)?;
+    let own_quota: Option<i64> = row.try_get("mail_daily_quota")?;
     Ok(match own_quota {
         Some(n) => Some(n.max(0)),
         None if state.config.mail_daily_quota == 0 => None,
@@ -44,9 +43,8 @@ async fn used(conn: &mut sqlx::AnyConnection, org_id: &str, since: i64) -> Resul
     .bind(org_id)
     .bind(since)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
-    Ok((row.try_get("n").map_err(internal)?, row.try_get("oldest").map_err(internal)?))
+    .await?;
+    Ok((row.try_get("n")?, row.try_get("oldest")?))
 }
 
 /// Refuses (`QuotaExceeded`, naming `mail_daily`) when `adding` more
@@ -79,7 +77,7 @@ pub async fn check(
 
 /// The quota and its use, for the dashboard and the API.
 pub async fn usage(state: &AppState, org_id: &str) -> Result<MailQuota, AppError> {
-    let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool().acquire().await?;
     let limit = limit(state, &mut conn, org_id).await?;
     let (used, _) = used(&mut conn, org_id, now_ms() - DAY_MS).await?;
     Ok(MailQuota { limit, used })
@@ -95,7 +93,6 @@ pub async fn set_for_organization(
         .execute_write(
             sqlx::query("UPDATE organizations SET mail_daily_quota = $1 WHERE id = $2").bind(quota).bind(org_id),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -52,12 +52,8 @@ pub async fn set(
         ));
     }
     let username = input.username.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
-    sqlx::query("DELETE FROM organization_smtp WHERE organization_id = $1")
-        .bind(org_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("DELETE FROM organization_smtp WHERE organization_id = $1").bind(org_id).execute(&mut *tx).await?;
     sqlx::query(
         "INSERT INTO organization_smtp (organization_id, host, port, security, username, password_sealed, \
          from_address, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -71,9 +67,8 @@ pub async fn set(
     .bind(input.from.trim())
     .bind(now_ms())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     let db = &state.db;
     audit::record(
         db,
@@ -89,10 +84,8 @@ pub async fn set(
 
 /// Back to the server's own mail settings; `false` when there were none.
 pub async fn remove(db: &Db, org_id: &str, actor: &audit::Actor) -> Result<bool, AppError> {
-    let done = db
-        .execute_write(sqlx::query("DELETE FROM organization_smtp WHERE organization_id = $1").bind(org_id))
-        .await
-        .map_err(internal)?;
+    let done =
+        db.execute_write(sqlx::query("DELETE FROM organization_smtp WHERE organization_id = $1").bind(org_id)).await?;
     if done.rows_affected() > 0 {
         audit::record(
             db,
@@ -196,23 +189,22 @@ async fn load(db: &Db, org_id: &str) -> Result<Option<(SmtpSettings, Option<Stri
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM organization_smtp WHERE organization_id = $1"))
         .bind(org_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.map(|row| from_row(&row)).transpose()
 }
 
 fn from_row(row: &AnyRow) -> Result<(SmtpSettings, Option<String>), AppError> {
-    let security: String = row.try_get("security").map_err(internal)?;
-    let sealed: Option<String> = row.try_get("password_sealed").map_err(internal)?;
-    let port: i64 = row.try_get("port").map_err(internal)?;
+    let security: String = row.try_get("security")?;
+    let sealed: Option<String> = row.try_get("password_sealed")?;
+    let port: i64 = row.try_get("port")?;
     let settings = SmtpSettings {
-        host: row.try_get("host").map_err(internal)?,
+        host: row.try_get("host")?,
         port: u16::try_from(port).map_err(internal)?,
         security: SmtpSecurity::parse(&security).ok_or_else(|| internal(format!("bad SMTP security {security}")))?,
-        username: row.try_get("username").map_err(internal)?,
+        username: row.try_get("username")?,
         password_set: sealed.is_some(),
-        from: row.try_get("from_address").map_err(internal)?,
-        updated_at: row.try_get("updated_at").map_err(internal)?,
+        from: row.try_get("from_address")?,
+        updated_at: row.try_get("updated_at")?,
     };
     Ok((settings, sealed))
 }

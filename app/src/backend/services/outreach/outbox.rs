@@ -1,7 +1,7 @@
 //! The outbox: every invitation email Vox produced, as sent over SMTP or, with
 //! no SMTP configured, kept for the dashboard to show.
 
-use crate::backend::db::{internal, to_datetime, Db};
+use crate::backend::db::{to_datetime, Db};
 use crate::domain::distribution::OutboxMessage;
 use crate::domain::page::{PageRequest, Paginated};
 use crate::domain::AppError;
@@ -10,14 +10,14 @@ use sqlx::Row;
 
 fn from_row(row: &AnyRow) -> Result<OutboxMessage, AppError> {
     Ok(OutboxMessage {
-        id: row.try_get("id").map_err(internal)?,
-        invitation_id: row.try_get("invitation_id").map_err(internal)?,
-        to: row.try_get("to_address").map_err(internal)?,
-        subject: row.try_get("subject").map_err(internal)?,
-        text_body: row.try_get("text_body").map_err(internal)?,
-        html_body: row.try_get("html_body").map_err(internal)?,
-        transport: row.try_get("transport").map_err(internal)?,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        id: row.try_get("id")?,
+        invitation_id: row.try_get("invitation_id")?,
+        to: row.try_get("to_address")?,
+        subject: row.try_get("subject")?,
+        text_body: row.try_get("text_body")?,
+        html_body: row.try_get("html_body")?,
+        transport: row.try_get("transport")?,
+        created_at: to_datetime(row.try_get("created_at")?),
     })
 }
 
@@ -26,10 +26,8 @@ pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<
     let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox_messages WHERE organization_id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     let rows = sqlx::query(
         "SELECT * FROM outbox_messages WHERE organization_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
     )
@@ -37,8 +35,7 @@ pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<
     .bind(i64::from(page.per_page))
     .bind(page.offset())
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }

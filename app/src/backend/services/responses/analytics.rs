@@ -2,7 +2,7 @@
 //! trend, under any response filter. The database groups (by day, question
 //! and value, from the covering indexes); `domain::metrics` does the sums.
 
-use crate::backend::db::{internal, to_datetime, Db};
+use crate::backend::db::{to_datetime, Db};
 use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilter};
 use crate::backend::services::responses::overview_days::{self, DayTally, DAY_MS};
 use crate::backend::services::surveys;
@@ -213,10 +213,8 @@ pub async fn text_answers(
     let total: i64 =
         bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM response_answers WHERE {condition}")), &params)
             .fetch_one(db.pool())
-            .await
-            .map_err(internal)?
-            .try_get("n")
-            .map_err(internal)?;
+            .await?
+            .try_get("n")?;
     let mut page_params = params.clone();
     page_params.push(Param::Int(i64::from(page.per_page)));
     page_params.push(Param::Int(page.offset()));
@@ -230,16 +228,15 @@ pub async fn text_answers(
         &page_params,
     )
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let data = rows
         .iter()
         .map(|r| {
             Ok(TextAnswer {
-                response_id: r.try_get("response_id").map_err(internal)?,
-                question_id: r.try_get("question_id").map_err(internal)?,
-                text: r.try_get("text_value").map_err(internal)?,
-                created_at: to_datetime(r.try_get("created_at").map_err(internal)?),
+                response_id: r.try_get("response_id")?,
+                question_id: r.try_get("question_id")?,
+                text: r.try_get("text_value")?,
+                created_at: to_datetime(r.try_get("created_at")?),
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -252,7 +249,6 @@ pub async fn last_change(db: &Db, survey_id: &str) -> Result<i64, AppError> {
     let row = sqlx::query("SELECT MAX(updated_at) AS t FROM responses WHERE survey_id = $1")
         .bind(survey_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?;
-    Ok(row.try_get::<Option<i64>, _>("t").map_err(internal)?.unwrap_or(0))
+        .await?;
+    Ok(row.try_get::<Option<i64>, _>("t")?.unwrap_or(0))
 }

@@ -3,7 +3,7 @@
 //! its transaction. The overview's aggregates and the answer filters read
 //! these rows; the response's JSON stays the record.
 
-use crate::backend::db::{internal, Db};
+use crate::backend::db::Db;
 use crate::backend::services::responses;
 use crate::backend::services::responses::overview_days;
 use crate::backend::sql_batch::{Param, SqlBatch};
@@ -83,19 +83,11 @@ pub async fn write(
     created_at: i64,
     completed: bool,
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM response_answers WHERE response_id = $1")
-        .bind(response_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query("DELETE FROM response_answers WHERE response_id = $1").bind(response_id).execute(&mut *tx).await?;
     insert(tx, response_id, survey_id, questions, answers, hidden, created_at, completed).await?;
     // A closed day's cached overview no longer holds.
     overview_days::day_changed(tx, survey_id, created_at).await?;
-    sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1")
-        .bind(response_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query("UPDATE responses SET answers_indexed = 1 WHERE id = $1").bind(response_id).execute(&mut *tx).await?;
     Ok(())
 }
 
@@ -203,23 +195,22 @@ pub async fn backfill(db: &Db) -> Result<usize, AppError> {
              FROM responses r JOIN surveys s ON s.id = r.survey_id WHERE r.answers_indexed = 0 LIMIT 500",
         )
         .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
         if rows.is_empty() {
             return Ok(done);
         }
-        let mut tx = db.begin_write().await.map_err(internal)?;
+        let mut tx = db.begin_write().await?;
         for row in &rows {
-            let id: String = row.try_get("id").map_err(internal)?;
-            let survey_id: String = row.try_get("survey_id").map_err(internal)?;
+            let id: String = row.try_get("id")?;
+            let survey_id: String = row.try_get("survey_id")?;
             let questions: Vec<Question> = crate::backend::db::json_column(row, "questions")?;
             let answers: Answers = crate::backend::db::json_column(row, "answers")?;
             let hidden: Map<String, Value> = crate::backend::db::json_column(row, "hidden_fields")?;
-            let created_at: i64 = row.try_get("created_at").map_err(internal)?;
-            let completed = row.try_get::<i64, _>("completed").map_err(internal)? != 0;
+            let created_at: i64 = row.try_get("created_at")?;
+            let completed = row.try_get::<i64, _>("completed")? != 0;
             write(&mut tx, &id, &survey_id, &questions, &answers, Some(&hidden), created_at, completed).await?;
         }
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await?;
         done += rows.len();
     }
 }

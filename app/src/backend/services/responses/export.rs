@@ -80,8 +80,7 @@ pub async fn count(db: &Db, org_id: &str, survey_id: &str, filter: &ResponseFilt
     let (condition, params) = filter.to_sql(org_id, survey_id);
     bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}")), &params)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .try_get("n")
         .map_err(internal)
 }
@@ -109,8 +108,7 @@ pub async fn page(
         &params,
     )
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let responses = rows.iter().map(responses::from_row).collect::<Result<Vec<_>, _>>()?;
     let next = responses.last().map(|r| (r.created_at.timestamp_millis(), r.id.clone()));
     Ok((responses, next))

@@ -13,7 +13,7 @@ pub mod overview_days;
 pub mod retention;
 pub mod updates;
 
-use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::db::{json_column, new_id, now_ms, to_datetime, Db};
 use crate::backend::group_commit::Audience;
 use crate::backend::services::surveys::SurveyDefinition;
 use crate::backend::sql_batch::SqlBatch;
@@ -53,20 +53,20 @@ pub fn metadata_text(value: &serde_json::Value) -> String {
 }
 
 pub(crate) fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
-    let completed: i64 = row.try_get("completed").map_err(internal)?;
-    let completed_at: Option<i64> = row.try_get("completed_at").map_err(internal)?;
+    let completed: i64 = row.try_get("completed")?;
+    let completed_at: Option<i64> = row.try_get("completed_at")?;
     Ok(SurveyResponse {
-        id: row.try_get("id").map_err(internal)?,
-        survey_id: row.try_get("survey_id").map_err(internal)?,
+        id: row.try_get("id")?,
+        survey_id: row.try_get("survey_id")?,
         answers: json_column(row, "answers")?,
         metadata: json_column(row, "metadata")?,
         hidden_fields: json_column(row, "hidden_fields")?,
-        contact_id: row.try_get("contact_id").map_err(internal)?,
+        contact_id: row.try_get("contact_id")?,
         completed: completed != 0,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
-        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
+        created_at: to_datetime(row.try_get("created_at")?),
+        updated_at: to_datetime(row.try_get("updated_at")?),
         completed_at: completed_at.map(to_datetime),
-        language: row.try_get("language").map_err(internal)?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -236,9 +236,9 @@ async fn store_new(
             org_id.as_str().into(),
             id.as_str().into(),
             survey_id.as_str().into(),
-            serde_json::to_string(&input.answers).map_err(internal)?.into(),
-            serde_json::to_string(&input.metadata).map_err(internal)?.into(),
-            serde_json::to_string(&input.hidden_fields).map_err(internal)?.into(),
+            serde_json::to_string(&input.answers)?.into(),
+            serde_json::to_string(&input.metadata)?.into(),
+            serde_json::to_string(&input.hidden_fields)?.into(),
             i64::from(input.completed).into(),
             now.into(),
             input.completed.then_some(now).into(),
@@ -281,7 +281,7 @@ async fn store_new(
     if subscribers.is_empty() {
         return Ok((response, 0));
     }
-    let data = serde_json::to_value(&response).map_err(internal)?;
+    let data = serde_json::to_value(&response)?;
     let events: &[&str] = if response.completed {
         &["survey.response.created", "survey.response.completed"]
     } else {
@@ -311,15 +311,9 @@ pub async fn list(
         .bind(i64::from(page.per_page))
         .bind(page.offset())
         .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     let count_sql = format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}");
-    let total: i64 = bind_all(sqlx::query(&count_sql), &params)
-        .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+    let total: i64 = bind_all(sqlx::query(&count_sql), &params).fetch_one(db.pool()).await?.try_get("n")?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -333,10 +327,9 @@ pub async fn get_any(db: &Db, id: &str) -> Result<(String, SurveyResponse), AppE
     let row = sqlx::query(&format!("SELECT organization_id, {COLUMNS} FROM responses WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::not_found("response"))?;
-    Ok((row.try_get("organization_id").map_err(internal)?, from_row(&row)?))
+    Ok((row.try_get("organization_id")?, from_row(&row)?))
 }
 
 pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppError> {
@@ -347,21 +340,19 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppE
         .bind(id)
         .bind(org_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("response"))
 }
 
 /// Deletes a response (and its metadata rows); subscribers hear of it.
 pub async fn delete(state: &AppState, org_id: &str, actor: &audit::Actor, id: &str) -> Result<(), AppError> {
     let response = get(&state.db, org_id, id).await?;
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("DELETE FROM responses WHERE id = $1 AND organization_id = $2")
         .bind(id)
         .bind(org_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     overview_days::day_changed(&mut tx, &response.survey_id, response.created_at.timestamp_millis()).await?;
     // Copies of the answers in the delivery log go too; undelivered ones carry only the ids now.
     let redacted = serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "redacted": true });
@@ -370,17 +361,14 @@ pub async fn delete(state: &AppState, org_id: &str, actor: &audit::Actor, id: &s
             .bind(org_id)
             .bind(id)
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     for row in earlier {
-        let (delivery, event): (String, String) =
-            (row.try_get("id").map_err(internal)?, row.try_get("event").map_err(internal)?);
+        let (delivery, event): (String, String) = (row.try_get("id")?, row.try_get("event")?);
         sqlx::query("UPDATE webhook_deliveries SET payload = $1 WHERE id = $2")
             .bind(webhook_outbox::envelope(&event, &redacted, false))
             .bind(&delivery)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     let data = serde_json::json!({ "id": response.id, "surveyId": response.survey_id });
     let queued =
@@ -395,7 +383,7 @@ pub async fn delete(state: &AppState, org_id: &str, actor: &audit::Actor, id: &s
         serde_json::json!({"surveyId": response.survey_id}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();
     }
@@ -459,10 +447,8 @@ pub async fn detail(
     let invitation_id: Option<String> = sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
         .bind(id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("invitation_id")
-        .map_err(internal)?;
+        .await?
+        .try_get("invitation_id")?;
     let invitation = match invitation_id {
         Some(invitation) => invitations::get(db, org_id, &invitation).await.ok(),
         None => None,

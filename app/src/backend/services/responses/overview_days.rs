@@ -9,7 +9,7 @@
 //! before its rows are counted, so a cache row can never hide a committed
 //! change.
 
-use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::db::{now_ms, Db};
 use crate::backend::services::responses::filter::{bind_all, Param};
 use crate::domain::AppError;
 use serde::{Deserialize, Serialize};
@@ -54,8 +54,7 @@ pub async fn day_changed(tx: &mut sqlx::AnyConnection, survey_id: &str, created_
     .bind(survey_id)
     .bind(day)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -76,13 +75,11 @@ pub async fn count(
         responses.1,
     )
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     for row in &rows {
-        let day: i64 = row.try_get("day").map_err(internal)?;
-        let completed: i64 = row.try_get("completed").map_err(internal)?;
-        days.entry(day).or_default().responses[usize::from(completed != 0)] +=
-            row.try_get::<i64, _>("n").map_err(internal)?;
+        let day: i64 = row.try_get("day")?;
+        let completed: i64 = row.try_get("completed")?;
+        days.entry(day).or_default().responses[usize::from(completed != 0)] += row.try_get::<i64, _>("n")?;
     }
     let rows = bind_all(
         sqlx::query(&format!(
@@ -93,16 +90,15 @@ pub async fn count(
         answers.1,
     )
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     for row in &rows {
-        let day: i64 = row.try_get("day").map_err(internal)?;
+        let day: i64 = row.try_get("day")?;
         days.entry(day).or_default().answers.push((
-            row.try_get("question_id").map_err(internal)?,
-            row.try_get::<i64, _>("completed").map_err(internal)? != 0,
-            row.try_get("num_value").map_err(internal)?,
-            row.try_get("choice").map_err(internal)?,
-            row.try_get("n").map_err(internal)?,
+            row.try_get("question_id")?,
+            row.try_get::<i64, _>("completed")? != 0,
+            row.try_get("num_value")?,
+            row.try_get("choice")?,
+            row.try_get("n")?,
         ));
     }
     Ok(days)
@@ -122,10 +118,8 @@ pub async fn count_range(
     let first: Option<i64> = sqlx::query("SELECT MIN(created_at) AS t FROM responses WHERE survey_id = $1")
         .bind(survey_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("t")
-        .map_err(internal)?;
+        .await?
+        .try_get("t")?;
     let Some(first) = first else { return Ok(BTreeMap::new()) };
     // The whole days inside the range that closed long enough ago.
     let first_whole = from_ms.map_or(i64::MIN, |t| day_of(t + DAY_MS - 1)).max(day_of(first));
@@ -152,9 +146,9 @@ pub async fn count_range(
 /// start), so even the first view after days close, or after a bulk import or
 /// an upgrade, reads the cache. Returns how many surveys it looked at.
 pub async fn warm_all(db: &Db) -> Result<usize, AppError> {
-    let surveys = sqlx::query("SELECT id, questions FROM surveys").fetch_all(db.pool()).await.map_err(internal)?;
+    let surveys = sqlx::query("SELECT id, questions FROM surveys").fetch_all(db.pool()).await?;
     for row in &surveys {
-        let id: String = row.try_get("id").map_err(internal)?;
+        let id: String = row.try_get("id")?;
         let questions: Vec<crate::domain::survey::Question> = crate::backend::db::json_column(row, "questions")?;
         let ids: Vec<String> = questions.into_iter().map(|q| q.id).collect();
         // One survey failing (deleted meanwhile, say) does not hold up the others.
@@ -215,10 +209,9 @@ async fn cached_days(
             .bind(first)
             .bind(last)
             .fetch_all(db.pool())
-            .await
-            .map_err(internal)?
+            .await?
             .iter()
-            .map(|r| Ok((r.try_get("day").map_err(internal)?, r.try_get("epoch").map_err(internal)?)))
+            .map(|r| Ok((r.try_get("day")?, r.try_get("epoch")?)))
             .collect::<Result<_, AppError>>()?;
     let epoch_of = |day: i64| epochs.get(&day).copied().unwrap_or(0);
     let mut days = BTreeMap::new();
@@ -229,12 +222,11 @@ async fn cached_days(
     .bind(first)
     .bind(last)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     for row in &rows {
-        let day: i64 = row.try_get("day").map_err(internal)?;
-        let epoch: i64 = row.try_get("epoch").map_err(internal)?;
-        let tally: String = row.try_get("tally").map_err(internal)?;
+        let day: i64 = row.try_get("day")?;
+        let epoch: i64 = row.try_get("epoch")?;
+        let tally: String = row.try_get("tally")?;
         // An unreadable row (say, from another version) is simply counted again.
         if let (true, Ok(tally)) = (epoch == epoch_of(day), serde_json::from_str::<DayTally>(&tally)) {
             days.insert(day, tally);
@@ -272,11 +264,9 @@ async fn store(
     }
     let entries: Vec<(i64, i64, String)> = days
         .iter()
-        .map(|(day, tally)| {
-            Ok((*day, epochs.get(day).copied().unwrap_or(0), serde_json::to_string(tally).map_err(internal)?))
-        })
+        .map(|(day, tally)| Ok((*day, epochs.get(day).copied().unwrap_or(0), serde_json::to_string(tally)?)))
         .collect::<Result<_, AppError>>()?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for chunk in entries.chunks(100) {
         let mut sql = String::from("INSERT INTO overview_day_cache (survey_id, day, epoch, tally) VALUES ");
         for i in 0..chunk.len() {
@@ -291,9 +281,9 @@ async fn store(
         for (day, epoch, tally) in chunk {
             query = query.bind(*day).bind(*epoch).bind(tally.as_str());
         }
-        query.execute(&mut *tx).await.map_err(internal)?;
+        query.execute(&mut *tx).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(())
 }
 

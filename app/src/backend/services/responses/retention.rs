@@ -15,8 +15,7 @@ pub async fn get(db: &Db, org_id: &str) -> Result<Option<i64>, AppError> {
     sqlx::query("SELECT retention_days FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .try_get("retention_days")
         .map_err(internal)
 }
@@ -32,8 +31,7 @@ pub async fn set(db: &Db, org_id: &str, actor: &audit::Actor, days: Option<i64>)
         }
     }
     db.execute_write(sqlx::query("UPDATE organizations SET retention_days = $1 WHERE id = $2").bind(days).bind(org_id))
-        .await
-        .map_err(internal)?;
+        .await?;
     audit::record(
         db,
         org_id,
@@ -50,29 +48,27 @@ pub async fn set(db: &Db, org_id: &str, actor: &audit::Actor, days: Option<i64>)
 pub async fn purge(db: &Db) -> Result<u64, AppError> {
     let orgs = sqlx::query("SELECT id, retention_days FROM organizations WHERE retention_days IS NOT NULL")
         .fetch_all(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut purged = 0;
     for org in orgs {
-        let org_id: String = org.try_get("id").map_err(internal)?;
-        let days: i64 = org.try_get("retention_days").map_err(internal)?;
+        let org_id: String = org.try_get("id")?;
+        let days: i64 = org.try_get("retention_days")?;
         let cutoff = now_ms() - days * 86_400_000;
         loop {
-            let mut tx = db.begin_write().await.map_err(internal)?;
+            let mut tx = db.begin_write().await?;
             let doomed: Vec<(String, String, i64)> = sqlx::query(
                 "SELECT id, survey_id, created_at FROM responses WHERE organization_id = $1 AND created_at < $2 LIMIT 500",
             )
             .bind(&org_id)
             .bind(cutoff)
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal)?
+            .await?
             .iter()
             .map(|r| {
                 Ok((
-                    r.try_get("id").map_err(internal)?,
-                    r.try_get("survey_id").map_err(internal)?,
-                    r.try_get("created_at").map_err(internal)?,
+                    r.try_get("id")?,
+                    r.try_get("survey_id")?,
+                    r.try_get("created_at")?,
                 ))
             })
             .collect::<Result<_, AppError>>()?;
@@ -91,15 +87,10 @@ pub async fn purge(db: &Db) -> Result<u64, AppError> {
                 sqlx::query("UPDATE webhook_deliveries SET payload = '{\"redacted\":true}' WHERE subject_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
-                sqlx::query("DELETE FROM responses WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
+                    .await?;
+                sqlx::query("DELETE FROM responses WHERE id = $1").bind(id).execute(&mut *tx).await?;
             }
-            tx.commit().await.map_err(internal)?;
+            tx.commit().await?;
             purged += doomed.len() as u64;
         }
     }

@@ -96,7 +96,7 @@ pub async fn continue_response(
     let now = now_ms();
     let newly_completed = completed && !current.completed;
     let completed_at = if newly_completed { Some(now) } else { current.completed_at.map(|t| t.timestamp_millis()) };
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     let contact_id = match &patch.responder {
         Some(responder) => Some(contacts::upsert_responder(&mut tx, &org_id, responder).await?),
         None => current.contact_id.clone(),
@@ -107,8 +107,8 @@ pub async fn continue_response(
         "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5, \
          contact_id = $10 WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
     )
-    .bind(serde_json::to_string(&merged).map_err(internal)?)
-    .bind(serde_json::to_string(&metadata).map_err(internal)?)
+    .bind(serde_json::to_string(&merged)?)
+    .bind(serde_json::to_string(&metadata)?)
     .bind(i64::from(completed))
     .bind(completed_at)
     .bind(now)
@@ -118,19 +118,14 @@ pub async fn continue_response(
     .bind(i64::from(current.completed))
     .bind(contact_id.clone())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::Conflict {
             code: "response_changed".into(),
             message: "the response was changed at the same time; send the change again".into(),
         });
     }
-    sqlx::query("DELETE FROM response_metadata WHERE response_id = $1")
-        .bind(response_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query("DELETE FROM response_metadata WHERE response_id = $1").bind(response_id).execute(&mut *tx).await?;
     let rows: Vec<(String, String)> = metadata.iter().map(|(k, v)| (k.clone(), metadata_text(v))).collect();
     answer_index::insert_metadata(&mut tx, response_id, &current.survey_id, &rows).await?;
     // The answer rows follow the answers; the hidden-field rows were cleared with the metadata above.
@@ -154,7 +149,7 @@ pub async fn continue_response(
         contact_id,
         ..current
     };
-    let data = serde_json::to_value(&response).map_err(internal)?;
+    let data = serde_json::to_value(&response)?;
     let thin =
         serde_json::json!({ "id": response.id, "surveyId": response.survey_id, "completed": response.completed });
     let survey_id = Some(response.survey_id.as_str());
@@ -168,7 +163,7 @@ pub async fn continue_response(
             invitations::mark_completed(&mut tx, &linked.invitation.id).await?;
         }
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();
     }
@@ -180,8 +175,7 @@ async fn invitation_of(db: &crate::backend::db::Db, response_id: &str) -> Result
     sqlx::query("SELECT invitation_id FROM responses WHERE id = $1")
         .bind(response_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .try_get("invitation_id")
         .map_err(internal)
 }

@@ -20,18 +20,18 @@ const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, 
     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
 
 fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
-    let status: String = row.try_get("status").map_err(internal)?;
+    let status: String = row.try_get("status")?;
     Ok(Survey {
-        id: row.try_get("id").map_err(internal)?,
-        name: row.try_get("name").map_err(internal)?,
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
         status: SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
         questions: json_column(row, "questions")?,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
-        updated_at: to_datetime(row.try_get("updated_at").map_err(internal)?),
-        response_count: row.try_get("response_count").map_err(internal)?,
-        version: row.try_get("version").map_err(internal)?,
-        closes_at: row.try_get::<Option<i64>, _>("closes_at").map_err(internal)?.map(to_datetime),
-        response_limit: row.try_get("response_limit").map_err(internal)?,
+        created_at: to_datetime(row.try_get("created_at")?),
+        updated_at: to_datetime(row.try_get("updated_at")?),
+        response_count: row.try_get("response_count")?,
+        version: row.try_get("version")?,
+        closes_at: row.try_get::<Option<i64>, _>("closes_at")?.map(to_datetime),
+        response_limit: row.try_get("response_limit")?,
         options: json_column(row, "options")?,
     })
 }
@@ -40,9 +40,9 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     draft.validate()?;
     let id = new_id(IdKind::Survey);
     let now = now_ms();
-    let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
-    let options = serde_json::to_string(&draft.options).map_err(internal)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let questions = serde_json::to_string(&draft.questions)?;
+    let options = serde_json::to_string(&draft.options)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO surveys (id, organization_id, name, status, questions, version, created_at, updated_at, \
          closes_at, response_limit, options) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8, $9)",
@@ -57,10 +57,9 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     .bind(draft.response_limit)
     .bind(options)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     announce_status(&mut tx, org_id, &id, &draft).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     get(db, org_id, &id).await
 }
 
@@ -89,15 +88,12 @@ pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<
     .bind(i64::from(page.per_page))
     .bind(page.offset())
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM surveys WHERE organization_id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -110,8 +106,7 @@ pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Survey, AppError> {
         .bind(id)
         .bind(org_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.as_ref().map(from_row).transpose()?.ok_or_else(|| AppError::not_found("survey"))
 }
 
@@ -141,9 +136,9 @@ pub async fn update(
         response_limit: patch.response_limit.unwrap_or(current.response_limit),
     };
     draft.validate()?;
-    let questions = serde_json::to_string(&draft.questions).map_err(internal)?;
-    let options = serde_json::to_string(&draft.options).map_err(internal)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let questions = serde_json::to_string(&draft.questions)?;
+    let options = serde_json::to_string(&draft.options)?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE surveys SET name = $1, questions = $2, status = $3, version = version + 1, updated_at = $4, \
          closes_at = $8, response_limit = $9, options = $10 \
@@ -160,12 +155,11 @@ pub async fn update(
     .bind(draft.response_limit)
     .bind(options)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 1 && draft.status != current.status {
         announce_status(&mut tx, org_id, id, &draft).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     changed(db, id);
     if done.rows_affected() == 0 {
         return Err(match expected_version {
@@ -190,8 +184,7 @@ pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
         .bind(id)
         .bind(org_id)
         .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     changed(db, id);
     Ok(())
 }
@@ -253,16 +246,15 @@ async fn load_definition(db: &Db, id: &str) -> Result<StoredDefinition, AppError
     )
     .bind(id)
     .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::not_found("survey"))?;
-    let status: String = row.try_get("status").map_err(internal)?;
+    let status: String = row.try_get("status")?;
     Ok(StoredDefinition {
-        organization_id: row.try_get("organization_id").map_err(internal)?,
-        name: row.try_get("name").map_err(internal)?,
+        organization_id: row.try_get("organization_id")?,
+        name: row.try_get("name")?,
         status: SurveyStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
-        closes_at: row.try_get("closes_at").map_err(internal)?,
-        response_limit: row.try_get("response_limit").map_err(internal)?,
+        closes_at: row.try_get("closes_at")?,
+        response_limit: row.try_get("response_limit")?,
         questions: json_column(&row, "questions")?,
         options: json_column(&row, "options")?,
         organization_sites: json_column(&row, "embed_origins")?,
@@ -284,7 +276,7 @@ pub fn organization_changed(db: &Db, org_id: &str) {
 /// limit, and announces `survey.closed` once: only the process whose update
 /// changes the status queues the event, however many notice at once.
 async fn close_automatically(db: &Db, org_id: &str, id: &str, name: &str) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE surveys SET status = 'closed', version = version + 1, updated_at = $1 \
          WHERE id = $2 AND status = 'published'",
@@ -292,13 +284,12 @@ async fn close_automatically(db: &Db, org_id: &str, id: &str, name: &str) -> Res
     .bind(now_ms())
     .bind(id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 1 {
         let data = serde_json::json!({ "id": id, "name": name, "status": "closed" });
         webhook_outbox::enqueue(&mut tx, org_id, Some(id), "survey.closed", &data, &data).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     changed(db, id);
     Ok(())
 }
@@ -312,14 +303,10 @@ pub async fn close_due(db: &Db) -> Result<usize, AppError> {
     )
     .bind(now_ms())
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     for row in &rows {
-        let (id, org, name): (String, String, String) = (
-            row.try_get("id").map_err(internal)?,
-            row.try_get("organization_id").map_err(internal)?,
-            row.try_get("name").map_err(internal)?,
-        );
+        let (id, org, name): (String, String, String) =
+            (row.try_get("id")?, row.try_get("organization_id")?, row.try_get("name")?);
         close_automatically(db, &org, &id, &name).await?;
     }
     Ok(rows.len())
@@ -330,8 +317,7 @@ async fn completed_count(db: &Db, survey_id: &str) -> Result<i64, AppError> {
     sqlx::query("SELECT COUNT(*) AS n FROM responses WHERE survey_id = $1 AND completed = 1")
         .bind(survey_id)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
+        .await?
         .try_get("n")
         .map_err(internal)
 }

@@ -15,19 +15,19 @@ const DELIVERY_COLUMNS: &str =
     "id, endpoint_id, event, payload, is_test, status, attempt_count, http_status, next_attempt_at, created_at, delivered_at";
 
 fn delivery_from_row(row: &AnyRow) -> Result<Delivery, AppError> {
-    let status: String = row.try_get("status").map_err(internal)?;
+    let status: String = row.try_get("status")?;
     let time = |c: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        Ok(row.try_get::<Option<i64>, _>(c).map_err(internal)?.map(to_datetime))
+        Ok(row.try_get::<Option<i64>, _>(c)?.map(to_datetime))
     };
     Ok(Delivery {
-        id: row.try_get("id").map_err(internal)?,
-        webhook_id: row.try_get("endpoint_id").map_err(internal)?,
-        event: row.try_get("event").map_err(internal)?,
+        id: row.try_get("id")?,
+        webhook_id: row.try_get("endpoint_id")?,
+        event: row.try_get("event")?,
         status: DeliveryStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?,
-        attempt_count: row.try_get("attempt_count").map_err(internal)?,
-        http_status: row.try_get("http_status").map_err(internal)?,
-        test: row.try_get::<i64, _>("is_test").map_err(internal)? != 0,
-        created_at: to_datetime(row.try_get("created_at").map_err(internal)?),
+        attempt_count: row.try_get("attempt_count")?,
+        http_status: row.try_get("http_status")?,
+        test: row.try_get::<i64, _>("is_test")? != 0,
+        created_at: to_datetime(row.try_get("created_at")?),
         delivered_at: time("delivered_at")?,
         next_attempt_at: time("next_attempt_at")?,
         attempts: None,
@@ -65,8 +65,7 @@ pub async fn list_deliveries(
     .bind(i64::from(page.per_page))
     .bind(page.offset())
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE {condition}"))
         .bind(endpoint_id)
         .bind(org_id)
@@ -74,10 +73,8 @@ pub async fn list_deliveries(
         .bind(filter.from_ms)
         .bind(filter.to_ms)
         .fetch_one(db.pool())
-        .await
-        .map_err(internal)?
-        .try_get("n")
-        .map_err(internal)?;
+        .await?
+        .try_get("n")?;
     Ok(Paginated::new(rows.iter().map(delivery_from_row).collect::<Result<_, _>>()?, page, total))
 }
 
@@ -100,31 +97,29 @@ pub async fn get_delivery(
     .bind(endpoint_id)
     .bind(org_id)
     .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::not_found("delivery"))?;
     let mut delivery = delivery_from_row(&row)?;
-    delivery.payload = Some(row.try_get("payload").map_err(internal)?);
+    delivery.payload = Some(row.try_get("payload")?);
     let attempts = sqlx::query(
         "SELECT attempted_at, duration_ms, http_status, response_excerpt, error, request_headers FROM webhook_attempts \
          WHERE delivery_id = $1 ORDER BY attempt",
     )
     .bind(id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     delivery.attempts = Some(
         attempts
             .iter()
             .map(|a| {
-                let headers: String = a.try_get("request_headers").map_err(internal)?;
+                let headers: String = a.try_get("request_headers")?;
                 Ok(Attempt {
-                    attempted_at: to_datetime(a.try_get("attempted_at").map_err(internal)?),
-                    duration_ms: a.try_get("duration_ms").map_err(internal)?,
-                    http_status: a.try_get("http_status").map_err(internal)?,
-                    response_excerpt: a.try_get("response_excerpt").map_err(internal)?,
-                    error: a.try_get("error").map_err(internal)?,
-                    request_headers: serde_json::from_str(&headers).map_err(internal)?,
+                    attempted_at: to_datetime(a.try_get("attempted_at")?),
+                    duration_ms: a.try_get("duration_ms")?,
+                    http_status: a.try_get("http_status")?,
+                    response_excerpt: a.try_get("response_excerpt")?,
+                    error: a.try_get("error")?,
+                    request_headers: serde_json::from_str(&headers)?,
                 })
             })
             .collect::<Result<_, AppError>>()?,
@@ -151,8 +146,7 @@ pub async fn retry_delivery(
     .bind(id)
     .bind(org_id)
     .execute(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     state.webhook_wakeup.notify_one();
     get_delivery(&state.db, org_id, family, endpoint_id, id).await
 }
@@ -166,7 +160,6 @@ pub async fn for_subject(db: &Db, org_id: &str, subject_id: &str) -> Result<Vec<
     .bind(org_id)
     .bind(subject_id)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(delivery_from_row).collect()
 }

@@ -7,7 +7,7 @@ pub mod deliveries;
 pub mod queue;
 pub mod sender;
 
-use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};
+use crate::backend::db::{new_id, now_ms, to_datetime, Db};
 use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::services::surveys;
 use crate::backend::signing::generate_secret;
@@ -127,18 +127,18 @@ const ENDPOINT_COLUMNS: &str =
     "id, survey_id, name, url, events, enabled, thin_payload, disabled_reason, created_at, updated_at";
 
 fn endpoint_from_row(row: &AnyRow) -> Result<Endpoint, AppError> {
-    let events: String = row.try_get("events").map_err(internal)?;
+    let events: String = row.try_get("events")?;
     Ok(Endpoint {
-        id: row.try_get("id").map_err(internal)?,
-        survey_id: row.try_get("survey_id").map_err(internal)?,
-        name: row.try_get("name").map_err(internal)?,
-        url: row.try_get("url").map_err(internal)?,
+        id: row.try_get("id")?,
+        survey_id: row.try_get("survey_id")?,
+        name: row.try_get("name")?,
+        url: row.try_get("url")?,
         events: events.split_whitespace().map(str::to_string).collect(),
-        enabled: row.try_get::<i64, _>("enabled").map_err(internal)? != 0,
-        thin_payload: row.try_get::<i64, _>("thin_payload").map_err(internal)? != 0,
-        disabled_reason: row.try_get("disabled_reason").map_err(internal)?,
-        created_at: row.try_get("created_at").map_err(internal)?,
-        updated_at: row.try_get("updated_at").map_err(internal)?,
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        thin_payload: row.try_get::<i64, _>("thin_payload")? != 0,
+        disabled_reason: row.try_get("disabled_reason")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
@@ -177,8 +177,7 @@ async fn insert_endpoint(
     .bind(state.secrets.seal(secret))
     .bind(now)
     .execute(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     get(&state.db, org_id, family_of(survey_id), &id).await
 }
 
@@ -293,8 +292,7 @@ pub async fn get(db: &Db, org_id: &str, family: Family<'_>, id: &str) -> Result<
     .bind(org_id)
     .bind(survey)
     .fetch_optional(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     row.as_ref().map(endpoint_from_row).transpose()?.ok_or_else(|| AppError::not_found("webhook"))
 }
 
@@ -310,8 +308,7 @@ pub async fn list(db: &Db, org_id: &str, family: Family<'_>) -> Result<Vec<Endpo
     .bind(org_id)
     .bind(survey)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(endpoint_from_row).collect()
 }
 
@@ -347,7 +344,7 @@ pub async fn update(
     let reenabled = enabled && !current.enabled;
     // Turning an endpoint back on clears why it was turned off.
     let reason = if enabled { None } else { current.disabled_reason.clone() };
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "UPDATE webhook_endpoints SET name = $1, url = $2, events = $3, enabled = $4, thin_payload = $5, \
          disabled_reason = $6, failing_since = CASE WHEN $10 = 1 THEN NULL ELSE failing_since END, updated_at = $7 \
@@ -364,13 +361,12 @@ pub async fn update(
     .bind(org_id)
     .bind(i64::from(reenabled))
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if !enabled && current.enabled {
         // Nothing is sent to a disabled endpoint; what was queued fails now.
         queue::fail_pending(&mut tx, id).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let updated = get(&state.db, org_id, family, id).await?;
     let changes = json!({
         "url": (updated.url != current.url).then_some(&updated.url),
@@ -406,8 +402,7 @@ pub async fn delete(
         .execute_write(
             sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND organization_id = $2").bind(id).bind(org_id),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     record(state, org_id, actor, AuditAction::WebhookDeleted, &endpoint, json!({"url": endpoint.url})).await;
     Ok(())
 }
@@ -430,8 +425,7 @@ pub async fn rotate_secret(
     .bind(id)
     .bind(org_id)
     .execute(state.db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     record(state, org_id, actor, AuditAction::WebhookSecretRotated, &endpoint, json!({})).await;
     Ok((endpoint, secret))
 }
@@ -462,7 +456,7 @@ pub async fn send_test(
         "surveyId": endpoint.survey_id.clone().unwrap_or_else(|| "srv_00000000000000000000000000".into()),
         "answers": {"q1": 9}, "metadata": {"orderId": "TEST-1"}, "completed": true,
     });
-    let mut conn = state.db.pool().acquire().await.map_err(internal)?;
+    let mut conn = state.db.pool().acquire().await?;
     let delivery_id =
         insert_delivery(&mut conn, org_id, &endpoint.id, event, &envelope(event, &sample, true), true, None, now_ms())
             .await?;

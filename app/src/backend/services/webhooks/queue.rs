@@ -22,8 +22,7 @@ pub async fn due_endpoints(db: &Db, limit: i64) -> Result<Vec<String>, AppError>
     .bind(now_ms())
     .bind(limit)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter().map(|r| r.try_get("endpoint_id").map_err(internal)).collect()
 }
 
@@ -41,8 +40,7 @@ pub async fn lease(db: &Db, endpoint_id: &str, owner: &str, until_ms: i64) -> Re
             .bind(endpoint_id)
             .bind(now_ms()),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -55,8 +53,7 @@ pub async fn renew(db: &Db, endpoint_id: &str, owner: &str, until_ms: i64) -> Re
                 .bind(endpoint_id)
                 .bind(owner),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -69,8 +66,7 @@ pub async fn release(db: &Db, endpoint_id: &str, owner: &str) -> Result<(), AppE
         .bind(endpoint_id)
         .bind(owner),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -89,14 +85,13 @@ pub async fn claim_attempts(
     until_ms: i64,
 ) -> Result<Vec<Due>, AppError> {
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let leased = sqlx::query("UPDATE webhook_endpoints SET sending_until = $1 WHERE id = $2 AND sending_by = $3")
         .bind(until_ms)
         .bind(endpoint_id)
         .bind(owner)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if leased.rows_affected() != 1 {
         return Ok(Vec::new());
     }
@@ -111,13 +106,12 @@ pub async fn claim_attempts(
         .bind(delivery.attempt_count)
         .bind(now)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         if done.rows_affected() == 1 {
             claimed.push(Due { claimed_until: until_ms, ..delivery });
         }
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(claimed)
 }
 
@@ -132,13 +126,12 @@ pub async fn target(db: &Db, endpoint_id: &str) -> Result<Option<Target>, AppErr
     let row = sqlx::query("SELECT url, secret_sealed, enabled FROM webhook_endpoints WHERE id = $1")
         .bind(endpoint_id)
         .fetch_optional(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     row.map(|r| {
         Ok(Target {
-            url: r.try_get("url").map_err(internal)?,
-            secret_sealed: r.try_get("secret_sealed").map_err(internal)?,
-            enabled: r.try_get::<i64, _>("enabled").map_err(internal)? != 0,
+            url: r.try_get("url")?,
+            secret_sealed: r.try_get("secret_sealed")?,
+            enabled: r.try_get::<i64, _>("enabled")? != 0,
         })
     })
     .transpose()
@@ -163,14 +156,13 @@ pub async fn next_due(db: &Db, endpoint_id: &str, limit: i64) -> Result<Vec<Due>
     .bind(now_ms())
     .bind(limit)
     .fetch_all(db.pool())
-    .await
-    .map_err(internal)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(Due {
-                id: r.try_get("id").map_err(internal)?,
-                payload: r.try_get("payload").map_err(internal)?,
-                attempt_count: r.try_get("attempt_count").map_err(internal)?,
+                id: r.try_get("id")?,
+                payload: r.try_get("payload")?,
+                attempt_count: r.try_get("attempt_count")?,
                 claimed_until: 0,
             })
         })
@@ -242,7 +234,7 @@ pub async fn record(
                 outcome.http_status.map(i64::from).into(),
                 outcome.response_excerpt.clone().into(),
                 outcome.error.clone().into(),
-                serde_json::to_string(&outcome.request_headers).map_err(internal)?.into(),
+                serde_json::to_string(&outcome.request_headers)?.into(),
             ],
         );
         if outcome.succeeded() {
@@ -274,7 +266,7 @@ pub async fn record(
             vec![now.into(), delivery.id.as_str().into(), delivery.attempt_count.into(), delivery.claimed_until.into()],
         );
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     batch.execute(&mut tx).await?;
     for (delivery, outcome) in failures {
         record_failure(&mut tx, endpoint_id, delivery, outcome, schedule, now).await?;
@@ -311,8 +303,7 @@ async fn record_failure(
     .bind(&delivery.id)
     .bind(delivery.attempt_count)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     // Continuous failure: a gap of more than a day without failures (the
     // retry schedule never waits that long) starts the count again.
     sqlx::query(
@@ -323,18 +314,15 @@ async fn record_failure(
     .bind(now)
     .bind(endpoint_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let reason = if gone {
         Some("the receiver answered 410 Gone".to_string())
     } else {
         let since: Option<i64> = sqlx::query("SELECT failing_since FROM webhook_endpoints WHERE id = $1")
             .bind(endpoint_id)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?
-            .try_get("failing_since")
-            .map_err(internal)?;
+            .await?
+            .try_get("failing_since")?;
         since.filter(|t| now - t >= DISABLE_AFTER_FAILING_MS).map(|_| "failing continuously for 5 days".to_string())
     };
     if let Some(reason) = reason {
@@ -344,8 +332,7 @@ async fn record_failure(
             .bind(now)
             .bind(endpoint_id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }
@@ -363,8 +350,7 @@ pub async fn disable(
         .bind(now)
         .bind(endpoint_id)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     fail_pending(conn, endpoint_id).await
 }
 
@@ -373,8 +359,7 @@ pub async fn fail_pending(conn: &mut sqlx::AnyConnection, endpoint_id: &str) -> 
     sqlx::query("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'")
         .bind(endpoint_id)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -383,8 +368,7 @@ pub async fn purge_history(db: &Db, retention_days: u32) -> Result<(), AppError>
     sqlx::query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1")
         .bind(now_ms() - i64::from(retention_days) * 24 * 3600 * 1000)
         .execute(db.pool())
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
