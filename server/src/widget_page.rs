@@ -66,7 +66,7 @@ pub async fn page(
             params.push(("lang".into(), app::domain::contact::primary_language(&locale)));
         }
     }
-    let survey = match surveys::get_public(&state.db, &id).await {
+    let survey = match surveys::get_public_closing_if_due(&state.db, &id).await {
         Ok(survey) => localize(survey, &params, &headers),
         Err(AppError::NotFound { .. }) => return not_found(&params, &headers),
         Err(e) => return error_page(e),
@@ -144,7 +144,7 @@ pub async fn thanks(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
-    let survey = match surveys::get_public(&state.db, &id).await {
+    let survey = match surveys::get_public_closing_if_due(&state.db, &id).await {
         Ok(survey) => localize(survey, &params, &headers),
         Err(AppError::NotFound { .. }) => return not_found(&params, &headers),
         Err(e) => return error_page(e),

@@ -3,7 +3,7 @@
 //! answer is a redirect to the thank-you page, or back to the form with the
 //! ids of the questions to fix.
 
-use app::backend::services::responses;
+use app::backend::services::responses::intake;
 use app::backend::AppState;
 use app::domain::AppError;
 use axum::extract::{Path, RawForm, State};
@@ -34,7 +34,7 @@ pub async fn submit(State(state): State<AppState>, Path(survey_id): Path<String>
         true => (String::new(), String::new()),
         false => (format!("&{carried}"), format!("?{carried}")),
     };
-    match responses::submit_form(&state, &survey_id, &fields).await {
+    match intake::submit_form(&state, &survey_id, &fields).await {
         Ok(_) => Redirect::to(&format!("{back}/thanks{with_carried}")).into_response(),
         Err(AppError::Validation { errors }) if errors.iter().any(|e| e.field.starts_with("answers.")) => {
             let ids: Vec<String> = errors

@@ -80,6 +80,24 @@ mod layout_rules {
         assert!(offending.is_empty(), "plumbing reaching up into services:\n{}", offending.join("\n"));
     }
 
+    /// One way in for responses (README "Layout"): only the intake creates a
+    /// response or changes its answers, so its checks cannot be bypassed.
+    #[test]
+    fn only_the_intake_writes_responses() {
+        let intake = src().join("backend/services/responses/intake");
+        let writers: Vec<String> = rust_files(&src(), true)
+            .iter()
+            .filter(|file| !file.starts_with(&intake))
+            .flat_map(|file| {
+                let mut lines = code_lines_with(file, &["INSERT INTO ", "responses "].concat());
+                lines.extend(code_lines_with(file, &["UPDATE responses SET ", "answers ="].concat()));
+                lines
+            })
+            .collect();
+        assert!(writers.is_empty(), "responses written outside the intake:\n{}", writers.join("\n"));
+        assert!(!code_lines_with(&intake.join("write.rs"), &["INSERT INTO ", "responses "].concat()).is_empty());
+    }
+
     #[test]
     fn domain_imports_nothing_else_of_the_crate() {
         let domain = rust_files(&src().join("domain"), true);

@@ -4,7 +4,7 @@
 use super::error::ApiResult;
 use super::extract::ApiJson;
 use super::openapi::Problem;
-use app::backend::services::{responses, responses::updates};
+use app::backend::services::responses::intake;
 use app::backend::AppState;
 use app::domain::response::{ResponseInput, ResponsePatch, SurveyResponse};
 use axum::extract::{Path, State};
@@ -69,7 +69,7 @@ async fn embed_config(
     Path(survey_id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<EmbedConfig>> {
-    let survey = app::backend::services::surveys::get_public(&state.db, &survey_id).await?;
+    let survey = app::backend::services::surveys::get_public_closing_if_due(&state.db, &survey_id).await?;
     app::backend::services::surveys::check_site(&survey, calling_site(&headers).as_deref())?;
     let embed = survey.options.embed;
     Ok(Json(EmbedConfig {
@@ -119,7 +119,7 @@ async fn submit(
     headers: HeaderMap,
     ApiJson(input): ApiJson<ResponseInput>,
 ) -> ApiResult<(StatusCode, [(header::HeaderName, String); 1], Json<Submitted>)> {
-    let response = responses::submit(&state, &survey_id, input, calling_site(&headers).as_deref()).await?;
+    let response = intake::submit(&state, &survey_id, input, calling_site(&headers).as_deref()).await?;
     let location = [(header::LOCATION, format!("/api/responses/{}", response.id))];
     let response_token = state.response_tokens.issue(&response.id);
     Ok((StatusCode::CREATED, location, Json(Submitted { id: response.id, response_token })))
@@ -155,5 +155,5 @@ async fn continue_response(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     let site = calling_site(&headers);
-    Ok(Json(updates::continue_response(&state, &id, token, patch, site.as_deref()).await?))
+    Ok(Json(intake::continue_response(&state, &id, token, patch, site.as_deref()).await?))
 }

@@ -195,7 +195,12 @@ pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
 /// process's copy is fresh.
 pub struct SurveyDefinition {
     pub organization_id: String,
+    /// Its status as of now: a published survey past its closing time or
+    /// response limit reads as closed.
     pub survey: PublicSurvey,
+    /// Published as stored, but past its closing time or response limit:
+    /// [`close_when_due`] records the closing (reading never writes).
+    pub due_to_close: bool,
 }
 
 pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError> {
@@ -212,6 +217,7 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
         }
     };
     let mut status = stored.status;
+    let mut due_to_close = false;
     // A published survey closes itself at its closing time or response limit.
     if status == SurveyStatus::Published {
         let past_closing = stored.closes_at.is_some_and(|t| now_ms() >= t);
@@ -221,10 +227,11 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
         };
         if past_closing || full {
             status = SurveyStatus::Closed;
-            close_automatically(db, &stored.organization_id, id, &stored.name).await?;
+            due_to_close = true;
         }
     }
     Ok(SurveyDefinition {
+        due_to_close,
         organization_id: stored.organization_id.clone(),
         survey: PublicSurvey {
             id: id.to_string(),
@@ -270,6 +277,16 @@ fn changed(db: &Db, id: &str) {
 /// change to something they include, such as its allowed sites).
 pub fn organization_changed(db: &Db, org_id: &str) {
     db.caches().survey_definitions.forget_where(|_, stored| stored.organization_id == org_id);
+}
+
+/// Records the closing of a survey that [`definition`] found due, and
+/// announces it. The doors that answer a survey call it after reading.
+pub async fn close_when_due(db: &Db, definition: &SurveyDefinition) -> Result<(), AppError> {
+    if !definition.due_to_close {
+        return Ok(());
+    }
+    let survey = &definition.survey;
+    close_automatically(db, &definition.organization_id, &survey.id, &survey.name).await
 }
 
 /// Records that a published survey reached its closing time or response
@@ -323,12 +340,24 @@ async fn completed_count(db: &Db, survey_id: &str) -> Result<i64, AppError> {
 }
 
 /// The survey as a visitor may see it. Drafts are not public: "not found".
-pub async fn get_public(db: &Db, id: &str) -> Result<PublicSurvey, AppError> {
+/// What the pages respondents open (the survey page, its thanks page, the
+/// embed configuration) show: the survey as they see it, after recording a
+/// closing that is due, so the first visitor after the closing time
+/// announces it.
+pub async fn get_public_closing_if_due(db: &Db, id: &str) -> Result<PublicSurvey, AppError> {
+    let definition = public_definition(db, id).await?;
+    close_when_due(db, &definition).await?;
+    Ok(definition.survey)
+}
+
+/// A survey as respondents see it (drafts are "not found"), with whether it
+/// is due to close (see [`close_when_due`]).
+pub async fn public_definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError> {
     let definition = definition(db, id).await?;
     if definition.survey.status == SurveyStatus::Draft {
         return Err(AppError::not_found("survey"));
     }
-    Ok(definition.survey)
+    Ok(definition)
 }
 
 /// Validates questions alone (used by the builder before saving).
