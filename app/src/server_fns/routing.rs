@@ -2,7 +2,12 @@
 //! and recent events, through the same services as the REST API.
 
 use crate::domain::event::EventRecord;
-use crate::domain::page::Paginated;
+use crate::domain::page::{PageRequest, Paginated, MAX_PER_PAGE};
+
+/// The dashboard shows up to this many channels, event types or settings (the
+/// REST API pages through any number).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+const DASHBOARD_PAGE: PageRequest = PageRequest { page: 1, per_page: MAX_PER_PAGE };
 use crate::domain::routing::{
     Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingPatch,
 };
@@ -19,7 +24,13 @@ pub async fn list_channels() -> Result<Vec<Channel>, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::events_router::channels::list_channels(&state.db, &me.organization_id).await
+            let page = crate::backend::services::events_router::channels::list_channels(
+                &state.db,
+                &me.organization_id,
+                DASHBOARD_PAGE,
+            )
+            .await?;
+            Ok(page.data)
         }
         .await,
     )
@@ -44,7 +55,13 @@ pub async fn list_event_types() -> Result<Vec<EventType>, AppError> {
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::events_router::channels::list_event_types(&state.db, &me.organization_id).await
+            let page = crate::backend::services::events_router::channels::list_event_types(
+                &state.db,
+                &me.organization_id,
+                DASHBOARD_PAGE,
+            )
+            .await?;
+            Ok(page.data)
         }
         .await,
     )
@@ -87,12 +104,14 @@ pub async fn list_invite_settings(channel_id: String) -> Result<Vec<InviteSettin
         async move {
             let state = ctx::state()?;
             let me = ctx::me().await?;
-            crate::backend::services::events_router::invite_settings::list_for_channel(
+            let page = crate::backend::services::events_router::invite_settings::list_for_channel(
                 &state.db,
                 &me.organization_id,
                 &channel_id,
+                DASHBOARD_PAGE,
             )
-            .await
+            .await?;
+            Ok(page.data)
         }
         .await,
     )

@@ -2,10 +2,11 @@
 //! the Events Router's configuration.
 
 use super::error::ApiResult;
-use super::extract::{ApiJson, Caller};
-use super::openapi::Problem;
+use super::extract::{ApiJson, Caller, Pagination};
+use super::openapi::{PageParams, Problem};
 use app::backend::services::{events_router::channels, events_router::invite_settings};
 use app::backend::AppState;
+use app::domain::page::Paginated;
 use app::domain::routing::{
     Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingInput,
     InviteSettingPatch,
@@ -29,16 +30,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// List channels
 ///
 /// Every organisation has a default channel; events name their channel in `channel.id`.
-#[utoipa::path(get, path = "/api/channels", tag = "events",
+#[utoipa::path(get, path = "/api/channels", tag = "events", params(PageParams),
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
-        (status = 200, description = "The channels, the default first", body = Vec<Channel>),
+        (status = 200, description = "A page of channels, the default first", body = Paginated<Channel>),
+        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn list_channels(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Channel>>> {
+async fn list_channels(
+    State(state): State<AppState>,
+    caller: Caller,
+    Pagination(page): Pagination,
+) -> ApiResult<Json<Paginated<Channel>>> {
     caller.require(Scope::EventsRead)?;
-    Ok(Json(channels::list_channels(&state.db, caller.organization_id()).await?))
+    Ok(Json(channels::list_channels(&state.db, caller.organization_id(), page).await?))
 }
 
 /// Create a channel
@@ -65,16 +71,21 @@ async fn create_channel(
 }
 
 /// List event types (touchpoints)
-#[utoipa::path(get, path = "/api/event-types", tag = "events",
+#[utoipa::path(get, path = "/api/event-types", tag = "events", params(PageParams),
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
-        (status = 200, description = "The event types, by name", body = Vec<EventType>),
+        (status = 200, description = "A page of event types, by name", body = Paginated<EventType>),
+        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn list_event_types(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<EventType>>> {
+async fn list_event_types(
+    State(state): State<AppState>,
+    caller: Caller,
+    Pagination(page): Pagination,
+) -> ApiResult<Json<Paginated<EventType>>> {
     caller.require(Scope::EventsRead)?;
-    Ok(Json(channels::list_event_types(&state.db, caller.organization_id()).await?))
+    Ok(Json(channels::list_event_types(&state.db, caller.organization_id(), page).await?))
 }
 
 /// Create an event type (touchpoint)
@@ -173,21 +184,23 @@ async fn delete_event_type(
 /// One automatic setting per event type, plus any extra ones; within an
 /// event type they are tried by `priority` (lowest first).
 #[utoipa::path(get, path = "/api/channels/{channelId}/invite-settings", tag = "events",
-    params(("channelId" = String, Path, description = "Channel id (`chl-…`)")),
+    params(("channelId" = String, Path, description = "Channel id (`chl-…`)"), PageParams),
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
-        (status = 200, description = "The channel's settings", body = Vec<InviteSetting>),
+        (status = 200, description = "A page of the channel's settings", body = Paginated<InviteSetting>),
         (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such channel in your organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_settings(
     State(state): State<AppState>,
     caller: Caller,
     Path(channel_id): Path<String>,
-) -> ApiResult<Json<Vec<InviteSetting>>> {
+    Pagination(page): Pagination,
+) -> ApiResult<Json<Paginated<InviteSetting>>> {
     caller.require(Scope::EventsRead)?;
-    Ok(Json(invite_settings::list_for_channel(&state.db, caller.organization_id(), &channel_id).await?))
+    Ok(Json(invite_settings::list_for_channel(&state.db, caller.organization_id(), &channel_id, page).await?))
 }
 
 /// Add an invite setting

@@ -21,8 +21,8 @@ async fn get_json(client: &Client, url: String) -> Value {
 
 async fn default_channel(app: &TestApp, client: &Client) -> String {
     let channels = get_json(client, app.url("/api/channels")).await;
-    assert_eq!(channels[0]["isDefault"], true, "{channels}");
-    channels[0]["id"].as_str().unwrap().to_string()
+    assert_eq!(channels["data"][0]["isDefault"], true, "{channels}");
+    channels["data"][0]["id"].as_str().unwrap().to_string()
 }
 
 async fn create_event_type(app: &TestApp, client: &Client, name: &str) -> String {
@@ -35,7 +35,7 @@ async fn create_event_type(app: &TestApp, client: &Client, name: &str) -> String
 /// The automatic setting of a channel and event type.
 async fn default_setting(app: &TestApp, client: &Client, channel: &str, event_type: &str) -> String {
     let settings = get_json(client, app.url(&format!("/api/channels/{channel}/invite-settings"))).await;
-    let setting = settings
+    let setting = settings["data"]
         .as_array()
         .unwrap()
         .iter()
@@ -112,6 +112,33 @@ fn survey_link(message: &Value, base: &str) -> String {
     let start = text.find(&format!("{base}/s/")).expect("the email has the survey link");
     let link: String = text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
     link.trim_start_matches(base).to_string()
+}
+
+/// The Events Router's configuration lists page like every other list:
+/// `{data, meta: {page, perPage, total}}`, `page`/`per_page` honoured.
+#[tokio::test]
+async fn router_configuration_lists_are_pages_like_every_other_list() {
+    let app = spawn_app().await;
+    let client = app.signed_in("Paging Co").await;
+    let channel = default_channel(&app, &client).await;
+    for name in ["order", "delivery", "return"] {
+        create_event_type(&app, &client, name).await;
+    }
+    let types = get_json(&client, app.url("/api/event-types?page=2&per_page=2")).await;
+    assert_eq!(types["meta"], json!({"page": 2, "perPage": 2, "total": 3}), "{types}");
+    assert_eq!(types["data"].as_array().unwrap().len(), 1, "{types}");
+    assert_eq!(types["data"][0]["name"], "return", "by name: delivery, order | return");
+
+    let channels = get_json(&client, app.url("/api/channels")).await;
+    assert_eq!(channels["meta"], json!({"page": 1, "perPage": 50, "total": 1}), "{channels}");
+
+    let settings = get_json(&client, app.url(&format!("/api/channels/{channel}/invite-settings?per_page=1"))).await;
+    assert_eq!(settings["meta"]["total"], 3, "one automatic setting per event type: {settings}");
+    assert_eq!(settings["data"].as_array().unwrap().len(), 1);
+
+    for path in ["/api/channels?per_page=0", "/api/event-types?page=0", "/api/event-types?per_page=501"] {
+        expect_problem(client.get(app.url(path)).send().await.unwrap(), 422).await;
+    }
 }
 
 #[tokio::test]

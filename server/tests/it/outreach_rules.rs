@@ -197,7 +197,7 @@ async fn the_daily_quota_bounds_sending_through_the_operators_mail_server() {
 
     // An event's invitation over the quota is skipped, and says why.
     let channels: Value = session.get(app.url("/api/channels")).send().await.unwrap().json().await.unwrap();
-    let channel = channels[0]["id"].as_str().unwrap().to_string();
+    let channel = channels["data"][0]["id"].as_str().unwrap().to_string();
     let res =
         session.post(app.url("/api/event-types")).json(&json!({"active": true, "name": "order"})).send().await.unwrap();
     let event_type = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
@@ -209,7 +209,7 @@ async fn the_daily_quota_bounds_sending_through_the_operators_mail_server() {
         .json()
         .await
         .unwrap();
-    let setting = settings.as_array().unwrap().iter().find(|s| s["eventTypeId"] == event_type.as_str()).unwrap();
+    let setting = settings["data"].as_array().unwrap().iter().find(|s| s["eventTypeId"] == event_type.as_str()).unwrap();
     session
         .patch(app.url(&format!("/api/channels/{channel}/invite-settings/{}", setting["id"].as_str().unwrap())))
         .json(&json!({"active": true, "surveyId": survey}))

@@ -7,6 +7,7 @@ use crate::backend::read_cache::{is_of_org, org_key};
 use crate::backend::services::events_router::invite_settings;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::page::{PageRequest, Paginated};
 use crate::domain::routing::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
@@ -49,14 +50,26 @@ pub async fn ensure_default_channel(db: &Db, org_id: &str) -> Result<(), AppErro
     Ok(())
 }
 
-pub async fn list_channels(db: &Db, org_id: &str) -> Result<Vec<Channel>, AppError> {
+/// A page of the organisation's channels, the default first.
+pub async fn list_channels(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<Channel>, AppError> {
     ensure_default_channel(db, org_id).await?;
-    let rows =
-        sqlx::query("SELECT * FROM channels WHERE organization_id = $1 ORDER BY is_default DESC, created_at, id")
-            .bind(org_id)
-            .fetch_all(db.pool())
-            .await?;
-    rows.iter().map(channel_from_row).collect()
+    let rows = sqlx::query(
+        "SELECT * FROM channels WHERE organization_id = $1 ORDER BY is_default DESC, created_at, id LIMIT $2 OFFSET $3",
+    )
+    .bind(org_id)
+    .bind(i64::from(page.per_page))
+    .bind(page.offset())
+    .fetch_all(db.pool())
+    .await?;
+    let total = count(db, "channels", org_id).await?;
+    let data = rows.iter().map(channel_from_row).collect::<Result<_, _>>()?;
+    Ok(Paginated::new(data, page, total))
+}
+
+/// How many rows of `table` the organisation has.
+async fn count(db: &Db, table: &'static str, org_id: &str) -> Result<i64, AppError> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE organization_id = $1");
+    Ok(sqlx::query(&sql).bind(org_id).fetch_one(db.pool()).await?.try_get("n")?)
 }
 
 pub async fn get_channel(db: &Db, org_id: &str, id: &str) -> Result<Channel, AppError> {
@@ -95,12 +108,17 @@ pub async fn create_channel(db: &Db, org_id: &str, input: ChannelInput) -> Resul
     get_channel(db, org_id, &id).await
 }
 
-pub async fn list_event_types(db: &Db, org_id: &str) -> Result<Vec<EventType>, AppError> {
-    let rows = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 ORDER BY name, id")
+/// A page of the organisation's event types, by name.
+pub async fn list_event_types(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<EventType>, AppError> {
+    let rows = sqlx::query("SELECT * FROM event_types WHERE organization_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3")
         .bind(org_id)
+        .bind(i64::from(page.per_page))
+        .bind(page.offset())
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(event_type_from_row).collect()
+    let total = count(db, "event_types", org_id).await?;
+    let data = rows.iter().map(event_type_from_row).collect::<Result<_, _>>()?;
+    Ok(Paginated::new(data, page, total))
 }
 
 pub async fn get_event_type(db: &Db, org_id: &str, id: &str) -> Result<EventType, AppError> {

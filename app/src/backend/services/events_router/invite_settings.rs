@@ -7,6 +7,7 @@ use crate::backend::services::events_router::channels;
 use crate::backend::services::surveys;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::page::{PageRequest, Paginated};
 use crate::domain::routing::{
     format_iso_duration, DelayFrom, InviteSetting, InviteSettingInput, InviteSettingPatch, SendWindow,
 };
@@ -88,17 +89,34 @@ async fn insert(
 }
 
 /// The channel's settings, in the order they are tried.
-pub async fn list_for_channel(db: &Db, org_id: &str, channel_id: &str) -> Result<Vec<InviteSetting>, AppError> {
+/// A page of a channel's invite settings, by event type and priority.
+pub async fn list_for_channel(
+    db: &Db,
+    org_id: &str,
+    channel_id: &str,
+    page: PageRequest,
+) -> Result<Paginated<InviteSetting>, AppError> {
     channels::get_channel(db, org_id, channel_id).await?;
     ensure_pairs(db, org_id).await?;
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE s.organization_id = $1 AND s.channel_id = $2 ORDER BY t.name, s.priority, s.created_at, s.id"
+        "{SELECT} WHERE s.organization_id = $1 AND s.channel_id = $2 \
+         ORDER BY t.name, s.priority, s.created_at, s.id LIMIT $3 OFFSET $4"
     ))
     .bind(org_id)
     .bind(channel_id)
+    .bind(i64::from(page.per_page))
+    .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(from_row).collect()
+    let total: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM invite_settings WHERE organization_id = $1 AND channel_id = $2")
+            .bind(org_id)
+            .bind(channel_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?;
+    let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok(Paginated::new(data, page, total))
 }
 
 /// The settings an event on `channel_id` of `event_type_id` is routed by, first to try first.
