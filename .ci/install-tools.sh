@@ -13,7 +13,7 @@ log() { printf '\033[1;34m[install]\033[0m %s\n' "$*"; }
 
 # Unpacks a crate that `cargo info` has put into the local registry cache and
 # prints the directory; used for tools whose own lock file pins crates that no
-# longer build here (see shared/TOOLCHAIN.md).
+# longer build here (pinned below).
 unpack_crate() {
   local name=$1 version=$2 dest
   cargo info "$name@$version" >/dev/null 2>&1 || true

@@ -49,7 +49,7 @@ test('an event sends an invitation by email; its link is answered and the status
   await setting.getByRole('button', { name: 'Save setting' }).click();
   await expect(setting.getByText('Saved.')).toBeVisible();
 
-  // The shop sends an event (seed 001's body).
+  // The shop sends an event (the e-satisfaction event body).
   const channels = (await (await page.request.get('/api/channels')).json()).data;
   const customer = uniqueEmail('customer');
   const sent = await page.request.post('/api/events', {

@@ -10,8 +10,8 @@
 //! Anything that must be exact at every request (a response limit's count, a
 //! closing time) is still checked against the copy's data on each use.
 
+use crate::domain::events_router::EventType;
 use crate::domain::metadata_keys::MetadataPolicy;
-use crate::domain::routing::EventType;
 use crate::domain::survey::{Question, SurveyStatus};
 use crate::domain::survey_options::SurveyOptions;
 use std::collections::HashMap;

@@ -1,5 +1,5 @@
 //! Contacts: the people surveys are sent to and who answer them (the
-//! directory of seed 002). Keyed by email or by the customer's own id.
+//! contact directory of the e-satisfaction integration pattern). Keyed by email or by the customer's own id.
 
 use super::error::Problems;
 use chrono::{DateTime, Utc};

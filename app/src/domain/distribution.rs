@@ -1,6 +1,6 @@
 //! Invitations (a personal survey link sent to one contact), quick
 //! distributions (a survey sent to a list of contacts now), and the
-//! per-contact status customers poll (seed 002's integration pattern).
+//! per-contact status customers poll (the e-satisfaction integration pattern).
 
 use super::contact::ContactInput;
 use chrono::{DateTime, Utc};

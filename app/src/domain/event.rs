@@ -1,4 +1,4 @@
-//! An event from a customer's system (seed 001: "a sale happened"): what it
+//! An event from a customer's system (the e-satisfaction event shape: "a sale happened"): what it
 //! must carry, and how Vox reports what it did with it.
 
 use super::error::Problems;
@@ -221,7 +221,7 @@ pub struct EventRecord {
     pub processing: EventProcessing,
 }
 
-/// The 202 answer, in the exact shape of seed 001.
+/// The 202 answer, in the exact shape e-satisfaction integrations read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", schema(example = json!({"Message": "Your event (evt-4b1f0c2a-9d3e-4c5b-8a7f-2e6d1c0b9a8f) was accepted for processing", "EventRef": "evt-4b1f0c2a-9d3e-4c5b-8a7f-2e6d1c0b9a8f"})))]

@@ -21,7 +21,7 @@ pub const EVENT_TYPES: [&str; 9] = [
 /// Subscribes to everything, including events added later.
 pub const ALL_EVENTS: &str = "*";
 
-/// The canonical name of an event, accepting seed 002's spelling as an alias.
+/// The canonical name of an event, accepting the e-satisfaction spelling as an alias.
 pub fn canonical_event(name: &str) -> Option<&'static str> {
     let name = if name == "survey.response_completed" { "survey.response.completed" } else { name };
     EVENT_TYPES.iter().copied().find(|e| *e == name)
@@ -78,7 +78,7 @@ pub fn check_secret(problems: &mut Problems, field: &str, secret: &str) {
     }
 }
 
-/// A survey's webhook (seed 002's shape, camelCase).
+/// A survey's webhook (the e-satisfaction shape, camelCase).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -100,7 +100,7 @@ pub struct SurveyWebhook {
     pub secret: Option<String>,
 }
 
-/// An organisation-wide webhook (seed 003's shape, snake_case).
+/// An organisation-wide webhook (the integration family's shape, snake_case).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IntegrationWebhook {
@@ -306,7 +306,7 @@ mod tests {
     }
 }
 
-/// A delivery in the organisation family's snake_case spelling (seed 003).
+/// A delivery in the organisation family's snake_case spelling (the integration family).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IntegrationDelivery {

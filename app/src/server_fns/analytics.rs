@@ -19,22 +19,18 @@ fn filter(query: &str) -> Result<crate::backend::services::responses::filter::Re
 
 #[server(prefix = "/rpc", endpoint = "survey_overview")]
 pub async fn survey_overview(survey_id: String, query: String, interval: String) -> Result<Overview, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            let interval = crate::domain::metrics::Interval::parse(&interval).unwrap_or_default();
-            crate::backend::services::responses::analytics::overview(
-                &state.db,
-                &me.organization_id,
-                &survey_id,
-                &filter(&query)?,
-                interval,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        let interval = crate::domain::metrics::Interval::parse(&interval).unwrap_or_default();
+        crate::backend::services::responses::analytics::overview(
+            &state.db,
+            &me.organization_id,
+            &survey_id,
+            &filter(&query)?,
+            interval,
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "filtered_responses")]
@@ -92,24 +88,16 @@ pub async fn survey_text_answers(
 
 #[server(prefix = "/rpc", endpoint = "get_response_detail")]
 pub async fn get_response_detail(id: String) -> Result<ResponseDetail, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            crate::backend::services::responses::detail(&state.db, &me.organization_id, &id).await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        crate::backend::services::responses::detail(&state.db, &me.organization_id, &id).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "delete_response")]
 pub async fn delete_response(id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::responses::delete(&state, &me.organization_id, &ctx::actor(&me), &id).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::responses::delete(&state, &me.organization_id, &ctx::actor(&me), &id).await
+    })
+    .await
 }

@@ -27,47 +27,30 @@ pub async fn list_contacts(search: String, page: u32) -> Result<Paginated<Contac
 
 #[server(prefix = "/rpc", endpoint = "save_contact", input = Json)]
 pub async fn save_contact(input: ContactInput) -> Result<Contact, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            let mut saved = crate::backend::services::outreach::contacts::upsert_many(
-                &state.db,
-                &me.organization_id,
-                &[input],
-                true,
-            )
-            .await?;
-            saved.data.pop().ok_or(AppError::Internal)
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        let mut saved =
+            crate::backend::services::outreach::contacts::upsert_many(&state.db, &me.organization_id, &[input], true)
+                .await?;
+        saved.data.pop().ok_or(AppError::Internal)
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "set_contact_opted_out")]
 pub async fn set_contact_opted_out(id: String, opted_out: bool) -> Result<Contact, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::outreach::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out)
-                .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::outreach::contacts::set_opted_out(&state.db, &me.organization_id, &id, opted_out)
+            .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "send_survey", input = Json)]
 pub async fn send_survey(survey_id: String, input: QuickDistributionInput) -> Result<Distribution, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::outreach::distributions::quick(&state, &me.organization_id, &survey_id, input)
-                .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::outreach::distributions::quick(&state, &me.organization_id, &survey_id, input).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "list_outbox")]
@@ -89,18 +72,14 @@ pub async fn list_outbox(page: u32) -> Result<Paginated<OutboxMessage>, AppError
 pub async fn survey_invitations(
     survey_id: String,
 ) -> Result<Vec<(crate::domain::distribution::Invitation, Option<String>)>, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            crate::backend::services::outreach::invitations::list_with_emails(
-                &state.db,
-                &me.organization_id,
-                &survey_id,
-                100,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        crate::backend::services::outreach::invitations::list_with_emails(
+            &state.db,
+            &me.organization_id,
+            &survey_id,
+            100,
+        )
+        .await
+    })
+    .await
 }

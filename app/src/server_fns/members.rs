@@ -10,64 +10,44 @@ use super::ctx;
 
 #[server(prefix = "/rpc", endpoint = "list_members")]
 pub async fn list_members() -> Result<Members, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            crate::backend::services::organization::members::list(&state.db, &me.organization_id).await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        crate::backend::services::organization::members::list(&state.db, &me.organization_id).await
+    })
+    .await
 }
 
 /// Emails the invitation; the inviter never sees its link.
 #[server(prefix = "/rpc", endpoint = "invite_member")]
 pub async fn invite_member(email: String, role: Role) -> Result<InviteSent, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::members::invite(&state, &me, &ctx::actor(&me), &email, role).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::members::invite(&state, &me, &ctx::actor(&me), &email, role).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "change_member_role")]
 pub async fn change_member_role(user_id: String, role: Role) -> Result<(), AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::members::change_role(&state, &me, &ctx::actor(&me), &user_id, role)
-                .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::members::change_role(&state, &me, &ctx::actor(&me), &user_id, role)
+            .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "remove_member")]
 pub async fn remove_member(user_id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::members::remove(&state, &me, &ctx::actor(&me), &user_id).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::members::remove(&state, &me, &ctx::actor(&me), &user_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_member_invite")]
 pub async fn revoke_member_invite(id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::members::revoke_invite(&state.db, &me, &ctx::actor(&me), &id).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::members::revoke_invite(&state.db, &me, &ctx::actor(&me), &id).await
+    })
+    .await
 }
 
 /// The organisation, address and role an invitation link is for, and who is

@@ -5,9 +5,9 @@
 pub mod analytics;
 pub mod auth;
 pub mod contacts;
+pub mod events_router;
 pub mod members;
 pub mod responses;
-pub mod routing;
 pub mod settings;
 pub mod surveys;
 pub mod tokens;
@@ -122,6 +122,38 @@ pub(crate) mod ctx {
             return Err(AppError::Forbidden { message: "your role (viewer) cannot change anything".into() });
         }
         Ok(me)
+    }
+
+    /// The shell of a server function for any signed-in member: the state
+    /// (taken first, see [`state`]), the caller, then `call`; a failure gets
+    /// its HTTP status ([`respond`]).
+    pub async fn as_member<T, F, Fut>(call: F) -> Result<T, AppError>
+    where
+        F: FnOnce(AppState, Me) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        respond(
+            async {
+                let state = state()?;
+                call(state, me().await?).await
+            }
+            .await,
+        )
+    }
+
+    /// [`as_member`] for a member whose role may change things ([`editor`]).
+    pub async fn as_editor<T, F, Fut>(call: F) -> Result<T, AppError>
+    where
+        F: FnOnce(AppState, Me) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        respond(
+            async {
+                let state = state()?;
+                call(state, editor().await?).await
+            }
+            .await,
+        )
     }
 
     /// Gives a failed server function the HTTP status its error stands for

@@ -12,32 +12,24 @@ use super::ctx;
 
 #[server(prefix = "/rpc", endpoint = "get_metadata_policy")]
 pub async fn get_metadata_policy() -> Result<MetadataPolicy, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            crate::backend::services::organization::metadata_keys::policy(&state.db, &me.organization_id).await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        crate::backend::services::organization::metadata_keys::policy(&state.db, &me.organization_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "save_metadata_policy", input = Json)]
 pub async fn save_metadata_policy(policy: MetadataPolicy) -> Result<MetadataPolicy, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::metadata_keys::save_policy(
-                &state.db,
-                &me.organization_id,
-                &ctx::actor(&me),
-                &policy,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::metadata_keys::save_policy(
+            &state.db,
+            &me.organization_id,
+            &ctx::actor(&me),
+            &policy,
+        )
+        .await
+    })
+    .await
 }
 
 /// The address customers' sites load `/embed.js` from (`VOX_PUBLIC_URL`).
@@ -80,100 +72,72 @@ pub async fn get_organization_settings() -> Result<OrganizationSettings, AppErro
         organization::audit, organization::sites, organization::two_factor, outreach::mail_quota,
         outreach::organization_smtp, responses::retention,
     };
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            let org = &me.organization_id;
-            Ok(OrganizationSettings {
-                retention_days: retention::get(&state.db, org).await?,
-                smtp: organization_smtp::get(&state.db, org).await?,
-                server_smtp_configured: state.config.smtp_url.is_some(),
-                server_smtp_from: state.config.smtp_from.clone(),
-                embed_sites: sites::get(&state.db, org).await?,
-                mail_quota: mail_quota::usage(&state, org).await?,
-                security: two_factor::security_settings(&state.db, org).await?,
-                audit_retention_days: match me.role.allows(crate::domain::scope::Scope::AuditRead) {
-                    true => Some(audit::retention_days(&state.db, org).await?),
-                    false => None,
-                },
-            })
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        let org = &me.organization_id;
+        Ok(OrganizationSettings {
+            retention_days: retention::get(&state.db, org).await?,
+            smtp: organization_smtp::get(&state.db, org).await?,
+            server_smtp_configured: state.config.smtp_url.is_some(),
+            server_smtp_from: state.config.smtp_from.clone(),
+            embed_sites: sites::get(&state.db, org).await?,
+            mail_quota: mail_quota::usage(&state, org).await?,
+            security: two_factor::security_settings(&state.db, org).await?,
+            audit_retention_days: match me.role.allows(crate::domain::scope::Scope::AuditRead) {
+                true => Some(audit::retention_days(&state.db, org).await?),
+                false => None,
+            },
+        })
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "save_smtp", input = Json)]
 pub async fn save_smtp(input: SmtpSettingsInput) -> Result<SmtpSettings, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::outreach::organization_smtp::set(
-                &state,
-                &me.organization_id,
-                &ctx::actor(&me),
-                &input,
-            )
-            .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::outreach::organization_smtp::set(
+            &state,
+            &me.organization_id,
+            &ctx::actor(&me),
+            &input,
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "remove_smtp")]
 pub async fn remove_smtp() -> Result<bool, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::outreach::organization_smtp::remove(
-                &state.db,
-                &me.organization_id,
-                &ctx::actor(&me),
-            )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::outreach::organization_smtp::remove(&state.db, &me.organization_id, &ctx::actor(&me))
             .await
-        }
-        .await,
-    )
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "send_test_email", input = Json)]
 pub async fn send_test_email(to: String) -> Result<SmtpTestResult, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::outreach::organization_smtp::send_test(&state, &me.organization_id, &to).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::outreach::organization_smtp::send_test(&state, &me.organization_id, &to).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "save_embed_sites", input = Json)]
 pub async fn save_embed_sites(sites: Vec<String>) -> Result<Vec<String>, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::sites::set(&state.db, &me.organization_id, &ctx::actor(&me), &sites)
-                .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::sites::set(&state.db, &me.organization_id, &ctx::actor(&me), &sites)
+            .await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "save_retention", input = Json)]
 pub async fn save_retention(days: Option<i64>) -> Result<Option<i64>, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::responses::retention::set(&state.db, &me.organization_id, &ctx::actor(&me), days)
-                .await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::responses::retention::set(&state.db, &me.organization_id, &ctx::actor(&me), days)
+            .await
+    })
+    .await
 }
 
 /// Owners require (or stop requiring) two-factor sign-in of every member.
@@ -204,25 +168,19 @@ pub async fn save_security_settings(
 /// Owners set how long the audit log is kept.
 #[server(prefix = "/rpc", endpoint = "save_audit_retention")]
 pub async fn save_audit_retention(days: i64) -> Result<i64, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            if me.role != crate::domain::account::Role::Owner {
-                return Err(AppError::Forbidden {
-                    message: "only owners change how long the audit log is kept".into(),
-                });
-            }
-            crate::backend::services::organization::audit::set_retention_days(
-                &state.db,
-                &me.organization_id,
-                &ctx::actor(&me),
-                days,
-            )
-            .await
+    ctx::as_member(|state, me| async move {
+        if me.role != crate::domain::account::Role::Owner {
+            return Err(AppError::Forbidden { message: "only owners change how long the audit log is kept".into() });
         }
-        .await,
-    )
+        crate::backend::services::organization::audit::set_retention_days(
+            &state.db,
+            &me.organization_id,
+            &ctx::actor(&me),
+            days,
+        )
+        .await
+    })
+    .await
 }
 
 /// The audit log, newest first (owners and admins).

@@ -25,51 +25,35 @@ pub async fn list_surveys(page: u32) -> Result<Paginated<Survey>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "create_survey", input = Json)]
 pub async fn create_survey(draft: SurveyDraft) -> Result<Survey, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::surveys::create(&state.db, &me.organization_id, draft).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::surveys::create(&state.db, &me.organization_id, draft).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "get_survey")]
 pub async fn get_survey(id: String) -> Result<Survey, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            crate::backend::services::surveys::get(&state.db, &me.organization_id, &id).await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        crate::backend::services::surveys::get(&state.db, &me.organization_id, &id).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "set_survey_status", input = Json)]
 pub async fn set_survey_status(id: String, status: SurveyStatus) -> Result<Survey, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::surveys::set_status(&state.db, &me.organization_id, &id, status).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::surveys::set_status(&state.db, &me.organization_id, &id, status).await
+    })
+    .await
 }
 
 /// Saves the builder's edits; `version` is the one the editor loaded, so an
 /// edit made elsewhere meanwhile is never overwritten (412 instead).
 #[server(prefix = "/rpc", endpoint = "update_survey", input = Json)]
 pub async fn update_survey(id: String, version: i64, patch: SurveyPatch) -> Result<Survey, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            let db = &state.db;
-            crate::backend::services::surveys::update(db, &me.organization_id, &id, patch, Some(version)).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        let db = &state.db;
+        crate::backend::services::surveys::update(db, &me.organization_id, &id, patch, Some(version)).await
+    })
+    .await
 }

@@ -25,34 +25,20 @@ pub async fn list_tokens() -> Result<Paginated<ApiToken>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "create_token", input = Json)]
 pub async fn create_token(input: CreateTokenInput) -> Result<CreatedToken, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            let actor = ctx::actor(&me);
-            crate::backend::services::organization::tokens::create(
-                &state,
-                &me.organization_id,
-                &me.user_id,
-                &actor,
-                input,
-            )
+    ctx::as_editor(|state, me| async move {
+        let actor = ctx::actor(&me);
+        crate::backend::services::organization::tokens::create(&state, &me.organization_id, &me.user_id, &actor, input)
             .await
-        }
-        .await,
-    )
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_token")]
 pub async fn revoke_token(id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            crate::backend::services::organization::tokens::revoke(&state, &viewer(&me), &ctx::actor(&me), &id).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        crate::backend::services::organization::tokens::revoke(&state, &viewer(&me), &ctx::actor(&me), &id).await
+    })
+    .await
 }
 
 /// Owners see every token of the organisation; everyone else their own.

@@ -16,38 +16,26 @@ use crate::backend::services::webhooks::{self, Family};
 
 #[server(prefix = "/rpc", endpoint = "list_webhooks")]
 pub async fn list_webhooks() -> Result<Vec<WebhookView>, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            Ok(webhooks::list(&state.db, &me.organization_id, Family::Any).await?.into_iter().map(Into::into).collect())
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        Ok(webhooks::list(&state.db, &me.organization_id, Family::Any).await?.into_iter().map(Into::into).collect())
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "get_webhook")]
 pub async fn get_webhook(id: String) -> Result<WebhookView, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            Ok(webhooks::get(&state.db, &me.organization_id, Family::Any, &id).await?.into())
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        Ok(webhooks::get(&state.db, &me.organization_id, Family::Any, &id).await?.into())
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "create_webhook", input = Json)]
 pub async fn create_webhook(input: NewWebhook) -> Result<CreatedWebhook, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            webhooks::create_from_dashboard(&state, &me.organization_id, &ctx::actor(&me), input).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        webhooks::create_from_dashboard(&state, &me.organization_id, &ctx::actor(&me), input).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "set_webhook_enabled")]
@@ -66,40 +54,28 @@ pub async fn set_webhook_enabled(id: String, enabled: bool) -> Result<WebhookVie
 
 #[server(prefix = "/rpc", endpoint = "delete_webhook")]
 pub async fn delete_webhook(id: String) -> Result<(), AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            webhooks::delete(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id).await?;
-            leptos_axum::redirect("/dashboard/webhooks");
-            Ok(())
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        webhooks::delete(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id).await?;
+        leptos_axum::redirect("/dashboard/webhooks");
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "rotate_webhook_secret")]
 pub async fn rotate_webhook_secret(id: String) -> Result<String, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            Ok(webhooks::rotate_secret(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id).await?.1)
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        Ok(webhooks::rotate_secret(&state, &me.organization_id, &ctx::actor(&me), Family::Any, &id).await?.1)
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "send_test_webhook")]
 pub async fn send_test_webhook(id: String) -> Result<Delivery, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            webhooks::send_test(&state, &me.organization_id, Family::Any, &id, None).await
-        }
-        .await,
+    ctx::as_editor(
+        |state, me| async move { webhooks::send_test(&state, &me.organization_id, Family::Any, &id, None).await },
     )
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "webhook_deliveries")]
@@ -121,26 +97,18 @@ pub async fn webhook_deliveries(id: String, status: String, page: u32) -> Result
 
 #[server(prefix = "/rpc", endpoint = "webhook_delivery")]
 pub async fn webhook_delivery(id: String, delivery_id: String) -> Result<Delivery, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::me().await?;
-            deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id).await
-        }
-        .await,
-    )
+    ctx::as_member(|state, me| async move {
+        deliveries::get_delivery(&state.db, &me.organization_id, Family::Any, &id, &delivery_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "retry_webhook_delivery")]
 pub async fn retry_webhook_delivery(id: String, delivery_id: String) -> Result<Delivery, AppError> {
-    ctx::respond(
-        async move {
-            let state = ctx::state()?;
-            let me = ctx::editor().await?;
-            deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id).await
-        }
-        .await,
-    )
+    ctx::as_editor(|state, me| async move {
+        deliveries::retry_delivery(&state, &me.organization_id, Family::Any, &id, &delivery_id).await
+    })
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "update_webhook", input = Json)]

@@ -1,4 +1,4 @@
-//! `/api/directory/contacts`: the people surveys are sent to (seed 002).
+//! `/api/directory/contacts`: the people surveys are sent to (the e-satisfaction integration pattern).
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{parse_json, Caller, Pagination};

@@ -1,5 +1,5 @@
 //! `POST /api/surveys/{id}/distributions/quick` and the per-contact
-//! `GET /api/surveys/{id}/responses/bulk-status` (seed 002).
+//! `GET /api/surveys/{id}/responses/bulk-status` (the e-satisfaction integration pattern).
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller};

@@ -1,4 +1,4 @@
-//! `POST /api/events` (seed 001) and reading events back with what became of them.
+//! `POST /api/events` (the e-satisfaction event shape) and reading events back with what became of them.
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller, Pagination};

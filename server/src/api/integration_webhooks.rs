@@ -1,4 +1,4 @@
-//! `/api/integrations/webhooks`: organisation-wide webhooks (seed 003's
+//! `/api/integrations/webhooks`: organisation-wide webhooks (the integration family's
 //! snake_case shape), over the same engine as a survey's webhooks.
 
 use super::error::ApiResult;

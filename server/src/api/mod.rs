@@ -13,11 +13,11 @@ pub mod docs_page;
 pub mod email_confirmation;
 pub mod error;
 pub mod events;
+pub mod events_router;
 pub mod extract;
 pub mod integration_webhooks;
 pub mod openapi;
 pub mod responses;
-pub mod routing_rules;
 pub mod settings;
 pub mod survey_webhooks;
 pub mod surveys;
@@ -41,7 +41,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(integration_webhooks::router())
         .merge(client::router())
         .merge(settings::router())
-        .merge(routing_rules::router())
+        .merge(events_router::router())
         .merge(events::router())
         .merge(contacts::router())
         .merge(distributions::router())

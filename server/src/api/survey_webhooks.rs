@@ -1,4 +1,4 @@
-//! `/api/surveys/{surveyId}/webhooks`: a survey's webhooks (seed 002's shape).
+//! `/api/surveys/{surveyId}/webhooks`: a survey's webhooks (the e-satisfaction survey-webhook shape).
 
 use super::error::ApiResult;
 use super::extract::{parse_json, ApiJson, Caller, Pagination};

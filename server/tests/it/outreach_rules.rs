@@ -209,7 +209,8 @@ async fn the_daily_quota_bounds_sending_through_the_operators_mail_server() {
         .json()
         .await
         .unwrap();
-    let setting = settings["data"].as_array().unwrap().iter().find(|s| s["eventTypeId"] == event_type.as_str()).unwrap();
+    let setting =
+        settings["data"].as_array().unwrap().iter().find(|s| s["eventTypeId"] == event_type.as_str()).unwrap();
     session
         .patch(app.url(&format!("/api/channels/{channel}/invite-settings/{}", setting["id"].as_str().unwrap())))
         .json(&json!({"active": true, "surveyId": survey}))

@@ -5,11 +5,11 @@
 use super::DashboardLayout;
 use crate::components::{action_error, format_time, ErrorNotice};
 use crate::domain::event::EventRecord;
-use crate::domain::routing::{
+use crate::domain::events_router::{
     ChannelInput, Condition, DelayFrom, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingPatch, SendWindow,
 };
 use crate::domain::survey::{Survey, SurveyStatus};
-use crate::server_fns::routing::{
+use crate::server_fns::events_router::{
     create_channel, create_event_type, list_channels, list_event_types, list_events, list_invite_settings,
     update_event_type, update_invite_setting,
 };

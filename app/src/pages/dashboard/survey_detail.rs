@@ -173,7 +173,7 @@ fn EmbedSnippet(survey: Survey) -> impl IntoView {
     }
 }
 
-/// The snippet of API.md: a queue for calls made before `/embed.js` arrives.
+/// The embed snippet (README "Embedding Vox on a customer's site"): a queue for calls made before `/embed.js` arrives.
 fn snippet(base: &str, survey_id: &str) -> String {
     format!(
         "<script>\n  (function(w,d,u){{w.vox=w.vox||function(){{(w.vox.q=w.vox.q||[]).push(arguments)}};\n   \

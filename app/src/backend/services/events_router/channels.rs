@@ -6,9 +6,9 @@ use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, to_datet
 use crate::backend::read_cache::{is_of_org, org_key};
 use crate::backend::services::events_router::invite_settings;
 use crate::domain::error::Problems;
+use crate::domain::events_router::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
-use crate::domain::routing::{check_name, Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch};
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;

@@ -67,7 +67,7 @@ struct NewEvent {
     id: String,
     organization_id: String,
     channel_id: String,
-    event_type: crate::domain::routing::EventType,
+    event_type: crate::domain::events_router::EventType,
     reference: String,
     body: serde_json::Value,
     received_at: i64,

@@ -6,11 +6,11 @@ use crate::backend::db::{json_column, new_id, now_ms, to_datetime, Db};
 use crate::backend::services::events_router::channels;
 use crate::backend::services::surveys;
 use crate::domain::error::Problems;
-use crate::domain::ids::{is_valid, IdKind};
-use crate::domain::page::{PageRequest, Paginated};
-use crate::domain::routing::{
+use crate::domain::events_router::{
     format_iso_duration, DelayFrom, InviteSetting, InviteSettingInput, InviteSettingPatch, SendWindow,
 };
+use crate::domain::ids::{is_valid, IdKind};
+use crate::domain::page::{PageRequest, Paginated};
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;

@@ -11,7 +11,7 @@ use crate::backend::services::outreach::mail_quota;
 use crate::backend::AppState;
 use crate::domain::contact::ContactInput;
 use crate::domain::event::{parse_instant, EventInput};
-use crate::domain::routing::{all_hold, DelayFrom, InviteSetting, SendWindow};
+use crate::domain::events_router::{all_hold, DelayFrom, InviteSetting, SendWindow};
 use crate::domain::survey::SurveyStatus;
 use crate::domain::AppError;
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};

@@ -1,4 +1,4 @@
-//! Quick distributions: a survey sent to a list of contacts now (seed 002's
+//! Quick distributions: a survey sent to a list of contacts now (the e-satisfaction
 //! integration pattern), and the per-contact status that follows it.
 
 use crate::backend::db::{internal, new_id, now_ms, to_datetime, Db};

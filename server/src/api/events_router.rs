@@ -6,11 +6,11 @@ use super::extract::{ApiJson, Caller, Pagination};
 use super::openapi::{PageParams, Problem};
 use app::backend::services::{events_router::channels, events_router::invite_settings};
 use app::backend::AppState;
-use app::domain::page::Paginated;
-use app::domain::routing::{
+use app::domain::events_router::{
     Channel, ChannelInput, EventType, EventTypeInput, EventTypePatch, InviteSetting, InviteSettingInput,
     InviteSettingPatch,
 };
+use app::domain::page::Paginated;
 use app::domain::scope::Scope;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
