@@ -260,6 +260,38 @@ pub fn fill(message: &str, values: &[(&str, usize)]) -> String {
         .fold(message.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), &value.to_string()))
 }
 
+/// Puts a translation's texts (name, thank-you, question titles,
+/// descriptions and choice labels) in place of the default language's.
+pub(crate) fn apply_translation(
+    survey: &mut super::survey::PublicSurvey,
+    translation: &super::survey_options::Translation,
+) {
+    if let Some(name) = &translation.name {
+        survey.name = name.clone();
+    }
+    if let Some(text) = &translation.thank_you {
+        survey.options.thank_you = Some(text.clone());
+    }
+    for q in &mut survey.questions {
+        let Some(texts) = translation.questions.get(&q.id) else { continue };
+        if let Some(title) = &texts.title {
+            q.title = title.clone();
+        }
+        if let Some(description) = &texts.description {
+            q.description = Some(description.clone());
+        }
+        if let super::survey::QuestionKind::SingleChoice { choices, .. }
+        | super::survey::QuestionKind::MultipleChoice { choices, .. } = &mut q.kind
+        {
+            for c in choices.iter_mut() {
+                if let Some(label) = texts.choices.get(&c.id) {
+                    c.label = label.clone();
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -246,7 +246,7 @@ impl PublicSurvey {
             self.language = self.options.default_language.clone();
             return self;
         };
-        apply_translation(&mut self, &translation);
+        super::i18n::apply_translation(&mut self, &translation);
         self.language = language.to_string();
         self
     }
@@ -254,31 +254,6 @@ impl PublicSurvey {
     /// The thank-you text in the survey's current language, if the author set one.
     pub fn thank_you(&self) -> Option<&str> {
         self.options.thank_you.as_deref()
-    }
-}
-
-fn apply_translation(survey: &mut PublicSurvey, translation: &Translation) {
-    if let Some(name) = &translation.name {
-        survey.name = name.clone();
-    }
-    if let Some(text) = &translation.thank_you {
-        survey.options.thank_you = Some(text.clone());
-    }
-    for q in &mut survey.questions {
-        let Some(texts) = translation.questions.get(&q.id) else { continue };
-        if let Some(title) = &texts.title {
-            q.title = title.clone();
-        }
-        if let Some(description) = &texts.description {
-            q.description = Some(description.clone());
-        }
-        if let QuestionKind::SingleChoice { choices, .. } | QuestionKind::MultipleChoice { choices, .. } = &mut q.kind {
-            for c in choices.iter_mut() {
-                if let Some(label) = texts.choices.get(&c.id) {
-                    c.label = label.clone();
-                }
-            }
-        }
     }
 }
 
