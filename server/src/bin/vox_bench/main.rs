@@ -279,7 +279,7 @@ async fn event_ingestion(client: &reqwest::Client, session: &reqwest::Client, ba
     assert!(res.status().is_success(), "event type: {}", res.status());
     let channels: Value =
         session.get(format!("{base}/api/channels")).send().await.expect("channels").json().await.expect("json");
-    let channel = channels[0]["id"].as_str().expect("default channel").to_string();
+    let channel = channels["data"][0]["id"].as_str().expect("default channel").to_string();
     let token: Value = session
         .post(format!("{base}/api/tokens"))
         .header("origin", base)
