@@ -141,6 +141,37 @@ async fn router_configuration_lists_are_pages_like_every_other_list() {
     }
 }
 
+/// The router's configuration lists show the caller's organisation only,
+/// another organisation's channel is "not found", and a token needs
+/// `events:read` to list any of them.
+#[tokio::test]
+async fn router_configuration_lists_are_scoped_to_the_organisation_and_need_events_read() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("Owner Co").await;
+    let channel = default_channel(&app, &owner).await;
+    create_event_type(&app, &owner, "order").await;
+
+    let other = app.signed_in("Other Co").await;
+    let theirs = get_json(&other, app.url("/api/event-types")).await;
+    assert_eq!(theirs["meta"]["total"], 0, "{theirs}");
+    let their_channels = get_json(&other, app.url("/api/channels")).await;
+    assert_eq!(their_channels["meta"]["total"], 1, "their own default channel only: {their_channels}");
+    assert_ne!(their_channels["data"][0]["id"], channel.as_str());
+    let res = other.get(app.url(&format!("/api/channels/{channel}/invite-settings"))).send().await.unwrap();
+    expect_problem(res, 404).await;
+
+    let (_, without) = common::create_token(&app, &owner, &["surveys:read"]).await;
+    let (_, with) = common::create_token(&app, &owner, &["events:read"]).await;
+    for path in
+        ["/api/channels".to_string(), "/api/event-types".into(), format!("/api/channels/{channel}/invite-settings")]
+    {
+        let res = common::plain_client().get(app.url(&path)).bearer_auth(&without).send().await.unwrap();
+        expect_problem(res, 403).await;
+        let res = common::plain_client().get(app.url(&path)).bearer_auth(&with).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn events_are_validated_named_and_answered_in_the_seed_shape() {
     let app = spawn_app().await;
