@@ -320,7 +320,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 pub fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, AppError> {
     use sqlx::Row;
     let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(internal)
+    Ok(serde_json::from_str(&text)?)
 }
 
 #[cfg(test)]

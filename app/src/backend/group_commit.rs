@@ -247,7 +247,7 @@ async fn run_plain(conn: &mut DedicatedWriter, batch: &[Request]) -> Result<Resu
             return Err(());
         }
     }
-    Ok(tx.commit().await.map_err(internal))
+    Ok(tx.commit().await.map_err(AppError::from))
 }
 
 async fn replay_with_savepoints(conn: &mut DedicatedWriter, batch: Vec<Request>) -> bool {
@@ -302,7 +302,7 @@ async fn replay_with_savepoints(conn: &mut DedicatedWriter, batch: Vec<Request>)
             }
         }
     }
-    let outcome = tx.commit().await.map_err(internal);
+    let outcome = tx.commit().await.map_err(AppError::from);
     let committed = outcome.is_ok();
     for done in written {
         let _ = done.send(outcome.clone());

@@ -4,7 +4,7 @@
 //! derived from it with HMAC-SHA256, so a key used to sign tokens is never the
 //! key used to encrypt anything. Never logged.
 
-use super::db::{internal, Db, DbKind};
+use super::db::{Db, DbKind};
 use crate::domain::AppError;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -119,7 +119,7 @@ async fn database_secret(db: &Db) -> Result<String, AppError> {
         .bind(SETTING_NAME)
         .fetch_one(db.pool())
         .await?;
-    row.try_get("value").map_err(internal)
+    Ok(row.try_get("value")?)
 }
 
 /// Hashes anonymized values with a key of the server's and the organisation

@@ -7,7 +7,7 @@
 //! Group commit reads a batch's subscribers once ([`subscribers`]) and hands
 //! them to each job; single writes call [`enqueue`].
 
-use super::db::{internal, new_id, now_ms};
+use super::db::{new_id, now_ms};
 use crate::domain::ids::IdKind;
 use crate::domain::webhook::subscribed;
 use crate::domain::AppError;
@@ -136,13 +136,13 @@ pub async fn queue_for(
 /// transaction (the row lock orders concurrent writers; no clocks involved).
 /// `NotFound` when the endpoint no longer exists.
 async fn next_sequence(conn: &mut AnyConnection, endpoint_id: &str) -> Result<i64, AppError> {
-    sqlx::query("UPDATE webhook_endpoints SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING last_sequence")
-        .bind(endpoint_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("webhook"))?
-        .try_get("last_sequence")
-        .map_err(internal)
+    Ok(sqlx::query_scalar(
+        "UPDATE webhook_endpoints SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING last_sequence",
+    )
+    .bind(endpoint_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("webhook"))?)
 }
 
 /// One delivery, numbered in its endpoint's order; `NotFound` when the

@@ -14,7 +14,7 @@
 //! Last-used times are collected here and written in one batch every
 //! `FLUSH_EVERY`, so using a token does not make every request a write.
 
-use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::db::{now_ms, Db};
 use crate::domain::account::Role;
 use crate::domain::AppError;
 use sqlx::Row;
@@ -167,6 +167,6 @@ impl TokenRegistry {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await.map_err(internal)
+        Ok(tx.commit().await?)
     }
 }

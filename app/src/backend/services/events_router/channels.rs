@@ -69,7 +69,7 @@ pub async fn list_channels(db: &Db, org_id: &str, page: PageRequest) -> Result<P
 /// How many rows of `table` the organisation has.
 async fn count(db: &Db, table: &'static str, org_id: &str) -> Result<i64, AppError> {
     let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE organization_id = $1");
-    Ok(sqlx::query(&sql).bind(org_id).fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(sqlx::query_scalar(&sql).bind(org_id).fetch_one(db.pool()).await?)
 }
 
 pub async fn get_channel(db: &Db, org_id: &str, id: &str) -> Result<Channel, AppError> {

@@ -154,13 +154,12 @@ pub async fn list(
 ) -> Result<Paginated<EventRecord>, AppError> {
     let clause =
         "e.organization_id = $1 AND ($2 IS NULL OR e.type = $2) AND ($3 IS NULL OR e.transaction_reference = $3)";
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM events e WHERE {clause}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM events e WHERE {clause}"))
         .bind(org_id)
         .bind(filter.kind.clone())
         .bind(filter.transaction_reference.clone())
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     let rows =
         sqlx::query(&format!("{SELECT} WHERE {clause} ORDER BY e.received_at DESC, e.id DESC LIMIT $4 OFFSET $5"))
             .bind(org_id)

@@ -109,12 +109,11 @@ pub async fn list_for_channel(
     .fetch_all(db.pool())
     .await?;
     let total: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM invite_settings WHERE organization_id = $1 AND channel_id = $2")
+        sqlx::query_scalar("SELECT COUNT(*) AS n FROM invite_settings WHERE organization_id = $1 AND channel_id = $2")
             .bind(org_id)
             .bind(channel_id)
             .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
+            .await?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }

@@ -3,7 +3,7 @@
 //! and decided in one transaction (contact, invitation and outcome commit
 //! together), so replicas share the work and a crash mid-way only delays it.
 
-use crate::backend::db::{internal, json_column, now_ms};
+use crate::backend::db::{json_column, now_ms};
 use crate::backend::services::events_router::invite_settings;
 use crate::backend::services::outreach::contacts;
 use crate::backend::services::outreach::invitations::{self, NewInvitation};
@@ -220,7 +220,7 @@ async fn route_one(state: &AppState, event_id: &str) -> Result<(), AppError> {
     .bind(event_id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Whether one more invitation would go over the organisation's daily quota.

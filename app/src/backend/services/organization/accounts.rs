@@ -3,7 +3,7 @@
 use crate::backend::auth::secrets::{self, SecondFactor};
 use crate::backend::auth::throttle::Subject;
 use crate::backend::auth::{session, ClientInfo, SessionToken};
-use crate::backend::db::{internal, is_unique_violation, new_id, now_ms, Db};
+use crate::backend::db::{is_unique_violation, new_id, now_ms, Db};
 use crate::backend::services::organization::audit::{self, Actor};
 use crate::backend::services::organization::email_confirmation;
 use crate::backend::AppState;
@@ -169,12 +169,13 @@ pub async fn login_second_factor(
 }
 
 async fn first_organization(db: &Db, user_id: &str) -> Result<String, AppError> {
-    let row = sqlx::query("SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY created_at LIMIT 1")
-        .bind(user_id)
-        .fetch_optional(db.pool())
-        .await?;
-    match row {
-        Some(row) => row.try_get("organization_id").map_err(internal),
+    let found =
+        sqlx::query_scalar("SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY created_at LIMIT 1")
+            .bind(user_id)
+            .fetch_optional(db.pool())
+            .await?;
+    match found {
+        Some(org_id) => Ok(org_id),
         None => Err(AppError::Forbidden {
             message: "this account is no longer a member of any organisation; ask for an invitation".into(),
         }),

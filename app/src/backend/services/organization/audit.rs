@@ -85,10 +85,10 @@ pub async fn record(
     target: Option<Target<'_>>,
     details: Value,
 ) {
-    let written = async {
+    let written: Result<(), AppError> = async {
         let mut tx = db.begin_write().await?;
         record_in(&mut tx, org_id, actor, action, target, details).await?;
-        tx.commit().await.map_err(internal)
+        Ok(tx.commit().await?)
     }
     .await;
     if let Err(e) = written {
@@ -143,15 +143,14 @@ pub async fn list(
         AND ($3 IS NULL OR actor_user_id = $3 OR LOWER(actor_email) = $3) \
         AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5)";
     let action = filter.action.map(|a| a.as_str());
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM audit_log WHERE {condition}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM audit_log WHERE {condition}"))
         .bind(org_id)
         .bind(action)
         .bind(actor.clone())
         .bind(filter.from_ms)
         .bind(filter.to_ms)
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     let rows =
         sqlx::query(&format!("SELECT * FROM audit_log WHERE {condition} ORDER BY at DESC, id DESC LIMIT $6 OFFSET $7"))
             .bind(org_id)
@@ -169,12 +168,10 @@ pub async fn list(
 
 /// How many days the organisation keeps its audit log.
 pub async fn retention_days(db: &Db, org_id: &str) -> Result<i64, AppError> {
-    sqlx::query("SELECT audit_retention_days FROM organizations WHERE id = $1")
+    Ok(sqlx::query_scalar("SELECT audit_retention_days FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await?
-        .try_get("audit_retention_days")
-        .map_err(internal)
+        .await?)
 }
 
 /// Sets the retention (30 to 3,650 days); itself an audited change.

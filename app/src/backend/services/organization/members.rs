@@ -85,26 +85,25 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
     if !crate::domain::answers::looks_like_email(&email) {
         return Err(AppError::field("email", "must be an email address"));
     }
-    let already: i64 = sqlx::query(
+    let already: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1 AND u.email = $2",
     )
     .bind(&me.organization_id)
     .bind(&email)
     .fetch_one(db.pool())
-    .await?
-    .try_get("n")?;
+    .await?;
     if already > 0 {
         return Err(AppError::field("email", "is already a member"));
     }
     let now = now_ms();
     // Invitations go out through the operator's mail server: bounded per organisation.
-    let sent_today: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM member_invitations WHERE organization_id = $1 AND created_at > $2")
-            .bind(&me.organization_id)
-            .bind(now - 24 * 3600 * 1000)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
+    let sent_today: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM member_invitations WHERE organization_id = $1 AND created_at > $2",
+    )
+    .bind(&me.organization_id)
+    .bind(now - 24 * 3600 * 1000)
+    .fetch_one(db.pool())
+    .await?;
     if sent_today >= MAX_INVITES_PER_DAY {
         return Err(AppError::QuotaExceeded {
             quota: "member_invitations".into(),
@@ -165,10 +164,10 @@ pub async fn invite(state: &AppState, me: &Me, actor: &Actor, email: &str, role:
         Ok(delivery) => delivery,
         Err(e) => {
             // Nobody can use an invitation whose email never left.
-            let _ = db
-                .execute_write(sqlx::query("DELETE FROM member_invitations WHERE id = $1").bind(&id))
-                .await
-                .map_err(internal);
+            let removed = db.execute_write(sqlx::query("DELETE FROM member_invitations WHERE id = $1").bind(&id)).await;
+            if let Err(error) = removed {
+                tracing::error!(%error, "could not remove an invitation whose email failed");
+            }
             return Err(e);
         }
     };
@@ -376,12 +375,10 @@ async fn role_of(db: &Db, org_id: &str, user_id: &str) -> Result<Role, AppError>
 }
 
 async fn owners(tx: &mut sqlx::AnyConnection, org_id: &str) -> Result<i64, AppError> {
-    sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE organization_id = $1 AND role = 'owner'")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) AS n FROM memberships WHERE organization_id = $1 AND role = 'owner'")
         .bind(org_id)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")
-        .map_err(internal)
+        .await?)
 }
 
 /// Changes a member's role; their API tokens follow at once (capped by the new role).
@@ -473,5 +470,5 @@ pub async fn revoke_invite(db: &Db, me: &Me, actor: &Actor, id: &str) -> Result<
         )
         .await?;
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }

@@ -63,12 +63,12 @@ async fn send_reset(state: &AppState, email: &str) -> Result<(), AppError> {
         .bind(&user_id)
         .execute(&mut *tx)
         .await?;
-    let recent: i64 = sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1 AND created_at > $2")
-        .bind(&user_id)
-        .bind(now - 3600 * 1000)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let recent: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1 AND created_at > $2")
+            .bind(&user_id)
+            .bind(now - 3600 * 1000)
+            .fetch_one(&mut *tx)
+            .await?;
     if recent >= MAX_RESETS_PER_HOUR {
         tracing::info!(user = %user_id, "password reset asked for too often; no email sent");
         return Ok(());

@@ -128,12 +128,11 @@ pub async fn list(state: &AppState, viewer: &Viewer<'_>, page: PageRequest) -> R
     .bind(page.offset())
     .fetch_all(state.db.pool())
     .await?;
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {FROM} WHERE {condition}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM {FROM} WHERE {condition}"))
         .bind(viewer.organization_id)
         .bind(viewer.creator_filter())
         .fetch_one(state.db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     Ok(Paginated::new(rows.iter().map(from_row).collect::<Result<_, _>>()?, page, total))
 }
 

@@ -29,21 +29,18 @@ pub async fn status(db: &Db, user_id: &str) -> Result<TwoFactorStatus, AppError>
         .await?;
     let enabled: Option<i64> = user.try_get("totp_enabled_at")?;
     let email_confirmed: Option<i64> = user.try_get("email_verified_at")?;
-    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
-    let required_by = sqlx::query(
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?;
+    let required_by = sqlx::query_scalar(
         "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id \
          WHERE m.user_id = $1 AND o.require_two_factor = 1 ORDER BY o.name",
     )
     .bind(user_id)
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("name").map_err(internal))
-    .collect::<Result<_, _>>()?;
+    .await?;
     Ok(TwoFactorStatus {
         enabled: enabled.is_some(),
         email_confirmed: email_confirmed.is_some(),

@@ -282,12 +282,11 @@ pub async fn list(
     let filter = "organization_id = $1 AND ($2 IS NULL OR LOWER(COALESCE(email, '')) LIKE $2 \
         OR LOWER(COALESCE(first_name, '')) LIKE $2 OR LOWER(COALESCE(last_name, '')) LIKE $2 \
         OR LOWER(COALESCE(external_id, '')) LIKE $2)";
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM contacts WHERE {filter}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM contacts WHERE {filter}"))
         .bind(org_id)
         .bind(pattern.clone())
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     let rows = sqlx::query(&format!(
         "SELECT * FROM contacts WHERE {filter} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
     ))
@@ -332,7 +331,7 @@ async fn write_consent(db: &Db, org_id: &str, id: &str, opted_out: bool, by: Opt
     if opted_out {
         invitations::cancel_scheduled_for_contact(&mut tx, org_id, id, "opted_out").await?;
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Deletes the contact and their invitations; their responses stay, unlinked.
@@ -349,7 +348,7 @@ pub async fn delete(db: &Db, org_id: &str, id: &str) -> Result<(), AppError> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// The unsubscribe link was confirmed: the contact it names is opted out

@@ -8,7 +8,7 @@
 //! commit resends the message, with the same Message-ID so it can be
 //! recognised as a duplicate.
 
-use crate::backend::db::{internal, new_id, now_ms};
+use crate::backend::db::{new_id, now_ms};
 use crate::backend::invitation_email::{render, Recipient};
 use crate::backend::mailer::SendError;
 use crate::backend::services::outreach::organization_smtp;
@@ -213,5 +213,5 @@ pub async fn next_due_at(state: &AppState) -> Result<Option<i64>, AppError> {
     let row = sqlx::query("SELECT MIN(send_at) AS t FROM invitations WHERE status = 'scheduled'")
         .fetch_one(state.db.pool())
         .await?;
-    row.try_get::<Option<i64>, _>("t").map_err(internal)
+    Ok(row.try_get::<Option<i64>, _>("t")?)
 }

@@ -2,7 +2,7 @@
 //! router or a quick distribution, sent by the scheduler, then followed as
 //! the contact opens the link, starts and completes the survey.
 
-use crate::backend::db::{internal, json_column, new_id, now_ms, to_datetime, Db};
+use crate::backend::db::{json_column, new_id, now_ms, to_datetime, Db};
 use crate::domain::distribution::{BulkStatusEntry, ContactStatus, Invitation};
 use crate::domain::ids::IdKind;
 use crate::domain::AppError;
@@ -49,9 +49,10 @@ pub async fn create_in(tx: &mut sqlx::AnyConnection, new: &NewInvitation<'_>) ->
 }
 
 pub async fn id_for_dedupe_key(tx: &mut sqlx::AnyConnection, key: &str) -> Result<Option<String>, AppError> {
-    let row =
-        sqlx::query("SELECT id FROM invitations WHERE dedupe_key = $1").bind(key).fetch_optional(&mut *tx).await?;
-    row.map(|r| r.try_get("id").map_err(internal)).transpose()
+    Ok(sqlx::query_scalar("SELECT id FROM invitations WHERE dedupe_key = $1")
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?)
 }
 
 /// Cancels what has not gone out yet to a contact who opted out.
@@ -233,14 +234,13 @@ pub async fn bulk_status(
 
 /// The contacts a distribution invited, in order.
 pub async fn contacts_of_distribution(db: &Db, org_id: &str, distribution_id: &str) -> Result<Vec<String>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT contact_id FROM invitations WHERE organization_id = $1 AND distribution_id = $2 ORDER BY created_at, id",
     )
     .bind(org_id)
     .bind(distribution_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(|r| r.try_get("contact_id").map_err(internal)).collect()
+    .await?)
 }
 
 /// The survey's invitations, newest first (the dashboard's list).

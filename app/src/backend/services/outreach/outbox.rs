@@ -23,11 +23,10 @@ fn from_row(row: &AnyRow) -> Result<OutboxMessage, AppError> {
 
 /// Messages, newest first.
 pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<OutboxMessage>, AppError> {
-    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox_messages WHERE organization_id = $1")
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM outbox_messages WHERE organization_id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     let rows = sqlx::query(
         "SELECT * FROM outbox_messages WHERE organization_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
     )

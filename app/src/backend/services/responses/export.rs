@@ -2,7 +2,7 @@
 //! page at a time (keyset pagination, oldest first), so a million responses
 //! stream out in constant memory.
 
-use crate::backend::db::{internal, Db};
+use crate::backend::db::Db;
 use crate::backend::services::organization::audit;
 use crate::backend::services::responses;
 use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilter};
@@ -78,11 +78,10 @@ pub async fn record_started(
 /// How many responses the export will hold (for progress).
 pub async fn count(db: &Db, org_id: &str, survey_id: &str, filter: &ResponseFilter) -> Result<i64, AppError> {
     let (condition, params) = filter.to_sql(org_id, survey_id);
-    bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}")), &params)
+    Ok(bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}")), &params)
         .fetch_one(db.pool())
         .await?
-        .try_get("n")
-        .map_err(internal)
+        .try_get("n")?)
 }
 
 /// The next page of responses after `cursor`, oldest first, and the cursor after it.

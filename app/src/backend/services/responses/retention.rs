@@ -2,7 +2,7 @@
 //! of days; older ones (with their answer, metadata rows and webhook copies)
 //! are deleted by the hourly housekeeping on any replica.
 
-use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::db::{now_ms, Db};
 use crate::backend::services::organization::audit;
 use crate::backend::services::responses::overview_days;
 use crate::domain::AppError;
@@ -12,12 +12,10 @@ use sqlx::Row;
 pub const MAX_RETENTION_DAYS: i64 = 3_650;
 
 pub async fn get(db: &Db, org_id: &str) -> Result<Option<i64>, AppError> {
-    sqlx::query("SELECT retention_days FROM organizations WHERE id = $1")
+    Ok(sqlx::query_scalar("SELECT retention_days FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await?
-        .try_get("retention_days")
-        .map_err(internal)
+        .await?)
 }
 
 /// `None` keeps responses for ever.

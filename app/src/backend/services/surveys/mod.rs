@@ -89,11 +89,10 @@ pub async fn list(db: &Db, org_id: &str, page: PageRequest) -> Result<Paginated<
     .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
-    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM surveys WHERE organization_id = $1")
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM surveys WHERE organization_id = $1")
         .bind(org_id)
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(Paginated::new(data, page, total))
 }
@@ -331,12 +330,10 @@ pub async fn close_due(db: &Db) -> Result<usize, AppError> {
 
 /// Complete responses so far (only counted for surveys with a response limit).
 async fn completed_count(db: &Db, survey_id: &str) -> Result<i64, AppError> {
-    sqlx::query("SELECT COUNT(*) AS n FROM responses WHERE survey_id = $1 AND completed = 1")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) AS n FROM responses WHERE survey_id = $1 AND completed = 1")
         .bind(survey_id)
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")
-        .map_err(internal)
+        .await?)
 }
 
 /// The survey as a visitor may see it. Drafts are not public: "not found".

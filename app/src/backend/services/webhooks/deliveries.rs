@@ -66,15 +66,14 @@ pub async fn list_deliveries(
     .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE {condition}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE {condition}"))
         .bind(endpoint_id)
         .bind(org_id)
         .bind(status)
         .bind(filter.from_ms)
         .bind(filter.to_ms)
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     Ok(Paginated::new(rows.iter().map(delivery_from_row).collect::<Result<_, _>>()?, page, total))
 }
 

@@ -5,7 +5,7 @@
 //! compare-and-set UPDATE, so no attempt is made twice in normal operation,
 //! and an expired lease (a crashed replica) lets another take over.
 
-use crate::backend::db::{internal, now_ms, Db};
+use crate::backend::db::{now_ms, Db};
 use crate::backend::sql_batch::SqlBatch;
 use crate::domain::AppError;
 use sqlx::Row;
@@ -14,7 +14,7 @@ use sqlx::Row;
 pub const DISABLE_AFTER_FAILING_MS: i64 = 5 * 24 * 3600 * 1000;
 
 pub async fn due_endpoints(db: &Db, limit: i64) -> Result<Vec<String>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT DISTINCT d.endpoint_id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
          WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND e.enabled = 1 \
          AND (e.sending_until IS NULL OR e.sending_until < $1) LIMIT $2",
@@ -22,8 +22,7 @@ pub async fn due_endpoints(db: &Db, limit: i64) -> Result<Vec<String>, AppError>
     .bind(now_ms())
     .bind(limit)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(|r| r.try_get("endpoint_id").map_err(internal)).collect()
+    .await?)
 }
 
 /// Takes (or renews, with `renew`) the endpoint's sending lease until `until_ms`.
@@ -271,7 +270,7 @@ pub async fn record(
     for (delivery, outcome) in failures {
         record_failure(&mut tx, endpoint_id, delivery, outcome, schedule, now).await?;
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// A failed attempt (already recorded as an attempt): the delivery's next
