@@ -70,6 +70,7 @@ fn round1(x: f64) -> f64 {
 
 /// How the trend is grouped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
     #[default]

@@ -23,6 +23,7 @@ pub mod response;
 pub mod response_detail;
 pub mod scope;
 pub mod smtp;
+pub mod snake_case;
 pub mod survey;
 pub mod survey_options;
 pub mod token;

@@ -2,6 +2,7 @@
 //! and the rules for an endpoint's settings.
 
 use super::error::{AppError, Problems};
+use super::snake_case::SnakeCase;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -206,8 +207,10 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub next_attempt_at: Option<DateTime<Utc>>,
-    /// In the detail view only.
+    /// In the detail view only. Inlined in the schema, so `SnakeCase` can
+    /// rename its fields too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(inline))]
     pub attempts: Option<Vec<Attempt>>,
     /// In the detail view only: the body that is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,66 +309,8 @@ mod tests {
     }
 }
 
-/// A delivery in the organisation family's snake_case spelling (the integration family).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct IntegrationDelivery {
-    pub id: String,
-    pub webhook_id: String,
-    pub event: String,
-    pub status: DeliveryStatus,
-    pub attempt_count: i64,
-    pub http_status: Option<i64>,
-    pub test: bool,
-    pub created_at: DateTime<Utc>,
-    pub delivered_at: Option<DateTime<Utc>>,
-    pub next_attempt_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<Vec<IntegrationAttempt>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct IntegrationAttempt {
-    pub attempted_at: DateTime<Utc>,
-    pub duration_ms: i64,
-    pub http_status: Option<i64>,
-    pub response_excerpt: Option<String>,
-    pub error: Option<String>,
-    pub request_headers: Vec<(String, String)>,
-}
-
-impl From<Delivery> for IntegrationDelivery {
-    fn from(d: Delivery) -> Self {
-        IntegrationDelivery {
-            id: d.id,
-            webhook_id: d.webhook_id,
-            event: d.event,
-            status: d.status,
-            attempt_count: d.attempt_count,
-            http_status: d.http_status,
-            test: d.test,
-            created_at: d.created_at,
-            delivered_at: d.delivered_at,
-            next_attempt_at: d.next_attempt_at,
-            attempts: d.attempts.map(|list| {
-                list.into_iter()
-                    .map(|a| IntegrationAttempt {
-                        attempted_at: a.attempted_at,
-                        duration_ms: a.duration_ms,
-                        http_status: a.http_status,
-                        response_excerpt: a.response_excerpt,
-                        error: a.error,
-                        request_headers: a.request_headers,
-                    })
-                    .collect()
-            }),
-            payload: d.payload,
-        }
-    }
-}
+/// A delivery as the organisation family spells it (`webhook_id`, `next_attempt_at`).
+pub type IntegrationDelivery = SnakeCase<Delivery>;
 
 /// `POST …/test`: which event to simulate (default `survey.response.completed`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

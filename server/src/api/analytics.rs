@@ -2,9 +2,10 @@
 //! its responses, and the live feed dashboards listen to.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Caller, Credential, Pagination};
-use super::openapi::{PageParams, Problem};
-use super::responses::parse_filter;
+use super::extract::{ApiQuery, Caller, Credential, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::TokenAuth;
+use super::responses::{FilterParams, Filtered};
 use app::backend::services::responses::export::{self, Format};
 use app::backend::services::{responses::analytics, surveys};
 use app::backend::AppState;
@@ -19,6 +20,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::stream::{self, Stream, StreamExt};
+use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,19 +34,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(live))
 }
 
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
-
-#[derive(utoipa::IntoParams)]
+/// Parsed by `ApiQuery`; the filters beside it by `Filtered`.
+#[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct OverviewParams {
     /// How the trend is grouped: `day` (default), `week` or `month`.
-    interval: Option<String>,
-    /// Filters as for listing responses: `from`, `to`, `completed`, `language`,
-    /// `contactId`, `metadata.KEY`, `hidden.NAME`, `answer.QUESTION=OP:VALUE`.
-    from: Option<String>,
+    #[param(inline)]
+    interval: Option<Interval>,
 }
 
 /// A survey's overview
@@ -54,37 +50,31 @@ struct OverviewParams {
 /// the average of the first rating question, their trend, and every
 /// question's distribution — all under the same filters as the response list.
 #[utoipa::path(get, path = "/api/surveys/{id}/overview", tag = "responses",
-    params(("id" = String, Path, description = "Survey id (`srv_…`)"), OverviewParams),
+    params(("id" = String, Path, description = "Survey id (`srv_…`)"), OverviewParams, FilterParams),
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The overview", body = Overview),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad filter", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn overview(
     State(state): State<AppState>,
     caller: Caller,
     Path(survey_id): Path<String>,
-    RawQuery(query): RawQuery,
+    Filtered(filter): Filtered,
+    ApiQuery(params): ApiQuery<OverviewParams>,
 ) -> ApiResult<Json<Overview>> {
     caller.require(Scope::ResponsesRead)?;
-    let filter = parse_filter(query.as_deref())?;
-    let interval = match query_param(query.as_deref(), "interval") {
-        None => Interval::Day,
-        Some(text) => {
-            Interval::parse(&text).ok_or_else(|| ApiError(AppError::field("interval", "day, week or month")))?
-        }
-    };
+    let interval = params.interval.unwrap_or_default();
     Ok(Json(analytics::overview(&state.db, caller.organization_id(), &survey_id, &filter, interval).await?))
 }
 
-#[derive(utoipa::IntoParams)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct TextParams {
     /// The question (`q2`), or a choice question's "other" text (`q3.other`).
+    #[serde(default)]
     question: String,
     /// Only answers containing this (ignoring case).
     search: Option<String>,
@@ -92,28 +82,26 @@ struct TextParams {
 
 /// A question's text answers
 #[utoipa::path(get, path = "/api/surveys/{id}/text-answers", tag = "responses",
-    params(("id" = String, Path, description = "Survey id (`srv_…`)"), TextParams, PageParams),
+    params(("id" = String, Path, description = "Survey id (`srv_…`)"), TextParams, FilterParams, PageParams),
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of answers, newest first", body = Paginated<TextAnswer>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No question named, or a bad filter", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn text_answers(
     State(state): State<AppState>,
     caller: Caller,
     Path(survey_id): Path<String>,
     Pagination(page): Pagination,
-    RawQuery(query): RawQuery,
+    Filtered(filter): Filtered,
+    ApiQuery(TextParams { question, search }): ApiQuery<TextParams>,
 ) -> ApiResult<Json<Paginated<TextAnswer>>> {
     caller.require(Scope::ResponsesRead)?;
-    let filter = parse_filter(query.as_deref())?;
-    let question = query_param(query.as_deref(), "question")
-        .filter(|q| !q.is_empty())
-        .ok_or_else(|| ApiError(AppError::field("question", "name the question, e.g. question=q2")))?;
-    let search = query_param(query.as_deref(), "search");
+    if question.is_empty() {
+        return Err(ApiError(AppError::field("question", "name the question, e.g. question=q2")));
+    }
     let found = analytics::text_answers(
         &state.db,
         caller.organization_id(),
@@ -127,9 +115,8 @@ async fn text_answers(
     Ok(Json(found))
 }
 
-#[derive(utoipa::IntoParams)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct ExportParams {
     /// `csv` (default) or `ndjson`.
     format: Option<String>,
@@ -143,25 +130,25 @@ struct ExportParams {
 /// response object per line, as the API returns it). `X-Total-Count` says how
 /// many rows are coming.
 #[utoipa::path(get, path = "/api/surveys/{id}/responses/export", tag = "responses",
-    params(("id" = String, Path, description = "Survey id (`srv_…`)"), ExportParams),
+    params(("id" = String, Path, description = "Survey id (`srv_…`)"), ExportParams, FilterParams),
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The export", content_type = "text/csv", body = String,
             headers(("X-Total-Count" = i64, description = "Rows in the export"))),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad format or filter", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn export_responses(
     State(state): State<AppState>,
     caller: Caller,
     Path(survey_id): Path<String>,
+    Filtered(filter): Filtered,
+    ApiQuery(params): ApiQuery<ExportParams>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     caller.require(Scope::ResponsesRead)?;
-    let filter = parse_filter(query.as_deref())?;
-    let format = match query_param(query.as_deref(), "format") {
+    let format = match params.format {
         None => Format::Csv,
         Some(text) => Format::parse(&text).ok_or_else(|| ApiError(AppError::field("format", "csv or ndjson")))?,
     };
@@ -223,9 +210,8 @@ async fn export_responses(
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn live(
     State(state): State<AppState>,

@@ -2,15 +2,15 @@
 //! log is append-only for everyone, and only retention removes entries.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::extract::{ApiQuery, Caller, PageParams, Pagination};
+use super::openapi::Problem;
 use app::backend::services::organization::audit;
 use app::backend::AppState;
 use app::domain::audit::{AuditAction, AuditEntry, AuditFilter};
 use app::domain::page::Paginated;
 use app::domain::scope::Scope;
 use app::domain::AppError;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,10 +19,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list))
 }
 
-/// Filters of the audit log.
-#[derive(utoipa::IntoParams)]
+/// Filters of the audit log, parsed by `ApiQuery`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 struct AuditParams {
     /// One action, e.g. `sign_in.failed`, `token.revoked`, `member.removed`.
     action: Option<String>,
@@ -54,29 +53,28 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Pagination(page): Pagination,
-    RawQuery(query): RawQuery,
+    ApiQuery(params): ApiQuery<AuditParams>,
 ) -> ApiResult<Json<Paginated<AuditEntry>>> {
     caller.require(Scope::AuditRead)?;
-    let filter = parse_filter(query.as_deref())?;
+    let filter = params.into_filter()?;
     Ok(Json(audit::list(&state.db, caller.organization_id(), &filter, page).await?))
 }
 
-fn parse_filter(query: Option<&str>) -> Result<AuditFilter, ApiError> {
-    let mut filter = AuditFilter::default();
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        match key.as_ref() {
-            "action" => {
-                filter.action = Some(AuditAction::parse(&value).ok_or_else(|| {
-                    AppError::field("action", "not an audit action (e.g. sign_in.failed, token.revoked)")
-                })?)
-            }
-            "actor" => filter.actor = Some(value.into_owned()).filter(|v| !v.trim().is_empty()),
-            "from" => filter.from_ms = Some(parse_time("from", &value, false)?),
-            "to" => filter.to_ms = Some(parse_time("to", &value, true)?),
-            _ => {}
-        }
+impl AuditParams {
+    fn into_filter(self) -> Result<AuditFilter, ApiError> {
+        let action = match self.action {
+            None => None,
+            Some(text) => Some(AuditAction::parse(&text).ok_or_else(|| {
+                AppError::field("action", "not an audit action (e.g. sign_in.failed, token.revoked)")
+            })?),
+        };
+        Ok(AuditFilter {
+            action,
+            actor: self.actor.filter(|v| !v.trim().is_empty()),
+            from_ms: self.from.as_deref().map(|v| parse_time("from", v, false)).transpose()?,
+            to_ms: self.to.as_deref().map(|v| parse_time("to", v, true)).transpose()?,
+        })
     }
-    Ok(filter)
 }
 
 /// A date (`2026-12-05`, its start, or with `end_of_day` the next day's) or RFC 3339.

@@ -5,6 +5,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{session_token, ApiJson, Caller, Client};
 use super::openapi::Problem;
+use super::problems::{JsonBody, SessionAuth};
 use app::backend::auth::session::clearing_cookie;
 use app::backend::services::organization::accounts::{self, SignIn, SignedIn};
 use app::backend::services::{organization::passwords, organization::two_factor};
@@ -88,10 +89,10 @@ fn signed_in(state: &AppState, status: StatusCode, done: SignedIn) -> Response {
 #[utoipa::path(post, path = "/api/auth/signup", tag = "auth", request_body = SignupInput, security(()),
     responses(
         (status = 201, description = "Signed up and signed in", body = SessionOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An account with this email exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn signup(
     State(state): State<AppState>,
@@ -113,11 +114,11 @@ async fn signup(
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginInput, security(()),
     responses(
         (status = 200, description = "Signed in", body = SessionOut),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password (`unauthorized`), or the password was right and a second factor is needed (`second_factor_required`, with `ticket`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is no longer a member of any organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts: wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -141,6 +142,7 @@ async fn login(
         (status = 401, description = "Wrong code or ticket", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is no longer a member of any organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn login_second_factor(
@@ -153,7 +155,7 @@ async fn login_second_factor(
 }
 
 /// Sign out
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("session" = [])),
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security((), ("session" = [])),
     responses((status = 204, description = "Signed out (also when no session was open)")))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = session_token(&headers) {
@@ -170,9 +172,9 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<
 #[utoipa::path(post, path = "/api/auth/password-reset", tag = "auth", request_body = PasswordResetRequest, security(()),
     responses(
         (status = 202, description = "If the address has an account, a link is on its way"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn request_password_reset(
     State(state): State<AppState>,
@@ -189,10 +191,10 @@ async fn request_password_reset(
 #[utoipa::path(post, path = "/api/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetInput, security(()),
     responses(
         (status = 204, description = "The password is set; every session has ended"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The link is unknown, expired or used", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new password breaks a rule", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn confirm_password_reset(
     State(state): State<AppState>,
@@ -210,11 +212,9 @@ async fn confirm_password_reset(
 #[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = ChangePasswordInput, security(("session" = [])),
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or the new one breaks a rule", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        JsonBody, SessionAuth,
     ))]
 async fn change_password(
     State(state): State<AppState>,
@@ -238,8 +238,7 @@ async fn session_me(state: &AppState, caller: &Caller) -> ApiResult<(Me, app::ba
 #[utoipa::path(get, path = "/api/auth/two-factor", tag = "auth", security(("session" = [])),
     responses(
         (status = 200, description = "The account's two-factor sign-in", body = TwoFactorStatus),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn two_factor_status(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<TwoFactorStatus>> {
     caller.require_session()?;
@@ -253,9 +252,8 @@ async fn two_factor_status(State(state): State<AppState>, caller: Caller) -> Api
 #[utoipa::path(post, path = "/api/auth/two-factor/setup", tag = "auth", security(("session" = [])),
     responses(
         (status = 200, description = "The secret, not active until confirmed", body = TwoFactorSetup),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Two-factor sign-in is already on", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn two_factor_setup(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<TwoFactorSetup>> {
     let (me, _) = session_me(&state, &caller).await?;
@@ -282,12 +280,10 @@ struct PasswordIn {
 #[utoipa::path(post, path = "/api/auth/two-factor/enable", tag = "auth", request_body = CodeIn, security(("session" = [])),
     responses(
         (status = 200, description = "On; keep the recovery codes somewhere safe", body = RecoveryCodes),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No set-up was started", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not the code the app shows now", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        JsonBody, SessionAuth,
     ))]
 async fn two_factor_enable(
     State(state): State<AppState>,
@@ -302,12 +298,10 @@ async fn two_factor_enable(
 #[utoipa::path(post, path = "/api/auth/two-factor/disable", tag = "auth", request_body = PasswordIn, security(("session" = [])),
     responses(
         (status = 204, description = "Off"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An organisation of yours requires it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        JsonBody, SessionAuth,
     ))]
 async fn two_factor_disable(
     State(state): State<AppState>,
@@ -325,12 +319,10 @@ async fn two_factor_disable(
 #[utoipa::path(post, path = "/api/auth/two-factor/recovery-codes", tag = "auth", request_body = PasswordIn, security(("session" = [])),
     responses(
         (status = 200, description = "Ten new codes, shown once", body = RecoveryCodes),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Two-factor sign-in is off", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        JsonBody, SessionAuth,
     ))]
 async fn two_factor_recovery_codes(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@
 use super::error::ApiResult;
 use super::extract::ApiJson;
 use super::openapi::Problem;
+use super::problems::{Idempotent, JsonBody};
 use app::backend::services::responses::intake;
 use app::backend::AppState;
 use app::domain::response::{ResponseInput, ResponsePatch, SurveyResponse};
@@ -105,13 +106,11 @@ struct Submitted {
     responses(
         (status = 201, description = "Stored", body = Submitted,
             headers(("Location" = String, description = "The response's URL (readable with responses:read)"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Called from a site the survey does not allow", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published survey", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid answers, or the survey is closed; `errors` names each field", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        JsonBody, Idempotent,
     ))]
 async fn submit(
     State(state): State<AppState>,
@@ -135,13 +134,12 @@ async fn submit(
     security(("responseToken" = [])),
     responses(
         (status = 200, description = "The response as it now stands", body = SurveyResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Called from a site the survey does not allow", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such response, or the token is not for it", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The response can no longer be changed (older than 24 hours), or changed at the same time", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid answers or metadata, a closed survey, or a completed response's answers", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn continue_response(
     State(state): State<AppState>,

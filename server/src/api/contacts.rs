@@ -1,8 +1,9 @@
 //! `/api/directory/contacts`: the people surveys are sent to (the e-satisfaction integration pattern).
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{parse_json, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::extract::{parse_json, ApiQuery, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{BadPage, Idempotent, JsonBody, TokenAuth};
 use app::backend::services::outreach::contacts::{self, UpsertResult};
 use app::backend::AppState;
 use app::domain::contact::{Contact, ContactInput};
@@ -10,7 +11,7 @@ use app::domain::page::Paginated;
 use app::domain::scope::Scope;
 use app::domain::AppError;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -40,12 +41,8 @@ enum UpsertBody {
     security(("bearer" = ["contacts:write"]), ("session" = [])),
     responses(
         (status = 200, description = "The contacts, in the order given", body = UpsertResult),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope contacts:write", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid contacts; `errors` names each field", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, Idempotent,
     ))]
 async fn upsert(State(state): State<AppState>, caller: Caller, body: Bytes) -> ApiResult<Json<UpsertResult>> {
     caller.require(Scope::ContactsWrite)?;
@@ -72,18 +69,15 @@ struct ContactQuery {
     security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of contacts, newest first", body = Paginated<Contact>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope contacts:read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, BadPage,
     ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Pagination(page): Pagination,
-    query: Result<Query<ContactQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ContactQuery>,
 ) -> ApiResult<Json<Paginated<Contact>>> {
     caller.require(Scope::ContactsRead)?;
-    let Query(query) = query.map_err(|e| ApiError(AppError::field("query", e.body_text())))?;
     Ok(Json(contacts::list(&state.db, caller.organization_id(), query.search.as_deref(), page).await?))
 }
 
@@ -93,9 +87,8 @@ async fn list(
     security(("bearer" = ["contacts:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The contact", body = Contact),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope contacts:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<Contact>> {
     caller.require(Scope::ContactsRead)?;
@@ -110,9 +103,8 @@ async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<Stri
     security(("bearer" = ["contacts:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope contacts:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contact in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require(Scope::ContactsWrite)?;

@@ -1,15 +1,15 @@
 //! `POST /api/surveys/{id}/distributions/quick` and the per-contact
 //! `GET /api/surveys/{id}/responses/bulk-status` (the e-satisfaction integration pattern).
 
-use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, Caller};
+use super::error::ApiResult;
+use super::extract::{ApiJson, ApiQuery, Caller};
 use super::openapi::Problem;
+use super::problems::{Idempotent, JsonBody, TokenAuth};
 use app::backend::services::outreach::distributions;
 use app::backend::AppState;
 use app::domain::distribution::{BulkStatus, Distribution, DistributionSummary, QuickDistributionInput};
 use app::domain::scope::Scope;
-use app::domain::AppError;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,9 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 429, description = "The organisation's daily invitation quota is used up (`quota_exceeded`); `Retry-After` says when room opens", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid contacts, or the survey is not published", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
+        JsonBody, Idempotent,
     ))]
 async fn quick(
     State(state): State<AppState>,
@@ -66,9 +64,8 @@ async fn quick(
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The latest 200 distributions, newest first", body = Vec<DistributionSummary>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -102,19 +99,17 @@ struct StatusQuery {
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "One entry per contact, in the order asked", body = BulkStatus),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Neither or both of contactIds and distributionId, or too many ids", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn bulk_status(
     State(state): State<AppState>,
     caller: Caller,
     Path(survey_id): Path<String>,
-    query: Result<Query<StatusQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<StatusQuery>,
 ) -> ApiResult<Json<BulkStatus>> {
     caller.require(Scope::ResponsesRead)?;
-    let Query(query) = query.map_err(|e| ApiError(AppError::field("query", e.body_text())))?;
     let ids = query
         .contact_ids
         .map(|ids| ids.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>());

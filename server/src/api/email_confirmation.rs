@@ -4,6 +4,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Caller, Client};
 use super::openapi::Problem;
+use super::problems::{JsonBody, SessionAuth};
 use app::backend::auth::session;
 use app::backend::services::organization::email_confirmation;
 use app::backend::AppState;
@@ -32,10 +33,9 @@ struct ConfirmIn {
 #[utoipa::path(post, path = "/api/auth/email-confirmation", tag = "auth", security(("session" = [])),
     responses(
         (status = 202, description = "The link is on its way"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The address is confirmed already, or the mail server refused", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Three links were sent in the last day", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn send_confirmation(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
     let session = caller.require_session()?;
@@ -50,10 +50,10 @@ async fn send_confirmation(State(state): State<AppState>, caller: Caller) -> Api
 #[utoipa::path(post, path = "/api/auth/email-confirmation/confirm", tag = "auth", request_body = ConfirmIn, security(()),
     responses(
         (status = 204, description = "The address is confirmed"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The link is unknown or expired", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body is not `{token}`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn confirm(
     State(state): State<AppState>,

@@ -1,14 +1,15 @@
 //! `POST /api/events` (the e-satisfaction event shape) and reading events back with what became of them.
 
-use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::error::ApiResult;
+use super::extract::{ApiJson, ApiQuery, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{BadPage, Idempotent, JsonBody, TokenAuth};
 use app::backend::services::events_router::events::{self, EventFilter};
 use app::backend::AppState;
 use app::domain::event::{EventAccepted, EventInput, EventRecord};
 use app::domain::page::Paginated;
 use app::domain::scope::Scope;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,12 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 202, description = "Accepted for processing", body = EventAccepted),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing or invalid keys; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, Idempotent,
     ))]
 async fn receive(
     State(state): State<AppState>,
@@ -69,18 +66,15 @@ struct EventQuery {
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of events", body = Paginated<EventRecord>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, BadPage,
     ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Pagination(page): Pagination,
-    query: Result<Query<EventQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<EventQuery>,
 ) -> ApiResult<Json<Paginated<EventRecord>>> {
     caller.require(Scope::EventsRead)?;
-    let Query(query) = query.map_err(|e| ApiError(app::domain::AppError::field("query", e.body_text())))?;
     let filter = EventFilter { kind: query.kind, transaction_reference: query.transaction_reference };
     Ok(Json(events::list(&state.db, caller.organization_id(), &filter, page).await?))
 }
@@ -91,9 +85,8 @@ async fn list(
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The event as sent, and what became of it", body = EventRecord),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<EventRecord>> {
     caller.require(Scope::EventsRead)?;

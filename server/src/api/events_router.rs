@@ -2,8 +2,9 @@
 //! the Events Router's configuration.
 
 use super::error::ApiResult;
-use super::extract::{ApiJson, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::extract::{ApiJson, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{BadPage, Idempotent, JsonBody, TokenAuth};
 use app::backend::services::{events_router::channels, events_router::invite_settings};
 use app::backend::AppState;
 use app::domain::events_router::{
@@ -34,9 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of channels, the default first", body = Paginated<Channel>),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
+        BadPage, TokenAuth,
     ))]
 async fn list_channels(
     State(state): State<AppState>,
@@ -54,12 +53,8 @@ async fn list_channels(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = Channel),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name; `errors` names the field", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, JsonBody, Idempotent,
     ))]
 async fn create_channel(
     State(state): State<AppState>,
@@ -75,9 +70,7 @@ async fn create_channel(
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of event types, by name", body = Paginated<EventType>),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
+        BadPage, TokenAuth,
     ))]
 async fn list_event_types(
     State(state): State<AppState>,
@@ -96,12 +89,9 @@ async fn list_event_types(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = EventType),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An event type with this name exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, JsonBody,
     ))]
 async fn create_event_type(
     State(state): State<AppState>,
@@ -118,9 +108,8 @@ async fn create_event_type(
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The event type", body = EventType),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event type in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn read_event_type(
     State(state): State<AppState>,
@@ -139,13 +128,10 @@ async fn read_event_type(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 200, description = "The updated event type", body = EventType),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event type in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another event type has this name", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, JsonBody,
     ))]
 async fn update_event_type(
     State(state): State<AppState>,
@@ -165,9 +151,8 @@ async fn update_event_type(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event type in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn delete_event_type(
     State(state): State<AppState>,
@@ -188,10 +173,8 @@ async fn delete_event_type(
     security(("bearer" = ["events:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of the channel's settings", body = Paginated<InviteSetting>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such channel in your organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, BadPage,
     ))]
 async fn list_settings(
     State(state): State<AppState>,
@@ -213,13 +196,9 @@ async fn list_settings(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = InviteSetting),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such channel in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid setting; `errors` names each field", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, JsonBody, Idempotent,
     ))]
 async fn create_setting(
     State(state): State<AppState>,
@@ -245,12 +224,9 @@ async fn create_setting(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 200, description = "The updated setting", body = InviteSetting),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such setting on this channel", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid setting; `errors` names each field", body = Problem, content_type = "application/problem+json"),
-        (status = 400, description = "Malformed JSON, or not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, JsonBody,
     ))]
 async fn update_setting(
     State(state): State<AppState>,
@@ -273,10 +249,9 @@ async fn update_setting(
     security(("bearer" = ["events:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope events:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such setting on this channel", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The automatic setting cannot be deleted", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn delete_setting(
     State(state): State<AppState>,

@@ -16,7 +16,9 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use std::net::SocketAddr;
+use utoipa::IntoParams;
 
 /// A JSON request body. Malformed JSON is a 400; JSON of the wrong shape is a
 /// 422 whose error names the offending field (`questions[0].type`).
@@ -247,29 +249,74 @@ fn allowed_before_two_factor(path: &str) -> bool {
     path.starts_with("/api/auth/")
 }
 
-/// `?page=1&per_page=50` (`perPage` accepted too).
+/// A query string parsed into `T`, the same struct that documents the
+/// parameters with `IntoParams`; a value of the wrong type is a 422 naming
+/// the parameter. Parameters `T` does not name are left to other readers
+/// (the response filter's `metadata.KEY` and friends).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parse_query(parts.uri.query().unwrap_or("")).map(ApiQuery)
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let pairs = url::form_urlencoded::parse(query.as_bytes());
+    serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs)).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        let field = match field_of(&path, &message).as_str() {
+            "body" => "query".to_string(),
+            field => field.to_string(),
+        };
+        ApiError(AppError::field(field, message))
+    })
+}
+
+/// `?page=1&per_page=50` (`perPage` is accepted too).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// 1-based page number.
+    #[param(minimum = 1, default = 1)]
+    page: Option<u32>,
+    /// Items per page, at most 500.
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    #[serde(alias = "perPage")]
+    per_page: Option<u32>,
+}
+
+impl PageParams {
+    fn into_request(self) -> Result<PageRequest, AppError> {
+        let defaults = PageRequest::default();
+        Ok(PageRequest {
+            page: within("page", self.page, 1, u32::MAX)?.unwrap_or(defaults.page),
+            per_page: within("per_page", self.per_page, 1, MAX_PER_PAGE)?.unwrap_or(defaults.per_page),
+        })
+    }
+}
+
+fn within(field: &str, value: Option<u32>, min: u32, max: u32) -> Result<Option<u32>, AppError> {
+    match value {
+        Some(n) if !(min..=max).contains(&n) => {
+            Err(AppError::field(field, format!("must be a whole number from {min} to {max}")))
+        }
+        _ => Ok(value),
+    }
+}
+
+/// The page a list asks for, within bounds.
 pub struct Pagination(pub PageRequest);
 
 impl<S: Send + Sync> FromRequestParts<S> for Pagination {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let mut page = PageRequest::default();
-        for (key, value) in url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
-            match key.as_ref() {
-                "page" => page.page = parse_bounded("page", &value, 1, u32::MAX)?,
-                "per_page" | "perPage" => page.per_page = parse_bounded(&key, &value, 1, MAX_PER_PAGE)?,
-                _ => {}
-            }
-        }
-        Ok(Pagination(page))
-    }
-}
-
-fn parse_bounded(field: &str, value: &str, min: u32, max: u32) -> Result<u32, ApiError> {
-    match value.parse::<u32>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(ApiError(AppError::field(field, format!("must be a whole number from {min} to {max}")))),
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiQuery(params) = ApiQuery::<PageParams>::from_request_parts(parts, state).await?;
+        params.into_request().map(Pagination).map_err(ApiError)
     }
 }
 

@@ -2,9 +2,10 @@
 //! snake_case shape), over the same engine as a survey's webhooks.
 
 use super::error::ApiResult;
-use super::extract::{parse_json, ApiJson, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
-use super::webhook_common::{parse_delivery_filter, DeliveryParams};
+use super::extract::{parse_json, ApiJson, ApiQuery, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{JsonBody, NotFound, TokenAuth};
+use super::webhook_common::DeliveryParams;
 use app::backend::services::webhooks::deliveries;
 use app::backend::services::webhooks::{self, Family};
 use app::backend::AppState;
@@ -13,7 +14,7 @@ use app::domain::scope::Scope;
 use app::domain::webhook::{
     IntegrationDelivery, IntegrationWebhook, IntegrationWebhookInput, TestEventInput, WebhookPatch,
 };
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -38,8 +39,7 @@ const ORG: Family<'static> = Family::Organization;
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "All organisation-wide webhooks", body = Paginated<IntegrationWebhook>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Paginated<IntegrationWebhook>>> {
     caller.require(Scope::WebhooksRead)?;
@@ -59,10 +59,8 @@ async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<P
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 201, description = "Created; `secret` is shown only now", body = IntegrationWebhook, headers(("Location" = String, description = "The webhook's URL"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid URL or events", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth,
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -81,9 +79,7 @@ async fn create(
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The webhook", body = IntegrationWebhook),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -100,11 +96,8 @@ async fn read(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 200, description = "Updated", body = IntegrationWebhook),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, NotFound,
     ))]
 async fn update(
     State(state): State<AppState>,
@@ -126,9 +119,7 @@ async fn update(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted; no further events are delivered"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require(Scope::WebhooksWrite)?;
@@ -145,9 +136,7 @@ async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<St
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 200, description = "Rotated; `secret` is the new one", body = IntegrationWebhook),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn rotate(
     State(state): State<AppState>,
@@ -166,12 +155,9 @@ async fn rotate(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 202, description = "Queued; the payload carries `\"test\": true`", body = IntegrationDelivery),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown event", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, NotFound,
     ))]
 async fn send_test(
     State(state): State<AppState>,
@@ -191,21 +177,18 @@ async fn send_test(
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "Deliveries, newest first", body = Paginated<IntegrationDelivery>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn deliveries(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     Pagination(page): Pagination,
-    RawQuery(query): RawQuery,
+    ApiQuery(params): ApiQuery<DeliveryParams>,
 ) -> ApiResult<Json<Paginated<IntegrationDelivery>>> {
     caller.require(Scope::WebhooksRead)?;
-    let filter = parse_delivery_filter(query.as_deref())?;
-    let page = deliveries::list_deliveries(&state.db, caller.organization_id(), ORG, &id, &filter, page).await?;
+    let page = deliveries::list_deliveries(&state.db, caller.organization_id(), ORG, &id, &params.into(), page).await?;
     Ok(Json(Paginated { data: page.data.into_iter().map(Into::into).collect(), meta: page.meta }))
 }
 
@@ -215,9 +198,7 @@ async fn deliveries(
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The delivery, its body and its attempts", body = IntegrationDelivery),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn delivery(
     State(state): State<AppState>,
@@ -234,10 +215,8 @@ async fn delivery(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 202, description = "Queued again (same `webhook-id`)", body = IntegrationDelivery),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn retry(
     State(state): State<AppState>,

@@ -17,6 +17,7 @@ pub mod events_router;
 pub mod extract;
 pub mod integration_webhooks;
 pub mod openapi;
+pub mod problems;
 pub mod responses;
 pub mod settings;
 pub mod survey_webhooks;

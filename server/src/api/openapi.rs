@@ -6,7 +6,7 @@ use app::domain::FieldError;
 use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 pub const BEARER: &str = "bearer";
 pub const SESSION: &str = "session";
@@ -36,19 +36,6 @@ pub struct Problem {
     /// `POST /api/auth/login/second-factor` (valid 5 minutes).
     #[serde(default)]
     pub ticket: Option<String>,
-}
-
-/// `?page=1&per_page=50` (`perPage` is accepted too).
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct PageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, default = 1)]
-    page: Option<u32>,
-    /// Items per page, at most 500.
-    #[param(minimum = 1, maximum = 500, default = 50)]
-    per_page: Option<u32>,
 }
 
 #[derive(OpenApi)]

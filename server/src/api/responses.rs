@@ -1,14 +1,16 @@
 //! `/api/surveys/{id}/responses` and `/api/responses/{id}`: reading and deleting responses.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::extract::{Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::TokenAuth;
 use app::backend::services::responses::{self, ResponseFilter};
 use app::backend::AppState;
 use app::domain::page::Paginated;
 use app::domain::response::SurveyResponse;
 use app::domain::scope::Scope;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,11 +20,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list)).routes(routes!(read, remove))
 }
 
-/// Filters for listing responses.
+/// The fixed keys of the response filter, for the document; the filter
+/// itself is read by `ResponseFilter::from_query`, the one parser the
+/// dashboard shares, and a test below holds the two together.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
-struct FilterParams {
+pub struct FilterParams {
     /// Only responses created at or after this time (RFC 3339).
     from: Option<chrono::DateTime<chrono::Utc>>,
     /// Only responses created before this time (RFC 3339).
@@ -36,9 +40,15 @@ struct FilterParams {
     language: Option<String>,
 }
 
-/// The filter in the query string (see `ResponseFilter::from_query`).
-pub fn parse_filter(query: Option<&str>) -> Result<ResponseFilter, ApiError> {
-    ResponseFilter::from_query(query.unwrap_or("")).map_err(ApiError)
+/// The response filter in the query string (see `ResponseFilter::from_query`).
+pub struct Filtered(pub ResponseFilter);
+
+impl<S: Send + Sync> FromRequestParts<S> for Filtered {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        ResponseFilter::from_query(parts.uri.query().unwrap_or("")).map(Filtered).map_err(ApiError)
+    }
 }
 
 /// List a survey's responses
@@ -55,20 +65,18 @@ pub fn parse_filter(query: Option<&str>) -> Result<ResponseFilter, ApiError> {
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of responses", body = Paginated<SurveyResponse>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or pagination parameter", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(survey_id): Path<String>,
     Pagination(page): Pagination,
-    RawQuery(query): RawQuery,
+    Filtered(filter): Filtered,
 ) -> ApiResult<Json<Paginated<SurveyResponse>>> {
     caller.require(Scope::ResponsesRead)?;
-    let filter = parse_filter(query.as_deref())?;
     Ok(Json(responses::list(&state.db, caller.organization_id(), &survey_id, &filter, page).await?))
 }
 
@@ -78,9 +86,8 @@ async fn list(
     security(("bearer" = ["responses:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The response", body = SurveyResponse),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such response in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -97,12 +104,36 @@ async fn read(
     security(("bearer" = ["responses:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope responses:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such response in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require(Scope::ResponsesWrite)?;
     responses::delete(&state, caller.organization_id(), &caller.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::IntoParams;
+
+    /// Every key the document promises is one the parser reads.
+    #[test]
+    fn the_documented_filter_keys_are_the_parsed_ones() {
+        let sample = |name: &str| match name {
+            "from" | "to" => "2026-01-31",
+            "completed" => "true",
+            "contactId" => "con_1",
+            "language" => "el",
+            other => panic!("no sample value for the documented parameter {other}"),
+        };
+        let documented = FilterParams::into_params(|| None);
+        assert!(!documented.is_empty());
+        for param in documented {
+            let query = format!("{}={}", param.name, sample(&param.name));
+            let filter = ResponseFilter::from_query(&query).unwrap();
+            assert_ne!(filter, ResponseFilter::default(), "{query} is documented but ignored");
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use super::error::ApiResult;
 use super::extract::{ApiJson, Caller};
 use super::openapi::Problem;
+use super::problems::{EditorSession, JsonBody, OwnerSession, SessionAuth};
 use app::backend::services::{
     organization::audit, organization::metadata_keys, organization::sites, organization::two_factor,
     outreach::organization_smtp, responses::retention,
@@ -37,8 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/settings/metadata", tag = "settings", security(("session" = [])),
     responses(
         (status = 200, description = "Declared keys and switches", body = MetadataPolicy),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn get_policy(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MetadataPolicy>> {
     caller.require_session()?;
@@ -54,10 +54,8 @@ async fn get_policy(State(state): State<AppState>, caller: Caller) -> ApiResult<
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved", body = MetadataPolicy),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid keys; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        JsonBody, EditorSession,
     ))]
 async fn put_policy(
     State(state): State<AppState>,
@@ -81,8 +79,7 @@ struct AllowedSites {
 #[utoipa::path(get, path = "/api/settings/embed", tag = "settings", security(("session" = [])),
     responses(
         (status = 200, description = "The sites", body = AllowedSites),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn get_sites(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AllowedSites>> {
     caller.require_session()?;
@@ -94,10 +91,8 @@ async fn get_sites(State(state): State<AppState>, caller: Caller) -> ApiResult<J
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved (normalised: lower case, once each)", body = AllowedSites),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad origin; `errors` names each (`allowedOrigins[i]`)", body = Problem, content_type = "application/problem+json"),
+        JsonBody, EditorSession,
     ))]
 async fn put_sites(
     State(state): State<AppState>,
@@ -115,9 +110,8 @@ async fn put_sites(
 #[utoipa::path(get, path = "/api/settings/smtp", tag = "settings", security(("session" = [])),
     responses(
         (status = 200, description = "The organisation's own mail server", body = SmtpSettings),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "None: invitations use the server's VOX_SMTP_URL, or the outbox", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn get_smtp(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SmtpSettings>> {
     caller.require_session()?;
@@ -134,10 +128,8 @@ async fn get_smtp(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved", body = SmtpSettings),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid settings; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        JsonBody, EditorSession,
     ))]
 async fn put_smtp(
     State(state): State<AppState>,
@@ -154,9 +146,8 @@ async fn put_smtp(
 #[utoipa::path(delete, path = "/api/settings/smtp", tag = "settings", security(("session" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "There was none", body = Problem, content_type = "application/problem+json"),
+        EditorSession,
     ))]
 async fn delete_smtp(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
     caller.require_editor_session()?;
@@ -181,11 +172,9 @@ struct TestMessage {
     security(("session" = [])),
     responses(
         (status = 200, description = "Tried; `sent` says whether the mail server accepted it", body = SmtpTestResult),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No mail server at all: invitations stay in the outbox", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`to` is not an address", body = Problem, content_type = "application/problem+json"),
+        JsonBody, EditorSession,
     ))]
 async fn test_smtp(
     State(state): State<AppState>,
@@ -207,8 +196,7 @@ struct Retention {
 #[utoipa::path(get, path = "/api/settings/retention", tag = "settings", security(("session" = [])),
     responses(
         (status = 200, description = "How long responses are kept", body = Retention),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn get_retention(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Retention>> {
     caller.require_session()?;
@@ -223,10 +211,8 @@ async fn get_retention(State(state): State<AppState>, caller: Caller) -> ApiResu
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved", body = Retention),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
+        JsonBody, EditorSession,
     ))]
 async fn put_retention(
     State(state): State<AppState>,
@@ -242,8 +228,7 @@ async fn put_retention(
 #[utoipa::path(get, path = "/api/settings/security", tag = "settings", security(("session" = [])),
     responses(
         (status = 200, description = "The policy", body = SecuritySettings),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session", body = Problem, content_type = "application/problem+json"),
+        SessionAuth,
     ))]
 async fn get_security(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SecuritySettings>> {
     caller.require_session()?;
@@ -260,10 +245,8 @@ async fn get_security(State(state): State<AppState>, caller: Caller) -> ApiResul
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved", body = SecuritySettings),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or not an owner", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "You have no second factor yourself", body = Problem, content_type = "application/problem+json"),
+        JsonBody, OwnerSession,
     ))]
 async fn put_security(
     State(state): State<AppState>,
@@ -295,8 +278,7 @@ struct AuditSettings {
 #[utoipa::path(get, path = "/api/settings/audit", tag = "settings", security(("session" = [])),
     responses(
         (status = 200, description = "How long entries are kept", body = AuditSettings),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or a viewer", body = Problem, content_type = "application/problem+json"),
+        EditorSession,
     ))]
 async fn get_audit_settings(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AuditSettings>> {
     caller.require_session()?;
@@ -311,10 +293,8 @@ async fn get_audit_settings(State(state): State<AppState>, caller: Caller) -> Ap
     security(("session" = [])),
     responses(
         (status = 200, description = "Saved", body = AuditSettings),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a dashboard session, or not an owner", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
+        JsonBody, OwnerSession,
     ))]
 async fn put_audit_settings(
     State(state): State<AppState>,

@@ -1,16 +1,17 @@
 //! `/api/surveys/{surveyId}/webhooks`: a survey's webhooks (the e-satisfaction survey-webhook shape).
 
 use super::error::ApiResult;
-use super::extract::{parse_json, ApiJson, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
-use super::webhook_common::{parse_delivery_filter, DeliveryParams};
+use super::extract::{parse_json, ApiJson, ApiQuery, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{JsonBody, NotFound, TokenAuth};
+use super::webhook_common::DeliveryParams;
 use app::backend::services::webhooks::deliveries;
 use app::backend::services::webhooks::{self, Family};
 use app::backend::AppState;
 use app::domain::page::{PageRequest, Paginated};
 use app::domain::scope::Scope;
 use app::domain::webhook::{Delivery, SurveyWebhook, SurveyWebhookInput, TestEventInput, WebhookPatch};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -33,9 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The survey's webhooks (secrets never shown)", body = Paginated<SurveyWebhook>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -63,11 +63,9 @@ async fn list(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = SurveyWebhook, headers(("Location" = String, description = "The webhook's URL"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid URL (https required; private addresses refused), events or secret", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth,
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -88,9 +86,7 @@ async fn create(
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The webhook", body = SurveyWebhook),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -111,11 +107,8 @@ async fn read(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 200, description = "Updated", body = SurveyWebhook),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, NotFound,
     ))]
 async fn update(
     State(state): State<AppState>,
@@ -136,9 +129,7 @@ async fn update(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn remove(
     State(state): State<AppState>,
@@ -158,12 +149,9 @@ async fn remove(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 202, description = "Queued", body = Delivery),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown event", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, NotFound,
     ))]
 async fn send_test(
     State(state): State<AppState>,
@@ -185,27 +173,24 @@ async fn send_test(
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "Deliveries, newest first", body = Paginated<Delivery>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn deliveries(
     State(state): State<AppState>,
     caller: Caller,
     Path((survey_id, id)): Path<(String, String)>,
     Pagination(page): Pagination,
-    RawQuery(query): RawQuery,
+    ApiQuery(params): ApiQuery<DeliveryParams>,
 ) -> ApiResult<Json<Paginated<Delivery>>> {
     caller.require(Scope::WebhooksRead)?;
-    let filter = parse_delivery_filter(query.as_deref())?;
     Ok(Json(
         deliveries::list_deliveries(
             &state.db,
             caller.organization_id(),
             Family::Survey(&survey_id),
             &id,
-            &filter,
+            &params.into(),
             page,
         )
         .await?,
@@ -218,9 +203,7 @@ async fn deliveries(
     security(("bearer" = ["webhooks:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The delivery, its body and its attempts", body = Delivery),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:read", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn delivery(
     State(state): State<AppState>,
@@ -240,10 +223,8 @@ async fn delivery(
     security(("bearer" = ["webhooks:write"]), ("session" = [])),
     responses(
         (status = 202, description = "Queued again (same `webhook-id`)", body = Delivery),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope webhooks:write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The webhook is disabled", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, NotFound,
     ))]
 async fn retry(
     State(state): State<AppState>,

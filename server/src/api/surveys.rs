@@ -1,8 +1,9 @@
 //! `/api/surveys`: create, list, read, update and delete surveys.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::extract::{ApiJson, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{BadPage, Idempotent, JsonBody, TokenAuth};
 use app::backend::services::surveys;
 use app::backend::AppState;
 use app::domain::page::Paginated;
@@ -48,9 +49,7 @@ fn with_etag(survey: Survey) -> Response {
     security(("bearer" = ["surveys:read"]), ("session" = [])),
     responses(
         (status = 200, description = "A page of surveys, newest first", body = Paginated<Survey>),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope surveys:read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
+        TokenAuth, BadPage,
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -70,12 +69,8 @@ async fn list(
     responses(
         (status = 201, description = "Created", body = Survey,
             headers(("Location" = String, description = "The survey's URL"), ("ETag" = String, description = "Its version"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope surveys:write", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or its first request still running", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid survey; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth, Idempotent,
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -100,9 +95,8 @@ async fn create(
     security(("bearer" = ["surveys:read"]), ("session" = [])),
     responses(
         (status = 200, description = "The survey", body = Survey, headers(("ETag" = String, description = "Its version"))),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope surveys:read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     caller.require(Scope::SurveysRead)?;
@@ -121,13 +115,11 @@ async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<Stri
     security(("bearer" = ["surveys:write"]), ("session" = [])),
     responses(
         (status = 200, description = "The updated survey", body = Survey, headers(("ETag" = String, description = "Its new version"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope surveys:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed concurrently", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match does not match the current version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid result; `errors` names each field", body = Problem, content_type = "application/problem+json"),
+        JsonBody, TokenAuth,
     ))]
 async fn update(
     State(state): State<AppState>,
@@ -147,9 +139,8 @@ async fn update(
     security(("bearer" = ["surveys:write"]), ("session" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing scope surveys:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such survey in your organisation", body = Problem, content_type = "application/problem+json"),
+        TokenAuth,
     ))]
 async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
     caller.require(Scope::SurveysWrite)?;

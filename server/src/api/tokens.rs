@@ -2,8 +2,9 @@
 //! immutable: there is no PATCH or PUT (405); revoke and create a new one.
 
 use super::error::ApiResult;
-use super::extract::{ApiJson, Caller, Pagination};
-use super::openapi::{PageParams, Problem};
+use super::extract::{ApiJson, Caller, PageParams, Pagination};
+use super::openapi::Problem;
+use super::problems::{BadPage, JsonBody};
 use app::backend::services::organization::tokens;
 use app::backend::AppState;
 use app::domain::page::Paginated;
@@ -29,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "A page of tokens, newest first", body = Paginated<ApiToken>),
         (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Called with an API token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad pagination parameters", body = Problem, content_type = "application/problem+json"),
+        BadPage,
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -49,10 +50,10 @@ async fn list(
     responses(
         (status = 201, description = "Created; `token` is shown only now", body = CreatedToken,
             headers(("Location" = String, description = "The token's URL"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Called with an API token, or by a viewer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid title, scopes or expiry", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 async fn create(
     State(state): State<AppState>,

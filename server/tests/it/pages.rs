@@ -227,6 +227,40 @@ async fn the_openapi_document_describes_every_endpoint() {
     assert!(schemes.contains_key("bearer") && schemes.contains_key("session"));
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert_eq!(doc["paths"]["/api/surveys"]["post"]["security"][0]["bearer"][0], "surveys:write");
+
+    // One delivery type, two spellings, both in the document.
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["Delivery"]["properties"]["nextAttemptAt"].is_object());
+    let snake = &schemas["IntegrationDelivery"];
+    assert!(snake["properties"]["next_attempt_at"].is_object(), "{snake}");
+    assert!(snake["required"].as_array().unwrap().contains(&Value::from("webhook_id")), "{snake}");
+    assert!(snake.to_string().contains("\"duration_ms\""), "attempts are renamed too: {snake}");
+
+    // The shared problem sets: every operation a credential guards answers
+    // 401 and 403, every JSON body 400 and 413, all as problem documents.
+    let problem_ref = |op: &Value, status: &str| {
+        op["responses"][status]["content"]["application/problem+json"]["schema"]["$ref"]
+            == "#/components/schemas/Problem"
+    };
+    let mut missing = Vec::new();
+    for (path, methods) in paths {
+        for (method, op) in methods.as_object().unwrap() {
+            // Guarded by a token or session: every alternative names one
+            // (`{}` among them means "optional"). A response token is not a
+            // caller: a wrong one answers 404, like a response that is not there.
+            let guarded = op["security"].as_array().is_some_and(|reqs| {
+                !reqs.is_empty() && reqs.iter().all(|r| r.get("bearer").is_some() || r.get("session").is_some())
+            });
+            let json_body = op["requestBody"]["content"]["application/json"].is_object();
+            let expected = guarded.then_some(["401", "403"]).into_iter().chain(json_body.then_some(["400", "413"]));
+            for status in expected.flatten() {
+                if !problem_ref(op, status) {
+                    missing.push(format!("{method} {path}: {status}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "problem answers missing: {missing:#?}");
 }
 
 #[tokio::test]
