@@ -107,6 +107,8 @@ pub struct StoredDefinition {
     pub questions: Vec<Question>,
     pub options: SurveyOptions,
     pub organization_sites: Vec<String>,
+    /// The published version respondents answer (0: never published).
+    pub published_version: i64,
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod smtp;
 pub mod snake_case;
 pub mod survey;
 pub mod survey_options;
+pub mod survey_version;
 pub mod token;
 pub mod webhook;
 

@@ -33,6 +33,14 @@ pub struct SurveyResponse {
     /// The language the survey was shown in.
     #[serde(default)]
     pub language: Option<String>,
+    /// The published version of the survey the answers were given under
+    /// (its latest write's; `GET /api/surveys/{id}/versions/{number}`).
+    #[serde(default = "first_version")]
+    pub survey_version: i64,
+}
+
+fn first_version() -> i64 {
+    1
 }
 
 /// What a respondent (widget, embed, or API client) submits.

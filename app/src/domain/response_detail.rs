@@ -4,6 +4,7 @@ use super::contact::Contact;
 use super::distribution::Invitation;
 use super::event::EventRecord;
 use super::response::SurveyResponse;
+use super::survey::Question;
 use super::webhook::Delivery;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct ResponseDetail {
     pub response: SurveyResponse,
+    /// The questions of the version it was answered under, in that order.
+    pub questions: Vec<Question>,
     pub contact: Option<Contact>,
     /// The invitation the response came through, if any.
     pub invitation: Option<Invitation>,

@@ -189,6 +189,11 @@ pub struct Survey {
     /// `If-Match` to update only the version you saw.
     #[serde(default)]
     pub version: i64,
+    /// The published version respondents answer now (`GET …/versions`); 0
+    /// until the survey is first published. Unlike `version`, it moves only
+    /// when what respondents see changes.
+    #[serde(default)]
+    pub published_version: i64,
     #[serde(default)]
     pub closes_at: Option<DateTime<Utc>>,
     #[serde(default)]

@@ -2,6 +2,7 @@
 
 use crate::domain::page::Paginated;
 use crate::domain::survey::{Survey, SurveyDraft, SurveyPatch, SurveyStatus};
+use crate::domain::survey_version::{PublishedIds, SurveyVersionSummary};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -54,6 +55,30 @@ pub async fn update_survey(id: String, version: i64, patch: SurveyPatch) -> Resu
     ctx::as_editor(|state, me| async move {
         let db = &state.db;
         crate::backend::services::surveys::update(db, &me.organization_id, &id, patch, Some(version)).await
+    })
+    .await
+}
+
+/// The survey's published versions, newest first, with what changed in each.
+#[server(prefix = "/rpc", endpoint = "list_survey_versions")]
+pub async fn list_survey_versions(id: String, page: u32) -> Result<Paginated<SurveyVersionSummary>, AppError> {
+    ctx::as_member(|state, me| async move {
+        use crate::backend::services::surveys::{self, versions};
+        use crate::domain::page::{PageRequest, DEFAULT_PER_PAGE};
+        let survey = surveys::get(&state.db, &me.organization_id, &id).await?;
+        versions::list(&state.db, &survey.id, PageRequest { page: page.max(1), per_page: DEFAULT_PER_PAGE }).await
+    })
+    .await
+}
+
+/// The question and choice ids the survey's published versions used, for the
+/// builder never to give a new question or choice one of them.
+#[server(prefix = "/rpc", endpoint = "survey_published_ids")]
+pub async fn survey_published_ids(id: String) -> Result<PublishedIds, AppError> {
+    ctx::as_member(|state, me| async move {
+        use crate::backend::services::surveys::{self, versions};
+        let survey = surveys::get(&state.db, &me.organization_id, &id).await?;
+        versions::published_ids(&state.db, &survey.id).await
     })
     .await
 }

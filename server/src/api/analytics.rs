@@ -154,6 +154,8 @@ async fn export_responses(
     };
     let org_id = caller.organization_id().to_string();
     let survey = surveys::get(&state.db, &org_id, &survey_id).await?;
+    // A column for every answer ever given, also to questions since removed.
+    let survey = surveys::versions::with_earlier_parts(&state.db, survey).await?;
     let total = export::count(&state.db, &org_id, &survey_id, &filter).await?;
     export::record_started(&state.db, &org_id, &caller.actor(), &survey_id, format, query.as_deref(), total).await;
     let header_row = match format {

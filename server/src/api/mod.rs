@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod problems;
 pub mod responses;
 pub mod settings;
+pub mod survey_versions;
 pub mod survey_webhooks;
 pub mod surveys;
 pub mod tokens;
@@ -36,6 +37,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(email_confirmation::router())
         .merge(surveys::router())
+        .merge(survey_versions::router())
         .merge(responses::router())
         .merge(tokens::router())
         .merge(survey_webhooks::router())

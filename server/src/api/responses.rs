@@ -38,6 +38,9 @@ pub struct FilterParams {
     contact_id: Option<String>,
     /// Only responses shown in this language.
     language: Option<String>,
+    /// Only responses answered under this published version (`GET /api/surveys/{id}/versions`).
+    #[param(minimum = 1)]
+    version: Option<i64>,
 }
 
 /// The response filter in the query string (see `ResponseFilter::from_query`).
@@ -126,6 +129,7 @@ mod tests {
             "completed" => "true",
             "contactId" => "con_1",
             "language" => "el",
+            "version" => "2",
             other => panic!("no sample value for the documented parameter {other}"),
         };
         let documented = FilterParams::into_params(|| None);

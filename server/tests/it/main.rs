@@ -23,6 +23,7 @@ mod pages;
 mod responses;
 mod settings;
 mod sign_in;
+mod survey_versions;
 mod surveys;
 mod tokens;
 mod webhook_delivery_order;

@@ -18,6 +18,7 @@ mod survey_detail;
 mod survey_invitations;
 mod survey_overview;
 mod survey_responses;
+mod survey_versions;
 mod surveys;
 mod tokens;
 mod webhook_detail;

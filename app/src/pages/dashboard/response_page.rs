@@ -43,7 +43,7 @@ pub fn ResponsePage() -> impl IntoView {
                                 <Show when=move || !deleted() fallback=move || view! {
                                     <p class="notice" role="status">"The response and its personal data were deleted."</p>
                                 }>
-                                    <Detail detail=d.clone() survey=survey.clone()/>
+                                    <Detail detail=d.clone()/>
                                     {can_edit.then(|| {
                                         let response_id = response_id.clone();
                                         view! {
@@ -75,7 +75,7 @@ pub fn ResponsePage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(detail: ResponseDetail, survey: crate::domain::survey::Survey) -> impl IntoView {
+fn Detail(detail: ResponseDetail) -> impl IntoView {
     let r = detail.response;
     let mut metadata: Vec<(String, String)> = r.metadata.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
     metadata.sort();
@@ -85,11 +85,12 @@ fn Detail(detail: ResponseDetail, survey: crate::domain::survey::Survey) -> impl
             <dt>"Received"</dt><dd>{format_time(&r.created_at)}</dd>
             <dt>"Complete"</dt><dd>{r.completed_at.map(|t| format_time(&t)).unwrap_or_else(|| "no (partial)".into())}</dd>
             <dt>"Language"</dt><dd>{r.language.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Survey version"</dt><dd>{r.survey_version}</dd>
             <dt>"Id"</dt><dd><code>{r.id.clone()}</code></dd>
         </dl>
         <section class="card"><h2>"Answers"</h2>
             <dl class="answers">
-                {survey.questions.iter().map(|q| view! { <dt>{q.title.clone()}</dt><dd>{display_answer(q, &r.answers)}</dd> }).collect_view()}
+                {detail.questions.iter().map(|q| view! { <dt>{q.title.clone()}</dt><dd>{display_answer(q, &r.answers)}</dd> }).collect_view()}
             </dl>
         </section>
         <section class="card"><h2>"Metadata"</h2>

@@ -4,6 +4,7 @@
 use super::survey_invitations::InvitationsCard;
 use super::survey_overview::{FilterBar, OverviewPanel};
 use super::survey_responses::ResponsesTable;
+use super::survey_versions::VersionsCard;
 use super::DashboardLayout;
 use crate::components::ErrorNotice;
 use crate::domain::survey::{Survey, SurveyStatus};
@@ -39,6 +40,7 @@ pub fn SurveyDetailPage() -> impl IntoView {
                             <OverviewPanel survey=survey.clone() refresh=live.into()/>
                             <ResponsesTable survey=survey.clone() refresh=live.into()/>
                             <InvitationsCard survey_id=survey.id.clone() refresh=live.into()/>
+                            <VersionsCard survey_id=survey.id.clone() refresh=live.into()/>
                             <EmbedSnippet survey/>
                         }.into_any(),
                     }
@@ -111,6 +113,9 @@ fn SurveyHeader(
         <div class="page-head">
             <h1>{survey.name.clone()}</h1>
             <span class=format!("badge {}", survey.status.as_str())>{survey.status.as_str()}</span>
+            {(survey.published_version > 0).then(|| view! {
+                <span class="badge">{format!("version {}", survey.published_version)}</span>
+            })}
         </div>
         <p>
             "Public link: " <a href=link.clone() target="_blank" rel="noopener">{link.clone()}</a>

@@ -47,6 +47,8 @@ pub fn FilterBar(survey: Survey) -> impl IntoView {
     let languages = survey.options.languages();
     let nps_question = survey.questions.iter().find(|q| matches!(q.kind, QuestionKind::Nps)).map(|q| q.id.clone());
     let group = nps_question.as_ref().map(|q| value(&format!("answer.{q}"))).unwrap_or_default();
+    // Only a survey published more than once has versions to tell apart.
+    let versions = (survey.published_version > 1).then(|| (1..=survey.published_version).rev().collect::<Vec<_>>());
     let hidden_inputs = survey
         .options
         .hidden_fields
@@ -78,6 +80,17 @@ pub fn FilterBar(survey: Survey) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                {versions.map(|numbers| view! {
+                    <label>"Version"
+                        <select name="version">
+                            <option value="">"all"</option>
+                            {numbers.into_iter().map(|n| {
+                                let selected = value("version") == n.to_string();
+                                view! { <option value=n.to_string() selected=selected>{format!("version {n}")}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
                 {nps_question.map(|q| view! {
                     <label>"NPS group"
                         <select name=format!("answer.{q}")>

@@ -3,7 +3,8 @@
 //! address bar, export links), turned into one SQL condition.
 //!
 //! `from`, `to` (RFC 3339 or YYYY-MM-DD), `completed=true|false`,
-//! `language=el`, `contactId=con_…`, `metadata.KEY=VALUE`, `hidden.NAME=VALUE`,
+//! `language=el`, `contactId=con_…`, `version=2` (the published version
+//! answered), `metadata.KEY=VALUE`, `hidden.NAME=VALUE`,
 //! `answer.QUESTION=OP:VALUE` with OP one of eq, ne, lt, lte, gt, gte
 //! (`answer.q1=lte:6` is "detractors"; `answer.q2=food` means eq).
 
@@ -87,6 +88,8 @@ pub struct ResponseFilter {
     pub to_ms: Option<i64>,
     pub contact_id: Option<String>,
     pub language: Option<String>,
+    /// Only responses answered under this published version of the survey.
+    pub version: Option<i64>,
     /// `metadata.KEY=VALUE` pairs; all must match.
     pub metadata: Vec<(String, String)>,
     /// `hidden.NAME=VALUE` pairs; all must match.
@@ -150,6 +153,15 @@ impl ResponseFilter {
                         "completed" => Sort::Completed,
                         _ => return Err(AppError::field("sort", "newest, oldest or completed")),
                     }
+                }
+                "version" => {
+                    filter.version = Some(
+                        value
+                            .parse::<i64>()
+                            .ok()
+                            .filter(|n| *n >= 1)
+                            .ok_or_else(|| AppError::field("version", "a published version number (1, 2, …)"))?,
+                    )
                 }
                 "completed" => {
                     filter.completed = Some(match value.as_str() {
@@ -218,6 +230,7 @@ impl ResponseFilter {
     pub fn answers_alone_suffice(&self) -> bool {
         self.contact_id.is_none()
             && self.language.is_none()
+            && self.version.is_none()
             && self.metadata.is_empty()
             && self.hidden.is_empty()
             && self.answers.is_empty()
@@ -242,6 +255,10 @@ impl ResponseFilter {
         }
         if let Some(language) = &self.language {
             add("language = ?", Param::Text(language.clone()), &mut params);
+        }
+        if let Some(version) = self.version {
+            // NULL: answered before versions were kept, under version 1.
+            add("COALESCE(survey_version, 1) = ?", Param::Int(version), &mut params);
         }
         let pairs = self
             .metadata
@@ -305,6 +322,13 @@ mod tests {
         assert!(params.contains(&Param::Text("hidden:source".into())));
         assert!(!f.answers_alone_suffice());
         assert!(ResponseFilter::from_query("completed=false&from=2026-01-01").unwrap().answers_alone_suffice());
+        let v2 = ResponseFilter::from_query("version=2").unwrap();
+        assert_eq!(v2.version, Some(2));
+        assert!(!v2.answers_alone_suffice(), "answer rows do not carry the version");
+        assert!(v2.survey_sql("srv_1").0.contains("COALESCE(survey_version, 1) = $2"));
+        for bad in ["version=0", "version=two", "version=-1"] {
+            assert!(ResponseFilter::from_query(bad).unwrap_err().message_for("version").is_some(), "{bad}");
+        }
         let form = ResponseFilter::from_query("metadataKey=store&metadataValue=athens&hidden.source=").unwrap();
         assert_eq!(form.metadata, vec![("store".to_string(), "athens".to_string())]);
         assert!(form.hidden.is_empty(), "empty form fields are no filter");

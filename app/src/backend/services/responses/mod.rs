@@ -23,7 +23,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub(crate) const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
-    created_at, updated_at, completed_at, language";
+    created_at, updated_at, completed_at, language, survey_version";
 
 use crate::backend::services::events_router::events;
 use crate::backend::services::organization::audit;
@@ -58,6 +58,8 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
         updated_at: to_datetime(row.try_get("updated_at")?),
         completed_at: completed_at.map(to_datetime),
         language: row.try_get("language")?,
+        // Answered before versions were kept: under the first.
+        survey_version: row.try_get::<Option<i64>, _>("survey_version")?.unwrap_or(1),
     })
 }
 
@@ -185,5 +187,11 @@ pub async fn detail(
         None => None,
     };
     let deliveries = deliveries::for_subject(db, org_id, id).await?;
-    Ok(crate::domain::response_detail::ResponseDetail { response, contact, invitation, event, deliveries })
+    // The questions as the respondent saw them; the survey's own for a
+    // response older than the versions.
+    let questions = match surveys::versions::questions_of(db, &response.survey_id, response.survey_version).await? {
+        Some(questions) => questions,
+        None => surveys::get(db, org_id, &response.survey_id).await?.questions,
+    };
+    Ok(crate::domain::response_detail::ResponseDetail { response, questions, contact, invitation, event, deliveries })
 }

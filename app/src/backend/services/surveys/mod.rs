@@ -15,8 +15,10 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::sync::Arc;
 
+pub mod versions;
+
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \
-    s.closes_at, s.response_limit, s.options, \
+    s.closes_at, s.response_limit, s.options, s.published_version, \
     (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS response_count FROM surveys s";
 
 fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
@@ -30,6 +32,7 @@ fn from_row(row: &AnyRow) -> Result<Survey, AppError> {
         updated_at: to_datetime(row.try_get("updated_at")?),
         response_count: row.try_get("response_count")?,
         version: row.try_get("version")?,
+        published_version: row.try_get("published_version")?,
         closes_at: row.try_get::<Option<i64>, _>("closes_at")?.map(to_datetime),
         response_limit: row.try_get("response_limit")?,
         options: json_column(row, "options")?,
@@ -58,6 +61,7 @@ pub async fn create(db: &Db, org_id: &str, draft: SurveyDraft) -> Result<Survey,
     .bind(options)
     .execute(&mut *tx)
     .await?;
+    versions::record_if_changed(&mut tx, &id, &draft).await?;
     announce_status(&mut tx, org_id, &id, &draft).await?;
     tx.commit().await?;
     get(db, org_id, &id).await
@@ -135,6 +139,7 @@ pub async fn update(
         response_limit: patch.response_limit.unwrap_or(current.response_limit),
     };
     draft.validate()?;
+    versions::check_against_published(db, id, &draft).await?;
     let questions = serde_json::to_string(&draft.questions)?;
     let options = serde_json::to_string(&draft.options)?;
     let mut tx = db.begin_write().await?;
@@ -155,8 +160,11 @@ pub async fn update(
     .bind(options)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 && draft.status != current.status {
-        announce_status(&mut tx, org_id, id, &draft).await?;
+    if done.rows_affected() == 1 {
+        versions::record_if_changed(&mut tx, id, &draft).await?;
+        if draft.status != current.status {
+            announce_status(&mut tx, org_id, id, &draft).await?;
+        }
     }
     tx.commit().await?;
     changed(db, id);
@@ -200,6 +208,8 @@ pub struct SurveyDefinition {
     /// Published as stored, but past its closing time or response limit:
     /// [`close_when_due`] records the closing (reading never writes).
     pub due_to_close: bool,
+    /// The version answers are recorded under (see `versions`).
+    pub published_version: i64,
 }
 
 pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError> {
@@ -231,6 +241,7 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
     }
     Ok(SurveyDefinition {
         due_to_close,
+        published_version: stored.published_version,
         organization_id: stored.organization_id.clone(),
         survey: PublicSurvey {
             id: id.to_string(),
@@ -248,7 +259,7 @@ pub async fn definition(db: &Db, id: &str) -> Result<SurveyDefinition, AppError>
 async fn load_definition(db: &Db, id: &str) -> Result<StoredDefinition, AppError> {
     let row = sqlx::query(
         "SELECT s.organization_id, s.name, s.status, s.questions, s.closes_at, s.response_limit, s.options, \
-         o.embed_origins FROM surveys s JOIN organizations o ON o.id = s.organization_id WHERE s.id = $1",
+         s.published_version, o.embed_origins FROM surveys s JOIN organizations o ON o.id = s.organization_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -264,6 +275,7 @@ async fn load_definition(db: &Db, id: &str) -> Result<StoredDefinition, AppError
         questions: json_column(&row, "questions")?,
         options: json_column(&row, "options")?,
         organization_sites: json_column(&row, "embed_origins")?,
+        published_version: row.try_get("published_version")?,
     })
 }
 

@@ -11,8 +11,9 @@ mod translations;
 use super::DashboardLayout;
 use crate::components::{action_error, ErrorNotice};
 use crate::domain::survey::{Question, QuestionKind, Survey, SurveyDraft, SurveyPatch, SurveyStatus};
+use crate::domain::survey_version::PublishedIds;
 use crate::domain::AppError;
-use crate::server_fns::surveys::{create_survey, get_survey, update_survey};
+use crate::server_fns::surveys::{create_survey, get_survey, survey_published_ids, update_survey};
 use crate::widget::{SurveyWidget, WidgetProps};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,6 +43,27 @@ pub(super) fn fresh_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
     (1..).map(|n| format!("{prefix}{n}")).find(|id| !taken(id)).unwrap_or_default()
 }
 
+/// The ids the survey's published versions used (see `PublishedIds`),
+/// given to the editor's parts as context.
+#[derive(Clone, Copy)]
+pub(super) struct Published(pub StoredValue<PublishedIds>);
+
+/// A question id free in `draft` and never used by a published version.
+pub(super) fn fresh_question_id(draft: &SurveyDraft, published: Option<Published>) -> String {
+    let published = published.map(|r| r.0.get_value()).unwrap_or_default();
+    fresh_id("q", |id| draft.questions.iter().any(|q| q.id == id) || published.question(id))
+}
+
+/// A choice id free in `choices` and never used by a published version of `question`.
+pub(super) fn fresh_choice_id(
+    question: &str,
+    choices: &[crate::domain::survey::Choice],
+    published: Option<Published>,
+) -> String {
+    let published = published.map(|r| r.0.get_value()).unwrap_or_default();
+    fresh_id("c", |id| choices.iter().any(|c| c.id == id) || published.choice(question, id))
+}
+
 /// Edits one question of the draft in place.
 pub(super) fn edit_question(draft: RwSignal<SurveyDraft>, id: &str, f: impl FnOnce(&mut Question)) {
     draft.update(|d| {
@@ -57,7 +79,7 @@ pub fn NewSurveyPage() -> impl IntoView {
         <Title text="New survey"/>
         <DashboardLayout>
             <h1>"New survey"</h1>
-            <SurveyEditor initial=None/>
+            <SurveyEditor initial=None published=PublishedIds::default()/>
         </DashboardLayout>
     }
 }
@@ -65,7 +87,10 @@ pub fn NewSurveyPage() -> impl IntoView {
 #[component]
 pub fn EditSurveyPage() -> impl IntoView {
     let params = use_params_map();
-    let survey = Resource::new(move || params.read().get("id").unwrap_or_default(), get_survey);
+    let survey = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        |id| async move { Ok::<_, AppError>((get_survey(id.clone()).await?, survey_published_ids(id).await?)) },
+    );
     view! {
         <Title text="Edit survey"/>
         <DashboardLayout>
@@ -73,7 +98,7 @@ pub fn EditSurveyPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match survey.await {
-                        Ok(survey) => view! { <SurveyEditor initial=Some(survey)/> }.into_any(),
+                        Ok((survey, published)) => view! { <SurveyEditor initial=Some(survey) published/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -114,7 +139,9 @@ async fn save(request: SaveRequest) -> Result<Survey, AppError> {
 }
 
 #[component]
-fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
+fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoView {
+    let published = Published(StoredValue::new(published));
+    provide_context(published);
     let existing = initial.as_ref().map(|s| (s.id.clone(), s.version));
     let current_status = initial.as_ref().map(|s| s.status);
     let draft = RwSignal::new(match initial {
@@ -143,7 +170,7 @@ fn SurveyEditor(initial: Option<Survey>) -> impl IntoView {
     };
     let add = move |kind: QuestionKind| {
         draft.update(|d| {
-            let id = fresh_id("q", |id| d.questions.iter().any(|q| q.id == id));
+            let id = fresh_question_id(d, Some(published));
             d.questions.push(Question {
                 id,
                 title: String::new(),

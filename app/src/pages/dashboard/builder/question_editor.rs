@@ -2,7 +2,7 @@
 //! moving, duplicating or removing it.
 
 use super::logic_editor::LogicEditor;
-use super::{edit_question, fresh_id};
+use super::{edit_question, fresh_choice_id, fresh_question_id, Published};
 use crate::domain::survey::{Choice, Question, QuestionKind, RatingStyle, SurveyDraft};
 use leptos::prelude::*;
 
@@ -30,11 +30,12 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
             }
         })
     };
+    let published = use_context::<Published>();
     let duplicate = move |_| {
         draft.update(|d| {
             if let Some(at) = d.questions.iter().position(|q| q.id == id.get_value()) {
                 let mut copy = d.questions[at].clone();
-                copy.id = fresh_id("q", |candidate| d.questions.iter().any(|q| q.id == candidate));
+                copy.id = fresh_question_id(d, published);
                 d.questions.insert(at + 1, copy);
             }
         })
@@ -161,6 +162,7 @@ fn ChoicesEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
             }
         })
     };
+    let published = use_context::<Published>();
     let choice_ids = move || {
         question()
             .and_then(|q| q.kind.choices().map(|c| c.iter().map(|c| c.id.clone()).collect::<Vec<_>>()))
@@ -189,8 +191,8 @@ fn ChoicesEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
                     }
                 }
             </For>
-            <button type="button" class="link" on:click=move |_| edit(Box::new(|cs, _| {
-                let id = fresh_id("c", |candidate| cs.iter().any(|c| c.id == candidate));
+            <button type="button" class="link" on:click=move |_| edit(Box::new(move |cs, _| {
+                let id = fresh_choice_id(&id.get_value(), cs, published);
                 let label = format!("Option {}", cs.len() + 1);
                 cs.push(Choice { id, label });
             }))>{move || format!("Add a choice to question {}", number())}</button>

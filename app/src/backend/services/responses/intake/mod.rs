@@ -237,6 +237,7 @@ async fn create(
         organization_id: org_id.to_string(),
         survey_id: survey.id.clone(),
         questions: survey.questions.clone(),
+        survey_version: definition.published_version,
         created_at: now_ms(),
         input,
         invitation,
@@ -298,6 +299,18 @@ pub async fn continue_response(
             merged.insert(k, v);
         }
     }
+    // Answers given under an earlier version to questions this one no longer
+    // has stay as they were: never checked against a definition without them.
+    let asked = |key: &str| {
+        definition.survey.questions.iter().any(|q| q.id == key || crate::domain::survey::other_key(&q.id) == key)
+    };
+    let sent = patch.answers.as_ref();
+    let earlier: Answers = merged
+        .iter()
+        .filter(|(key, _)| !asked(key) && !sent.is_some_and(|s| s.contains_key(*key)))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    merged.retain(|key, _| !earlier.contains_key(key));
     let completed = current.completed || patch.completed.unwrap_or(false);
     let incoming = patch.metadata.clone().unwrap_or_default();
     let candidate = Candidate {
@@ -311,10 +324,12 @@ pub async fn continue_response(
         responder: patch.responder.as_ref(),
         invitation: invitation.as_ref(),
     };
-    let checked = check(state, candidate, Problems::default()).await?;
+    let mut checked = check(state, candidate, Problems::default()).await?;
+    checked.answers.extend(earlier);
     let change = Arc::new(Change {
         organization_id: org_id.clone(),
         questions: definition.survey.questions.clone(),
+        survey_version: definition.published_version,
         checked,
         completed,
         responder: patch.responder,

@@ -24,6 +24,8 @@ pub(super) struct NewResponse {
     pub(super) organization_id: String,
     pub(super) survey_id: String,
     pub(super) questions: Vec<Question>,
+    /// The published version the answers were checked against.
+    pub(super) survey_version: i64,
     pub(super) created_at: i64,
     pub(super) input: ResponseInput,
     pub(super) invitation: Option<invitations::LinkedInvitation>,
@@ -51,7 +53,7 @@ pub(super) async fn store_new(
     batch.push(
         format!(
             "INSERT INTO responses (organization_id, {COLUMNS}, answers_indexed, invitation_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, 1, $12)"
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, $13, 1, $12)"
         ),
         vec![
             org_id.as_str().into(),
@@ -66,6 +68,7 @@ pub(super) async fn store_new(
             input.language.clone().into(),
             contact_id.clone().into(),
             invitation.map(|l| l.invitation.id.clone()).into(),
+            new.survey_version.into(),
         ],
     );
     // Created now, so today: no closed day's cached overview changes.
@@ -98,6 +101,7 @@ pub(super) async fn store_new(
         created_at: to_datetime(now),
         updated_at: to_datetime(now),
         completed_at: input.completed.then(|| to_datetime(now)),
+        survey_version: new.survey_version,
     };
     if subscribers.is_empty() {
         return Ok((response, 0));
@@ -116,6 +120,8 @@ pub(super) async fn store_new(
 pub(super) struct Change {
     pub(super) organization_id: String,
     pub(super) questions: Vec<Question>,
+    /// The published version the change was checked against.
+    pub(super) survey_version: i64,
     pub(super) checked: Checked,
     pub(super) completed: bool,
     pub(super) responder: Option<Responder>,
@@ -142,7 +148,8 @@ pub(super) async fn store_change(
     };
     let done = sqlx::query(
         "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5, \
-         contact_id = $10 WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
+         contact_id = $10, survey_version = $11 \
+         WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
     )
     .bind(serde_json::to_string(&change.checked.answers)?)
     .bind(serde_json::to_string(&change.checked.metadata)?)
@@ -154,6 +161,7 @@ pub(super) async fn store_change(
     .bind(current.updated_at.timestamp_millis())
     .bind(i64::from(current.completed))
     .bind(contact_id.clone())
+    .bind(change.survey_version)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
@@ -185,6 +193,7 @@ pub(super) async fn store_change(
         updated_at: to_datetime(now),
         completed_at: completed_at.map(to_datetime),
         contact_id,
+        survey_version: change.survey_version,
         ..current.clone()
     };
     let mut events = vec!["survey.response.updated"];
