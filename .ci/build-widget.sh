@@ -5,38 +5,49 @@
 # JavaScript) → boot.js.
 # cargo-leptos builds the dashboard bundle; this one is separate so that
 # visitors of a survey download only the widget.
+# Two widget bundles: pkg/widget/ for surveys of the seven classic question
+# types, and pkg/widget/every-type/ with the controls of all seventeen; the
+# survey page picks the smaller one when it suffices.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.ci/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-out=${LEPTOS_SITE_ROOT:-target/site}/pkg/widget
+site=${LEPTOS_SITE_ROOT:-target/site}/pkg/widget
 wasm=target/wasm32-unknown-unknown/wasm-release/vox_widget.wasm
 
-cargo build -p widget-frontend --lib --target wasm32-unknown-unknown --profile wasm-release
-rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name vox_widget "$wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types -o "$out.tmp/vox_widget_bg.wasm" "$out.tmp/vox_widget_bg.wasm"
-# Property names stay (the wasm imports its glue by name); a quarter less to download.
-terser "$out.tmp/vox_widget.js" --module --compress --mangle -o "$out.tmp/vox_widget.js"
-# The page loads this module; it has no inline code, so the widget page's
-# Content-Security-Policy needs no 'unsafe-inline' for scripts.
-cat > "$out.tmp/boot.js" <<'JS'
+# bundle OUT_DIR [CARGO_FEATURES]: one bundle, built, optimised and precompressed into OUT_DIR.
+bundle() {
+  local out=$1
+  cargo build -p widget-frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${2:+--features "$2"}
+  rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name vox_widget "$wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types -o "$out.tmp/vox_widget_bg.wasm" "$out.tmp/vox_widget_bg.wasm"
+  # Property names stay (the wasm imports its glue by name); a quarter less to download.
+  terser "$out.tmp/vox_widget.js" --module --compress --mangle -o "$out.tmp/vox_widget.js"
+  # The page loads this module; it has no inline code, so the widget page's
+  # Content-Security-Policy needs no 'unsafe-inline' for scripts.
+  cat > "$out.tmp/boot.js" <<'JS'
 import init, { hydrate } from "./vox_widget.js";
 init({ module_or_path: new URL("./vox_widget_bg.wasm", import.meta.url) }).then(() => hydrate());
 JS
-# Precompressed copies, made once here rather than by the server on every
-# request: brotli at its best quality, and gzip by zopfli (a better deflate
-# encoder that any gzip reader decodes; ~5 % smaller than gzip -9).
-NODE_PATH="$PWD/.ci/tools/node_modules" node -e '
-const fs = require("fs"), zlib = require("zlib"), zopfli = require("@gfx/zopfli"), dir = process.argv[1];
-(async () => {
-  for (const f of fs.readdirSync(dir)) {
-    const data = fs.readFileSync(`${dir}/${f}`);
-    fs.writeFileSync(`${dir}/${f}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
-    const gz = await zopfli.gzipAsync(data, { numiterations: 15 });
-    if (!zlib.gunzipSync(gz).equals(data)) throw new Error(`zopfli round trip failed for ${f}`);
-    fs.writeFileSync(`${dir}/${f}.gz`, gz);
-  }
-})().catch((e) => { console.error(e); process.exit(1); });' "$out.tmp"
-rm -rf "$out" && mv "$out.tmp" "$out"
-ls -l "$out"
+  # Precompressed copies, made once here rather than by the server on every
+  # request: brotli at its best quality, and gzip by zopfli (a better deflate
+  # encoder that any gzip reader decodes; ~5 % smaller than gzip -9).
+  NODE_PATH="$PWD/.ci/tools/node_modules" node -e '
+  const fs = require("fs"), zlib = require("zlib"), zopfli = require("@gfx/zopfli"), dir = process.argv[1];
+  (async () => {
+    for (const f of fs.readdirSync(dir)) {
+      const data = fs.readFileSync(`${dir}/${f}`);
+      fs.writeFileSync(`${dir}/${f}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      const gz = await zopfli.gzipAsync(data, { numiterations: 15 });
+      if (!zlib.gunzipSync(gz).equals(data)) throw new Error(`zopfli round trip failed for ${f}`);
+      fs.writeFileSync(`${dir}/${f}.gz`, gz);
+    }
+  })().catch((e) => { console.error(e); process.exit(1); });' "$out.tmp"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+}
+
+bundle "$site.every-type"
+bundle "$site" classic
+rm -rf "$site/every-type" && mv "$site.every-type" "$site/every-type"
+ls -l "$site" "$site/every-type"

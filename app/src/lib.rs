@@ -5,6 +5,11 @@
 // Leptos views are deeply nested static types; the wasm release build needs room.
 #![recursion_limit = "256"]
 
+// The classic widget bundle cannot render the newer question types: a server
+// built with it would send pages it cannot hydrate.
+#[cfg(all(feature = "ssr", feature = "widget-classic"))]
+compile_error!("`widget-classic` is for the classic widget bundle only, never with `ssr`");
+
 pub mod components;
 pub mod domain;
 pub mod pages;

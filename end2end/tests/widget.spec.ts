@@ -174,13 +174,16 @@ test('answers are saved as the visitor goes, and a reload continues where they w
   expect(responses[0].answers).toEqual({ q1: 6, q2: 4, q3: 'Resumed after a reload' });
 });
 
-test('the widget bundle is served precompressed and cacheable', async ({ request }) => {
-  for (const file of ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js']) {
-    const res = await request.get(`/pkg/widget/${file}`, { headers: { 'accept-encoding': 'br, gzip' } });
-    expect(res.status()).toBe(200);
-    expect(res.headers()['content-encoding']).toBe('br');
-    expect(res.headers()['cache-control']).toContain('max-age=');
+test('both widget bundles are served precompressed and cacheable', async ({ request }) => {
+  // The classic bundle, and the one for surveys using the newer question types.
+  for (const dir of ['/pkg/widget', '/pkg/widget/every-type']) {
+    for (const file of ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js']) {
+      const res = await request.get(`${dir}/${file}`, { headers: { 'accept-encoding': 'br, gzip' } });
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-encoding']).toBe('br');
+      expect(res.headers()['cache-control']).toContain('max-age=');
+    }
+    const wasm = await request.get(`${dir}/vox_widget_bg.wasm`, { headers: { 'accept-encoding': 'br' } });
+    expect(wasm.headers()['content-type']).toBe('application/wasm');
   }
-  const wasm = await request.get('/pkg/widget/vox_widget_bg.wasm', { headers: { 'accept-encoding': 'br' } });
-  expect(wasm.headers()['content-type']).toBe('application/wasm');
 });

@@ -12,7 +12,7 @@ use app::domain::i18n;
 use app::domain::response::MAX_VALUE_LEN;
 use app::domain::survey::PublicSurvey;
 use app::domain::AppError;
-use app::widget::{SurveyNotFound, SurveyWidget, ThankYou, WidgetProps, BOOT_SCRIPT_URL, STYLESHEET_URL};
+use app::widget::{boot_script_url, SurveyNotFound, SurveyWidget, ThankYou, WidgetProps, STYLESHEET_URL};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -105,8 +105,9 @@ pub async fn page(
     let title = props.survey.name.clone();
     let language = props.survey.language.clone();
     let props_json = serde_json::to_string(&props).unwrap_or_default();
+    let bundle = boot_script_url(&props.survey);
     let body = Owner::new().with(|| view! { <SurveyWidget props/> }.to_html());
-    document(&title, &language, Some(&props_json), &body, &frame_ancestors)
+    document(&title, &language, Some((&props_json, bundle)), &body, &frame_ancestors)
 }
 
 /// The invitation a genuine `?i=` token names for this survey (marked
@@ -181,12 +182,19 @@ fn script_json(json: &str) -> String {
 
 /// `frame_ancestors`: who may frame the page (`'self'`, `'none'`, or the one
 /// allowed site of the embed frame).
-fn document(title: &str, language: &str, props_json: Option<&str>, body: &str, frame_ancestors: &str) -> Response {
+/// `hydration`: the props as JSON and the boot script of the bundle that hydrates them.
+fn document(
+    title: &str,
+    language: &str,
+    hydration: Option<(&str, &str)>,
+    body: &str,
+    frame_ancestors: &str,
+) -> Response {
     // Without props there is nothing to hydrate: no script at all.
-    let scripts = props_json
-        .map(|json| {
+    let scripts = hydration
+        .map(|(json, boot_script)| {
             format!(
-                r#"<script type="application/json" id="vox-widget-props">{}</script><script type="module" src="{BOOT_SCRIPT_URL}"></script>"#,
+                r#"<script type="application/json" id="vox-widget-props">{}</script><script type="module" src="{boot_script}"></script>"#,
                 script_json(json)
             )
         })

@@ -29,6 +29,22 @@ pub struct Messages {
     /// "{n} of {max} stars".
     pub stars: &'static str,
     pub saving_failed: &'static str,
+    /// The empty entry of a drop-down, and of a ranking's places.
+    pub choose: &'static str,
+    /// A ranking's place: "Place {n}".
+    pub rank_place: &'static str,
+    // Contact and address fields.
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub company: &'static str,
+    pub address_line1: &'static str,
+    pub address_line2: &'static str,
+    pub city: &'static str,
+    pub region: &'static str,
+    pub postal_code: &'static str,
+    pub country: &'static str,
 }
 
 const EN: Messages = Messages {
@@ -50,6 +66,19 @@ const EN: Messages = Messages {
     nps_high: "Extremely likely",
     stars: "{n} of {max} stars",
     saving_failed: "Your answer could not be saved. Please try again.",
+    choose: "Choose…",
+    rank_place: "Place {n}",
+    first_name: "First name",
+    last_name: "Last name",
+    email: "Email",
+    phone: "Phone",
+    company: "Company",
+    address_line1: "Address",
+    address_line2: "Address line 2",
+    city: "City",
+    region: "State / region",
+    postal_code: "Postal code",
+    country: "Country",
 };
 
 const EL: Messages = Messages {
@@ -71,6 +100,19 @@ const EL: Messages = Messages {
     nps_high: "Εξαιρετικά πιθανό",
     stars: "{n} από {max} αστέρια",
     saving_failed: "Η απάντησή σας δεν αποθηκεύτηκε. Παρακαλούμε δοκιμάστε ξανά.",
+    choose: "Επιλέξτε…",
+    rank_place: "Θέση {n}",
+    first_name: "Όνομα",
+    last_name: "Επώνυμο",
+    email: "Ηλεκτρονικό ταχυδρομείο",
+    phone: "Τηλέφωνο",
+    company: "Εταιρεία",
+    address_line1: "Διεύθυνση",
+    address_line2: "Διεύθυνση (γραμμή 2)",
+    city: "Πόλη",
+    region: "Νομός / περιοχή",
+    postal_code: "Ταχυδρομικός κώδικας",
+    country: "Χώρα",
 };
 
 const DE: Messages = Messages {
@@ -92,6 +134,19 @@ const DE: Messages = Messages {
     nps_high: "Äußerst wahrscheinlich",
     stars: "{n} von {max} Sternen",
     saving_failed: "Ihre Antwort konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
+    choose: "Bitte wählen…",
+    rank_place: "Platz {n}",
+    first_name: "Vorname",
+    last_name: "Nachname",
+    email: "E-Mail",
+    phone: "Telefon",
+    company: "Firma",
+    address_line1: "Adresse",
+    address_line2: "Adresszusatz",
+    city: "Stadt",
+    region: "Bundesland / Region",
+    postal_code: "Postleitzahl",
+    country: "Land",
 };
 
 const FR: Messages = Messages {
@@ -113,6 +168,19 @@ const FR: Messages = Messages {
     nps_high: "Très probable",
     stars: "{n} étoiles sur {max}",
     saving_failed: "Votre réponse n'a pas pu être enregistrée. Veuillez réessayer.",
+    choose: "Choisir…",
+    rank_place: "Rang {n}",
+    first_name: "Prénom",
+    last_name: "Nom",
+    email: "Adresse e-mail",
+    phone: "Téléphone",
+    company: "Entreprise",
+    address_line1: "Adresse postale",
+    address_line2: "Complément d'adresse",
+    city: "Ville",
+    region: "Région",
+    postal_code: "Code postal",
+    country: "Pays",
 };
 
 const ES: Messages = Messages {
@@ -134,6 +202,19 @@ const ES: Messages = Messages {
     nps_high: "Muy probable",
     stars: "{n} de {max} estrellas",
     saving_failed: "No se pudo guardar su respuesta. Inténtelo de nuevo.",
+    choose: "Elija…",
+    rank_place: "Puesto {n}",
+    first_name: "Nombre",
+    last_name: "Apellidos",
+    email: "Correo electrónico",
+    phone: "Teléfono",
+    company: "Empresa",
+    address_line1: "Dirección",
+    address_line2: "Dirección (línea 2)",
+    city: "Ciudad",
+    region: "Provincia / región",
+    postal_code: "Código postal",
+    country: "País",
 };
 
 const AR: Messages = Messages {
@@ -155,6 +236,19 @@ const AR: Messages = Messages {
     nps_high: "محتمل جدًا",
     stars: "{n} من {max} نجوم",
     saving_failed: "تعذّر حفظ إجابتك. يرجى المحاولة مرة أخرى.",
+    choose: "اختر…",
+    rank_place: "المرتبة {n}",
+    first_name: "الاسم الأول",
+    last_name: "اسم العائلة",
+    email: "البريد الإلكتروني",
+    phone: "الهاتف",
+    company: "الشركة",
+    address_line1: "العنوان",
+    address_line2: "العنوان (السطر 2)",
+    city: "المدينة",
+    region: "الولاية / المنطقة",
+    postal_code: "الرمز البريدي",
+    country: "البلد",
 };
 
 const HE: Messages = Messages {
@@ -176,7 +270,39 @@ const HE: Messages = Messages {
     nps_high: "סביר מאוד",
     stars: "{n} מתוך {max} כוכבים",
     saving_failed: "לא ניתן היה לשמור את התשובה. נא לנסות שוב.",
+    choose: "בחרו…",
+    rank_place: "מקום {n}",
+    first_name: "שם פרטי",
+    last_name: "שם משפחה",
+    email: "דוא״ל",
+    phone: "טלפון",
+    company: "חברה",
+    address_line1: "כתובת",
+    address_line2: "כתובת (שורה 2)",
+    city: "עיר",
+    region: "מחוז / אזור",
+    postal_code: "מיקוד",
+    country: "מדינה",
 };
+
+impl Messages {
+    /// The label of a contact or address field (`InfoField::name`).
+    pub fn field_label(&self, name: &str) -> &'static str {
+        match name {
+            "firstName" => self.first_name,
+            "lastName" => self.last_name,
+            "email" => self.email,
+            "phone" => self.phone,
+            "company" => self.company,
+            "line1" => self.address_line1,
+            "line2" => self.address_line2,
+            "city" => self.city,
+            "region" => self.region,
+            "postalCode" => self.postal_code,
+            _ => self.country,
+        }
+    }
+}
 
 /// The widget's messages for a language tag; English when Vox has none.
 pub fn messages(language: &str) -> &'static Messages {
@@ -261,7 +387,7 @@ pub fn fill(message: &str, values: &[(&str, usize)]) -> String {
 }
 
 /// Puts a translation's texts (name, thank-you, question titles,
-/// descriptions and choice labels) in place of the default language's.
+/// descriptions, choice, column and row labels, consent and button labels, units) in place of the default language's.
 pub(crate) fn apply_translation(
     survey: &mut super::survey::PublicSurvey,
     translation: &super::survey_options::Translation,
@@ -280,14 +406,38 @@ pub(crate) fn apply_translation(
         if let Some(description) = &texts.description {
             q.description = Some(description.clone());
         }
-        if let super::survey::QuestionKind::SingleChoice { choices, .. }
-        | super::survey::QuestionKind::MultipleChoice { choices, .. } = &mut q.kind
-        {
+        if let Some(choices) = q.kind.choices_mut() {
             for c in choices.iter_mut() {
                 if let Some(label) = texts.choices.get(&c.id) {
                     c.label = label.clone();
                 }
             }
+        }
+        use super::survey::QuestionKind;
+        match &mut q.kind {
+            QuestionKind::Matrix { rows, .. } => {
+                for row in rows.iter_mut() {
+                    if let Some(label) = texts.rows.get(&row.id) {
+                        row.label = label.clone();
+                    }
+                }
+            }
+            QuestionKind::Consent { label } => {
+                if let Some(text) = &texts.label {
+                    *label = text.clone();
+                }
+            }
+            QuestionKind::Statement { button_label: Some(label), .. } => {
+                if let Some(text) = &texts.label {
+                    *label = text.clone();
+                }
+            }
+            QuestionKind::Number { unit: Some(unit), .. } => {
+                if let Some(text) = &texts.unit {
+                    *unit = text.clone();
+                }
+            }
+            _ => {}
         }
     }
 }

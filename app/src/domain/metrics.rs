@@ -195,24 +195,7 @@ pub struct Bar {
     pub count: i64,
 }
 
-/// One question's figures.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct QuestionStats {
-    pub question_id: String,
-    pub title: String,
-    /// The question type (`nps`, `rating`, …).
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// How many responses answered it.
-    pub answered: i64,
-    pub average: Option<f64>,
-    pub nps: Option<Nps>,
-    pub csat: Option<Csat>,
-    /// Every value of a scale, every choice: zero counts included.
-    pub bars: Vec<Bar>,
-}
+pub use super::question_stats::QuestionStats;
 
 /// A survey's overview under a filter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,8 @@ pub mod response_detail;
 pub mod scope;
 pub mod smtp;
 pub mod snake_case;
+pub mod question_kind;
+pub mod question_stats;
 pub mod survey;
 pub mod survey_options;
 pub mod survey_version;

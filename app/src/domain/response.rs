@@ -92,6 +92,30 @@ pub struct Responder {
 }
 
 impl Responder {
+    /// The respondent as a `contact_info` answer names them (the first such
+    /// answer with an email or a phone that makes a valid responder): how a
+    /// survey's own contact question fills the response's contact.
+    pub fn from_answers(questions: &[super::survey::Question], answers: &Answers) -> Option<Responder> {
+        let contact_questions =
+            questions.iter().filter(|q| matches!(q.kind, super::survey::QuestionKind::ContactInfo { .. }));
+        contact_questions.into_iter().find_map(|q| {
+            let answer = answers.get(&q.id)?.as_object()?;
+            let text = |key: &str| {
+                answer.get(key).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+            };
+            let responder = Responder {
+                email: text("email"),
+                phone_number: text("phone"),
+                first_name: text("firstName"),
+                last_name: text("lastName"),
+                external_id: None,
+            };
+            let mut problems = Problems::default();
+            responder.validate(&mut problems);
+            problems.is_empty().then_some(responder)
+        })
+    }
+
     /// Checks the fields and names every problem under `responder.`.
     pub fn validate(&self, problems: &mut Problems) {
         if self.email.is_none() && self.phone_number.is_none() && self.external_id.is_none() {
@@ -103,8 +127,7 @@ impl Responder {
             }
         }
         if let Some(phone) = &self.phone_number {
-            let digits = phone.chars().filter(char::is_ascii_digit).count();
-            if !(5..=20).contains(&digits) || !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+            if !super::answers::looks_like_phone(phone) {
                 problems.add("responder.phone_number", "must be a phone number");
             }
         }

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_TITLE_LEN: usize = 1_000;
 pub const MAX_QUESTIONS: usize = 100;
-pub const MAX_CHOICES: usize = 50;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -40,118 +39,7 @@ impl SurveyStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Choice {
-    pub id: String,
-    pub label: String,
-}
-
-/// What a question asks for; the `type` names are part of the public API.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
-pub enum QuestionKind {
-    /// Net Promoter Score, 0–10.
-    Nps,
-    /// 1..=scale, scale 3–10, shown as numbers or stars.
-    Rating {
-        scale: u8,
-        #[serde(default)]
-        style: RatingStyle,
-    },
-    /// Customer satisfaction, 1–5.
-    Csat,
-    /// One choice id; with `allowOther`, also `"other"` plus the text in
-    /// the answer `<questionId>.other`.
-    SingleChoice {
-        choices: Vec<Choice>,
-        #[serde(default)]
-        allow_other: bool,
-    },
-    /// A list of distinct choice ids; `allowOther` as for `single_choice`.
-    MultipleChoice {
-        choices: Vec<Choice>,
-        #[serde(default)]
-        allow_other: bool,
-    },
-    Text {
-        #[serde(default)]
-        multiline: bool,
-    },
-    Email,
-}
-
-impl QuestionKind {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            QuestionKind::Nps => "nps",
-            QuestionKind::Rating { .. } => "rating",
-            QuestionKind::Csat => "csat",
-            QuestionKind::SingleChoice { .. } => "single_choice",
-            QuestionKind::MultipleChoice { .. } => "multiple_choice",
-            QuestionKind::Text { .. } => "text",
-            QuestionKind::Email => "email",
-        }
-    }
-
-    /// The inclusive range of a numeric scale question, if this is one.
-    pub fn scale(&self) -> Option<(i64, i64)> {
-        match self {
-            QuestionKind::Nps => Some((0, 10)),
-            QuestionKind::Rating { scale, .. } => Some((1, i64::from(*scale))),
-            QuestionKind::Csat => Some((1, 5)),
-            _ => None,
-        }
-    }
-
-    pub fn choices(&self) -> Option<&[Choice]> {
-        match self {
-            QuestionKind::SingleChoice { choices, .. } | QuestionKind::MultipleChoice { choices, .. } => Some(choices),
-            _ => None,
-        }
-    }
-
-    /// Whether the visitor may answer "other" with their own words.
-    pub fn allows_other(&self) -> bool {
-        matches!(
-            self,
-            QuestionKind::SingleChoice { allow_other: true, .. }
-                | QuestionKind::MultipleChoice { allow_other: true, .. }
-        )
-    }
-}
-
-/// The choice id that stands for "other"; its text is the answer `<questionId>.other`.
-pub const OTHER_CHOICE: &str = "other";
-
-/// The answers key that carries a question's "other" text.
-pub fn other_key(question_id: &str) -> String {
-    format!("{question_id}.{OTHER_CHOICE}")
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RatingStyle {
-    #[default]
-    Numbers,
-    Stars,
-}
-
-impl RatingStyle {
-    /// The style's name in JSON (the same as serde's; a test checks).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RatingStyle::Numbers => "numbers",
-            RatingStyle::Stars => "stars",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        [RatingStyle::Numbers, RatingStyle::Stars].into_iter().find(|s| s.as_str() == name)
-    }
-}
+pub use super::question_kind::{other_key, Choice, InfoField, MatrixRow, QuestionKind, RatingStyle, OTHER_CHOICE};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -335,9 +223,7 @@ fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) ->
     Option::<T>::deserialize(d).map(Some)
 }
 
-fn is_valid_key(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
+use super::question_kind::is_valid_key;
 
 /// True for characters that have no place in a name or title. NUL in
 /// particular cannot be stored in a PostgreSQL TEXT column.
@@ -393,36 +279,7 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
                 problems.add(at("description"), format!("must be at most {MAX_TITLE_LEN} characters"));
             }
         }
-        match &q.kind {
-            QuestionKind::Rating { scale, .. } if !(3..=10).contains(scale) => {
-                problems.add(at("scale"), "must be between 3 and 10");
-            }
-            QuestionKind::SingleChoice { choices, allow_other }
-            | QuestionKind::MultipleChoice { choices, allow_other } => {
-                validate_choices(problems, i, choices);
-                if *allow_other && choices.iter().any(|c| c.id == OTHER_CHOICE) {
-                    problems.add(at("choices"), "the choice id 'other' is reserved when allowOther is on");
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn validate_choices(problems: &mut Problems, question: usize, choices: &[Choice]) {
-    if choices.is_empty() || choices.len() > MAX_CHOICES {
-        problems.add(format!("questions[{question}].choices"), format!("1–{MAX_CHOICES} choices"));
-        return;
-    }
-    let mut seen = std::collections::HashSet::new();
-    for (j, c) in choices.iter().enumerate() {
-        let at = |f: &str| format!("questions[{question}].choices[{j}].{f}");
-        if !is_valid_key(&c.id) {
-            problems.add(at("id"), "1–64 letters, digits, '-' or '_'");
-        } else if !seen.insert(c.id.as_str()) {
-            problems.add(at("id"), "duplicate choice id");
-        }
-        check_text(problems, at("label"), &c.label, MAX_TITLE_LEN);
+        super::question_kind::validate_kind(problems, i, &q.kind, q.required);
     }
 }
 

@@ -116,9 +116,18 @@ pub struct QuestionTranslation {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Choice id → label.
+    /// Choice (or matrix column) id → label.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub choices: BTreeMap<String, String>,
+    /// Matrix row id → label.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rows: BTreeMap<String, String>,
+    /// A consent question's text, or a statement's button label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// A number question's unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,13 +228,42 @@ impl SurveyOptions {
                 if let Some(description) = &texts.description {
                     check_text(problems, q_at("description"), description, MAX_TITLE_LEN);
                 }
-                let choices = question.kind.choices().unwrap_or_default();
+                let mut kind = question.kind.clone();
+                let choices = kind.choices_mut().map(|c| c.as_slice()).unwrap_or_default();
                 for (choice, label) in &texts.choices {
                     if choices.iter().any(|c| &c.id == choice) {
                         check_text(problems, q_at(&format!("choices.{choice}")), label, MAX_TITLE_LEN);
                     } else {
                         problems.add(q_at(&format!("choices.{choice}")), "no such choice in this question");
                     }
+                }
+                use super::survey::QuestionKind;
+                let rows = match &question.kind {
+                    QuestionKind::Matrix { rows, .. } => rows.as_slice(),
+                    _ => &[],
+                };
+                for (row, label) in &texts.rows {
+                    if rows.iter().any(|r| &r.id == row) {
+                        check_text(problems, q_at(&format!("rows.{row}")), label, MAX_TITLE_LEN);
+                    } else {
+                        problems.add(q_at(&format!("rows.{row}")), "no such row in this question");
+                    }
+                }
+                let (has_label, has_unit) = match &question.kind {
+                    QuestionKind::Consent { .. } => (true, false),
+                    QuestionKind::Statement { button_label, .. } => (button_label.is_some(), false),
+                    QuestionKind::Number { unit, .. } => (false, unit.is_some()),
+                    _ => (false, false),
+                };
+                match (&texts.label, has_label) {
+                    (Some(label), true) => check_text(problems, q_at("label"), label, MAX_TITLE_LEN),
+                    (Some(_), false) => problems.add(q_at("label"), "this question has no label to translate"),
+                    _ => {}
+                }
+                match (&texts.unit, has_unit) {
+                    (Some(unit), true) => check_text(problems, q_at("unit"), unit, 20),
+                    (Some(_), false) => problems.add(q_at("unit"), "this question has no unit to translate"),
+                    _ => {}
                 }
             }
         }

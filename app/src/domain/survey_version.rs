@@ -61,7 +61,7 @@ pub struct SurveyVersion {
 #[serde(rename_all = "camelCase")]
 pub struct PublishedIds {
     pub questions: Vec<String>,
-    /// Per question id: the ids its choices had.
+    /// Per question id: the ids its choices (a matrix's rows and columns) had.
     pub choices: std::collections::BTreeMap<String, Vec<String>>,
 }
 
@@ -73,10 +73,10 @@ impl PublishedIds {
             if !ids.questions.contains(&question.id) {
                 ids.questions.push(question.id.clone());
             }
-            for choice in question.kind.choices().unwrap_or_default() {
+            for id in question.kind.option_ids() {
                 let used = ids.choices.entry(question.id.clone()).or_default();
-                if !used.contains(&choice.id) {
-                    used.push(choice.id.clone());
+                if !used.iter().any(|u| u == id) {
+                    used.push(id.to_string());
                 }
             }
         }
@@ -191,7 +191,7 @@ mod tests {
     }
 
     fn choice(id: &str, label: &str) -> Choice {
-        Choice { id: id.into(), label: label.into() }
+        Choice::new(id, label)
     }
 
     #[test]

@@ -9,6 +9,7 @@
 mod form;
 mod host;
 mod json;
+mod parts;
 pub mod props_json;
 mod question;
 mod saved;
@@ -26,9 +27,21 @@ use serde_json::Map;
 /// The widget's stylesheet (served by the server from `style/widget.css`);
 /// the version in the address changes with every release.
 pub const STYLESHEET_URL: &str = concat!("/widget.css?v=", env!("CARGO_PKG_VERSION"));
-/// The widget bundle's start script, written next to the bundle by
-/// `.ci/build-widget.sh`.
+/// The start script of the classic widget bundle, for surveys of the seven
+/// classic question types (both bundles are written by `.ci/build-widget.sh`).
 pub const BOOT_SCRIPT_URL: &str = "/pkg/widget/boot.js";
+/// The start script of the bundle that carries every question type.
+pub const EVERY_TYPE_BOOT_SCRIPT_URL: &str = "/pkg/widget/every-type/boot.js";
+
+/// The bundle a survey's page loads: the classic one (smaller) when every
+/// question is of a classic type, so such surveys never pay for the rest.
+pub fn boot_script_url(survey: &PublicSurvey) -> &'static str {
+    if survey.questions.iter().all(|q| q.kind.is_classic()) {
+        BOOT_SCRIPT_URL
+    } else {
+        EVERY_TYPE_BOOT_SCRIPT_URL
+    }
+}
 
 /// Everything the widget renders from; the server embeds it in the page as
 /// JSON so the browser hydrates exactly what was rendered (written with

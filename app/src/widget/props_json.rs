@@ -9,7 +9,10 @@
 use super::WidgetProps;
 use crate::domain::i18n::Messages;
 use crate::domain::logic::{Condition, ConditionOp};
-use crate::domain::survey::{Choice, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus};
+use crate::domain::question_kind::EVERY_TYPE_BUILT;
+use crate::domain::survey::{
+    Choice, InfoField, MatrixRow, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus,
+};
 use crate::domain::survey_options::{english, Appearance, SurveyOptions, Theme};
 use serde_json::{Map, Value};
 
@@ -37,6 +40,8 @@ pub fn decode(json: &str) -> Option<WidgetProps> {
 fn messages(v: &Value) -> Option<&'static Messages> {
     let o = v.as_object()?;
     let t = |key: &str| -> Option<&'static str> { Some(Box::leak(o.get(key)?.as_str()?.into())) };
+    // Texts only the newer question types show: the classic bundle skips them.
+    let newer = |key: &str| if EVERY_TYPE_BUILT { t(key) } else { Some("") };
     Some(Box::leak(Box::new(Messages {
         next: t("next")?,
         back: t("back")?,
@@ -56,6 +61,19 @@ fn messages(v: &Value) -> Option<&'static Messages> {
         nps_high: t("npsHigh")?,
         stars: t("stars")?,
         saving_failed: t("savingFailed")?,
+        choose: newer("choose")?,
+        rank_place: newer("rankPlace")?,
+        first_name: newer("firstName")?,
+        last_name: newer("lastName")?,
+        email: newer("email")?,
+        phone: newer("phone")?,
+        company: newer("company")?,
+        address_line1: newer("addressLine1")?,
+        address_line2: newer("addressLine2")?,
+        city: newer("city")?,
+        region: newer("region")?,
+        postal_code: newer("postalCode")?,
+        country: newer("country")?,
     })))
 }
 
@@ -118,6 +136,57 @@ fn kind(o: &Object) -> Option<QuestionKind> {
             allow_other: flag(o, "allowOther")?,
         },
         "text" => QuestionKind::Text { multiline: flag(o, "multiline")? },
+        // The classic bundle cannot show the newer types (the page never sends it them).
+        name if EVERY_TYPE_BUILT => newer_kind(name, o)?,
+        _ => return None,
+    })
+}
+
+/// The ten types beyond the classic seven.
+fn newer_kind(name: &str, o: &Object) -> Option<QuestionKind> {
+    Some(match name {
+        "dropdown" => QuestionKind::Dropdown {
+            choices: required(o, "choices", choices)?,
+            allow_other: flag(o, "allowOther")?,
+        },
+        "ranking" => QuestionKind::Ranking {
+            choices: required(o, "choices", choices)?,
+            rank_count: optional(o, "rankCount", |v| u8::try_from(v.as_u64()?).ok())?,
+        },
+        "matrix" => QuestionKind::Matrix {
+            rows: required(o, "rows", |v| {
+                v.as_array()?
+                    .iter()
+                    .map(|r| {
+                        let r = r.as_object()?;
+                        Some(MatrixRow {
+                            id: required(r, "id", text)?,
+                            label: required(r, "label", text)?,
+                            required: flag(r, "required")?,
+                        })
+                    })
+                    .collect()
+            })?,
+            columns: required(o, "columns", choices)?,
+        },
+        "number" => QuestionKind::Number {
+            min: optional(o, "min", Value::as_f64)?,
+            max: optional(o, "max", Value::as_f64)?,
+            step: optional(o, "step", Value::as_f64)?,
+            unit: optional(o, "unit", text)?,
+        },
+        "date" => QuestionKind::Date { min: optional(o, "min", text)?, max: optional(o, "max", text)? },
+        "consent" => QuestionKind::Consent { label: required(o, "label", text)? },
+        "statement" => QuestionKind::Statement {
+            button_label: optional(o, "buttonLabel", text)?,
+            button_url: optional(o, "buttonUrl", text)?,
+        },
+        "picture_choice" => QuestionKind::PictureChoice {
+            choices: required(o, "choices", choices)?,
+            multiple: flag(o, "multiple")?,
+        },
+        "contact_info" => QuestionKind::ContactInfo { fields: required(o, "fields", fields)? },
+        "address" => QuestionKind::Address { fields: required(o, "fields", fields)? },
         _ => return None,
     })
 }
@@ -127,7 +196,21 @@ fn choices(v: &Value) -> Option<Vec<Choice>> {
         .iter()
         .map(|c| {
             let o = c.as_object()?;
-            Some(Choice { id: required(o, "id", text)?, label: required(o, "label", text)? })
+            Some(Choice {
+                id: required(o, "id", text)?,
+                label: required(o, "label", text)?,
+                image_url: optional(o, "imageUrl", text)?,
+            })
+        })
+        .collect()
+}
+
+fn fields(v: &Value) -> Option<Vec<InfoField>> {
+    v.as_array()?
+        .iter()
+        .map(|f| {
+            let o = f.as_object()?;
+            Some(InfoField { name: required(o, "name", text)?, required: flag(o, "required")? })
         })
         .collect()
 }
@@ -193,6 +276,23 @@ mod tests {
             question(json!({"id": "q7", "type": "text", "title": "Why?", "multiline": true})),
             question(json!({"id": "q8", "type": "text", "title": "Short"})),
             question(json!({"id": "q9", "type": "email", "title": "Mail"})),
+            question(json!({"id": "n1", "type": "dropdown", "title": "Store", "allowOther": true,
+                "choices": [{"id": "ath", "label": "Athens"}, {"id": "the", "label": "Thessaloniki"}]})),
+            question(json!({"id": "n2", "type": "ranking", "title": "Order", "rankCount": 2,
+                "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]})),
+            question(json!({"id": "n3", "type": "matrix", "title": "Rate", "required": true,
+                "rows": [{"id": "speed", "label": "Speed", "required": true}, {"id": "price", "label": "Price"}],
+                "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]})),
+            question(json!({"id": "n4", "type": "number", "title": "Weight", "min": -1.5, "max": 10, "step": 0.5, "unit": "kg"})),
+            question(json!({"id": "n5", "type": "number", "title": "Any number"})),
+            question(json!({"id": "n6", "type": "date", "title": "When", "min": "2026-01-01", "max": "2026-12-31"})),
+            question(json!({"id": "n7", "type": "consent", "title": "Terms", "label": "I accept", "required": true})),
+            question(json!({"id": "n8", "type": "statement", "title": "News", "buttonLabel": "Read", "buttonUrl": "https://x.example"})),
+            question(json!({"id": "n9", "type": "statement", "title": "Just text"})),
+            question(json!({"id": "n10", "type": "picture_choice", "title": "Colour", "multiple": true,
+                "choices": [{"id": "r", "label": "Red", "imageUrl": "https://x.example/r.png"}]})),
+            question(json!({"id": "n11", "type": "contact_info", "title": "You"})),
+            question(json!({"id": "n12", "type": "address", "title": "Where", "fields": [{"name": "city", "required": true}]})),
         ];
         for (i, op) in ConditionOp::ALL.into_iter().enumerate() {
             let value = [json!(6), json!(["a", "b"]), json!("a"), json!(2.5)][i % 4].clone();
@@ -271,7 +371,7 @@ mod tests {
         written["survey"]["questions"][2]["scale"] = json!("seven");
         assert_eq!(decode(&written.to_string()), None);
         let mut written = serde_json::to_value(everything().for_visitor()).unwrap();
-        written["survey"]["questions"][0]["type"] = json!("matrix");
+        written["survey"]["questions"][0]["type"] = json!("slider");
         assert_eq!(decode(&written.to_string()), None);
         let mut written = serde_json::to_value(everything().for_visitor()).unwrap();
         written["messages"].as_object_mut().unwrap().remove("next");

@@ -3,10 +3,12 @@
 //! role; once hydrated the controls follow the `answers` signal, so answers
 //! restored after a reload show up checked.
 
-use crate::domain::answers::{field_name, Answers};
+use super::parts;
+use crate::domain::answers::{field_name, Answers, CLICKED};
 use crate::domain::i18n::{fill, Messages};
+use crate::domain::question_kind::{format_number, parse_thousandths, EVERY_TYPE_BUILT};
 use crate::domain::survey::{other_key, Question, QuestionKind, RatingStyle, OTHER_CHOICE};
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{EitherOf3, EitherOf5};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -16,6 +18,20 @@ fn is_chosen(answers: &Answers, question_id: &str, value: &Value) -> bool {
         Some(Value::Array(items)) => items.contains(value),
         Some(v) => v == value,
         None => false,
+    }
+}
+
+/// An answer as a text box shows it (numbers included).
+pub(super) fn shown_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        // By hand: serde_json's float printing is tables the widget need not carry.
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None if EVERY_TYPE_BUILT => n.as_f64().map(format_number).unwrap_or_default(),
+            None => String::new(),
+        },
+        _ => String::new(),
     }
 }
 
@@ -58,50 +74,88 @@ pub fn QuestionField(
             move || answers.with(|a| is_chosen(a, &qid, &value))
         }
     };
-    let text_value = move |key: String| {
-        move || answers.with(|a| a.get(&key).and_then(Value::as_str).unwrap_or_default().to_string())
-    };
+    let text_value = move |key: String| move || answers.with(|a| shown_text(a.get(&key)));
 
-    // Three view types for seven question types, and `EitherOf3` rather than
-    // `into_any`: every distinct view type is code in the widget's wasm.
+    // Few view types for seventeen question types, and `EitherOf5` rather
+    // than `into_any`: every distinct view type is code in the widget's wasm.
+    // In the classic bundle (`!EVERY_TYPE_BUILT`) the third arm takes every
+    // remaining kind, so the compiler drops the newer types' arms.
+    let after = after_controls(&question, messages);
     let control = match &question.kind {
-        QuestionKind::Text { multiline: true } => EitherOf3::A(view! {
+        QuestionKind::Text { multiline: true } => EitherOf5::A(view! {
             <textarea name=name rows="4" maxlength="10000" aria-labelledby=title_id.clone() required=required
                 prop:value=text_value(qid.clone())></textarea>
         }),
-        QuestionKind::Text { .. } | QuestionKind::Email => {
-            let email = matches!(question.kind, QuestionKind::Email);
-            EitherOf3::B(view! {
-                <input type=if email { "email" } else { "text" } name=name maxlength=(!email).then_some("10000")
-                    autocomplete=email.then_some("email") aria-labelledby=title_id.clone() required=required
-                    prop:value=text_value(qid.clone())/>
+        kind if !EVERY_TYPE_BUILT && !matches!(kind, QuestionKind::Text { .. } | QuestionKind::Email) => {
+            let (class, options) = option_list(&question, kind, messages);
+            EitherOf5::E(option_view(class, options, name, checked))
+        }
+        QuestionKind::Text { .. } | QuestionKind::Email | QuestionKind::Number { .. } | QuestionKind::Date { .. } => {
+            let field = single_field(&question.kind);
+            let input = NodeRef::<leptos::html::Input>::new();
+            let shown = text_value(qid.clone());
+            // A number being typed ("12.") reads as the answer 12: keep the
+            // visitor's text while it means the answer, or the caret jumps.
+            let value = move || {
+                let answer = shown();
+                if !EVERY_TYPE_BUILT {
+                    return answer;
+                }
+                match input.get_untracked().map(|el| el.value()) {
+                    Some(typed) if typed != answer && parse_thousandths(&typed).is_some()
+                        && parse_thousandths(&typed) == parse_thousandths(&answer) => typed,
+                    _ => answer,
+                }
+            };
+            EitherOf5::B(view! {
+                <input type=field.input_type name=name maxlength=field.maxlength autocomplete=field.autocomplete
+                    inputmode=field.inputmode min=field.min max=field.max step=field.step node_ref=input
+                    aria-labelledby=title_id.clone() required=required prop:value=value/>
+            })
+        }
+        QuestionKind::Dropdown { .. }
+        | QuestionKind::Ranking { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::ContactInfo { .. }
+        | QuestionKind::Address { .. } => {
+            let rows = parts::rows(&question, messages);
+            EitherOf5::C(view! { <parts::Parts rows question_id=qid.clone() title_id=title_id.clone() answers/> })
+        }
+        QuestionKind::Statement { button_label, button_url } => {
+            let link = button_label.clone().zip(button_url.clone()).map(|(label, url)| {
+                let qid = qid.clone();
+                let on_click = move |_| {
+                    answers.update(|a| {
+                        a.insert(qid.clone(), Value::String(CLICKED.into()));
+                    })
+                };
+                view! { <a class="vox-cta" href=url target="_blank" rel="noopener noreferrer" on:click=on_click>{label}</a> }
+            });
+            let qid = qid.clone();
+            let unclicked = move || answers.with(|a| a.get(&qid).and_then(Value::as_str) != Some(CLICKED));
+            EitherOf5::D(view! {
+                {link}
+                // An attribute, not a property: the server renders it, so without
+                // JavaScript an unfollowed button posts nothing.
+                <input type="hidden" name=name value=CLICKED disabled=unclicked/>
             })
         }
         kind => {
-            let (class, options, after) = option_list(&question, kind, messages);
-            EitherOf3::C(view! {
-                <div class=class>
-                    {options.into_iter().map(|o| view! {
-                        <label class=o.class>
-                            <input type=o.input_type name=name.clone() value=o.value required=o.required
-                                aria-label=o.aria_label prop:checked=checked(o.answer)/>
-                            <span aria-hidden=o.decorative.then_some("true")>{o.shown}</span>
-                        </label>
-                    }).collect_view()}
-                </div>
-                {match after {
-                    After::Other { name, label } => Some(Either::Left(view! {
-                        <input type="text" class="vox-other" name=name maxlength="10000"
-                            placeholder=messages.other_placeholder aria-label=label
-                            prop:value=text_value(other_key(&qid))/>
-                    })),
-                    After::NpsHints => Some(Either::Right(view! {
-                        <div class="vox-scale-hints" aria-hidden="true"><span>{messages.nps_low}</span><span>{messages.nps_high}</span></div>
-                    })),
-                    After::Nothing => None,
-                }}
-            })
+            let (class, options) = option_list(&question, kind, messages);
+            EitherOf5::E(option_view(class, options, name, checked))
         }
+    };
+    let after = match after {
+        After::Other { name, label } => Some(EitherOf3::A(view! {
+            <input type="text" class="vox-other" name=name maxlength="10000"
+                placeholder=messages.other_placeholder aria-label=label
+                prop:value=text_value(other_key(&qid))/>
+        })),
+        After::NpsHints => Some(EitherOf3::B(view! {
+            <div class="vox-scale-hints" aria-hidden="true"><span>{messages.nps_low}</span><span>{messages.nps_high}</span></div>
+        })),
+        After::Unit(unit) => Some(EitherOf3::C(view! { <span class="vox-unit">{unit}</span> })),
+        After::Nothing => None,
     };
     view! {
         <fieldset class="vox-question" hidden=move || !logic_visible.get() || !on_step.get()
@@ -114,12 +168,34 @@ pub fn QuestionField(
             </legend>
             {description}
             {control}
+            {after}
             {error_view}
         </fieldset>
     }
 }
 
-/// One radio button or checkbox of a choice or scale question.
+/// The radio buttons or checkboxes of a choice, picture, consent or scale question.
+fn option_view<C: Fn() -> bool + Send + Sync + 'static>(
+    class: String,
+    options: Vec<OptionItem>,
+    name: String,
+    checked: impl Fn(Value) -> C,
+) -> impl IntoView {
+    view! {
+        <div class=class>
+            {options.into_iter().map(|o| view! {
+                <label class=o.class>
+                    <input type=o.input_type name=name.clone() value=o.value required=o.required
+                        aria-label=o.aria_label prop:checked=checked(o.answer)/>
+                    {o.image.filter(|_| EVERY_TYPE_BUILT).map(|src| view! { <img src=src alt="" loading="lazy"/> })}
+                    <span aria-hidden=o.decorative.then_some("true")>{o.shown}</span>
+                </label>
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// One radio button or checkbox of a choice, scale or consent question.
 struct OptionItem {
     class: &'static str,
     input_type: &'static str,
@@ -132,50 +208,89 @@ struct OptionItem {
     shown: String,
     /// The visible text says nothing the label does not (digits, stars).
     decorative: bool,
+    /// A picture choice's image (its caption is `shown`).
+    image: Option<String>,
 }
 
-/// What follows the options: the "other" text box, or the NPS scale's ends.
+/// What follows the controls: the "other" text box, the NPS scale's ends, a number's unit.
 enum After {
     Other { name: String, label: String },
     NpsHints,
+    Unit(String),
     Nothing,
 }
 
-/// The options of a choice or scale question, the class of their list, and
-/// what follows them.
-fn option_list(
-    question: &Question,
-    kind: &QuestionKind,
-    messages: &'static Messages,
-) -> (String, Vec<OptionItem>, After) {
-    if let QuestionKind::SingleChoice { choices, allow_other } | QuestionKind::MultipleChoice { choices, allow_other } =
-        kind
-    {
-        let single = matches!(kind, QuestionKind::SingleChoice { .. });
+fn after_controls(question: &Question, messages: &'static Messages) -> After {
+    match &question.kind {
+        kind if kind.allows_other() => After::Other {
+            name: field_name(&other_key(&question.id)),
+            label: format!("{} — {}", question.title, messages.other_placeholder),
+        },
+        QuestionKind::Nps => After::NpsHints,
+        QuestionKind::Number { unit: Some(unit), .. } if EVERY_TYPE_BUILT => After::Unit(unit.clone()),
+        _ => After::Nothing,
+    }
+}
+
+/// The attributes of a question answered in one text box.
+#[derive(Default)]
+struct SingleField {
+    input_type: &'static str,
+    maxlength: Option<&'static str>,
+    autocomplete: Option<&'static str>,
+    inputmode: Option<&'static str>,
+    min: Option<String>,
+    max: Option<String>,
+    step: Option<String>,
+}
+
+fn single_field(kind: &QuestionKind) -> SingleField {
+    match kind {
+        QuestionKind::Email => SingleField { input_type: "email", autocomplete: Some("email"), ..Default::default() },
+        QuestionKind::Number { min, max, step, .. } if EVERY_TYPE_BUILT => SingleField {
+            input_type: "number",
+            inputmode: Some("decimal"),
+            min: min.map(format_number),
+            max: max.map(format_number),
+            step: Some(step.map_or_else(|| "any".to_string(), format_number)),
+            ..Default::default()
+        },
+        QuestionKind::Date { min, max } if EVERY_TYPE_BUILT => {
+            SingleField { input_type: "date", min: min.clone(), max: max.clone(), ..Default::default() }
+        }
+        _ => SingleField { input_type: "text", maxlength: Some("10000"), ..Default::default() },
+    }
+}
+
+/// The options of a choice, picture, consent or scale question, and the class of their list.
+fn option_list(question: &Question, kind: &QuestionKind, messages: &'static Messages) -> (String, Vec<OptionItem>) {
+    let item = |input_type, value: String, answer, shown: String, image| OptionItem {
+        class: "vox-choice",
+        input_type,
+        value,
+        answer,
+        required: question.required && input_type == "radio",
+        aria_label: None,
+        shown,
+        decorative: false,
+        image,
+    };
+    if let (QuestionKind::Consent { label }, true) = (kind, EVERY_TYPE_BUILT) {
+        let mut consent = item("checkbox", "true".into(), Value::Bool(true), label.clone(), None);
+        consent.required = question.required;
+        return ("vox-choices vox-consent".to_string(), vec![consent]);
+    }
+    if let Some(choices) = kind.choices() {
+        let single = !kind.answers_many();
+        let input_type = if single { "radio" } else { "checkbox" };
         let options = choices
             .iter()
-            .map(|c| (c.id.clone(), c.label.clone()))
-            .chain(allow_other.then(|| (OTHER_CHOICE.to_string(), messages.other.to_string())))
-            .map(|(id, label)| OptionItem {
-                class: "vox-choice",
-                input_type: if single { "radio" } else { "checkbox" },
-                answer: Value::String(id.clone()),
-                value: id,
-                required: question.required && single,
-                aria_label: None,
-                shown: label,
-                decorative: false,
-            })
+            .map(|c| (c.id.clone(), c.label.clone(), c.image_url.clone()))
+            .chain(kind.allows_other().then(|| (OTHER_CHOICE.to_string(), messages.other.to_string(), None)))
+            .map(|(id, label, image)| item(input_type, id.clone(), Value::String(id), label, image))
             .collect();
-        let after = if *allow_other {
-            After::Other {
-                name: field_name(&other_key(&question.id)),
-                label: format!("{} — {}", question.title, messages.other_placeholder),
-            }
-        } else {
-            After::Nothing
-        };
-        return ("vox-choices".to_string(), options, after);
+        let class = if matches!(kind, QuestionKind::PictureChoice { .. }) { "vox-pictures" } else { "vox-choices" };
+        return (class.to_string(), options);
     }
     let (min, max) = kind.scale().unwrap_or((0, 10));
     let stars = matches!(kind, QuestionKind::Rating { style: RatingStyle::Stars, .. });
@@ -193,9 +308,9 @@ fn option_list(
             }),
             shown: if stars { "★".to_string() } else { n.to_string() },
             decorative: true,
+            image: None,
         })
         .collect();
     let class = if stars { "vox-stars".to_string() } else { format!("vox-scale vox-scale-{}", max - min + 1) };
-    let after = if matches!(kind, QuestionKind::Nps) { After::NpsHints } else { After::Nothing };
-    (class, options, after)
+    (class, options)
 }

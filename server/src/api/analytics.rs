@@ -156,6 +156,7 @@ async fn export_responses(
     let survey = surveys::get(&state.db, &org_id, &survey_id).await?;
     // A column for every answer ever given, also to questions since removed.
     let survey = surveys::versions::with_earlier_parts(&state.db, survey).await?;
+    let filter = filter.resolved(&survey.questions)?;
     let total = export::count(&state.db, &org_id, &survey_id, &filter).await?;
     export::record_started(&state.db, &org_id, &caller.actor(), &survey_id, format, query.as_deref(), total).await;
     let header_row = match format {

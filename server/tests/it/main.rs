@@ -19,6 +19,7 @@ mod hardening;
 mod integration_webhooks;
 mod members;
 mod outreach_rules;
+mod question_types;
 mod pages;
 mod responses;
 mod settings;

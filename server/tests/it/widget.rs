@@ -136,7 +136,7 @@ async fn theme_and_hidden_fields_reach_the_page_and_the_response() {
     assert!(html.contains(r#"src="https://cdn.example.com/logo.png""#));
     assert!(html.contains(r#"name="hidden.source" value="newsletter""#));
     assert!(!html.contains("undeclared"), "only declared hidden fields are taken from the address");
-    assert!(html.contains(r#"id="vox-widget-props""#) && html.contains("/pkg/widget/boot.js"));
+    assert!(html.contains(r#"id="vox-widget-props""#) && html.contains(r#"src="/pkg/widget/boot.js""#));
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'self'") && !csp.contains(" 'unsafe-eval'"), "{csp}");
 

@@ -10,6 +10,7 @@ mod layout;
 mod mail_settings;
 mod members;
 mod profile;
+mod question_tables;
 mod response_page;
 mod security_settings;
 mod settings;

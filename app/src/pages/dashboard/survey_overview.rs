@@ -186,7 +186,7 @@ fn Figures(overview: Overview) -> impl IntoView {
 
 #[component]
 fn QuestionCard(stats: QuestionStats, survey: Survey, filter: Memo<String>) -> impl IntoView {
-    let is_text = stats.bars.is_empty();
+    let is_text = stats.bars.is_empty() && stats.rows.is_empty() && stats.ranks.is_empty();
     let other = survey.questions.iter().find(|q| q.id == stats.question_id).is_some_and(|q| q.kind.allows_other());
     let summary = match (&stats.nps, &stats.csat, stats.average) {
         (Some(n), _, _) => format!("NPS {} · {} answers", figure(n.score, ""), stats.answered),
@@ -197,7 +197,12 @@ fn QuestionCard(stats: QuestionStats, survey: Survey, filter: Memo<String>) -> i
             stats.answered
         ),
         (_, _, Some(a)) => format!("average {a} · {} answers", stats.answered),
-        _ => format!("{} answers", stats.answered),
+        _ => match (&stats.number, &stats.date) {
+            (Some(n), _) => format!("mean {} · median {} · {} to {} · {} answers", n.mean, n.median, n.min, n.max, stats.answered),
+            (_, Some(d)) => format!("median {} · mean {} · {} to {} · {} answers", d.median, d.mean, d.min, d.max, stats.answered),
+            _ if stats.kind == "statement" => format!("{} clicks", stats.answered),
+            _ => format!("{} answers", stats.answered),
+        },
     };
     let text_question = if is_text {
         Some(stats.question_id.clone())
@@ -210,7 +215,9 @@ fn QuestionCard(stats: QuestionStats, survey: Survey, filter: Memo<String>) -> i
         <article class="card question-stats" aria-label=stats.title.clone()>
             <h3>{stats.title.clone()}</h3>
             <p class="detail">{summary}</p>
-            {(!is_text).then(|| view! { <DistributionBars bars=stats.bars.clone() title=stats.title.clone()/> })}
+            {(!stats.bars.is_empty()).then(|| view! { <DistributionBars bars=stats.bars.clone() title=stats.title.clone()/> })}
+            {(!stats.rows.is_empty()).then(|| view! { <super::question_tables::MatrixTable rows=stats.rows.clone() title=stats.title.clone()/> })}
+            {(!stats.ranks.is_empty()).then(|| view! { <super::question_tables::RankTable ranks=stats.ranks.clone() title=stats.title.clone()/> })}
             {text_question.map(|q| view! { <TextAnswers survey_id=survey.id.clone() question_id=q filter/> })}
         </article>
     }

@@ -202,7 +202,8 @@ async fn database_run(client: &reqwest::Client, database_url: &str, ceiling: &Me
         out.insert("surveyPage".into(), pages.json());
 
         if !database_url.starts_with("postgres") {
-            out.insert("sizes".into(), sizes(&base, &survey_id).await);
+            let every_type = every_type_survey(&session, &base).await;
+            out.insert("sizes".into(), sizes(&base, &survey_id, &every_type).await);
         }
     }
 
@@ -228,8 +229,48 @@ async fn database_run(client: &reqwest::Client, database_url: &str, ceiling: &Me
     Value::Object(out)
 }
 
-/// What browsers download, as the server sends it to them (compressed).
-async fn sizes(base: &str, survey_id: &str) -> Value {
+/// A published survey with one question of every type: the widget's largest page.
+async fn every_type_survey(session: &reqwest::Client, base: &str) -> String {
+    let choices = json!([{"id": "a", "label": "Apples"}, {"id": "b", "label": "Bananas"}, {"id": "c", "label": "Cherries"}]);
+    let pictures = json!([{"id": "a", "label": "Red", "imageUrl": "https://example.com/a.png"},
+                          {"id": "b", "label": "Blue", "imageUrl": "https://example.com/b.png"}]);
+    let questions = json!([
+        {"id": "q1", "type": "nps", "title": "How likely are you to recommend us?", "required": true},
+        {"id": "q2", "type": "rating", "title": "Rate the food", "scale": 5, "style": "stars"},
+        {"id": "q3", "type": "csat", "title": "How satisfied are you?"},
+        {"id": "q4", "type": "single_choice", "title": "One", "choices": choices, "allowOther": true},
+        {"id": "q5", "type": "multiple_choice", "title": "Many", "choices": choices},
+        {"id": "q6", "type": "dropdown", "title": "Store", "choices": choices, "allowOther": true},
+        {"id": "q7", "type": "picture_choice", "title": "Look", "choices": pictures, "multiple": true},
+        {"id": "q8", "type": "ranking", "title": "Order", "choices": choices, "rankCount": 2},
+        {"id": "q9", "type": "matrix", "title": "Grid", "rows": [{"id": "r1", "label": "Food"}, {"id": "r2", "label": "Staff"}],
+         "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]},
+        {"id": "q10", "type": "text", "title": "Why?", "multiline": true},
+        {"id": "q11", "type": "email", "title": "Email"},
+        {"id": "q12", "type": "number", "title": "Spent", "min": 0, "step": 0.5, "unit": "€"},
+        {"id": "q13", "type": "date", "title": "When", "min": "2026-01-01"},
+        {"id": "q14", "type": "contact_info", "title": "You"},
+        {"id": "q15", "type": "address", "title": "Where"},
+        {"id": "q16", "type": "consent", "title": "Terms", "label": "I agree"},
+        {"id": "q17", "type": "statement", "title": "News", "buttonLabel": "Read", "buttonUrl": "https://example.com/news"}
+    ]);
+    let survey: Value = session
+        .post(format!("{base}/api/surveys"))
+        .header("origin", base)
+        .json(&json!({"name": "Every type", "status": "published", "questions": questions}))
+        .send()
+        .await
+        .expect("every-type survey")
+        .json()
+        .await
+        .expect("every-type survey json");
+    survey["id"].as_str().expect("every-type survey id").to_string()
+}
+
+/// What browsers download, as the server sends it to them (compressed): the
+/// first load of the bench survey's page (classic types), and of a survey
+/// using every type.
+async fn sizes(base: &str, survey_id: &str, every_type: &str) -> Value {
     let client = reqwest::Client::new();
     let size = |path: String, encoding: &'static str| {
         let client = client.clone();
@@ -242,27 +283,35 @@ async fn sizes(base: &str, survey_id: &str) -> Value {
     let mut out = serde_json::Map::new();
     for encoding in ["gzip", "br"] {
         let embed = size("/embed.js".into(), encoding).await;
-        let first_load = [
-            size(format!("/s/{survey_id}"), encoding).await,
-            size("/widget.css".into(), encoding).await,
-            size("/pkg/widget/boot.js".into(), encoding).await,
-            size("/pkg/widget/vox_widget.js".into(), encoding).await,
-            size("/pkg/widget/vox_widget_bg.wasm".into(), encoding).await,
-        ];
-        let total: usize = first_load.iter().sum();
+        let css = size("/widget.css".into(), encoding).await;
+        // The page of a classic survey loads the classic bundle; a survey using
+        // every type loads the bundle that carries them all.
+        let bundle = |dir: &'static str| {
+            let size = &size;
+            async move {
+                let js = size(format!("{dir}/boot.js"), encoding).await + size(format!("{dir}/vox_widget.js"), encoding).await;
+                (js, size(format!("{dir}/vox_widget_bg.wasm"), encoding).await)
+            }
+        };
+        let (js, wasm) = bundle("/pkg/widget").await;
+        let (every_js, every_wasm) = bundle("/pkg/widget/every-type").await;
+        let html = size(format!("/s/{survey_id}"), encoding).await;
+        let every_html = size(format!("/s/{every_type}"), encoding).await;
+        let total = html + css + js + wasm;
+        let every_total = every_html + css + every_js + every_wasm;
+        let kb = |bytes: usize| bytes as f64 / 1024.0;
         println!(
-            "  sizes ({encoding}): embed.js {:.2} KB; widget first load {:.1} KB (HTML {:.1} + CSS {:.1} + JS {:.1} + wasm {:.1})",
-            embed as f64 / 1024.0,
-            total as f64 / 1024.0,
-            first_load[0] as f64 / 1024.0,
-            first_load[1] as f64 / 1024.0,
-            (first_load[2] + first_load[3]) as f64 / 1024.0,
-            first_load[4] as f64 / 1024.0
+            "  sizes ({encoding}): embed.js {:.2} KB; widget first load {:.1} KB (HTML {:.1} + CSS {:.1} + JS {:.1} + wasm {:.1}); \
+             every type {:.1} KB (HTML {:.1} + JS {:.1} + wasm {:.1})",
+            kb(embed), kb(total), kb(html), kb(css), kb(js), kb(wasm),
+            kb(every_total), kb(every_html), kb(every_js), kb(every_wasm)
         );
         out.insert(
             encoding.into(),
-            json!({"embedJsBytes": embed, "widgetFirstLoadBytes": total, "htmlBytes": first_load[0], "cssBytes": first_load[1],
-                "jsBytes": first_load[2] + first_load[3], "wasmBytes": first_load[4]}),
+            json!({"embedJsBytes": embed, "widgetFirstLoadBytes": total, "htmlBytes": html, "cssBytes": css,
+                "jsBytes": js, "wasmBytes": wasm,
+                "widgetEveryTypeBytes": every_total, "everyTypeHtmlBytes": every_html,
+                "everyTypeJsBytes": every_js, "everyTypeWasmBytes": every_wasm}),
         );
     }
     Value::Object(out)

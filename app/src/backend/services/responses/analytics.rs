@@ -6,9 +6,8 @@ use crate::backend::db::{to_datetime, Db};
 use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilter};
 use crate::backend::services::responses::overview_days::{self, DayTally, DAY_MS};
 use crate::backend::services::surveys;
-use crate::domain::metrics::{
-    self, average, completion_rate, csat, nps, Bar, DayCounts, Interval, Overview, QuestionStats, TextAnswer,
-};
+use crate::domain::metrics::{self, completion_rate, DayCounts, Interval, Overview, QuestionStats, TextAnswer};
+use crate::domain::question_stats::{question_stats, Tally};
 use crate::domain::page::{PageRequest, Paginated};
 use crate::domain::survey::{Question, QuestionKind};
 use crate::domain::AppError;
@@ -54,9 +53,10 @@ pub async fn overview(
     interval: Interval,
 ) -> Result<Overview, AppError> {
     let survey = surveys::get(db, org_id, survey_id).await?;
+    let filter = &filter.resolved(&survey.questions)?;
     let days = if filter.answers_alone_suffice() {
         // Time and completion only: closed days come from the per-day cache.
-        let question_ids: Vec<String> = survey.questions.iter().map(|q| q.id.clone()).collect();
+        let question_ids = super::answer_index::counted_ids(&survey.questions);
         overview_days::count_range(db, survey_id, &question_ids, filter.from_ms, filter.to_ms).await?
     } else {
         let (condition, params) = filter.survey_sql(survey_id);
@@ -77,10 +77,8 @@ fn summarize(
     let first = |wanted: fn(&QuestionKind) -> bool| questions.iter().find(|q| wanted(&q.kind)).map(|q| q.id.clone());
     let nps_question = first(|k| matches!(k, QuestionKind::Nps));
     let csat_question = first(|k| matches!(k, QuestionKind::Csat));
-    // question → (numeric counts by value, choice counts, text count)
-    let mut numbers: HashMap<String, BTreeMap<i64, i64>> = HashMap::new();
-    let mut choices: HashMap<String, HashMap<String, i64>> = HashMap::new();
-    let mut texts: HashMap<String, i64> = HashMap::new();
+    // index id → (value, choice) → count
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
     let mut day_list = Vec::new();
     let (mut responses, mut completed) = (0, 0);
     for (day, tally) in days {
@@ -109,17 +107,13 @@ fn summarize(
                     *slot += n;
                 }
             }
-            match (value, choice) {
-                (Some(v), _) => *numbers.entry(question.clone()).or_default().entry(*v).or_default() += n,
-                (None, Some(c)) => *choices.entry(question.clone()).or_default().entry(c.clone()).or_default() += n,
-                (None, None) => *texts.entry(question.clone()).or_default() += n,
-            }
+            *tallies.entry(question.clone()).or_default().entry((*value, choice.clone())).or_default() += n;
         }
         day_list.push(counts);
     }
 
     let questions_stats: Vec<QuestionStats> =
-        questions.iter().map(|q| question_stats(q, &numbers, &choices, &texts)).collect();
+        questions.iter().map(|q| question_stats(q, &tallies)).collect();
     let stats_of =
         |id: &Option<String>| id.as_ref().and_then(|id| questions_stats.iter().find(|s| &s.question_id == id));
     let rating_question = first(|k| matches!(k, QuestionKind::Rating { .. }));
@@ -136,61 +130,6 @@ fn summarize(
     }
 }
 
-fn question_stats(
-    question: &Question,
-    numbers: &HashMap<String, BTreeMap<i64, i64>>,
-    choices: &HashMap<String, HashMap<String, i64>>,
-    texts: &HashMap<String, i64>,
-) -> QuestionStats {
-    let kind = serde_json::to_value(&question.kind)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-        .unwrap_or_default();
-    let mut stats = QuestionStats {
-        question_id: question.id.clone(),
-        title: question.title.clone(),
-        kind,
-        answered: 0,
-        average: None,
-        nps: None,
-        csat: None,
-        bars: Vec::new(),
-    };
-    if let Some((low, high)) = question.kind.scale() {
-        let found = numbers.get(&question.id).cloned().unwrap_or_default();
-        let mut counts = vec![0i64; (high + 1).max(0) as usize];
-        for (value, n) in &found {
-            if let Some(slot) = usize::try_from(*value).ok().and_then(|v| counts.get_mut(v)) {
-                *slot += n;
-            }
-        }
-        stats.answered = counts.iter().sum();
-        stats.average = average(&counts);
-        stats.bars =
-            (low..=high).map(|v| Bar { key: v.to_string(), label: v.to_string(), count: counts[v as usize] }).collect();
-        match question.kind {
-            QuestionKind::Nps => stats.nps = Some(nps(&counts)),
-            QuestionKind::Csat => stats.csat = Some(csat(&counts)),
-            _ => {}
-        }
-    } else if let Some(list) = question.kind.choices() {
-        let found = choices.get(&question.id).cloned().unwrap_or_default();
-        stats.bars = list
-            .iter()
-            .map(|c| Bar { key: c.id.clone(), label: c.label.clone(), count: found.get(&c.id).copied().unwrap_or(0) })
-            .collect();
-        if question.kind.allows_other() {
-            let count = found.get(crate::domain::survey::OTHER_CHOICE).copied().unwrap_or(0);
-            stats.bars.push(Bar { key: crate::domain::survey::OTHER_CHOICE.into(), label: "Other".into(), count });
-        }
-        // For multiple choice this counts choices, not people; the bars say per choice anyway.
-        stats.answered = found.values().sum();
-    } else {
-        stats.answered = texts.get(&question.id).copied().unwrap_or(0);
-    }
-    stats
-}
-
 /// The free-text answers to a question (or its "other" text), newest first;
 /// `search` keeps those containing it (ignoring case).
 pub async fn text_answers(
@@ -202,8 +141,8 @@ pub async fn text_answers(
     filter: &ResponseFilter,
     page: PageRequest,
 ) -> Result<Paginated<TextAnswer>, AppError> {
-    surveys::get(db, org_id, survey_id).await?;
-    let (condition, mut params) = answers_sql(filter, survey_id);
+    let survey = surveys::get(db, org_id, survey_id).await?;
+    let (condition, mut params) = answers_sql(&filter.resolved(&survey.questions)?, survey_id);
     params.push(Param::Text(question_id.to_string()));
     let mut condition = format!("{condition} AND question_id = ${} AND text_value IS NOT NULL", params.len());
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {

@@ -8,6 +8,7 @@ use crate::backend::services::responses;
 use crate::backend::services::responses::overview_days;
 use crate::backend::sql_batch::{Param, SqlBatch};
 use crate::domain::answers::Answers;
+use crate::domain::question_kind::thousandths;
 use crate::domain::survey::{other_key, Question, QuestionKind};
 use crate::domain::AppError;
 use serde_json::{Map, Value};
@@ -28,47 +29,92 @@ fn rows_for(questions: &[Question], answers: &Answers) -> Vec<AnswerRow> {
     let mut rows = Vec::new();
     for question in questions {
         let Some(value) = answers.get(&question.id).filter(|v| !v.is_null()) else { continue };
-        let row = |num_value, choice, text_value| AnswerRow {
-            question_id: question.id.clone(),
+        let row = |question_id: String, num_value, choice: Option<&str>, text_value: Option<&str>| AnswerRow {
+            question_id,
             num_value,
-            choice,
-            text_value,
+            choice: choice.map(str::to_string),
+            text_value: text_value.map(str::to_string),
         };
+        let id = || question.id.clone();
         match &question.kind {
             QuestionKind::Nps | QuestionKind::Rating { .. } | QuestionKind::Csat => {
                 if let Some(n) = value.as_i64() {
-                    rows.push(row(Some(n), None, None));
+                    rows.push(row(id(), Some(n), None, None));
                 }
             }
-            QuestionKind::SingleChoice { .. } => {
-                if let Some(c) = value.as_str() {
-                    rows.push(row(None, Some(c.to_string()), None));
+            QuestionKind::Number { .. } => {
+                if let Some(x) = value.as_f64() {
+                    rows.push(row(id(), Some(thousandths(x)), None, None));
                 }
             }
-            QuestionKind::MultipleChoice { .. } => {
+            QuestionKind::Date { .. } => {
+                if let Some(day) = value.as_str().and_then(day_number) {
+                    rows.push(row(id(), Some(day), None, None));
+                }
+            }
+            QuestionKind::Consent { .. } => rows.push(row(id(), None, Some("true"), None)),
+            // One row per chosen choice; a ranking's rows carry the place too.
+            QuestionKind::Ranking { .. } => {
+                for (place, c) in value.as_array().into_iter().flatten().filter_map(Value::as_str).enumerate() {
+                    rows.push(row(id(), Some(place as i64 + 1), Some(c), None));
+                }
+            }
+            kind if kind.answers_many() => {
                 for c in value.as_array().into_iter().flatten().filter_map(Value::as_str) {
-                    rows.push(row(None, Some(c.to_string()), None));
+                    rows.push(row(id(), None, Some(c), None));
+                }
+            }
+            // A matrix row, or a contact or address field, is indexed as `<question>.<part>`.
+            QuestionKind::Matrix { .. } | QuestionKind::ContactInfo { .. } | QuestionKind::Address { .. } => {
+                let matrix = matches!(question.kind, QuestionKind::Matrix { .. });
+                // The question's own row: the overview counts responses that answered it.
+                rows.push(row(id(), None, None, None));
+                for (part, v) in value.as_object().into_iter().flatten() {
+                    let Some(text) = v.as_str().filter(|t| !t.trim().is_empty()) else { continue };
+                    let key = format!("{}.{part}", question.id);
+                    rows.push(if matrix { row(key, None, Some(text), None) } else { row(key, None, None, Some(text)) });
+                }
+            }
+            QuestionKind::SingleChoice { .. }
+            | QuestionKind::Dropdown { .. }
+            | QuestionKind::PictureChoice { .. }
+            | QuestionKind::Statement { .. } => {
+                if let Some(c) = value.as_str() {
+                    rows.push(row(id(), None, Some(c), None));
                 }
             }
             _ => {
                 if let Some(text) = value.as_str() {
-                    rows.push(row(None, None, Some(text.to_string())));
+                    rows.push(row(id(), None, None, Some(text)));
                 }
             }
         }
         if question.kind.allows_other() {
             let key = other_key(&question.id);
             if let Some(text) = answers.get(&key).and_then(Value::as_str) {
-                rows.push(AnswerRow {
-                    question_id: key,
-                    num_value: None,
-                    choice: None,
-                    text_value: Some(text.to_string()),
-                });
+                rows.push(row(key, None, None, Some(text)));
             }
         }
     }
     rows
+}
+
+/// A `YYYY-MM-DD` date as days since 1970-01-01: how date answers are
+/// indexed, so "before" and "after" are number comparisons.
+pub fn day_number(date: &str) -> Option<i64> {
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some((day - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days())
+}
+
+/// The index rows' question ids the overview counts: each question, and
+/// each matrix row and contact or address field (`<question>.<part>`).
+pub fn counted_ids(questions: &[Question]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for q in questions {
+        ids.push(q.id.clone());
+        ids.extend(q.kind.parts().into_iter().map(|part| format!("{}.{part}", q.id)));
+    }
+    ids
 }
 
 /// Rewrites the response's answer rows (and its hidden-field rows when `hidden` is given).

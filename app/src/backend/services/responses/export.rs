@@ -133,7 +133,15 @@ fn line(fields: impl IntoIterator<Item = String>) -> String {
 /// The CSV header: fixed columns, one per question, one per hidden field, then the metadata.
 pub fn csv_header(survey: &Survey) -> String {
     let fixed = ["id", "createdAt", "completedAt", "completed", "language", "contactId"].map(str::to_string);
-    let questions = survey.questions.iter().map(|q| format!("{}: {}", q.id, q.title));
+    // One column per question; one per matrix row, ranking place, contact or address field.
+    let questions = survey.questions.iter().flat_map(|q| {
+        let parts = display::part_columns(q);
+        if parts.is_empty() {
+            vec![format!("{}: {}", q.id, q.title)]
+        } else {
+            parts.into_iter().map(|(name, _)| format!("{}: {} — {name}", q.id, q.title)).collect()
+        }
+    });
     let hidden = survey.options.hidden_fields.iter().map(|h| format!("hidden.{h}"));
     line(fixed.into_iter().chain(questions).chain(hidden).chain(["metadata".to_string()]))
 }
@@ -147,7 +155,14 @@ pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
         response.language.clone().unwrap_or_default(),
         response.contact_id.clone().unwrap_or_default(),
     ];
-    let answers = survey.questions.iter().map(|q| display::answer(q, &response.answers));
+    let answers = survey.questions.iter().flat_map(|q| {
+        let parts = display::part_columns(q);
+        if parts.is_empty() {
+            vec![display::answer(q, &response.answers)]
+        } else {
+            parts.iter().map(|(_, part)| display::part_answer(q, &response.answers, part)).collect()
+        }
+    });
     let hidden = survey
         .options
         .hidden_fields

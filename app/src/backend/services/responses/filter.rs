@@ -6,9 +6,14 @@
 //! `language=el`, `contactId=con_…`, `version=2` (the published version
 //! answered), `metadata.KEY=VALUE`, `hidden.NAME=VALUE`,
 //! `answer.QUESTION=OP:VALUE` with OP one of eq, ne, lt, lte, gt, gte
-//! (`answer.q1=lte:6` is "detractors"; `answer.q2=food` means eq).
+//! (`answer.q1=lte:6` is "detractors"; `answer.q2=food` means eq; a number
+//! question compares decimals, a date question dates: `answer.q7=lt:2026-12-01`),
+//! `answer.QUESTION.ROW=COLUMN` for a matrix row, `answer.QUESTION.FIELD=TEXT`
+//! for a contact or address field.
 
-use crate::backend::services::responses::answer_index::HIDDEN_PREFIX;
+use crate::backend::services::responses::answer_index::{day_number, HIDDEN_PREFIX};
+use crate::domain::question_kind::{is_date, is_exact_number, thousandths};
+use crate::domain::survey::{Question, QuestionKind};
 use crate::domain::event::parse_instant;
 use crate::domain::AppError;
 
@@ -195,10 +200,11 @@ impl ResponseFilter {
                                 },
                                 None => (AnswerOp::Eq, value.clone()),
                             };
-                            if !matches!(op, AnswerOp::Eq | AnswerOp::Ne) && operand.parse::<i64>().is_err() {
+                            let comparable = operand.parse::<f64>().is_ok_and(f64::is_finite) || is_date(&operand);
+                            if !matches!(op, AnswerOp::Eq | AnswerOp::Ne) && !comparable {
                                 return Err(AppError::field(
                                     key,
-                                    "lt, lte, gt and gte compare with a whole number, e.g. lte:6",
+                                    "lt, lte, gt and gte compare with a number or a date, e.g. lte:6 or lt:2026-12-01",
                                 ));
                             }
                             filter.answers.push(AnswerCondition { question_id: name.to_string(), op, value: operand });
@@ -219,6 +225,41 @@ impl ResponseFilter {
     }
 
     /// The same, also scoped to the organisation (`$1`) — for lists.
+    /// The filter with its answer conditions in the answer index's terms:
+    /// a number question's operand in thousandths, a date question's in days
+    /// since 1970 (see `answer_index`). Errors name the filter's key.
+    pub fn resolved(&self, questions: &[Question]) -> Result<ResponseFilter, AppError> {
+        let mut filter = self.clone();
+        for condition in &mut filter.answers {
+            let key = format!("answer.{}", condition.question_id);
+            match questions.iter().find(|q| q.id == condition.question_id).map(|q| &q.kind) {
+                Some(QuestionKind::Number { .. }) => {
+                    let x = condition
+                        .value
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| is_exact_number(*x))
+                        .ok_or_else(|| AppError::field(&key, "a number question compares with a number, e.g. gte:4.5"))?;
+                    condition.value = thousandths(x).to_string();
+                }
+                Some(QuestionKind::Date { .. }) => {
+                    let day = day_number(&condition.value)
+                        .ok_or_else(|| AppError::field(&key, "a date question compares with a date, e.g. lt:2026-12-01"))?;
+                    condition.value = day.to_string();
+                }
+                Some(kind)
+                    if kind.scale().is_some()
+                        && !matches!(condition.op, AnswerOp::Eq | AnswerOp::Ne)
+                        && condition.value.parse::<i64>().is_err() =>
+                {
+                    return Err(AppError::field(&key, "a scale compares with a whole number, e.g. lte:6"));
+                }
+                _ => {}
+            }
+        }
+        Ok(filter)
+    }
+
     pub fn to_sql(&self, org_id: &str, survey_id: &str) -> (String, Vec<Param>) {
         self.sql_with(
             vec!["organization_id = $1".to_string(), "survey_id = $2".to_string()],

@@ -70,8 +70,8 @@ pub async fn list(
     filter: &ResponseFilter,
     page: PageRequest,
 ) -> Result<Paginated<SurveyResponse>, AppError> {
-    surveys::get(db, org_id, survey_id).await?;
-    let (condition, params) = filter.to_sql(org_id, survey_id);
+    let survey = surveys::get(db, org_id, survey_id).await?;
+    let (condition, params) = filter.resolved(&survey.questions)?.to_sql(org_id, survey_id);
     let n = params.len();
     let sql = format!(
         "SELECT {COLUMNS} FROM responses WHERE {condition} ORDER BY {} LIMIT ${} OFFSET ${}",

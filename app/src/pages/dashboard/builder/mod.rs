@@ -3,6 +3,7 @@
 //! widget itself. The server validates again; its field messages show here.
 
 mod embedding;
+mod kind_settings;
 mod logic_editor;
 mod question_editor;
 mod settings;
@@ -22,9 +23,10 @@ use question_editor::QuestionEditor;
 
 /// The question types the builder offers, with their button labels.
 fn templates() -> Vec<(&'static str, QuestionKind)> {
-    use crate::domain::survey::{Choice, RatingStyle};
-    let choices = || {
-        vec![Choice { id: "c1".into(), label: "Option 1".into() }, Choice { id: "c2".into(), label: "Option 2".into() }]
+    use crate::domain::survey::{Choice, InfoField, MatrixRow, RatingStyle};
+    let choices = || vec![Choice::new("c1", "Option 1"), Choice::new("c2", "Option 2")];
+    let fields = |names: &[&str]| -> Vec<InfoField> {
+        names.iter().map(|n| InfoField { name: n.to_string(), required: false }).collect()
     };
     vec![
         ("NPS", QuestionKind::Nps),
@@ -32,8 +34,30 @@ fn templates() -> Vec<(&'static str, QuestionKind)> {
         ("CSAT", QuestionKind::Csat),
         ("single choice", QuestionKind::SingleChoice { choices: choices(), allow_other: false }),
         ("multiple choice", QuestionKind::MultipleChoice { choices: choices(), allow_other: false }),
+        ("dropdown", QuestionKind::Dropdown { choices: choices(), allow_other: false }),
+        (
+            "picture choice",
+            QuestionKind::PictureChoice {
+                choices: vec![Choice { image_url: Some(String::new()), ..Choice::new("c1", "Picture 1") }],
+                multiple: false,
+            },
+        ),
+        ("ranking", QuestionKind::Ranking { choices: choices(), rank_count: None }),
+        (
+            "matrix",
+            QuestionKind::Matrix {
+                rows: vec![MatrixRow { id: "r1".into(), label: "Row 1".into(), required: false }],
+                columns: vec![Choice::new("c1", "Good"), Choice::new("c2", "Bad")],
+            },
+        ),
         ("text", QuestionKind::Text { multiline: true }),
         ("email", QuestionKind::Email),
+        ("number", QuestionKind::Number { min: None, max: None, step: None, unit: None }),
+        ("date", QuestionKind::Date { min: None, max: None }),
+        ("contact", QuestionKind::ContactInfo { fields: fields(&["firstName", "lastName", "email"]) }),
+        ("address", QuestionKind::Address { fields: fields(&crate::domain::question_kind::ADDRESS_FIELDS) }),
+        ("consent", QuestionKind::Consent { label: "I agree to the terms".into() }),
+        ("statement", QuestionKind::Statement { button_label: None, button_url: None }),
     ]
 }
 
@@ -175,7 +199,8 @@ fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoVi
                 id,
                 title: String::new(),
                 description: None,
-                required: true,
+                // A statement has no answer to require.
+                required: !matches!(kind, QuestionKind::Statement { .. }),
                 kind,
                 show_if: None,
             });

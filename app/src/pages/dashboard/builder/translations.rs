@@ -2,8 +2,8 @@
 //! the questions, their choices and the thank-you text into others.
 
 use crate::domain::i18n;
-use crate::domain::survey::SurveyDraft;
-use crate::domain::survey_options::Translation;
+use crate::domain::survey::{QuestionKind, SurveyDraft};
+use crate::domain::survey_options::{QuestionTranslation, Translation};
 use leptos::prelude::*;
 
 #[component]
@@ -70,7 +70,7 @@ fn LanguageEditor(draft: RwSignal<SurveyDraft>, language: String) -> impl IntoVi
         draft.with(|d| {
             d.questions
                 .iter()
-                .map(|q| (q.id.clone(), q.title.clone(), q.kind.choices().map(|c| c.to_vec()).unwrap_or_default()))
+                .map(|q| (q.id.clone(), q.title.clone(), slots(&q.kind)))
                 .collect::<Vec<_>>()
         })
     });
@@ -92,17 +92,14 @@ fn LanguageEditor(draft: RwSignal<SurveyDraft>, language: String) -> impl IntoVi
                                 edit(Box::new(move |t| t.questions.entry(qid.get_value()).or_default().title = v));
                             }/>
                         </label>
-                        {choices.into_iter().map(|c| {
-                            let cid = StoredValue::new(c.id.clone());
+                        {choices.into_iter().map(|(slot, original)| {
+                            let slot = StoredValue::new(slot);
                             view! {
-                                <label class="indent">{format!("Choice \"{}\" ({})", c.label, language.get_value())}
-                                    <input type="text" prop:value=move || text().choices.get(&cid.get_value()).cloned().unwrap_or_default()
+                                <label class="indent">{format!("{} \"{}\" ({})", slot.with_value(Slot::name), original, language.get_value())}
+                                    <input type="text" prop:value=move || slot.with_value(|s| s.read(&text())).unwrap_or_default()
                                         on:input=move |ev| {
-                                            let v = event_target_value(&ev);
-                                            edit(Box::new(move |t| {
-                                                let entry = t.questions.entry(qid.get_value()).or_default();
-                                                if v.trim().is_empty() { entry.choices.remove(&cid.get_value()); } else { entry.choices.insert(cid.get_value(), v); }
-                                            }));
+                                            let v = non_empty(event_target_value(&ev));
+                                            edit(Box::new(move |t| slot.with_value(|s| s.write(t.questions.entry(qid.get_value()).or_default(), v))));
                                         }/>
                                 </label>
                             }
@@ -119,4 +116,73 @@ fn LanguageEditor(draft: RwSignal<SurveyDraft>, language: String) -> impl IntoVi
             </button>
         </fieldset>
     }
+}
+
+/// A text of a question, other than its title, that a translation can replace.
+#[derive(Clone, Debug, PartialEq)]
+enum Slot {
+    /// A choice's (or a matrix column's) label.
+    Choice(String),
+    /// A matrix row's label.
+    Row(String),
+    /// A consent's text or a statement's button label.
+    Label,
+    /// A number's unit.
+    Unit,
+}
+
+impl Slot {
+    fn name(&self) -> &'static str {
+        match self {
+            Slot::Choice(_) => "Choice",
+            Slot::Row(_) => "Row",
+            Slot::Label => "Label",
+            Slot::Unit => "Unit",
+        }
+    }
+
+    fn read(&self, texts: &QuestionTranslation) -> Option<String> {
+        match self {
+            Slot::Choice(id) => texts.choices.get(id).cloned(),
+            Slot::Row(id) => texts.rows.get(id).cloned(),
+            Slot::Label => texts.label.clone(),
+            Slot::Unit => texts.unit.clone(),
+        }
+    }
+
+    fn write(&self, texts: &mut QuestionTranslation, value: Option<String>) {
+        let set = |map: &mut std::collections::BTreeMap<String, String>, id: &String| match value.clone() {
+            Some(v) => {
+                map.insert(id.clone(), v);
+            }
+            None => {
+                map.remove(id);
+            }
+        };
+        match self {
+            Slot::Choice(id) => set(&mut texts.choices, id),
+            Slot::Row(id) => set(&mut texts.rows, id),
+            Slot::Label => texts.label = value,
+            Slot::Unit => texts.unit = value,
+        }
+    }
+}
+
+/// The question's translatable texts besides its title, with the default language's wording.
+fn slots(kind: &QuestionKind) -> Vec<(Slot, String)> {
+    let mut slots: Vec<(Slot, String)> = Vec::new();
+    if let QuestionKind::Matrix { rows, .. } = kind {
+        slots.extend(rows.iter().map(|r| (Slot::Row(r.id.clone()), r.label.clone())));
+    }
+    let mut kind_copy = kind.clone();
+    if let Some(choices) = kind_copy.choices_mut() {
+        slots.extend(choices.iter().map(|c| (Slot::Choice(c.id.clone()), c.label.clone())));
+    }
+    match kind {
+        QuestionKind::Consent { label } => slots.push((Slot::Label, label.clone())),
+        QuestionKind::Statement { button_label: Some(label), .. } => slots.push((Slot::Label, label.clone())),
+        QuestionKind::Number { unit: Some(unit), .. } => slots.push((Slot::Unit, unit.clone())),
+        _ => {}
+    }
+    slots
 }

@@ -223,6 +223,9 @@ async fn create(
     let checked = check(state, candidate, problems).await?;
     input.answers = checked.answers;
     input.metadata = checked.metadata;
+    if invitation.is_none() && input.responder.is_none() {
+        input.responder = Responder::from_answers(&survey.questions, &input.answers);
+    }
     if let Some(linked) = &invitation {
         if input.language.is_none() {
             let languages = survey.options.languages();
@@ -325,6 +328,11 @@ pub async fn continue_response(
         invitation: invitation.as_ref(),
     };
     let mut checked = check(state, candidate, Problems::default()).await?;
+    // A contact question answered now names the respondent, unless someone already does.
+    let responder = match (&patch.responder, &invitation, &current.contact_id) {
+        (None, None, None) => Responder::from_answers(&definition.survey.questions, &checked.answers),
+        _ => patch.responder.clone(),
+    };
     checked.answers.extend(earlier);
     let change = Arc::new(Change {
         organization_id: org_id.clone(),
@@ -332,7 +340,7 @@ pub async fn continue_response(
         survey_version: definition.published_version,
         checked,
         completed,
-        responder: patch.responder,
+        responder,
         invitation_id: invitation.map(|linked| linked.invitation.id),
         current,
         at: now_ms(),

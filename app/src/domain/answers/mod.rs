@@ -2,9 +2,17 @@
 //! from a plain HTML form post (the widget's no-JavaScript path and its
 //! hydrated path both send form fields, so both go through `from_form`).
 
+mod form;
+mod value;
+
+pub use form::from_form;
+pub use value::{looks_like_phone, CLICKED, MAX_FIELD_TEXT};
+
 use super::error::{AppError, Problems};
+use super::question_kind::EVERY_TYPE_BUILT;
 use super::survey::{other_key, Question, QuestionKind, OTHER_CHOICE};
 use serde_json::{Map, Value};
+use value::check_value;
 
 /// `{questionId: value}` as stored and as the API shows it.
 pub type Answers = Map<String, Value>;
@@ -43,9 +51,9 @@ pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> 
     }
     if completing {
         // Only questions the answers show are required.
-        for q in questions.iter().filter(|q| q.required && super::logic::is_visible(q, answers)) {
-            if !answers.get(&q.id).is_some_and(|v| !v.is_null()) {
-                problems.add(format!("answers.{}", q.id), "this question requires an answer");
+        for q in questions.iter().filter(|q| super::logic::is_visible(q, answers)) {
+            for key in unanswered_required(q, answers) {
+                problems.add(format!("answers.{key}"), "this question requires an answer");
             }
         }
         // "Other" needs its words.
@@ -73,51 +81,34 @@ fn check_other_text(value: &Value) -> Result<(), String> {
     }
 }
 
-fn check_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
-    if value.is_null() {
-        return Ok(()); // an explicit null clears an answer
-    }
-    if let Some((min, max)) = kind.scale() {
-        return match value.as_i64() {
-            Some(n) if (min..=max).contains(&n) => Ok(()),
-            _ => Err(format!("must be a whole number from {min} to {max}")),
-        };
-    }
-    match kind {
-        QuestionKind::SingleChoice { choices, allow_other } => match value.as_str() {
-            Some(id) if choices.iter().any(|c| c.id == id) || (*allow_other && id == OTHER_CHOICE) => Ok(()),
-            _ => Err("must be the id of one of the question's choices".into()),
-        },
-        QuestionKind::MultipleChoice { choices, allow_other } => {
-            let ids = value.as_array().ok_or("must be a list of choice ids")?;
-            // A list rather than a hash set: `seen` holds only distinct valid
-            // ids, so never more than the question's choices, and the widget's
-            // wasm is spared a hash table.
-            let mut seen: Vec<&str> = Vec::new();
-            for id in ids {
-                match id.as_str() {
-                    Some(id)
-                        if (choices.iter().any(|c| c.id == id) || (*allow_other && id == OTHER_CHOICE))
-                            && !seen.contains(&id) =>
-                    {
-                        seen.push(id)
-                    }
-                    _ => return Err("must be a list of distinct choice ids of this question".into()),
-                }
+/// The answers keys a completed response lacks for `question`: the
+/// question's id, or `<id>.<part>` for a matrix row or a contact or address
+/// field that must be answered on its own.
+fn unanswered_required(question: &Question, answers: &Answers) -> Vec<String> {
+    let answer = answers.get(&question.id).filter(|v| !v.is_null());
+    let part_given = |part: &str| {
+        answer.and_then(|a| a.get(part)).is_some_and(|v| v.as_str().map_or(!v.is_null(), |s| !s.trim().is_empty()))
+    };
+    let mut missing = Vec::new();
+    match &question.kind {
+        QuestionKind::Statement { .. } => {}
+        QuestionKind::Matrix { rows, .. } if EVERY_TYPE_BUILT => {
+            for row in rows.iter().filter(|r| (question.required || r.required) && !part_given(&r.id)) {
+                missing.push(format!("{}.{}", question.id, row.id));
             }
-            Ok(())
         }
-        QuestionKind::Text { .. } => match value.as_str() {
-            Some(s) if s.chars().count() <= MAX_TEXT_ANSWER => Ok(()),
-            Some(_) => Err(format!("must be at most {MAX_TEXT_ANSWER} characters")),
-            None => Err("must be text".into()),
-        },
-        QuestionKind::Email => match value.as_str() {
-            Some(s) if looks_like_email(s) => Ok(()),
-            _ => Err("must be an email address".into()),
-        },
-        _ => Ok(()),
+        QuestionKind::ContactInfo { fields } | QuestionKind::Address { fields } if EVERY_TYPE_BUILT => {
+            for field in fields.iter().filter(|f| f.required && !part_given(&f.name)) {
+                missing.push(format!("{}.{}", question.id, field.name));
+            }
+            if question.required && missing.is_empty() && !fields.iter().any(|f| part_given(&f.name)) {
+                missing.push(question.id.clone());
+            }
+        }
+        _ if question.required && answer.is_none() => missing.push(question.id.clone()),
+        _ => {}
     }
+    missing
 }
 
 /// Deliberately permissive: one '@', something on each side, a dot in the domain.
@@ -132,45 +123,6 @@ pub fn looks_like_email(s: &str) -> bool {
                 && !domain.ends_with('.')
                 && !domain.contains('@')
         })
-}
-
-/// Reads answers from form fields named `q.<questionId>`. Empty fields mean
-/// "not answered". Values that cannot be read for the question's type are
-/// reported per field; other field names are ignored.
-pub fn from_form(questions: &[Question], fields: &[(String, String)]) -> Result<Answers, AppError> {
-    let mut answers = Answers::new();
-    let mut problems = Problems::default();
-    for q in questions {
-        let name = field_name(&q.id);
-        let values: Vec<&str> =
-            fields.iter().filter(|(k, v)| k == &name && !v.trim().is_empty()).map(|(_, v)| v.as_str()).collect();
-        if values.is_empty() {
-            continue;
-        }
-        let value = match &q.kind {
-            QuestionKind::MultipleChoice { .. } => {
-                Value::Array(values.iter().map(|v| Value::String(v.to_string())).collect())
-            }
-            kind if kind.scale().is_some() => match values[0].trim().parse::<i64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => {
-                    problems.add(format!("answers.{}", q.id), "must be a number");
-                    continue;
-                }
-            },
-            QuestionKind::Email => Value::String(values[0].trim().to_string()),
-            _ => Value::String(values[0].to_string()),
-        };
-        let chose_other = q.kind.allows_other() && values.contains(&OTHER_CHOICE);
-        answers.insert(q.id.clone(), value);
-        if chose_other {
-            let other_field = field_name(&other_key(&q.id));
-            if let Some((_, text)) = fields.iter().find(|(k, v)| *k == other_field && !v.trim().is_empty()) {
-                answers.insert(other_key(&q.id), Value::String(text.clone()));
-            }
-        }
-    }
-    problems.into_result().map(|_| answers)
 }
 
 #[cfg(test)]
@@ -188,7 +140,7 @@ mod tests {
             kind,
             show_if: None,
         };
-        let choices = vec![Choice { id: "a".into(), label: "A".into() }, Choice { id: "b".into(), label: "B".into() }];
+        let choices = vec![Choice::new("a", "A"), Choice::new("b", "B")];
         vec![
             q("nps", true, QuestionKind::Nps),
             q("stars", false, QuestionKind::Rating { scale: 5, style: Default::default() }),
@@ -268,5 +220,101 @@ mod tests {
         let f = |k: &str, v: &str| (k.to_string(), v.to_string());
         let a = from_form(&qs, &[f("q.one", "other"), f("q.one.other", "By post")]).unwrap();
         assert_eq!(Value::Object(a), json!({"one": "other", "one.other": "By post"}));
+    }
+
+    fn rich() -> Vec<Question> {
+        let q = |id: &str, required, kind: Value| Question {
+            id: id.into(),
+            title: id.into(),
+            description: None,
+            required,
+            kind: serde_json::from_value(kind).unwrap(),
+            show_if: None,
+        };
+        let abc = json!([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]);
+        let pics = json!([{"id": "a", "label": "A", "imageUrl": "https://x.example/a.png"},
+                          {"id": "b", "label": "B", "imageUrl": "https://x.example/b.png"}]);
+        vec![
+            q("drop", false, json!({"type": "dropdown", "choices": abc, "allowOther": true})),
+            q("rank", false, json!({"type": "ranking", "choices": abc, "rankCount": 2})),
+            q("grid", false, json!({"type": "matrix", "rows": [{"id": "speed", "label": "Speed", "required": true}, {"id": "price", "label": "Price"}],
+                "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]})),
+            q("num", false, json!({"type": "number", "min": 0, "max": 10, "step": 0.5})),
+            q("day", false, json!({"type": "date", "min": "2026-01-01", "max": "2026-12-31"})),
+            q("ok", true, json!({"type": "consent", "label": "I agree"})),
+            q("cta", false, json!({"type": "statement", "buttonLabel": "Read", "buttonUrl": "https://x.example"})),
+            q("pic", false, json!({"type": "picture_choice", "choices": pics, "multiple": true})),
+            q("who", false, json!({"type": "contact_info", "fields": [{"name": "firstName"}, {"name": "email", "required": true}, {"name": "phone"}]})),
+            q("where", true, json!({"type": "address", "fields": [{"name": "line1"}, {"name": "city"}]})),
+        ]
+    }
+
+    #[test]
+    fn every_new_type_accepts_its_answer() {
+        let a = answers(json!({
+            "drop": "other", "drop.other": "D", "rank": ["c", "a"], "grid": {"speed": "good"}, "num": 7.5,
+            "day": "2026-02-28", "ok": true, "cta": "clicked", "pic": ["b"],
+            "who": {"firstName": "Ana", "email": "ana@example.com", "phone": "+30 210 1234567"},
+            "where": {"city": "Athens"}
+        }));
+        assert_eq!(validate(&rich(), &a, true), Ok(()));
+    }
+
+    #[test]
+    fn every_new_type_refuses_what_it_cannot_hold() {
+        let a = answers(json!({
+            "drop": "zzz", "rank": ["a", "a"], "grid": {"speed": "meh"}, "num": 7.25, "day": "2027-01-01",
+            "ok": false, "cta": "seen", "pic": "a", "who": {"email": "nope"}, "where": {"planet": "Mars"}
+        }));
+        let err = validate(&rich(), &a, false).unwrap_err();
+        for f in ["drop", "rank", "grid", "num", "day", "ok", "cta", "pic", "who", "where"] {
+            assert!(err.message_for(&format!("answers.{f}")).is_some(), "{f}: {err:?}");
+        }
+        let short = validate(&rich(), &answers(json!({"rank": ["a"], "num": 11})), false).unwrap_err();
+        assert!(short.message_for("answers.rank").is_some_and(|m| m.contains('2')), "{short:?}");
+        assert!(short.message_for("answers.num").is_some());
+    }
+
+    #[test]
+    fn parts_are_required_on_their_own() {
+        // The matrix row "speed", the contact's email, the consent, and the address as a whole.
+        let err = validate(&rich(), &answers(json!({"grid": {"price": "bad"}, "who": {"firstName": "Ana"}})), true)
+            .unwrap_err();
+        for f in ["answers.grid.speed", "answers.who.email", "answers.ok", "answers.where"] {
+            assert!(err.message_for(f).is_some(), "{f}: {err:?}");
+        }
+        assert!(err.message_for("answers.grid.price").is_none() && err.message_for("answers.cta").is_none());
+        let blank = validate(&rich(), &answers(json!({"where": {"city": "  "}})), true).unwrap_err();
+        assert!(blank.message_for("answers.where").is_some(), "blank text is no answer");
+    }
+
+    #[test]
+    fn reads_every_new_type_from_form_fields() {
+        let f = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let fields = vec![
+            f("q.drop", "b"),
+            f("q.rank.1", "c"),
+            f("q.rank.2", "b"),
+            f("q.grid.speed", "good"),
+            f("q.grid.price", ""),
+            f("q.num", "7.5"),
+            f("q.day", "2026-03-01"),
+            f("q.ok", "true"),
+            f("q.cta", "clicked"),
+            f("q.pic", "a"),
+            f("q.pic", "b"),
+            f("q.who.firstName", " Ana "),
+            f("q.who.email", "ana@example.com"),
+            f("q.where.city", ""),
+        ];
+        let a = from_form(&rich(), &fields).unwrap();
+        assert_eq!(
+            Value::Object(a.clone()),
+            json!({"drop": "b", "rank": ["c", "b"], "grid": {"speed": "good"}, "num": 7.5, "day": "2026-03-01",
+                   "ok": true, "cta": "clicked", "pic": ["a", "b"], "who": {"firstName": "Ana", "email": "ana@example.com"}})
+        );
+        assert_eq!(validate(&rich(), &a, false), Ok(()));
+        assert_eq!(from_form(&rich(), &[f("q.num", "8")]).unwrap()["num"], json!(8), "whole numbers stay whole");
+        assert!(from_form(&rich(), &[f("q.num", "eight")]).unwrap_err().message_for("answers.num").is_some());
     }
 }

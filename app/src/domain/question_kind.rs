@@ -1,0 +1,681 @@
+//! What a question asks for: its `type` (a public API name) and the settings
+//! that type brings, with the rules those settings must follow.
+
+use super::error::Problems;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_CHOICES: usize = 50;
+/// A drop-down exists for long lists (countries, stores, products).
+pub const MAX_DROPDOWN_CHOICES: usize = 1_000;
+pub const MAX_MATRIX_ROWS: usize = 50;
+pub const MAX_MATRIX_COLUMNS: usize = 20;
+/// Number answers and settings keep at most this many decimals: the answer
+/// index stores numbers as whole thousandths, exactly.
+pub const NUMBER_DECIMALS: u32 = 3;
+/// The largest number a number question accepts, either sign.
+pub const MAX_NUMBER: f64 = 1e12;
+pub const MAX_LABEL_LEN: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub id: String,
+    /// The text shown; for `picture_choice`, the image's caption and alt text.
+    pub label: String,
+    /// `picture_choice` only: the image, an https address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+impl Choice {
+    pub fn new(id: impl Into<String>, label: impl Into<String>) -> Self {
+        Choice { id: id.into(), label: label.into(), image_url: None }
+    }
+}
+
+/// A matrix row: answered with one of the matrix's columns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MatrixRow {
+    pub id: String,
+    pub label: String,
+    /// This row must be answered even when the question as a whole is optional.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// One field of a `contact_info` or `address` question; fields not listed are not shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InfoField {
+    /// `contact_info`: firstName, lastName, email, phone, company.
+    /// `address`: line1, line2, city, region, postalCode, country.
+    pub name: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+pub const CONTACT_FIELDS: [&str; 5] = ["firstName", "lastName", "email", "phone", "company"];
+pub const ADDRESS_FIELDS: [&str; 6] = ["line1", "line2", "city", "region", "postalCode", "country"];
+
+fn all_fields(names: &[&str]) -> Vec<InfoField> {
+    names.iter().map(|n| InfoField { name: n.to_string(), required: false }).collect()
+}
+
+fn contact_fields() -> Vec<InfoField> {
+    all_fields(&CONTACT_FIELDS)
+}
+
+fn address_fields() -> Vec<InfoField> {
+    all_fields(&ADDRESS_FIELDS)
+}
+
+/// What a question asks for; the `type` names are part of the public API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum QuestionKind {
+    /// Net Promoter Score, 0–10.
+    Nps,
+    /// 1..=scale, scale 3–10, shown as numbers or stars.
+    Rating {
+        scale: u8,
+        #[serde(default)]
+        style: RatingStyle,
+    },
+    /// Customer satisfaction, 1–5.
+    Csat,
+    /// One choice id; with `allowOther`, also `"other"` plus the text in
+    /// the answer `<questionId>.other`.
+    SingleChoice {
+        choices: Vec<Choice>,
+        #[serde(default)]
+        allow_other: bool,
+    },
+    /// A list of distinct choice ids; `allowOther` as for `single_choice`.
+    MultipleChoice {
+        choices: Vec<Choice>,
+        #[serde(default)]
+        allow_other: bool,
+    },
+    Text {
+        #[serde(default)]
+        multiline: bool,
+    },
+    Email,
+    /// One choice id from a long list shown as a drop-down (typing finds an
+    /// entry); `allowOther` as for `single_choice`.
+    Dropdown {
+        choices: Vec<Choice>,
+        #[serde(default)]
+        allow_other: bool,
+    },
+    /// The choices put in order: a list of choice ids, first place first. With
+    /// `rankCount`, only the top N are ranked.
+    Ranking {
+        choices: Vec<Choice>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rank_count: Option<u8>,
+    },
+    /// One column per row: an object of row id → column id.
+    Matrix { rows: Vec<MatrixRow>, columns: Vec<Choice> },
+    /// A number from `min` to `max`, on `step` counted from `min` (or 0), with at
+    /// most three decimals; `unit` is shown beside the field.
+    Number {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+    },
+    /// A calendar date, `YYYY-MM-DD`, from `min` to `max`.
+    Date {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<String>,
+    },
+    /// A statement (`label`) the respondent accepts; the answer is `true`.
+    /// Required consent must be given to finish.
+    Consent { label: String },
+    /// Text with no answer, and an optional button to `buttonUrl`; the answer
+    /// `"clicked"` records that the respondent followed it.
+    Statement {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        button_label: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        button_url: Option<String>,
+    },
+    /// Choices shown as images (each choice's `imageUrl`; its `label` is the
+    /// caption and alt text): one choice id, or a list with `multiple`.
+    PictureChoice {
+        choices: Vec<Choice>,
+        #[serde(default)]
+        multiple: bool,
+    },
+    /// An object of the shown fields' texts (firstName, lastName, email,
+    /// phone, company). Fills the response's responder when it has none.
+    ContactInfo {
+        #[serde(default = "contact_fields")]
+        fields: Vec<InfoField>,
+    },
+    /// An object of the shown fields' texts (line1, line2, city, region,
+    /// postalCode, country).
+    Address {
+        #[serde(default = "address_fields")]
+        fields: Vec<InfoField>,
+    },
+}
+
+/// Whether this build carries the controls and rules of every type. Only the
+/// classic widget bundle (feature `widget-classic`) leaves the newer ten out;
+/// the survey page loads it only for surveys that use none of them. Code for
+/// the ten behind `if EVERY_TYPE_BUILT` is dropped from that bundle by the
+/// compiler.
+pub const EVERY_TYPE_BUILT: bool = !cfg!(feature = "widget-classic");
+
+/// Every `type` name, in the order the builder offers them.
+pub const TYPE_NAMES: [&str; 17] = [
+    "nps",
+    "rating",
+    "csat",
+    "single_choice",
+    "multiple_choice",
+    "dropdown",
+    "picture_choice",
+    "ranking",
+    "matrix",
+    "text",
+    "email",
+    "number",
+    "date",
+    "contact_info",
+    "address",
+    "consent",
+    "statement",
+];
+
+impl QuestionKind {
+    /// One of the seven types Vox began with. A survey of only these is
+    /// served the classic widget bundle, which leaves the other ten out.
+    pub fn is_classic(&self) -> bool {
+        matches!(
+            self,
+            QuestionKind::Nps
+                | QuestionKind::Rating { .. }
+                | QuestionKind::Csat
+                | QuestionKind::SingleChoice { .. }
+                | QuestionKind::MultipleChoice { .. }
+                | QuestionKind::Text { .. }
+                | QuestionKind::Email
+        )
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            QuestionKind::Nps => "nps",
+            QuestionKind::Rating { .. } => "rating",
+            QuestionKind::Csat => "csat",
+            QuestionKind::SingleChoice { .. } => "single_choice",
+            QuestionKind::MultipleChoice { .. } => "multiple_choice",
+            QuestionKind::Text { .. } => "text",
+            QuestionKind::Email => "email",
+            QuestionKind::Dropdown { .. } => "dropdown",
+            QuestionKind::Ranking { .. } => "ranking",
+            QuestionKind::Matrix { .. } => "matrix",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::Date { .. } => "date",
+            QuestionKind::Consent { .. } => "consent",
+            QuestionKind::Statement { .. } => "statement",
+            QuestionKind::PictureChoice { .. } => "picture_choice",
+            QuestionKind::ContactInfo { .. } => "contact_info",
+            QuestionKind::Address { .. } => "address",
+        }
+    }
+
+    /// The inclusive range of a numeric scale question, if this is one.
+    pub fn scale(&self) -> Option<(i64, i64)> {
+        match self {
+            QuestionKind::Nps => Some((0, 10)),
+            QuestionKind::Rating { scale, .. } => Some((1, i64::from(*scale))),
+            QuestionKind::Csat => Some((1, 5)),
+            _ => None,
+        }
+    }
+
+    /// The choices of a choice, drop-down, picture or ranking question (a
+    /// matrix's columns are not its choices: see `Matrix`).
+    pub fn choices(&self) -> Option<&[Choice]> {
+        match self {
+            QuestionKind::SingleChoice { choices, .. }
+            | QuestionKind::MultipleChoice { choices, .. }
+            | QuestionKind::Dropdown { choices, .. }
+            | QuestionKind::Ranking { choices, .. }
+            | QuestionKind::PictureChoice { choices, .. } => Some(choices),
+            _ => None,
+        }
+    }
+
+    pub fn choices_mut(&mut self) -> Option<&mut Vec<Choice>> {
+        match self {
+            QuestionKind::SingleChoice { choices, .. }
+            | QuestionKind::MultipleChoice { choices, .. }
+            | QuestionKind::Dropdown { choices, .. }
+            | QuestionKind::Ranking { choices, .. }
+            | QuestionKind::PictureChoice { choices, .. }
+            | QuestionKind::Matrix { columns: choices, .. } => Some(choices),
+            _ => None,
+        }
+    }
+
+    /// The ids stored answers refer to: choices, and a matrix's rows and columns.
+    pub fn option_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.choices().unwrap_or_default().iter().map(|c| c.id.as_str()).collect();
+        if let QuestionKind::Matrix { rows, columns } = self {
+            ids.extend(rows.iter().map(|r| r.id.as_str()).chain(columns.iter().map(|c| c.id.as_str())));
+        }
+        ids
+    }
+
+    /// Whether the visitor may answer "other" with their own words.
+    pub fn allows_other(&self) -> bool {
+        matches!(
+            self,
+            QuestionKind::SingleChoice { allow_other: true, .. }
+                | QuestionKind::MultipleChoice { allow_other: true, .. }
+                | QuestionKind::Dropdown { allow_other: true, .. }
+        )
+    }
+
+    /// Whether the answer is a list of choice ids (one row each in the index).
+    pub fn answers_many(&self) -> bool {
+        matches!(self, QuestionKind::MultipleChoice { .. } | QuestionKind::PictureChoice { multiple: true, .. })
+    }
+
+    /// The fields of a contact or address question.
+    pub fn info_fields(&self) -> Option<&[InfoField]> {
+        match self {
+            QuestionKind::ContactInfo { fields } | QuestionKind::Address { fields } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The parts answered separately, each under `<questionId>.<part>`:
+    /// a matrix's rows, a contact or address question's fields.
+    pub fn parts(&self) -> Vec<&str> {
+        match self {
+            QuestionKind::Matrix { rows, .. } => rows.iter().map(|r| r.id.as_str()).collect(),
+            QuestionKind::ContactInfo { fields } | QuestionKind::Address { fields } => {
+                fields.iter().map(|f| f.name.as_str()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// How many places a ranking asks for.
+    pub fn ranked_places(&self) -> usize {
+        match self {
+            QuestionKind::Ranking { choices, rank_count } => {
+                rank_count.map_or(choices.len(), |n| usize::from(n).min(choices.len()))
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// The choice id that stands for "other"; its text is the answer `<questionId>.other`.
+pub const OTHER_CHOICE: &str = "other";
+
+/// The answers key that carries a question's "other" text.
+pub fn other_key(question_id: &str) -> String {
+    format!("{question_id}.{OTHER_CHOICE}")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RatingStyle {
+    #[default]
+    Numbers,
+    Stars,
+}
+
+impl RatingStyle {
+    /// The style's name in JSON (the same as serde's; a test checks).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatingStyle::Numbers => "numbers",
+            RatingStyle::Stars => "stars",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [RatingStyle::Numbers, RatingStyle::Stars].into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// Whether `x` has at most [`NUMBER_DECIMALS`] decimals and is within [`MAX_NUMBER`].
+pub fn is_exact_number(x: f64) -> bool {
+    let scaled = x * 1_000.0;
+    x.is_finite() && x.abs() <= MAX_NUMBER && (scaled - scaled.round()).abs() < 1e-6
+}
+
+/// A number as the answer index stores it: whole thousandths.
+pub fn thousandths(x: f64) -> i64 {
+    (x * 1_000.0).round() as i64
+}
+
+/// A decimal with at most three decimals (`-12.5`, `3`, `0.125`) as whole
+/// thousandths. Integer arithmetic only: float parsing and printing would add
+/// tens of kilobytes of tables to the widget's wasm.
+pub fn parse_thousandths(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.trim().strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 13 || fraction.len() > 3 || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let mut value: i64 = whole.parse().ok()?;
+    for i in 0..3 {
+        value = value * 10 + fraction.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Whole thousandths written as a decimal, without trailing zeros (`12500` → `12.5`).
+pub fn format_thousandths(value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    let (whole, fraction) = (value.unsigned_abs() / 1_000, value.unsigned_abs() % 1_000);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let mut fraction = format!("{fraction:03}");
+    while fraction.ends_with('0') {
+        fraction.pop();
+    }
+    format!("{sign}{whole}.{fraction}")
+}
+
+/// A number setting or answer as people write it (at most three decimals).
+pub fn format_number(x: f64) -> String {
+    format_thousandths(thousandths(x))
+}
+
+/// Whether `text` is a real calendar date written `YYYY-MM-DD`.
+pub fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        text.get(range).filter(|s| s.bytes().all(|c| c.is_ascii_digit()))?.parse().ok()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else { return false };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days).contains(&day)
+}
+
+pub(super) fn is_valid_key(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Checks a question's type-specific settings; `at` names a field of question `i`.
+pub(super) fn validate_kind(problems: &mut Problems, i: usize, kind: &QuestionKind, required: bool) {
+    let at = |f: &str| format!("questions[{i}].{f}");
+    let pictures = matches!(kind, QuestionKind::PictureChoice { .. });
+    if let Some(choices) = kind.choices() {
+        let max = if matches!(kind, QuestionKind::Dropdown { .. }) { MAX_DROPDOWN_CHOICES } else { MAX_CHOICES };
+        let min = if matches!(kind, QuestionKind::Ranking { .. }) { 2 } else { 1 };
+        validate_choices(problems, &at("choices"), choices, min, max, pictures);
+        if kind.allows_other() && choices.iter().any(|c| c.id == OTHER_CHOICE) {
+            problems.add(at("choices"), "the choice id 'other' is reserved when allowOther is on");
+        }
+    }
+    match kind {
+        QuestionKind::Rating { scale, .. } if !(3..=10).contains(scale) => {
+            problems.add(at("scale"), "must be between 3 and 10");
+        }
+        QuestionKind::Ranking { choices, rank_count: Some(n) } if *n == 0 || usize::from(*n) > choices.len() => {
+            problems.add(at("rankCount"), "must be from 1 to the number of choices");
+        }
+        QuestionKind::Matrix { rows, columns } => {
+            if rows.is_empty() || rows.len() > MAX_MATRIX_ROWS {
+                problems.add(at("rows"), format!("1–{MAX_MATRIX_ROWS} rows"));
+            }
+            let mut seen = Vec::new();
+            for (j, row) in rows.iter().enumerate() {
+                check_key(problems, format!("questions[{i}].rows[{j}].id"), &row.id, &mut seen, "duplicate row id");
+                super::survey::check_text(problems, format!("questions[{i}].rows[{j}].label"), &row.label, MAX_LABEL_LEN * 10);
+            }
+            validate_choices(problems, &at("columns"), columns, 2, MAX_MATRIX_COLUMNS, false);
+        }
+        QuestionKind::Number { min, max, step, unit } => {
+            for (name, value) in [("min", min), ("max", max), ("step", step)] {
+                if value.is_some_and(|x| !is_exact_number(x)) {
+                    problems.add(at(name), format!("at most {NUMBER_DECIMALS} decimals, and at most {MAX_NUMBER:e}"));
+                }
+            }
+            if let (Some(low), Some(high)) = (min, max) {
+                if low > high {
+                    problems.add(at("max"), "must not be less than min");
+                }
+            }
+            if step.is_some_and(|s| s <= 0.0) {
+                problems.add(at("step"), "must be more than 0");
+            }
+            if let Some(unit) = unit {
+                super::survey::check_text(problems, at("unit"), unit, 20);
+            }
+        }
+        QuestionKind::Date { min, max } => {
+            for (name, value) in [("min", min), ("max", max)] {
+                if value.as_deref().is_some_and(|d| !is_date(d)) {
+                    problems.add(at(name), "must be a date written YYYY-MM-DD");
+                }
+            }
+            if let (Some(low), Some(high)) = (min, max) {
+                if is_date(low) && is_date(high) && low > high {
+                    problems.add(at("max"), "must not be before min");
+                }
+            }
+        }
+        QuestionKind::Consent { label } => {
+            super::survey::check_text(problems, at("label"), label, super::survey::MAX_TITLE_LEN)
+        }
+        QuestionKind::Statement { button_label, button_url } => {
+            if required {
+                problems.add(at("required"), "a statement has no answer to require");
+            }
+            match (button_label, button_url) {
+                (Some(label), Some(url)) => {
+                    super::survey::check_text(problems, at("buttonLabel"), label, MAX_LABEL_LEN);
+                    if !is_https_url(url) {
+                        problems.add(at("buttonUrl"), "must be an https address");
+                    }
+                }
+                (None, None) => {}
+                (None, Some(_)) => problems.add(at("buttonLabel"), "a button needs a label"),
+                (Some(_), None) => problems.add(at("buttonUrl"), "a button needs an address"),
+            }
+        }
+        QuestionKind::ContactInfo { fields } => validate_fields(problems, &at("fields"), fields, &CONTACT_FIELDS),
+        QuestionKind::Address { fields } => validate_fields(problems, &at("fields"), fields, &ADDRESS_FIELDS),
+        _ => {}
+    }
+}
+
+/// An https address with nothing that could break out of an attribute.
+pub fn is_https_url(value: &str) -> bool {
+    value.starts_with("https://") && super::survey_options::is_image_url(value)
+}
+
+fn check_key<'a>(problems: &mut Problems, field: String, id: &'a str, seen: &mut Vec<&'a str>, duplicate: &str) {
+    if !is_valid_key(id) {
+        problems.add(field, "1–64 letters, digits, '-' or '_'");
+    } else if seen.contains(&id) {
+        problems.add(field, duplicate);
+    } else {
+        seen.push(id);
+    }
+}
+
+fn validate_choices(problems: &mut Problems, at: &str, choices: &[Choice], min: usize, max: usize, pictures: bool) {
+    if choices.len() < min || choices.len() > max {
+        problems.add(at, format!("{min}–{max} entries"));
+        return;
+    }
+    let mut seen = Vec::new();
+    for (j, c) in choices.iter().enumerate() {
+        let field = |f: &str| format!("{at}[{j}].{f}");
+        check_key(problems, field("id"), &c.id, &mut seen, "duplicate choice id");
+        super::survey::check_text(problems, field("label"), &c.label, super::survey::MAX_TITLE_LEN);
+        match (&c.image_url, pictures) {
+            (Some(url), true) if !is_https_url(url) => problems.add(field("imageUrl"), "must be an https address"),
+            (None, true) => problems.add(field("imageUrl"), "a picture choice needs an image"),
+            (Some(_), false) => problems.add(field("imageUrl"), "only picture_choice questions show images"),
+            _ => {}
+        }
+    }
+}
+
+fn validate_fields(problems: &mut Problems, at: &str, fields: &[InfoField], allowed: &[&str]) {
+    if fields.is_empty() {
+        problems.add(at, "at least one field");
+    }
+    let mut seen = Vec::new();
+    for (j, f) in fields.iter().enumerate() {
+        let field = format!("{at}[{j}].name");
+        if !allowed.contains(&f.name.as_str()) {
+            problems.add(field, format!("one of {}", allowed.join(", ")));
+        } else if seen.contains(&f.name.as_str()) {
+            problems.add(field, "duplicate field");
+        } else {
+            seen.push(f.name.as_str());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kind(value: serde_json::Value) -> QuestionKind {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn problems_of(kind: &QuestionKind, required: bool) -> Vec<String> {
+        let mut problems = Problems::default();
+        validate_kind(&mut problems, 0, kind, required);
+        match problems.into_result() {
+            Ok(()) => Vec::new(),
+            Err(super::super::AppError::Validation { errors }) => errors.into_iter().map(|f| f.field).collect(),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_type_name_reads_back() {
+        let samples = [
+            json!({"type": "dropdown", "choices": [{"id": "a", "label": "A"}]}),
+            json!({"type": "ranking", "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}], "rankCount": 1}),
+            json!({"type": "matrix", "rows": [{"id": "r1", "label": "Speed"}], "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]}),
+            json!({"type": "number", "min": 0, "max": 10.5, "step": 0.5, "unit": "kg"}),
+            json!({"type": "date", "min": "2026-01-01"}),
+            json!({"type": "consent", "label": "I agree"}),
+            json!({"type": "statement", "buttonLabel": "Read", "buttonUrl": "https://example.com"}),
+            json!({"type": "picture_choice", "choices": [{"id": "a", "label": "Red", "imageUrl": "https://example.com/r.png"}]}),
+            json!({"type": "contact_info"}),
+            json!({"type": "address", "fields": [{"name": "city", "required": true}]}),
+        ];
+        let mut names = Vec::new();
+        for sample in samples {
+            let k = kind(sample.clone());
+            assert_eq!(k.type_name(), sample["type"], "{sample}");
+            assert!(problems_of(&k, false).is_empty(), "{sample}: {:?}", problems_of(&k, false));
+            assert_eq!(serde_json::to_value(&k).unwrap()["type"], sample["type"]);
+            names.push(k.type_name());
+        }
+        for name in names {
+            assert!(TYPE_NAMES.contains(&name), "{name}");
+        }
+        assert_eq!(kind(json!({"type": "contact_info"})).info_fields().unwrap().len(), 5, "all fields by default");
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_named() {
+        let cases = [
+            (json!({"type": "ranking", "choices": [{"id": "a", "label": "A"}]}), "questions[0].choices"),
+            (json!({"type": "ranking", "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}], "rankCount": 3}), "questions[0].rankCount"),
+            (json!({"type": "matrix", "rows": [], "columns": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]}), "questions[0].rows"),
+            (json!({"type": "matrix", "rows": [{"id": "r", "label": "R"}, {"id": "r", "label": "S"}], "columns": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]}), "questions[0].rows[1].id"),
+            (json!({"type": "matrix", "rows": [{"id": "r", "label": "R"}], "columns": [{"id": "a", "label": "A"}]}), "questions[0].columns"),
+            (json!({"type": "number", "min": 5, "max": 1}), "questions[0].max"),
+            (json!({"type": "number", "step": 0.0001}), "questions[0].step"),
+            (json!({"type": "number", "step": -1}), "questions[0].step"),
+            (json!({"type": "date", "min": "2026-02-30"}), "questions[0].min"),
+            (json!({"type": "date", "min": "2026-02-03", "max": "2026-02-01"}), "questions[0].max"),
+            (json!({"type": "consent", "label": " "}), "questions[0].label"),
+            (json!({"type": "statement", "buttonLabel": "Go", "buttonUrl": "javascript:alert(1)"}), "questions[0].buttonUrl"),
+            (json!({"type": "statement", "buttonUrl": "https://example.com"}), "questions[0].buttonLabel"),
+            (json!({"type": "picture_choice", "choices": [{"id": "a", "label": "A"}]}), "questions[0].choices[0].imageUrl"),
+            (json!({"type": "picture_choice", "choices": [{"id": "a", "label": "A", "imageUrl": "http://x.example/a.png"}]}), "questions[0].choices[0].imageUrl"),
+            (json!({"type": "single_choice", "choices": [{"id": "a", "label": "A", "imageUrl": "https://x.example/a.png"}]}), "questions[0].choices[0].imageUrl"),
+            (json!({"type": "contact_info", "fields": [{"name": "fax"}]}), "questions[0].fields[0].name"),
+            (json!({"type": "address", "fields": []}), "questions[0].fields"),
+            (json!({"type": "dropdown", "choices": [{"id": "other", "label": "O"}], "allowOther": true}), "questions[0].choices"),
+        ];
+        for (sample, field) in cases {
+            let found = problems_of(&kind(sample.clone()), false);
+            assert!(found.iter().any(|f| f == field), "{sample}: expected {field}, got {found:?}");
+        }
+        let statement = kind(json!({"type": "statement"}));
+        assert_eq!(problems_of(&statement, true), vec!["questions[0].required"]);
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        for ok in ["2024-02-29", "2026-12-31", "0001-01-01"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in ["2026-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026/01/01", "", "2026-01-+1"] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimals_are_read_and_written_without_floats() {
+        for (text, value) in [("12.5", 12_500), ("-0.125", -125), ("3", 3_000), (" 7.05 ", 7_050), ("0.001", 1)] {
+            assert_eq!(parse_thousandths(text), Some(value), "{text}");
+        }
+        for bad in ["", "1.2345", "abc", "1e3", "--1", "+1", ".5"] {
+            assert_eq!(parse_thousandths(bad), None, "{bad}");
+        }
+        assert_eq!(format_thousandths(12_500), "12.5");
+        assert_eq!(format_thousandths(-125), "-0.125");
+        assert_eq!(format_thousandths(40_000), "40");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn numbers_keep_three_decimals_exactly() {
+        assert!(is_exact_number(4.125) && is_exact_number(-0.001) && is_exact_number(1e12));
+        assert!(!is_exact_number(0.0001) && !is_exact_number(f64::NAN) && !is_exact_number(2e12));
+        assert_eq!(thousandths(4.125), 4125);
+        assert_eq!(thousandths(0.1 + 0.2), 300);
+    }
+}
