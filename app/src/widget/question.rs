@@ -8,7 +8,7 @@ use crate::domain::answers::{field_name, Answers, CLICKED};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::question_kind::{format_number, parse_thousandths, EVERY_TYPE_BUILT};
 use crate::domain::survey::{other_key, Question, QuestionKind, RatingStyle, OTHER_CHOICE};
-use leptos::either::{EitherOf3, EitherOf5};
+use leptos::either::{EitherOf3, EitherOf6};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -76,52 +76,56 @@ pub fn QuestionField(
     };
     let text_value = move |key: String| move || answers.with(|a| shown_text(a.get(&key)));
 
-    // Few view types for seventeen question types, and `EitherOf5` rather
+    // Few view types for seventeen question types, and `EitherOf6` rather
     // than `into_any`: every distinct view type is code in the widget's wasm.
-    // In the classic bundle (`!EVERY_TYPE_BUILT`) the third arm takes every
-    // remaining kind, so the compiler drops the newer types' arms.
+    // The newer types' views go through `newer_view`, which the classic
+    // bundle turns into `()`, so their rendering code is not in it at all (a
+    // constant `if` drops dead branches, but an enum's arms stay compiled).
     let after = after_controls(&question, messages);
     let control = match &question.kind {
-        QuestionKind::Text { multiline: true } => EitherOf5::A(view! {
+        QuestionKind::Text { multiline: true } => EitherOf6::A(view! {
             <textarea name=name rows="4" maxlength="10000" aria-labelledby=title_id.clone() required=required
                 prop:value=text_value(qid.clone())></textarea>
         }),
-        kind if !EVERY_TYPE_BUILT && !matches!(kind, QuestionKind::Text { .. } | QuestionKind::Email) => {
-            let (class, options) = option_list(&question, kind, messages);
-            EitherOf5::E(option_view(class, options, name, checked))
-        }
-        QuestionKind::Text { .. } | QuestionKind::Email | QuestionKind::Number { .. } | QuestionKind::Date { .. } => {
-            let field = single_field(&question.kind);
-            let input = NodeRef::<leptos::html::Input>::new();
-            let shown = text_value(qid.clone());
-            // A number being typed ("12.") reads as the answer 12: keep the
-            // visitor's text while it means the answer, or the caret jumps.
-            let value = move || {
-                let answer = shown();
-                if !EVERY_TYPE_BUILT {
-                    return answer;
-                }
-                match input.get_untracked().map(|el| el.value()) {
-                    Some(typed) if typed != answer && parse_thousandths(&typed).is_some()
-                        && parse_thousandths(&typed) == parse_thousandths(&answer) => typed,
-                    _ => answer,
-                }
-            };
-            EitherOf5::B(view! {
-                <input type=field.input_type name=name maxlength=field.maxlength autocomplete=field.autocomplete
-                    inputmode=field.inputmode min=field.min max=field.max step=field.step node_ref=input
-                    aria-labelledby=title_id.clone() required=required prop:value=value/>
+        QuestionKind::Text { .. } | QuestionKind::Email => {
+            let email = matches!(question.kind, QuestionKind::Email);
+            EitherOf6::B(view! {
+                <input type=if email { "email" } else { "text" } name=name maxlength=(!email).then_some("10000")
+                    autocomplete=email.then_some("email") aria-labelledby=title_id.clone() required=required
+                    prop:value=text_value(qid.clone())/>
             })
         }
-        QuestionKind::Dropdown { .. }
-        | QuestionKind::Ranking { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::ContactInfo { .. }
-        | QuestionKind::Address { .. } => {
-            let rows = parts::rows(&question, messages);
-            EitherOf5::C(view! { <parts::Parts rows question_id=qid.clone() title_id=title_id.clone() answers/> })
+        kind if !EVERY_TYPE_BUILT => {
+            let (class, options) = option_list(&question, kind, messages);
+            EitherOf6::C(option_view(class, options, name, checked))
         }
-        QuestionKind::Statement { button_label, button_url } => {
+        QuestionKind::Number { .. } | QuestionKind::Date { .. } => EitherOf6::D(newer_view(|| {
+            let field = number_or_date_field(&question.kind);
+            let input = NodeRef::<leptos::html::Input>::new();
+            let shown = text_value(qid.clone());
+            let number = matches!(question.kind, QuestionKind::Number { .. });
+            // The answer goes into the box only when the box says something
+            // else: setting a number box's value, even to the same number,
+            // drops a typed "12." to "12" and puts the caret first.
+            Effect::new(move |_| {
+                let answer = shown();
+                if let Some(el) = input.get() {
+                    let typed = el.value();
+                    let same = typed == answer
+                        || (number && parse_thousandths(&typed).is_some()
+                            && parse_thousandths(&typed) == parse_thousandths(&answer));
+                    if !same {
+                        el.set_value(&answer);
+                    }
+                }
+            });
+            let value = untrack(text_value(qid.clone()));
+            view! {
+                <input type=field.input_type name=name inputmode=field.inputmode min=field.min max=field.max
+                    step=field.step node_ref=input aria-labelledby=title_id.clone() required=required value=value/>
+            }
+        })),
+        QuestionKind::Statement { button_label, button_url } => EitherOf6::E(newer_view(|| {
             let link = button_label.clone().zip(button_url.clone()).map(|(label, url)| {
                 let qid = qid.clone();
                 let on_click = move |_| {
@@ -133,16 +137,24 @@ pub fn QuestionField(
             });
             let qid = qid.clone();
             let unclicked = move || answers.with(|a| a.get(&qid).and_then(Value::as_str) != Some(CLICKED));
-            EitherOf5::D(view! {
+            view! {
                 {link}
                 // An attribute, not a property: the server renders it, so without
                 // JavaScript an unfollowed button posts nothing.
                 <input type="hidden" name=name value=CLICKED disabled=unclicked/>
-            })
-        }
+            }
+        })),
+        QuestionKind::Dropdown { .. }
+        | QuestionKind::Ranking { .. }
+        | QuestionKind::Matrix { .. }
+        | QuestionKind::ContactInfo { .. }
+        | QuestionKind::Address { .. } => EitherOf6::F(newer_view(|| {
+            let rows = parts::rows(&question, messages);
+            view! { <parts::Parts rows question_id=qid.clone() title_id=title_id.clone() answers/> }
+        })),
         kind => {
             let (class, options) = option_list(&question, kind, messages);
-            EitherOf5::E(option_view(class, options, name, checked))
+            EitherOf6::C(option_view(class, options, name, checked))
         }
     };
     let after = match after {
@@ -154,7 +166,7 @@ pub fn QuestionField(
         After::NpsHints => Some(EitherOf3::B(view! {
             <div class="vox-scale-hints" aria-hidden="true"><span>{messages.nps_low}</span><span>{messages.nps_high}</span></div>
         })),
-        After::Unit(unit) => Some(EitherOf3::C(view! { <span class="vox-unit">{unit}</span> })),
+        After::Unit(unit) => Some(EitherOf3::C(newer_view(|| view! { <span class="vox-unit">{unit}</span> }))),
         After::Nothing => None,
     };
     view! {
@@ -187,7 +199,7 @@ fn option_view<C: Fn() -> bool + Send + Sync + 'static>(
                 <label class=o.class>
                     <input type=o.input_type name=name.clone() value=o.value required=o.required
                         aria-label=o.aria_label prop:checked=checked(o.answer)/>
-                    {o.image.filter(|_| EVERY_TYPE_BUILT).map(|src| view! { <img src=src alt="" loading="lazy"/> })}
+                    {o.image.map(|src| newer_view(|| view! { <img src=src alt="" loading="lazy"/> }))}
                     <span aria-hidden=o.decorative.then_some("true")>{o.shown}</span>
                 </label>
             }).collect_view()}
@@ -232,35 +244,43 @@ fn after_controls(question: &Question, messages: &'static Messages) -> After {
     }
 }
 
-/// The attributes of a question answered in one text box.
+/// The attributes of a number's or a date's input.
 #[derive(Default)]
 struct SingleField {
     input_type: &'static str,
-    maxlength: Option<&'static str>,
-    autocomplete: Option<&'static str>,
     inputmode: Option<&'static str>,
     min: Option<String>,
     max: Option<String>,
     step: Option<String>,
 }
 
-fn single_field(kind: &QuestionKind) -> SingleField {
+fn number_or_date_field(kind: &QuestionKind) -> SingleField {
     match kind {
-        QuestionKind::Email => SingleField { input_type: "email", autocomplete: Some("email"), ..Default::default() },
-        QuestionKind::Number { min, max, step, .. } if EVERY_TYPE_BUILT => SingleField {
+        QuestionKind::Number { min, max, step, .. } => SingleField {
             input_type: "number",
             inputmode: Some("decimal"),
             min: min.map(format_number),
             max: max.map(format_number),
             step: Some(step.map_or_else(|| "any".to_string(), format_number)),
-            ..Default::default()
         },
-        QuestionKind::Date { min, max } if EVERY_TYPE_BUILT => {
+        QuestionKind::Date { min, max } => {
             SingleField { input_type: "date", min: min.clone(), max: max.clone(), ..Default::default() }
         }
-        _ => SingleField { input_type: "text", maxlength: Some("10000"), ..Default::default() },
+        _ => SingleField::default(),
     }
 }
+
+/// The view of a newer question type: itself in the every-type bundle,
+/// nothing (`()`, never built) in the classic one, so that bundle carries no
+/// rendering code for it. The survey page never gives the classic bundle a
+/// survey with such a question (`widget::boot_script_url`).
+#[cfg(not(feature = "widget-classic"))]
+fn newer_view<V>(make: impl FnOnce() -> V) -> V {
+    make()
+}
+
+#[cfg(feature = "widget-classic")]
+fn newer_view<V>(_make: impl FnOnce() -> V) {}
 
 /// The options of a choice, picture, consent or scale question, and the class of their list.
 fn option_list(question: &Question, kind: &QuestionKind, messages: &'static Messages) -> (String, Vec<OptionItem>) {
