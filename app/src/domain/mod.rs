@@ -27,6 +27,7 @@ pub mod snake_case;
 pub mod question_kind;
 pub mod question_stats;
 pub mod survey;
+pub mod survey_document;
 pub mod survey_options;
 pub mod survey_version;
 pub mod token;

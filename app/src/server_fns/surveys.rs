@@ -2,6 +2,7 @@
 
 use crate::domain::page::Paginated;
 use crate::domain::survey::{Survey, SurveyDraft, SurveyPatch, SurveyStatus};
+use crate::domain::survey_document::SurveyImport;
 use crate::domain::survey_version::{PublishedIds, SurveyVersionSummary};
 use crate::domain::AppError;
 use leptos::prelude::*;
@@ -28,6 +29,20 @@ pub async fn list_surveys(page: u32) -> Result<Paginated<Survey>, AppError> {
 pub async fn create_survey(draft: SurveyDraft) -> Result<Survey, AppError> {
     ctx::as_editor(|state, me| async move {
         crate::backend::services::surveys::create(&state.db, &me.organization_id, draft).await
+    })
+    .await
+}
+
+/// Creates a draft survey from an exported document (the builder's "Import"),
+/// through the same service as `POST /api/surveys/import`.
+#[server(prefix = "/rpc", endpoint = "import_survey")]
+pub async fn import_survey(document: String, ids: String) -> Result<SurveyImport, AppError> {
+    ctx::as_editor(|state, me| async move {
+        use crate::domain::survey_document::{IdMode, SurveyDocument};
+        let document: SurveyDocument = serde_json::from_str(&document)
+            .map_err(|e| AppError::field("document", format!("is not a survey document exported from Vox: {e}")))?;
+        let ids = IdMode::parse(&ids).ok_or_else(|| AppError::field("ids", "must be keep or remap"))?;
+        crate::backend::services::surveys::import(&state.db, &me.organization_id, document, ids).await
     })
     .await
 }

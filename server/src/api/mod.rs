@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod problems;
 pub mod responses;
 pub mod settings;
+pub mod survey_documents;
 pub mod survey_versions;
 pub mod survey_webhooks;
 pub mod surveys;
@@ -38,6 +39,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(email_confirmation::router())
         .merge(surveys::router())
         .merge(survey_versions::router())
+        .merge(survey_documents::router())
         .merge(responses::router())
         .merge(tokens::router())
         .merge(survey_webhooks::router())

@@ -24,6 +24,7 @@ mod pages;
 mod responses;
 mod settings;
 mod sign_in;
+mod survey_documents;
 mod survey_versions;
 mod surveys;
 mod tokens;

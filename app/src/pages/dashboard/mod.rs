@@ -16,6 +16,7 @@ mod security_settings;
 mod settings;
 mod site_settings;
 mod survey_detail;
+mod survey_import;
 mod survey_invitations;
 mod survey_overview;
 mod survey_responses;

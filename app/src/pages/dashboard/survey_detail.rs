@@ -119,6 +119,9 @@ fn SurveyHeader(
         </div>
         <p>
             "Public link: " <a href=link.clone() target="_blank" rel="noopener">{link.clone()}</a>
+            " · "
+            // The REST API's own export: the session cookie is accepted there.
+            <a href=format!("/api/surveys/{}/export", survey.id) download="">"Export as JSON"</a>
         </p>
         {can_edit.then(|| view! {
             <div class="actions">

@@ -2,6 +2,8 @@
 
 use super::DashboardLayout;
 use crate::components::{format_time, ErrorNotice};
+use super::survey_import::ImportSurveyCard;
+use crate::server_fns::auth::whoami;
 use crate::server_fns::surveys::list_surveys;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,6 +11,7 @@ use leptos_meta::Title;
 #[component]
 pub fn SurveysPage() -> impl IntoView {
     let surveys = Resource::new(|| 1u32, list_surveys);
+    let me = Resource::new(|| (), |_| whoami());
     view! {
         <Title text="Surveys"/>
         <DashboardLayout>
@@ -39,6 +42,12 @@ pub fn SurveysPage() -> impl IntoView {
                             </table>
                         }.into_any(),
                     }
+                })}
+            </Suspense>
+            // Viewers cannot create surveys (the server refuses them anyway).
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    matches!(me.await, Ok(Some(me)) if me.role.can_edit()).then(|| view! { <ImportSurveyCard/> })
                 })}
             </Suspense>
         </DashboardLayout>

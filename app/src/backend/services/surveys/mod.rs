@@ -7,6 +7,7 @@ use crate::backend::webhook_outbox;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::survey_document::{IdMode, SurveyDocument, SurveyImport};
 use crate::domain::survey::{
     validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyPatch, SurveyStatus,
 };
@@ -387,4 +388,17 @@ pub fn check_site(survey: &PublicSurvey, site: Option<&str>) -> Result<(), AppEr
         }),
         _ => Ok(()),
     }
+}
+
+/// The survey as a portable document (its definition, none of its history).
+pub async fn export(db: &Db, org_id: &str, id: &str) -> Result<SurveyDocument, AppError> {
+    Ok(SurveyDocument::of(get(db, org_id, id).await?, chrono::Utc::now()))
+}
+
+/// Creates a draft survey from a document, its question ids kept or
+/// remapped; returns it with the ids that changed (old → new).
+pub async fn import(db: &Db, org_id: &str, document: SurveyDocument, ids: IdMode) -> Result<SurveyImport, AppError> {
+    let (draft, renamed_ids) = document.into_draft(ids)?;
+    let survey = create(db, org_id, draft).await?;
+    Ok(SurveyImport { survey, renamed_ids })
 }
