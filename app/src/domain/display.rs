@@ -30,7 +30,13 @@ pub fn answer(question: &Question, answers: &Answers) -> String {
         Some(Value::Array(items)) if matches!(question.kind, QuestionKind::Ranking { .. }) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{}. {}", i + 1, v.as_str().map_or_else(|| v.to_string(), |id| choice_label(question, answers, id))))
+            .map(|(i, v)| {
+                format!(
+                    "{}. {}",
+                    i + 1,
+                    v.as_str().map_or_else(|| v.to_string(), |id| choice_label(question, answers, id))
+                )
+            })
             .collect::<Vec<_>>()
             .join(", "),
         Some(Value::Array(items)) => items
@@ -128,7 +134,9 @@ mod tests {
             "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]}));
         let ranking = q(json!({"id": "r", "type": "ranking", "title": "T",
             "choices": [{"id": "a", "label": "Apples"}, {"id": "b", "label": "Bananas"}]}));
-        let contact = q(json!({"id": "c", "type": "contact_info", "title": "T", "fields": [{"name": "firstName"}, {"name": "email"}]}));
+        let contact = q(
+            json!({"id": "c", "type": "contact_info", "title": "T", "fields": [{"name": "firstName"}, {"name": "email"}]}),
+        );
         let answers = json!({"m": {"speed": "good", "price": "bad"}, "r": ["b", "a"], "c": {"email": "a@b.co"}});
         let answers = answers.as_object().unwrap();
         assert_eq!(answer(&matrix, answers), "Speed: Good; Price: Bad");

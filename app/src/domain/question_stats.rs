@@ -286,11 +286,8 @@ fn summarize(values: &[(i64, i64)]) -> Option<Summary> {
         }
         values[values.len() - 1].0
     };
-    let median = if total % 2 == 1 {
-        nth(total / 2) as f64
-    } else {
-        (nth(total / 2 - 1) as f64 + nth(total / 2) as f64) / 2.0
-    };
+    let median =
+        if total % 2 == 1 { nth(total / 2) as f64 } else { (nth(total / 2 - 1) as f64 + nth(total / 2) as f64) / 2.0 };
     Some(Summary { mean: sum / total as f64, median, min: values[0].0, max: values[values.len() - 1].0 })
 }
 
@@ -335,7 +332,9 @@ mod tests {
 
     #[test]
     fn ranking_gives_average_place_and_first_place_share() {
-        let q = question(json!({"type": "ranking", "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]}));
+        let q = question(
+            json!({"type": "ranking", "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]}),
+        );
         // Three rankings: a>b>c, a>c>b, b>a>c.
         let t = tallies(&[
             ("q", Some(1), Some("a"), 2),
@@ -356,9 +355,16 @@ mod tests {
 
     #[test]
     fn matrix_counts_each_row_by_column() {
-        let q = question(json!({"type": "matrix", "rows": [{"id": "speed", "label": "Speed"}, {"id": "price", "label": "Price"}],
-            "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]}));
-        let t = tallies(&[("q", None, None, 3), ("q.speed", None, Some("good"), 2), ("q.speed", None, Some("bad"), 1), ("q.price", None, Some("bad"), 2)]);
+        let q = question(
+            json!({"type": "matrix", "rows": [{"id": "speed", "label": "Speed"}, {"id": "price", "label": "Price"}],
+            "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]}),
+        );
+        let t = tallies(&[
+            ("q", None, None, 3),
+            ("q.speed", None, Some("good"), 2),
+            ("q.speed", None, Some("bad"), 1),
+            ("q.price", None, Some("bad"), 2),
+        ]);
         let s = question_stats(&q, &t);
         assert_eq!(s.answered, 3);
         assert_eq!(s.rows[0].bars.iter().map(|b| b.count).collect::<Vec<_>>(), vec![2, 1]);
@@ -372,15 +378,24 @@ mod tests {
         let t = tallies(&[("q", Some(1_500), None, 1), ("q", Some(2_000), None, 2), ("q", Some(10_000), None, 1)]);
         let s = question_stats(&q, &t);
         assert_eq!(s.number, Some(NumberSummary { mean: 3.875, median: 2.0, min: 1.5, max: 10.0 }));
-        assert_eq!(s.bars.iter().map(|b| (b.label.as_str(), b.count)).collect::<Vec<_>>(), vec![("1.5", 1), ("2", 2), ("10", 1)]);
+        assert_eq!(
+            s.bars.iter().map(|b| (b.label.as_str(), b.count)).collect::<Vec<_>>(),
+            vec![("1.5", 1), ("2", 2), ("10", 1)]
+        );
         let d = question(json!({"type": "date"}));
         // 2026-01-01 is day 20454; 2026-01-03, 2026-02-01.
         let t = tallies(&[("q", Some(20_454), None, 1), ("q", Some(20_456), None, 1), ("q", Some(20_485), None, 1)]);
         let s = question_stats(&d, &t);
         let date = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
         let summary = s.date.unwrap();
-        assert_eq!((summary.median, summary.min, summary.max), (date("2026-01-03"), date("2026-01-01"), date("2026-02-01")));
-        assert_eq!(s.bars.iter().map(|b| (b.label.as_str(), b.count)).collect::<Vec<_>>(), vec![("2026-01", 2), ("2026-02", 1)]);
+        assert_eq!(
+            (summary.median, summary.min, summary.max),
+            (date("2026-01-03"), date("2026-01-01"), date("2026-02-01"))
+        );
+        assert_eq!(
+            s.bars.iter().map(|b| (b.label.as_str(), b.count)).collect::<Vec<_>>(),
+            vec![("2026-01", 2), ("2026-02", 1)]
+        );
     }
 
     #[test]
@@ -396,7 +411,10 @@ mod tests {
     fn statements_count_clicks_and_consent_acceptances() {
         let s = question_stats(&question(json!({"type": "statement"})), &tallies(&[("q", None, Some("clicked"), 4)]));
         assert_eq!((s.answered, s.bars[0].count), (4, 4));
-        let c = question_stats(&question(json!({"type": "consent", "label": "OK"})), &tallies(&[("q", None, Some("true"), 2)]));
+        let c = question_stats(
+            &question(json!({"type": "consent", "label": "OK"})),
+            &tallies(&[("q", None, Some("true"), 2)]),
+        );
         assert_eq!(c.answered, 2);
     }
 

@@ -225,7 +225,9 @@ mod tests {
         assert_eq!(other.into_draft(IdMode::Keep).unwrap_err(), AppError::field("format", "must be \"vox.survey\""));
         let mut later = branching();
         later.format_version = 2;
-        assert!(matches!(later.into_draft(IdMode::Keep), Err(AppError::Validation { errors }) if errors[0].field == "formatVersion"));
+        assert!(
+            matches!(later.into_draft(IdMode::Keep), Err(AppError::Validation { errors }) if errors[0].field == "formatVersion")
+        );
         let broken = document(json!({"name": "", "questions": [{"id": "q 1", "type": "nps", "title": "x"}]}));
         let Err(AppError::Validation { errors }) = broken.into_draft(IdMode::Keep) else { panic!("accepted") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();

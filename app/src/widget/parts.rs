@@ -27,7 +27,10 @@ pub enum Control {
     Select(Vec<(String, String)>),
     /// A matrix row's columns: (column id, label).
     Radios(Vec<(String, String)>),
-    Input { input_type: &'static str, autocomplete: &'static str },
+    Input {
+        input_type: &'static str,
+        autocomplete: &'static str,
+    },
 }
 
 pub struct PartRow {

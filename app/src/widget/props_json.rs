@@ -145,10 +145,9 @@ fn kind(o: &Object) -> Option<QuestionKind> {
 /// The ten types beyond the classic seven.
 fn newer_kind(name: &str, o: &Object) -> Option<QuestionKind> {
     Some(match name {
-        "dropdown" => QuestionKind::Dropdown {
-            choices: required(o, "choices", choices)?,
-            allow_other: flag(o, "allowOther")?,
-        },
+        "dropdown" => {
+            QuestionKind::Dropdown { choices: required(o, "choices", choices)?, allow_other: flag(o, "allowOther")? }
+        }
         "ranking" => QuestionKind::Ranking {
             choices: required(o, "choices", choices)?,
             rank_count: optional(o, "rankCount", |v| u8::try_from(v.as_u64()?).ok())?,
@@ -181,10 +180,9 @@ fn newer_kind(name: &str, o: &Object) -> Option<QuestionKind> {
             button_label: optional(o, "buttonLabel", text)?,
             button_url: optional(o, "buttonUrl", text)?,
         },
-        "picture_choice" => QuestionKind::PictureChoice {
-            choices: required(o, "choices", choices)?,
-            multiple: flag(o, "multiple")?,
-        },
+        "picture_choice" => {
+            QuestionKind::PictureChoice { choices: required(o, "choices", choices)?, multiple: flag(o, "multiple")? }
+        }
         "contact_info" => QuestionKind::ContactInfo { fields: required(o, "fields", fields)? },
         "address" => QuestionKind::Address { fields: required(o, "fields", fields)? },
         _ => return None,
@@ -283,16 +281,22 @@ mod tests {
             question(json!({"id": "n3", "type": "matrix", "title": "Rate", "required": true,
                 "rows": [{"id": "speed", "label": "Speed", "required": true}, {"id": "price", "label": "Price"}],
                 "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]})),
-            question(json!({"id": "n4", "type": "number", "title": "Weight", "min": -1.5, "max": 10, "step": 0.5, "unit": "kg"})),
+            question(
+                json!({"id": "n4", "type": "number", "title": "Weight", "min": -1.5, "max": 10, "step": 0.5, "unit": "kg"}),
+            ),
             question(json!({"id": "n5", "type": "number", "title": "Any number"})),
             question(json!({"id": "n6", "type": "date", "title": "When", "min": "2026-01-01", "max": "2026-12-31"})),
             question(json!({"id": "n7", "type": "consent", "title": "Terms", "label": "I accept", "required": true})),
-            question(json!({"id": "n8", "type": "statement", "title": "News", "buttonLabel": "Read", "buttonUrl": "https://x.example"})),
+            question(
+                json!({"id": "n8", "type": "statement", "title": "News", "buttonLabel": "Read", "buttonUrl": "https://x.example"}),
+            ),
             question(json!({"id": "n9", "type": "statement", "title": "Just text"})),
             question(json!({"id": "n10", "type": "picture_choice", "title": "Colour", "multiple": true,
                 "choices": [{"id": "r", "label": "Red", "imageUrl": "https://x.example/r.png"}]})),
             question(json!({"id": "n11", "type": "contact_info", "title": "You"})),
-            question(json!({"id": "n12", "type": "address", "title": "Where", "fields": [{"name": "city", "required": true}]})),
+            question(
+                json!({"id": "n12", "type": "address", "title": "Where", "fields": [{"name": "city", "required": true}]}),
+            ),
         ];
         for (i, op) in ConditionOp::ALL.into_iter().enumerate() {
             let value = [json!(6), json!(["a", "b"]), json!("a"), json!(2.5)][i % 4].clone();

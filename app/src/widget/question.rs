@@ -112,7 +112,8 @@ pub fn QuestionField(
                 if let Some(el) = input.get() {
                     let typed = el.value();
                     let same = typed == answer
-                        || (number && parse_thousandths(&typed).is_some()
+                        || (number
+                            && parse_thousandths(&typed).is_some()
                             && parse_thousandths(&typed) == parse_thousandths(&answer));
                     if !same {
                         el.set_value(&answer);

@@ -80,17 +80,24 @@ async fn every_new_type_is_created_answered_counted_filtered_and_exported() {
     let owner = app.signed_in("Taverna").await;
     let survey = create(&app, &owner).await;
     let stored = get_json(&owner, app.url(&format!("/api/surveys/{survey}"))).await;
-    assert!(contains(&stored["questions"], &questions()), "the definition reads back as written: {}", stored["questions"]);
+    assert!(
+        contains(&stored["questions"], &questions()),
+        "the definition reads back as written: {}",
+        stored["questions"]
+    );
 
-    for (store, first, spent, visit) in
-        [("ath", "price", 12.5, "2026-03-01"), ("the", "speed", 40.0, "2026-03-05"), ("ath", "price", 7.25, "2026-04-10")]
-    {
+    for (store, first, spent, visit) in [
+        ("ath", "price", 12.5, "2026-03-01"),
+        ("the", "speed", 40.0, "2026-03-05"),
+        ("ath", "price", 7.25, "2026-04-10"),
+    ] {
         let res = respond(&app, &survey, full_answers(store, first, spent, visit)).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     }
 
     let overview = get_json(&owner, app.url(&format!("/api/surveys/{survey}/overview"))).await;
-    let stats = |id: &str| overview["questions"].as_array().unwrap().iter().find(|q| q["questionId"] == id).unwrap().clone();
+    let stats =
+        |id: &str| overview["questions"].as_array().unwrap().iter().find(|q| q["questionId"] == id).unwrap().clone();
     assert_eq!(stats("store")["bars"][0]["count"], 2);
     let prio = stats("prio");
     assert_eq!(prio["answered"], 3);
@@ -121,7 +128,8 @@ async fn every_new_type_is_created_answered_counted_filtered_and_exported() {
     assert_eq!(count("answer.prio=price").await, 2, "at any place");
     assert_eq!(count("answer.prio=care").await, 3, "second place counts too");
     assert_eq!(count("answer.store=the").await, 1);
-    let bad = owner.get(app.url(&format!("/api/surveys/{survey}/responses?answer.visit=lt:soon"))).send().await.unwrap();
+    let bad =
+        owner.get(app.url(&format!("/api/surveys/{survey}/responses?answer.visit=lt:soon"))).send().await.unwrap();
     assert!(problem_fields(&expect_problem(bad, 422).await).contains(&"answer.visit".to_string()));
 
     // The CSV has a column per ranking place, matrix row and contact field.
@@ -134,11 +142,19 @@ async fn every_new_type_is_created_answered_counted_filtered_and_exported() {
         .await
         .unwrap();
     let header = csv.lines().next().unwrap();
-    for column in ["prio: What matters most? — #1", "grid: How was it? — Staff", "you: Who are you? — Email", "home: Where do you live? — City"] {
+    for column in [
+        "prio: What matters most? — #1",
+        "grid: How was it? — Staff",
+        "you: Who are you? — Email",
+        "home: Where do you live? — City",
+    ] {
         assert!(header.contains(column), "{column} in {header}");
     }
     let first_row = csv.lines().nth(1).unwrap();
-    assert!(first_row.contains("Athens,Price,Care,Good,Bad,12.5,2026-03-01,Accepted,Clicked,Blue bowl,Ana,ana@example.com"), "{first_row}");
+    assert!(
+        first_row.contains("Athens,Price,Care,Good,Bad,12.5,2026-03-01,Accepted,Clicked,Blue bowl,Ana,ana@example.com"),
+        "{first_row}"
+    );
 
     // The contact question named the respondent.
     let contacts = get_json(&owner, app.url("/api/directory/contacts?search=ana%40example.com")).await;

@@ -72,7 +72,12 @@ async fn a_survey_exported_from_one_organisation_is_imported_into_another_as_a_d
 
     // The copy answers like any survey once published.
     let copy_id = copy["id"].as_str().unwrap();
-    let res = target.patch(app.url(&format!("/api/surveys/{copy_id}"))).json(&json!({"status": "published"})).send().await.unwrap();
+    let res = target
+        .patch(app.url(&format!("/api/surveys/{copy_id}")))
+        .json(&json!({"status": "published"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let res = app
         .client()

@@ -81,8 +81,10 @@ fn number(thousandths: i64) -> Value {
 /// was answered.
 fn composite<'a>(kind: &QuestionKind, parts: &[&str], field: impl Fn(&str) -> Option<&'a str>) -> Option<Value> {
     if matches!(kind, QuestionKind::Ranking { .. }) {
-        let places: Vec<Value> =
-            (1..=kind.ranked_places()).filter_map(|n| field(&n.to_string())).map(|id| Value::String(id.into())).collect();
+        let places: Vec<Value> = (1..=kind.ranked_places())
+            .filter_map(|n| field(&n.to_string()))
+            .map(|id| Value::String(id.into()))
+            .collect();
         return (!places.is_empty()).then_some(Value::Array(places));
     }
     let mut object = serde_json::Map::new();

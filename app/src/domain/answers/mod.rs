@@ -237,14 +237,22 @@ mod tests {
         vec![
             q("drop", false, json!({"type": "dropdown", "choices": abc, "allowOther": true})),
             q("rank", false, json!({"type": "ranking", "choices": abc, "rankCount": 2})),
-            q("grid", false, json!({"type": "matrix", "rows": [{"id": "speed", "label": "Speed", "required": true}, {"id": "price", "label": "Price"}],
-                "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]})),
+            q(
+                "grid",
+                false,
+                json!({"type": "matrix", "rows": [{"id": "speed", "label": "Speed", "required": true}, {"id": "price", "label": "Price"}],
+                "columns": [{"id": "good", "label": "Good"}, {"id": "bad", "label": "Bad"}]}),
+            ),
             q("num", false, json!({"type": "number", "min": 0, "max": 10, "step": 0.5})),
             q("day", false, json!({"type": "date", "min": "2026-01-01", "max": "2026-12-31"})),
             q("ok", true, json!({"type": "consent", "label": "I agree"})),
             q("cta", false, json!({"type": "statement", "buttonLabel": "Read", "buttonUrl": "https://x.example"})),
             q("pic", false, json!({"type": "picture_choice", "choices": pics, "multiple": true})),
-            q("who", false, json!({"type": "contact_info", "fields": [{"name": "firstName"}, {"name": "email", "required": true}, {"name": "phone"}]})),
+            q(
+                "who",
+                false,
+                json!({"type": "contact_info", "fields": [{"name": "firstName"}, {"name": "email", "required": true}, {"name": "phone"}]}),
+            ),
             q("where", true, json!({"type": "address", "fields": [{"name": "line1"}, {"name": "city"}]})),
         ]
     }

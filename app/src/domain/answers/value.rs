@@ -90,7 +90,9 @@ fn check_newer_value(kind: &QuestionKind, value: &Value) -> Result<(), String> {
             // Messages print numbers by hand (see `format_number`): no float printing in the widget.
             if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) {
                 return Err(match (min, max) {
-                    (Some(low), Some(high)) => format!("must be from {} to {}", format_number(*low), format_number(*high)),
+                    (Some(low), Some(high)) => {
+                        format!("must be from {} to {}", format_number(*low), format_number(*high))
+                    }
                     (Some(low), None) => format!("must be at least {}", format_number(*low)),
                     (_, high) => format!("must be at most {}", format_number(high.unwrap_or_default())),
                 });

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 /// each cell the count and its share of the row.
 #[component]
 pub fn MatrixTable(rows: Vec<RowStats>, title: String) -> impl IntoView {
-    let columns: Vec<String> = rows.first().map(|r| r.bars.iter().map(|b| b.label.clone()).collect()).unwrap_or_default();
+    let columns: Vec<String> =
+        rows.first().map(|r| r.bars.iter().map(|b| b.label.clone()).collect()).unwrap_or_default();
     view! {
         <table class="table matrix-stats">
             <caption>{title}</caption>

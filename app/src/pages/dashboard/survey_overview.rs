@@ -198,8 +198,12 @@ fn QuestionCard(stats: QuestionStats, survey: Survey, filter: Memo<String>) -> i
         ),
         (_, _, Some(a)) => format!("average {a} · {} answers", stats.answered),
         _ => match (&stats.number, &stats.date) {
-            (Some(n), _) => format!("mean {} · median {} · {} to {} · {} answers", n.mean, n.median, n.min, n.max, stats.answered),
-            (_, Some(d)) => format!("median {} · mean {} · {} to {} · {} answers", d.median, d.mean, d.min, d.max, stats.answered),
+            (Some(n), _) => {
+                format!("mean {} · median {} · {} to {} · {} answers", n.mean, n.median, n.min, n.max, stats.answered)
+            }
+            (_, Some(d)) => {
+                format!("median {} · mean {} · {} to {} · {} answers", d.median, d.mean, d.min, d.max, stats.answered)
+            }
             _ if stats.kind == "statement" => format!("{} clicks", stats.answered),
             _ => format!("{} answers", stats.answered),
         },

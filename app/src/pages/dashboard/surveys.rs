@@ -1,8 +1,8 @@
 //! The list of the organisation's surveys.
 
+use super::survey_import::ImportSurveyCard;
 use super::DashboardLayout;
 use crate::components::{format_time, ErrorNotice};
-use super::survey_import::ImportSurveyCard;
 use crate::server_fns::auth::whoami;
 use crate::server_fns::surveys::list_surveys;
 use leptos::prelude::*;

@@ -231,7 +231,8 @@ async fn database_run(client: &reqwest::Client, database_url: &str, ceiling: &Me
 
 /// A published survey with one question of every type: the widget's largest page.
 async fn every_type_survey(session: &reqwest::Client, base: &str) -> String {
-    let choices = json!([{"id": "a", "label": "Apples"}, {"id": "b", "label": "Bananas"}, {"id": "c", "label": "Cherries"}]);
+    let choices =
+        json!([{"id": "a", "label": "Apples"}, {"id": "b", "label": "Bananas"}, {"id": "c", "label": "Cherries"}]);
     let pictures = json!([{"id": "a", "label": "Red", "imageUrl": "https://example.com/a.png"},
                           {"id": "b", "label": "Blue", "imageUrl": "https://example.com/b.png"}]);
     let questions = json!([
@@ -289,7 +290,8 @@ async fn sizes(base: &str, survey_id: &str, every_type: &str) -> Value {
         let bundle = |dir: &'static str| {
             let size = &size;
             async move {
-                let js = size(format!("{dir}/boot.js"), encoding).await + size(format!("{dir}/vox_widget.js"), encoding).await;
+                let js = size(format!("{dir}/boot.js"), encoding).await
+                    + size(format!("{dir}/vox_widget.js"), encoding).await;
                 (js, size(format!("{dir}/vox_widget_bg.wasm"), encoding).await)
             }
         };

@@ -7,8 +7,8 @@ use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilte
 use crate::backend::services::responses::overview_days::{self, DayTally, DAY_MS};
 use crate::backend::services::surveys;
 use crate::domain::metrics::{self, completion_rate, DayCounts, Interval, Overview, QuestionStats, TextAnswer};
-use crate::domain::question_stats::{question_stats, Tally};
 use crate::domain::page::{PageRequest, Paginated};
+use crate::domain::question_stats::{question_stats, Tally};
 use crate::domain::survey::{Question, QuestionKind};
 use crate::domain::AppError;
 use chrono::NaiveDate;
@@ -112,8 +112,7 @@ fn summarize(
         day_list.push(counts);
     }
 
-    let questions_stats: Vec<QuestionStats> =
-        questions.iter().map(|q| question_stats(q, &tallies)).collect();
+    let questions_stats: Vec<QuestionStats> = questions.iter().map(|q| question_stats(q, &tallies)).collect();
     let stats_of =
         |id: &Option<String>| id.as_ref().and_then(|id| questions_stats.iter().find(|s| &s.question_id == id));
     let rating_question = first(|k| matches!(k, QuestionKind::Rating { .. }));

@@ -12,9 +12,9 @@
 //! for a contact or address field.
 
 use crate::backend::services::responses::answer_index::{day_number, HIDDEN_PREFIX};
+use crate::domain::event::parse_instant;
 use crate::domain::question_kind::{is_date, is_exact_number, thousandths};
 use crate::domain::survey::{Question, QuestionKind};
-use crate::domain::event::parse_instant;
 use crate::domain::AppError;
 
 /// At most this many metadata, hidden-field and answer conditions together.
@@ -234,17 +234,15 @@ impl ResponseFilter {
             let key = format!("answer.{}", condition.question_id);
             match questions.iter().find(|q| q.id == condition.question_id).map(|q| &q.kind) {
                 Some(QuestionKind::Number { .. }) => {
-                    let x = condition
-                        .value
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|x| is_exact_number(*x))
-                        .ok_or_else(|| AppError::field(&key, "a number question compares with a number, e.g. gte:4.5"))?;
+                    let x = condition.value.parse::<f64>().ok().filter(|x| is_exact_number(*x)).ok_or_else(|| {
+                        AppError::field(&key, "a number question compares with a number, e.g. gte:4.5")
+                    })?;
                     condition.value = thousandths(x).to_string();
                 }
                 Some(QuestionKind::Date { .. }) => {
-                    let day = day_number(&condition.value)
-                        .ok_or_else(|| AppError::field(&key, "a date question compares with a date, e.g. lt:2026-12-01"))?;
+                    let day = day_number(&condition.value).ok_or_else(|| {
+                        AppError::field(&key, "a date question compares with a date, e.g. lt:2026-12-01")
+                    })?;
                     condition.value = day.to_string();
                 }
                 Some(kind)

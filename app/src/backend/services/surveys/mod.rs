@@ -7,10 +7,10 @@ use crate::backend::webhook_outbox;
 use crate::domain::error::Problems;
 use crate::domain::ids::{is_valid, IdKind};
 use crate::domain::page::{PageRequest, Paginated};
-use crate::domain::survey_document::{IdMode, SurveyDocument, SurveyImport};
 use crate::domain::survey::{
     validate_questions, PublicSurvey, Question, Survey, SurveyDraft, SurveyPatch, SurveyStatus,
 };
+use crate::domain::survey_document::{IdMode, SurveyDocument, SurveyImport};
 use crate::domain::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;

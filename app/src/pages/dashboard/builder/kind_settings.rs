@@ -360,7 +360,9 @@ fn RowsEditor(access: KindAccess) -> impl IntoView {
 fn FieldsEditor(access: KindAccess, names: &'static [&'static str]) -> impl IntoView {
     let number = move || access.number();
     let english = crate::domain::i18n::messages("en");
-    let field = move |name: &str| access.kind().and_then(|k| k.info_fields().and_then(|fs| fs.iter().find(|f| f.name == name).cloned()));
+    let field = move |name: &str| {
+        access.kind().and_then(|k| k.info_fields().and_then(|fs| fs.iter().find(|f| f.name == name).cloned()))
+    };
     let edit = move |f: Box<dyn FnOnce(&mut Vec<InfoField>)>| {
         access.edit(Box::new(move |k| {
             if let QuestionKind::ContactInfo { fields } | QuestionKind::Address { fields } = k {

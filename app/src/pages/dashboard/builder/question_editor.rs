@@ -1,8 +1,8 @@
 //! One question in the builder: its texts, type settings, skip logic, and
 //! moving, duplicating or removing it.
 
-use super::logic_editor::LogicEditor;
 use super::kind_settings::KindSettings;
+use super::logic_editor::LogicEditor;
 use super::{edit_question, fresh_question_id, Published};
 use crate::domain::survey::{Question, SurveyDraft};
 use leptos::prelude::*;

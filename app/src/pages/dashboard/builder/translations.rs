@@ -67,12 +67,7 @@ fn LanguageEditor(draft: RwSignal<SurveyDraft>, language: String) -> impl IntoVi
     // Only a change to the questions themselves re-renders this list, not
     // typing a translation (which would lose the focus).
     let questions = Memo::new(move |_| {
-        draft.with(|d| {
-            d.questions
-                .iter()
-                .map(|q| (q.id.clone(), q.title.clone(), slots(&q.kind)))
-                .collect::<Vec<_>>()
-        })
+        draft.with(|d| d.questions.iter().map(|q| (q.id.clone(), q.title.clone(), slots(&q.kind))).collect::<Vec<_>>())
     });
     view! {
         <fieldset class="language">
