@@ -88,12 +88,20 @@ pub async fn page(
             Some((name.clone(), serde_json::Value::String(value)))
         })
         .collect();
-    // Only ids of this survey's questions (or their "other" text) are kept:
-    // a crafted address cannot put text on the page.
+    // Only ids of this survey's questions (or their "other" text), each with
+    // the name of a rule it has, are kept: a crafted address cannot put text
+    // on the page.
     let invalid = param(&params, "invalid")
         .unwrap_or_default()
         .split(',')
-        .filter(|id| survey.questions.iter().any(|q| q.id == *id || app::domain::survey::other_key(&q.id) == *id))
+        .filter(|entry| {
+            let (id, rule) = entry.split_once(':').unwrap_or((entry, ""));
+            survey.questions.iter().any(|q| {
+                let rule_known = rule.is_empty()
+                    || app::domain::validation_rules::BrokenRule::from_code(rule, &q.validation).is_some();
+                (q.id == id && rule_known) || (app::domain::survey::other_key(&q.id) == id && rule.is_empty())
+            })
+        })
         .map(str::to_string)
         .collect();
     let frame_ancestors = parent_origin.clone().unwrap_or_else(|| "'self'".into());

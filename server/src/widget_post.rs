@@ -37,10 +37,10 @@ pub async fn submit(State(state): State<AppState>, Path(survey_id): Path<String>
     match intake::submit_form(&state, &survey_id, &fields).await {
         Ok(_) => Redirect::to(&format!("{back}/thanks{with_carried}")).into_response(),
         Err(AppError::Validation { errors }) if errors.iter().any(|e| e.field.starts_with("answers.")) => {
-            let ids: Vec<String> = errors
+            let ids: Vec<String> = intake::form_refusals(&state, &survey_id, &fields, &errors)
+                .await
                 .iter()
-                .filter_map(|e| e.field.strip_prefix("answers."))
-                .map(|id| url::form_urlencoded::byte_serialize(id.as_bytes()).collect())
+                .map(|entry| url::form_urlencoded::byte_serialize(entry.as_bytes()).collect())
                 .collect();
             Redirect::to(&format!("{back}?invalid={}{and_carried}", ids.join(","))).into_response()
         }

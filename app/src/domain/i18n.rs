@@ -29,6 +29,12 @@ pub struct Messages {
     /// "{n} of {max} stars".
     pub stars: &'static str,
     pub saving_failed: &'static str,
+    // A broken validation rule; {n} is the rule's figure.
+    pub too_short: &'static str,
+    pub too_long: &'static str,
+    pub pattern_mismatch: &'static str,
+    pub too_few_choices: &'static str,
+    pub too_many_choices: &'static str,
     /// The empty entry of a drop-down, and of a ranking's places.
     pub choose: &'static str,
     /// A ranking's place: "Place {n}".
@@ -66,6 +72,11 @@ const EN: Messages = Messages {
     nps_high: "Extremely likely",
     stars: "{n} of {max} stars",
     saving_failed: "Your answer could not be saved. Please try again.",
+    too_short: "Please use at least {n} characters.",
+    too_long: "Please use at most {n} characters.",
+    pattern_mismatch: "Please use the format asked for.",
+    too_few_choices: "Please choose at least {n}.",
+    too_many_choices: "Please choose at most {n}.",
     choose: "Choose…",
     rank_place: "Place {n}",
     first_name: "First name",
@@ -100,6 +111,11 @@ const EL: Messages = Messages {
     nps_high: "Εξαιρετικά πιθανό",
     stars: "{n} από {max} αστέρια",
     saving_failed: "Η απάντησή σας δεν αποθηκεύτηκε. Παρακαλούμε δοκιμάστε ξανά.",
+    too_short: "Γράψτε τουλάχιστον {n} χαρακτήρες.",
+    too_long: "Γράψτε το πολύ {n} χαρακτήρες.",
+    pattern_mismatch: "Χρησιμοποιήστε τη μορφή που ζητείται.",
+    too_few_choices: "Επιλέξτε τουλάχιστον {n}.",
+    too_many_choices: "Επιλέξτε το πολύ {n}.",
     choose: "Επιλέξτε…",
     rank_place: "Θέση {n}",
     first_name: "Όνομα",
@@ -134,6 +150,11 @@ const DE: Messages = Messages {
     nps_high: "Äußerst wahrscheinlich",
     stars: "{n} von {max} Sternen",
     saving_failed: "Ihre Antwort konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
+    too_short: "Bitte mindestens {n} Zeichen eingeben.",
+    too_long: "Bitte höchstens {n} Zeichen eingeben.",
+    pattern_mismatch: "Bitte das verlangte Format verwenden.",
+    too_few_choices: "Bitte mindestens {n} auswählen.",
+    too_many_choices: "Bitte höchstens {n} auswählen.",
     choose: "Bitte wählen…",
     rank_place: "Platz {n}",
     first_name: "Vorname",
@@ -168,6 +189,11 @@ const FR: Messages = Messages {
     nps_high: "Très probable",
     stars: "{n} étoiles sur {max}",
     saving_failed: "Votre réponse n'a pas pu être enregistrée. Veuillez réessayer.",
+    too_short: "Veuillez saisir au moins {n} caractères.",
+    too_long: "Veuillez saisir au plus {n} caractères.",
+    pattern_mismatch: "Veuillez respecter le format demandé.",
+    too_few_choices: "Veuillez en choisir au moins {n}.",
+    too_many_choices: "Veuillez en choisir au plus {n}.",
     choose: "Choisir…",
     rank_place: "Rang {n}",
     first_name: "Prénom",
@@ -202,6 +228,11 @@ const ES: Messages = Messages {
     nps_high: "Muy probable",
     stars: "{n} de {max} estrellas",
     saving_failed: "No se pudo guardar su respuesta. Inténtelo de nuevo.",
+    too_short: "Escriba al menos {n} caracteres.",
+    too_long: "Escriba como máximo {n} caracteres.",
+    pattern_mismatch: "Use el formato indicado.",
+    too_few_choices: "Elija al menos {n}.",
+    too_many_choices: "Elija como máximo {n}.",
     choose: "Elija…",
     rank_place: "Puesto {n}",
     first_name: "Nombre",
@@ -236,6 +267,11 @@ const AR: Messages = Messages {
     nps_high: "محتمل جدًا",
     stars: "{n} من {max} نجوم",
     saving_failed: "تعذّر حفظ إجابتك. يرجى المحاولة مرة أخرى.",
+    too_short: "يرجى كتابة {n} أحرف على الأقل.",
+    too_long: "يرجى كتابة {n} حرفًا على الأكثر.",
+    pattern_mismatch: "يرجى استخدام الصيغة المطلوبة.",
+    too_few_choices: "يرجى اختيار {n} على الأقل.",
+    too_many_choices: "يرجى اختيار {n} على الأكثر.",
     choose: "اختر…",
     rank_place: "المرتبة {n}",
     first_name: "الاسم الأول",
@@ -270,6 +306,11 @@ const HE: Messages = Messages {
     nps_high: "סביר מאוד",
     stars: "{n} מתוך {max} כוכבים",
     saving_failed: "לא ניתן היה לשמור את התשובה. נא לנסות שוב.",
+    too_short: "נא לכתוב לפחות {n} תווים.",
+    too_long: "נא לכתוב לכל היותר {n} תווים.",
+    pattern_mismatch: "נא להשתמש בתבנית המבוקשת.",
+    too_few_choices: "נא לבחור לפחות {n}.",
+    too_many_choices: "נא לבחור לכל היותר {n}.",
     choose: "בחרו…",
     rank_place: "מקום {n}",
     first_name: "שם פרטי",
@@ -405,6 +446,9 @@ pub(crate) fn apply_translation(
         }
         if let Some(description) = &texts.description {
             q.description = Some(description.clone());
+        }
+        if let (Some(text), Some(message)) = (&texts.validation_message, &mut q.validation.message) {
+            *message = text.clone();
         }
         if let Some(choices) = q.kind.choices_mut() {
             for c in choices.iter_mut() {

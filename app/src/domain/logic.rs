@@ -163,6 +163,7 @@ mod tests {
             required: true,
             kind: QuestionKind::Nps,
             show_if,
+            validation: Default::default(),
         }
     }
 

@@ -20,6 +20,7 @@ pub mod metadata_keys;
 pub mod metrics;
 pub mod number_text;
 pub mod page;
+pub mod pattern;
 pub mod question_kind;
 pub mod question_stats;
 pub mod response;
@@ -32,6 +33,7 @@ pub mod survey_document;
 pub mod survey_options;
 pub mod survey_version;
 pub mod token;
+pub mod validation_rules;
 pub mod webhook;
 
 pub use error::{AppError, FieldError};

@@ -2,6 +2,7 @@
 
 use super::error::{AppError, Problems};
 use super::survey_options::{SurveyOptions, Theme, Translation};
+pub use super::validation_rules::ValidationRules;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,6 +58,9 @@ pub struct Question {
     /// Skip logic: show the question only when this holds for earlier answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<super::logic::Condition>,
+    /// Rules the answer must follow beyond the type's own.
+    #[serde(default, skip_serializing_if = "ValidationRules::is_empty")]
+    pub validation: ValidationRules,
 }
 
 /// A stored survey as the dashboard and the API see it.
@@ -280,6 +284,7 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
             }
         }
         super::question_kind::validate_kind(problems, i, &q.kind, q.required);
+        super::validation_rules::validate(problems, &format!("questions[{i}]"), &q.kind, &q.validation);
     }
 }
 
@@ -295,6 +300,7 @@ mod tests {
             required: true,
             kind: QuestionKind::Nps,
             show_if: None,
+            validation: Default::default(),
         }
     }
 

@@ -128,6 +128,9 @@ pub struct QuestionTranslation {
     /// A number question's unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The question's own message for a broken validation rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_message: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,6 +261,15 @@ impl SurveyOptions {
                 match (&texts.label, has_label) {
                     (Some(label), true) => check_text(problems, q_at("label"), label, MAX_TITLE_LEN),
                     (Some(_), false) => problems.add(q_at("label"), "this question has no label to translate"),
+                    _ => {}
+                }
+                match (&texts.validation_message, question.validation.message.is_some()) {
+                    (Some(text), true) => {
+                        check_text(problems, q_at("validationMessage"), text, super::validation_rules::MAX_RULE_MESSAGE)
+                    }
+                    (Some(_), false) => {
+                        problems.add(q_at("validationMessage"), "this question has no validation message to translate")
+                    }
                     _ => {}
                 }
                 match (&texts.unit, has_unit) {

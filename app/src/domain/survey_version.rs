@@ -187,6 +187,7 @@ mod tests {
             required: false,
             kind,
             show_if: None,
+            validation: Default::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Without JavaScript every question shows and the form posts to `/s/{id}`;
 //! the server answers with a redirect (to the thank-you page, or back with
-//! `?invalid=<questionIds>`). Hydrated, one question shows at a time: "Next"
+//! `?invalid=<questionIds>`, each with `:<rule>` when a validation rule broke). Hydrated, one question shows at a time: "Next"
 //! checks the answer with the same rules as the server, saves the response
 //! through the public client API (created at the first answer, then
 //! updated), and moves to the next question that skip logic shows.
@@ -14,6 +14,7 @@ use crate::domain::answers::{self, Answers};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::logic::{is_visible, prune_hidden};
 use crate::domain::survey::{other_key, Question, QuestionKind};
+use crate::domain::validation_rules::{broken_rule, BrokenRule};
 use crate::domain::AppError;
 use leptos::prelude::*;
 
@@ -58,10 +59,20 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     });
     let session = StoredValue::new(Session::default());
 
-    // Errors from a no-JavaScript post arrive as question ids (the server
-    // keeps only ids of this survey, so a crafted link cannot inject text).
-    let initial_errors: Vec<(String, String)> =
-        invalid.into_iter().map(|id| (id, messages.invalid.to_string())).collect();
+    // Errors from a no-JavaScript post arrive as question ids, with the
+    // broken rule's name where one was (the server keeps only ids of this
+    // survey and names of rules, so a crafted link cannot inject text).
+    let initial_errors: Vec<(String, String)> = invalid
+        .into_iter()
+        .map(|entry| {
+            let (id, rule) = entry.split_once(':').unwrap_or((entry.as_str(), ""));
+            let message = questions.with_value(|qs| {
+                let q = qs.iter().find(|q| q.id == id)?;
+                BrokenRule::from_code(rule, &q.validation).map(|broken| broken.message(&q.validation, messages))
+            });
+            (id.to_string(), message.unwrap_or_else(|| messages.invalid.to_string()))
+        })
+        .collect();
     let errors = RwSignal::new(initial_errors);
     let answers = RwSignal::new(Answers::new());
     // Steps exist only once hydrated; before that the whole form shows.
@@ -354,14 +365,19 @@ fn step_problems(
     // The visitor reads the survey's language: the server's rule texts are
     // for developers (and English), so each problem gets one of the widget's own.
     let wrong = if matches!(question.kind, QuestionKind::Email) { messages.invalid_email } else { messages.invalid };
+    let broken = only_this.get(&question.id).and_then(|answer| broken_rule(&question.validation, answer));
     match answers::validate(std::slice::from_ref(&single), &only_this, true) {
         Ok(()) => Vec::new(),
         Err(AppError::Validation { errors }) => errors
             .into_iter()
             .filter_map(|e| {
                 let key = e.field.strip_prefix("answers.")?.to_string();
-                let unanswered = !only_this.contains_key(&key);
-                Some((key, if unanswered { messages.required } else { wrong }.to_string()))
+                let message = match (only_this.contains_key(&key), broken) {
+                    (false, _) => messages.required.to_string(),
+                    (true, Some(rule)) if key == question.id => rule.message(&question.validation, messages),
+                    (true, _) => wrong.to_string(),
+                };
+                Some((key, message))
             })
             .collect(),
         Err(_) => Vec::new(),

@@ -34,9 +34,10 @@ pub const BOOT_SCRIPT_URL: &str = "/pkg/widget/boot.js";
 pub const EVERY_TYPE_BOOT_SCRIPT_URL: &str = "/pkg/widget/every-type/boot.js";
 
 /// The bundle a survey's page loads: the classic one (smaller) when every
-/// question is of a classic type, so such surveys never pay for the rest.
+/// question is of a classic type and none has a pattern to match, so such
+/// surveys never pay for the rest.
 pub fn boot_script_url(survey: &PublicSurvey) -> &'static str {
-    if survey.questions.iter().all(|q| q.kind.is_classic()) {
+    if survey.questions.iter().all(|q| q.kind.is_classic() && q.validation.pattern.is_none()) {
         BOOT_SCRIPT_URL
     } else {
         EVERY_TYPE_BOOT_SCRIPT_URL

@@ -11,7 +11,7 @@ use crate::domain::i18n::Messages;
 use crate::domain::logic::{Condition, ConditionOp};
 use crate::domain::question_kind::EVERY_TYPE_BUILT;
 use crate::domain::survey::{
-    Choice, InfoField, MatrixRow, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus,
+    Choice, InfoField, MatrixRow, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus, ValidationRules,
 };
 use crate::domain::survey_options::{english, Appearance, SurveyOptions, Theme};
 use serde_json::{Map, Value};
@@ -61,6 +61,11 @@ fn messages(v: &Value) -> Option<&'static Messages> {
         nps_high: t("npsHigh")?,
         stars: t("stars")?,
         saving_failed: t("savingFailed")?,
+        too_short: t("tooShort")?,
+        too_long: t("tooLong")?,
+        pattern_mismatch: t("patternMismatch")?,
+        too_few_choices: t("tooFewChoices")?,
+        too_many_choices: t("tooManyChoices")?,
         choose: newer("choose")?,
         rank_place: newer("rankPlace")?,
         first_name: newer("firstName")?,
@@ -114,6 +119,7 @@ fn question(v: &Value) -> Option<Question> {
         required: flag(o, "required")?,
         kind: kind(o)?,
         show_if: optional(o, "showIf", condition)?,
+        validation: optional(o, "validation", validation_rules)?.unwrap_or_default(),
     })
 }
 
@@ -186,6 +192,19 @@ fn newer_kind(name: &str, o: &Object) -> Option<QuestionKind> {
         "contact_info" => QuestionKind::ContactInfo { fields: required(o, "fields", fields)? },
         "address" => QuestionKind::Address { fields: required(o, "fields", fields)? },
         _ => return None,
+    })
+}
+
+fn validation_rules(v: &Value) -> Option<ValidationRules> {
+    let o = v.as_object()?;
+    let count = |key: &str| optional(o, key, |v| u32::try_from(v.as_u64()?).ok());
+    Some(ValidationRules {
+        min_length: count("minLength")?,
+        max_length: count("maxLength")?,
+        pattern: optional(o, "pattern", text)?,
+        min_choices: count("minChoices")?,
+        max_choices: count("maxChoices")?,
+        message: optional(o, "message", text)?,
     })
 }
 
@@ -327,10 +346,18 @@ mod tests {
             organization_sites: Vec::new(),
         };
         survey.questions[2].show_if = Some(Condition { question: "q1".into(), op: ConditionOp::Answered, value: None });
+        survey.questions[3].validation = ValidationRules {
+            min_length: Some(2),
+            max_length: Some(40),
+            pattern: Some(r"[A-Z]{2}\d+".into()),
+            min_choices: Some(1),
+            max_choices: Some(3),
+            message: Some("Zum Beispiel AB12".into()),
+        };
         WidgetProps {
             survey,
             hidden_fields: json!({"orderId": "A-1", "n": 3}).as_object().cloned().unwrap(),
-            invalid: vec!["q1".into()],
+            invalid: vec!["q1".into(), "q4:pattern".into()],
             embedded: true,
             parent_origin: Some("https://shop.example".into()),
             preview: false,

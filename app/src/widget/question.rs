@@ -82,15 +82,21 @@ pub fn QuestionField(
     // bundle turns into `()`, so their rendering code is not in it at all (a
     // constant `if` drops dead branches, but an enum's arms stay compiled).
     let after = after_controls(&question, messages);
+    // Length rules as attributes too: typing stops at the limit, and without
+    // JavaScript the browser asks for the minimum before posting.
+    let rules = &question.validation;
+    let min_length = rules.min_length.map(|n| n.to_string());
+    let max_length = rules.max_length.map(|n| n.to_string());
     let control = match &question.kind {
         QuestionKind::Text { multiline: true } => EitherOf6::A(view! {
-            <textarea name=name rows="4" maxlength="10000" aria-labelledby=title_id.clone() required=required
-                prop:value=text_value(qid.clone())></textarea>
+            <textarea name=name rows="4" minlength=min_length maxlength=max_length.unwrap_or_else(|| "10000".into())
+                aria-labelledby=title_id.clone() required=required prop:value=text_value(qid.clone())></textarea>
         }),
         QuestionKind::Text { .. } | QuestionKind::Email => {
             let email = matches!(question.kind, QuestionKind::Email);
+            let max_length = max_length.or_else(|| (!email).then(|| "10000".into()));
             EitherOf6::B(view! {
-                <input type=if email { "email" } else { "text" } name=name maxlength=(!email).then_some("10000")
+                <input type=if email { "email" } else { "text" } name=name minlength=min_length maxlength=max_length
                     autocomplete=email.then_some("email") aria-labelledby=title_id.clone() required=required
                     prop:value=text_value(qid.clone())/>
             })

@@ -28,6 +28,7 @@ mod survey_documents;
 mod survey_versions;
 mod surveys;
 mod tokens;
+mod validation_rules;
 mod webhook_delivery_order;
 mod webhooks;
 mod widget;

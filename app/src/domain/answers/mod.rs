@@ -45,6 +45,8 @@ pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> 
             Some(q) => {
                 if let Err(message) = check_value(&q.kind, value) {
                     problems.add(field, message);
+                } else if let Some(broken) = super::validation_rules::broken_rule(&q.validation, value) {
+                    problems.add(field, broken.english());
                 }
             }
         }
@@ -139,6 +141,7 @@ mod tests {
             required,
             kind,
             show_if: None,
+            validation: Default::default(),
         };
         let choices = vec![Choice::new("a", "A"), Choice::new("b", "B")];
         vec![
@@ -230,6 +233,7 @@ mod tests {
             required,
             kind: serde_json::from_value(kind).unwrap(),
             show_if: None,
+            validation: Default::default(),
         };
         let abc = json!([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]);
         let pics = json!([{"id": "a", "label": "A", "imageUrl": "https://x.example/a.png"},

@@ -8,6 +8,7 @@ mod logic_editor;
 mod question_editor;
 mod settings;
 mod translations;
+mod validation_editor;
 
 use super::DashboardLayout;
 use crate::components::{action_error, ErrorNotice};
@@ -203,6 +204,7 @@ fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoVi
                 required: !matches!(kind, QuestionKind::Statement { .. }),
                 kind,
                 show_if: None,
+                validation: Default::default(),
             });
         });
     };

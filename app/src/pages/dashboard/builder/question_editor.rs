@@ -3,6 +3,7 @@
 
 use super::kind_settings::KindSettings;
 use super::logic_editor::LogicEditor;
+use super::validation_editor::ValidationEditor;
 use super::{edit_question, fresh_question_id, Published};
 use crate::domain::survey::{Question, SurveyDraft};
 use leptos::prelude::*;
@@ -84,6 +85,7 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
                 {move || format!("Question {} required", number())}
             </label>
             <KindSettings draft id=id.get_value()/>
+            <ValidationEditor draft id=id.get_value()/>
             <Show when=move || { number() > 1 }>
                 <LogicEditor draft id=id.get_value()/>
             </Show>

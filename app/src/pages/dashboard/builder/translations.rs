@@ -2,7 +2,7 @@
 //! the questions, their choices and the thank-you text into others.
 
 use crate::domain::i18n;
-use crate::domain::survey::{QuestionKind, SurveyDraft};
+use crate::domain::survey::{Question, QuestionKind, SurveyDraft};
 use crate::domain::survey_options::{QuestionTranslation, Translation};
 use leptos::prelude::*;
 
@@ -67,7 +67,7 @@ fn LanguageEditor(draft: RwSignal<SurveyDraft>, language: String) -> impl IntoVi
     // Only a change to the questions themselves re-renders this list, not
     // typing a translation (which would lose the focus).
     let questions = Memo::new(move |_| {
-        draft.with(|d| d.questions.iter().map(|q| (q.id.clone(), q.title.clone(), slots(&q.kind))).collect::<Vec<_>>())
+        draft.with(|d| d.questions.iter().map(|q| (q.id.clone(), q.title.clone(), slots(q))).collect::<Vec<_>>())
     });
     view! {
         <fieldset class="language">
@@ -124,6 +124,8 @@ enum Slot {
     Label,
     /// A number's unit.
     Unit,
+    /// The question's message for a broken validation rule.
+    ValidationMessage,
 }
 
 impl Slot {
@@ -133,6 +135,7 @@ impl Slot {
             Slot::Row(_) => "Row",
             Slot::Label => "Label",
             Slot::Unit => "Unit",
+            Slot::ValidationMessage => "Validation message",
         }
     }
 
@@ -142,6 +145,7 @@ impl Slot {
             Slot::Row(id) => texts.rows.get(id).cloned(),
             Slot::Label => texts.label.clone(),
             Slot::Unit => texts.unit.clone(),
+            Slot::ValidationMessage => texts.validation_message.clone(),
         }
     }
 
@@ -159,12 +163,14 @@ impl Slot {
             Slot::Row(id) => set(&mut texts.rows, id),
             Slot::Label => texts.label = value,
             Slot::Unit => texts.unit = value,
+            Slot::ValidationMessage => texts.validation_message = value,
         }
     }
 }
 
 /// The question's translatable texts besides its title, with the default language's wording.
-fn slots(kind: &QuestionKind) -> Vec<(Slot, String)> {
+fn slots(question: &Question) -> Vec<(Slot, String)> {
+    let kind = &question.kind;
     let mut slots: Vec<(Slot, String)> = Vec::new();
     if let QuestionKind::Matrix { rows, .. } = kind {
         slots.extend(rows.iter().map(|r| (Slot::Row(r.id.clone()), r.label.clone())));
@@ -178,6 +184,9 @@ fn slots(kind: &QuestionKind) -> Vec<(Slot, String)> {
         QuestionKind::Statement { button_label: Some(label), .. } => slots.push((Slot::Label, label.clone())),
         QuestionKind::Number { unit: Some(unit), .. } => slots.push((Slot::Unit, unit.clone())),
         _ => {}
+    }
+    if let Some(message) = &question.validation.message {
+        slots.push((Slot::ValidationMessage, message.clone()));
     }
     slots
 }

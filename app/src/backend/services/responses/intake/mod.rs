@@ -79,6 +79,31 @@ pub async fn submit_form(
     create(state, &definition, input).await
 }
 
+/// What the survey page is told after `submit_form` refused answers: each
+/// refused answer's key, with `:<rule>` (e.g. `q2:minLength`) when a
+/// validation rule broke, so the page can say which in the visitor's language.
+pub async fn form_refusals(
+    state: &AppState,
+    survey_id: &str,
+    fields: &[(String, String)],
+    errors: &[crate::domain::FieldError],
+) -> Vec<String> {
+    let keys = errors.iter().filter_map(|e| e.field.strip_prefix("answers."));
+    let survey = surveys::definition(&state.db, survey_id).await.ok().map(|d| d.survey.clone());
+    let answers = survey.as_ref().and_then(|s| answers::from_form(&s.questions, fields).ok());
+    keys.map(|key| {
+        let broken = survey.as_ref().zip(answers.as_ref()).and_then(|(survey, answers)| {
+            let question = survey.questions.iter().find(|q| q.id == key)?;
+            crate::domain::validation_rules::broken_rule(&question.validation, answers.get(key)?)
+        });
+        match broken {
+            Some(rule) => format!("{key}:{}", rule.code()),
+            None => key.to_string(),
+        }
+    })
+    .collect()
+}
+
 /// The survey's definition for an arrival, closing it first if it is due
 /// (its closing time has passed or its response limit is reached), so the
 /// arrival is refused and `survey.closed` announced.
