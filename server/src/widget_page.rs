@@ -9,6 +9,7 @@
 use app::backend::services::surveys;
 use app::backend::AppState;
 use app::domain::i18n;
+use app::domain::recall::{self, RecallSources};
 use app::domain::response::MAX_VALUE_LEN;
 use app::domain::survey::PublicSurvey;
 use app::domain::AppError;
@@ -78,16 +79,7 @@ pub async fn page(
         (true, Some(origin)) if survey.allows_site(origin) => app::domain::embed::normalize_origin(origin),
         (true, _) => return not_allowed_here(&survey),
     };
-    // Only declared hidden fields are taken from the address.
-    let hidden_fields = survey
-        .options
-        .hidden_fields
-        .iter()
-        .filter_map(|name| {
-            let value: String = param(&params, name)?.chars().take(MAX_VALUE_LEN).collect();
-            Some((name.clone(), serde_json::Value::String(value)))
-        })
-        .collect();
+    let hidden_fields = hidden_fields_of(&survey, &params);
     // Only ids of this survey's questions (or their "other" text), each with
     // the name of a rule it has, are kept: a crafted address cannot put text
     // on the page.
@@ -159,11 +151,30 @@ pub async fn thanks(
         Err(e) => return error_page(e),
     };
     let messages = i18n::messages(&survey.language);
-    let text = survey.thank_you().map(str::to_string);
+    // Without JavaScript the answers are gone by now: recalls of them show
+    // their fallbacks; hidden fields travel in the address.
+    let hidden_fields = hidden_fields_of(&survey, &params);
+    let sources =
+        RecallSources { questions: &survey.questions, hidden_fields: Some(&hidden_fields), ..Default::default() };
+    let shown = recall::render(survey.thank_you().unwrap_or(messages.thank_you_body), &sources);
+    let text = move || shown.clone();
     let dir = i18n::direction(&survey.language);
     let body =
         Owner::new().with(|| view! { <main class="vox-widget" dir=dir><ThankYou messages text/></main> }.to_html());
     document(&survey.name, &survey.language, None, &body, "'self'")
+}
+
+/// The declared hidden fields the address fills in (only those are taken).
+fn hidden_fields_of(survey: &PublicSurvey, params: &[(String, String)]) -> serde_json::Map<String, serde_json::Value> {
+    survey
+        .options
+        .hidden_fields
+        .iter()
+        .filter_map(|name| {
+            let value: String = param(params, name)?.chars().take(MAX_VALUE_LEN).collect();
+            Some((name.clone(), serde_json::Value::String(value)))
+        })
+        .collect()
 }
 
 fn not_found(params: &[(String, String)], headers: &HeaderMap) -> Response {

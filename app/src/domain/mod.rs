@@ -23,6 +23,7 @@ pub mod page;
 pub mod pattern;
 pub mod question_kind;
 pub mod question_stats;
+pub mod recall;
 pub mod response;
 pub mod response_detail;
 pub mod scope;

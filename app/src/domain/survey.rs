@@ -252,6 +252,7 @@ impl SurveyDraft {
         check_text(&mut problems, "name".into(), &self.name, MAX_NAME_LEN);
         validate_questions(&mut problems, &self.questions);
         self.options.validate(&mut problems, &self.questions);
+        super::recall::validate_survey(&mut problems, &self.questions, &self.options);
         if self.response_limit.is_some_and(|n| n < 1) {
             problems.add("responseLimit", "must be at least 1");
         }

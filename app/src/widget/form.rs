@@ -9,6 +9,7 @@
 
 use super::host::{self, HostContext};
 use super::question::QuestionField;
+use super::recalled::RecallScope;
 use super::{json, saved, transport, ThankYou, WidgetProps};
 use crate::domain::answers::{self, Answers};
 use crate::domain::i18n::{fill, Messages};
@@ -46,7 +47,7 @@ struct Session {
 pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoView {
     let WidgetProps { survey, hidden_fields, invalid, preview, parent_origin, invitation, .. } = props;
     let action = format!("/s/{}", survey.id);
-    let thank_you = survey.thank_you().map(str::to_string);
+    let thank_you = survey.thank_you().unwrap_or(messages.thank_you_body).to_string();
     let (name, language) = (survey.name, survey.language);
     let questions = StoredValue::new(survey.questions);
     // Few stored types on purpose: each one is code in the widget's wasm.
@@ -75,6 +76,11 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         .collect();
     let errors = RwSignal::new(initial_errors);
     let answers = RwSignal::new(Answers::new());
+    let recall = RecallScope {
+        questions,
+        answers,
+        hidden_fields: StoredValue::new(fixed.with_value(|f| f.hidden_fields.clone())),
+    };
     // Steps exist only once hydrated; before that the whole form shows.
     let stepped = RwSignal::new(false);
     let current = RwSignal::new(questions.with_value(|qs| qs.first().map(|q| q.id.clone())).unwrap_or_default());
@@ -315,7 +321,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                     move || !stepped.get() || is_visible(&q, &answers.read())
                 });
                 let on_step = Signal::derive(move || !stepped.get() || current.get() == id);
-                view! { <QuestionField question=q error logic_visible on_step answers messages/> }
+                view! { <QuestionField question=q error logic_visible on_step answers recall messages/> }
             }).collect_view()}
             <p class="vox-notice vox-error" role="alert" hidden=move || failure.read().is_none()>
                 {move || failure.get().unwrap_or_default()}
@@ -328,7 +334,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 </button>
             </div>
         </form>
-        <div hidden=move || !done.get()><ThankYou messages text=thank_you/></div>
+        <div hidden=move || !done.get()><ThankYou messages text=recall.text(thank_you)/></div>
     }
 }
 

@@ -12,11 +12,13 @@ mod json;
 mod parts;
 pub mod props_json;
 mod question;
+mod recalled;
 mod saved;
 mod transport;
 
 use crate::domain::embed::EmbedSettings;
 use crate::domain::i18n::{self, Messages};
+use crate::domain::recall::has_recall;
 use crate::domain::survey::{PublicSurvey, SurveyStatus};
 use crate::domain::survey_options::Appearance;
 use leptos::either::Either;
@@ -34,10 +36,18 @@ pub const BOOT_SCRIPT_URL: &str = "/pkg/widget/boot.js";
 pub const EVERY_TYPE_BOOT_SCRIPT_URL: &str = "/pkg/widget/every-type/boot.js";
 
 /// The bundle a survey's page loads: the classic one (smaller) when every
-/// question is of a classic type and none has a pattern to match, so such
-/// surveys never pay for the rest.
+/// question is of a classic type, none has a pattern to match and no text
+/// recalls an answer, so such surveys never pay for the rest.
 pub fn boot_script_url(survey: &PublicSurvey) -> &'static str {
-    if survey.questions.iter().all(|q| q.kind.is_classic() && q.validation.pattern.is_none()) {
+    let recalls = |q: &crate::domain::survey::Question| {
+        let labels = q.kind.choices().unwrap_or_default();
+        has_recall(&q.title)
+            || q.description.as_deref().is_some_and(has_recall)
+            || labels.iter().any(|c| has_recall(&c.label))
+    };
+    let classic = survey.questions.iter().all(|q| q.kind.is_classic() && q.validation.pattern.is_none() && !recalls(q))
+        && !survey.thank_you().is_some_and(has_recall);
+    if classic {
         BOOT_SCRIPT_URL
     } else {
         EVERY_TYPE_BOOT_SCRIPT_URL
@@ -144,13 +154,14 @@ pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
     }
 }
 
-/// After the last answer (also the no-JavaScript thank-you page).
+/// After the last answer (also the no-JavaScript thank-you page). `text` is
+/// the survey's thank-you text with its recalls filled in, or Vox's own.
 #[component]
-pub fn ThankYou(messages: &'static Messages, text: Option<String>) -> impl IntoView {
+pub fn ThankYou<T: Fn() -> String + Send + Sync + 'static>(messages: &'static Messages, text: T) -> impl IntoView {
     view! {
         <section class="vox-thanks" id="vox-thanks" role="status" tabindex="-1">
             <h1>{messages.thank_you_title}</h1>
-            <p>{text.unwrap_or_else(|| messages.thank_you_body.to_string())}</p>
+            <p>{text}</p>
         </section>
     }
 }

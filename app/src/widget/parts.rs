@@ -5,6 +5,7 @@
 //! without JavaScript and keyboards and screen readers know every control.
 
 use super::question::shown_text;
+use super::recalled::RecallScope;
 use crate::domain::answers::{field_name, Answers};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::survey::{Question, QuestionKind, OTHER_CHOICE};
@@ -122,7 +123,14 @@ fn part_value(answers: &Answers, question_id: &str, at: &At) -> String {
 }
 
 #[component]
-pub fn Parts(rows: Vec<PartRow>, question_id: String, title_id: String, answers: RwSignal<Answers>) -> impl IntoView {
+pub fn Parts(
+    rows: Vec<PartRow>,
+    question_id: String,
+    title_id: String,
+    answers: RwSignal<Answers>,
+    /// Fills in recalls in a drop-down's or a ranking's choice labels.
+    recall: RecallScope,
+) -> impl IntoView {
     rows.into_iter()
         .enumerate()
         .map(|(i, row)| {
@@ -138,7 +146,7 @@ pub fn Parts(rows: Vec<PartRow>, question_id: String, title_id: String, answers:
             let control = match row.control {
                 Control::Select(options) => EitherOf3::A(view! {
                     <select name=name required=required aria-labelledby=labelled_by prop:value=current>
-                        {options.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                        {options.into_iter().map(|(value, label)| view! { <option value=value>{recall.text(label)}</option> }).collect_view()}
                     </select>
                 }),
                 Control::Radios(columns) => EitherOf3::B(view! {

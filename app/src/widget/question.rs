@@ -4,6 +4,7 @@
 //! restored after a reload show up checked.
 
 use super::parts;
+use super::recalled::RecallScope;
 use crate::domain::answers::{field_name, Answers, CLICKED};
 use crate::domain::i18n::{fill, Messages};
 use crate::domain::question_kind::{format_number, parse_thousandths, EVERY_TYPE_BUILT};
@@ -45,6 +46,8 @@ pub fn QuestionField(
     /// False when another step is on screen: only hidden.
     on_step: Signal<bool>,
     answers: RwSignal<Answers>,
+    /// Fills in `{{…}}` recalls in the title, description and choice labels.
+    recall: RecallScope,
     messages: &'static Messages,
 ) -> impl IntoView {
     let qid = question.id.clone();
@@ -53,8 +56,10 @@ pub fn QuestionField(
     let error_id = format!("error-{qid}");
     let required = question.required;
     let description_id = question.description.as_ref().map(|_| format!("description-{qid}"));
-    let description =
-        question.description.clone().map(|d| view! { <p class="vox-description" id=description_id.clone()>{d}</p> });
+    let description = question
+        .description
+        .clone()
+        .map(|d| view! { <p class="vox-description" id=description_id.clone()>{recall.text(d)}</p> });
     let described_by = {
         let error_id = error_id.clone();
         move || match (description_id.clone(), error.read().is_some()) {
@@ -103,7 +108,7 @@ pub fn QuestionField(
         }
         kind if !EVERY_TYPE_BUILT => {
             let (class, options) = option_list(&question, kind, messages);
-            EitherOf6::C(option_view(class, options, name, checked))
+            EitherOf6::C(option_view(class, options, name, checked, recall))
         }
         QuestionKind::Number { .. } | QuestionKind::Date { .. } => EitherOf6::D(newer_view(|| {
             let field = number_or_date_field(&question.kind);
@@ -157,11 +162,11 @@ pub fn QuestionField(
         | QuestionKind::ContactInfo { .. }
         | QuestionKind::Address { .. } => EitherOf6::F(newer_view(|| {
             let rows = parts::rows(&question, messages);
-            view! { <parts::Parts rows question_id=qid.clone() title_id=title_id.clone() answers/> }
+            view! { <parts::Parts rows question_id=qid.clone() title_id=title_id.clone() answers recall/> }
         })),
         kind => {
             let (class, options) = option_list(&question, kind, messages);
-            EitherOf6::C(option_view(class, options, name, checked))
+            EitherOf6::C(option_view(class, options, name, checked, recall))
         }
     };
     let after = match after {
@@ -181,7 +186,7 @@ pub fn QuestionField(
             disabled=move || !logic_visible.get() aria-describedby=described_by aria-invalid=move || error.read().is_some().then_some("true")>
             <legend>
                 <span class="vox-question-title" id=title_id.clone() tabindex="-1">
-                    {question.title.clone()}
+                    {recall.text(question.title.clone())}
                     {required.then(|| view! { <span class="vox-required" aria-hidden="true">" *"</span> })}
                 </span>
             </legend>
@@ -199,6 +204,7 @@ fn option_view<C: Fn() -> bool + Send + Sync + 'static>(
     options: Vec<OptionItem>,
     name: String,
     checked: impl Fn(Value) -> C,
+    recall: RecallScope,
 ) -> impl IntoView {
     view! {
         <div class=class>
@@ -207,7 +213,7 @@ fn option_view<C: Fn() -> bool + Send + Sync + 'static>(
                     <input type=o.input_type name=name.clone() value=o.value required=o.required
                         aria-label=o.aria_label prop:checked=checked(o.answer)/>
                     {o.image.map(|src| newer_view(|| view! { <img src=src alt="" loading="lazy"/> }))}
-                    <span aria-hidden=o.decorative.then_some("true")>{o.shown}</span>
+                    <span aria-hidden=o.decorative.then_some("true")>{recall.text(o.shown)}</span>
                 </label>
             }).collect_view()}
         </div>

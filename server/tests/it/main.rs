@@ -21,6 +21,7 @@ mod members;
 mod outreach_rules;
 mod pages;
 mod question_types;
+mod recall;
 mod responses;
 mod settings;
 mod sign_in;

@@ -72,6 +72,9 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
                 <input type="text" prop:value=move || question().map(|q| q.title).unwrap_or_default()
                     on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |q| q.title = v)) }/>
             </label>
+            <p class="hint">
+                "Later texts recall this answer with "<code>{format!("{{{{{}|fallback}}}}", id.get_value())}</code>
+            </p>
             <label class="grow">{move || format!("Question {} description (optional)", number())}
                 <input type="text" prop:value=move || question().and_then(|q| q.description).unwrap_or_default()
                     on:input=move |ev| {
