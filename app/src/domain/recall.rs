@@ -7,8 +7,12 @@
 //!
 //! ```
 //! use app::domain::recall::{render, RecallSources};
-//! let answers = serde_json::json!({"name": "Ana"}).as_object().cloned().unwrap();
-//! let sources = RecallSources { answers: &answers, ..RecallSources::default() };
+//! use app::domain::survey::Question;
+//! use serde_json::json;
+//! let questions: Vec<Question> =
+//!     serde_json::from_value(json!([{"id": "name", "type": "text", "title": "Your name"}])).unwrap();
+//! let answers = json!({"name": "Ana"}).as_object().cloned().unwrap();
+//! let sources = RecallSources { questions: &questions, answers: Some(&answers), ..RecallSources::default() };
 //! assert_eq!(render("Thanks, {{name|friend}}!", &sources), "Thanks, Ana!");
 //! assert_eq!(render("Thanks, {{name|friend}}!", &RecallSources::default()), "Thanks, friend!");
 //! ```
