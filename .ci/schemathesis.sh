@@ -21,10 +21,26 @@ curl -fsS -H "authorization: Bearer $token" -H 'content-type: application/json' 
   -d '{"name":"Fuzzed","status":"published","questions":[{"id":"q1","type":"nps","title":"Recommend?"}]}' \
   "$base/api/surveys" >/dev/null
 
+checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance
+# Every operation, in all three phases, except the survey import.
 schemathesis run "$base/api/openapi.json" \
   --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+  --checks "$checks" \
+  --exclude-path /api/surveys/import \
   --phases examples,coverage,fuzzing \
+  --max-examples 25 \
+  --workers 2 \
+  --no-color
+# The survey import's body nests the whole survey schema, and building cases
+# from the examples nested in it trips CPython 3.11's parser inside Hypothesis
+# ("AST constructor recursion depth mismatch", a FlakyFailure in about one
+# run in three; nothing reaches the server). Its body example is checked by
+# the integration tests; here it is fuzzed without the examples phase.
+schemathesis run "$base/api/openapi.json" \
+  --header "Authorization: Bearer $token" \
+  --checks "$checks" \
+  --include-path /api/surveys/import \
+  --phases coverage,fuzzing \
   --max-examples 25 \
   --workers 2 \
   --no-color
