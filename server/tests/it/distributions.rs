@@ -2,7 +2,8 @@
 //! survey sent to a list of contacts, and the per-contact status that
 //! follows it (README "Events Router").
 
-use super::events::{get_json, unique, wait_status};
+use super::events::{unique, wait_status};
+use crate::common::get_json;
 use crate::common::smtp::SmtpSink;
 use crate::common::{expect_problem, problem_fields, spawn_app_with};
 use app::backend::config::Secret;

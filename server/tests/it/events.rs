@@ -3,7 +3,7 @@
 
 use crate::common;
 use crate::common::smtp::SmtpSink;
-use crate::common::{expect_problem, problem_fields, spawn_app, spawn_app_with, TestApp};
+use crate::common::{expect_problem, get_json, problem_fields, spawn_app, spawn_app_with, TestApp};
 use app::backend::config::Secret;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -11,12 +11,6 @@ use std::time::Duration;
 
 pub(super) fn unique(prefix: &str) -> String {
     format!("{prefix}-{:012x}@example.com", rand::random::<u64>() & 0xffff_ffff_ffff)
-}
-
-pub(super) async fn get_json(client: &Client, url: String) -> Value {
-    let res = client.get(url).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
 }
 
 async fn default_channel(app: &TestApp, client: &Client) -> String {

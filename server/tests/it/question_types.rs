@@ -3,7 +3,7 @@
 //! API and the no-JavaScript form, counted in the overview, filtered, and
 //! exported with a column per matrix row, ranking place and contact field.
 
-use crate::common::{expect_problem, problem_fields, spawn_app, TestApp};
+use crate::common::{expect_problem, get_json, problem_fields, spawn_app, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -38,21 +38,6 @@ async fn create(app: &TestApp, owner: &Client) -> String {
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
-}
-
-async fn respond(app: &TestApp, survey: &str, answers: Value) -> reqwest::Response {
-    app.client()
-        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
-        .json(&json!({"answers": answers, "completed": true}))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get_json(client: &Client, url: String) -> Value {
-    let res = client.get(&url).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "GET {url}");
-    res.json().await.unwrap()
 }
 
 /// Whether `whole` holds everything `part` says (objects may hold more keys: defaults).
@@ -91,7 +76,7 @@ async fn every_new_type_is_created_answered_counted_filtered_and_exported() {
         ("the", "speed", 40.0, "2026-03-05"),
         ("ath", "price", 7.25, "2026-04-10"),
     ] {
-        let res = respond(&app, &survey, full_answers(store, first, spent, visit)).await;
+        let res = app.submit_completed(&survey, full_answers(store, first, spent, visit)).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     }
 
@@ -175,7 +160,7 @@ async fn wrong_answers_and_missing_parts_are_named() {
     answers["grid"] = json!({"staff": "good"});
     answers["you"] = json!({"firstName": "Ana"});
     answers["look"] = json!(["green"]);
-    let problem = expect_problem(respond(&app, &survey, answers).await, 422).await;
+    let problem = expect_problem(app.submit_completed(&survey, answers).await, 422).await;
     let fields = problem_fields(&problem);
     for field in ["answers.prio", "answers.spent", "answers.visit", "answers.terms", "answers.look"] {
         assert!(fields.contains(&field.to_string()), "{field}: {fields:?}");
@@ -185,7 +170,7 @@ async fn wrong_answers_and_missing_parts_are_named() {
     answers["grid"] = json!({"staff": "good"});
     answers["you"] = json!({"firstName": "Ana"});
     answers.as_object_mut().unwrap().remove("terms");
-    let fields = problem_fields(&expect_problem(respond(&app, &survey, answers).await, 422).await);
+    let fields = problem_fields(&expect_problem(app.submit_completed(&survey, answers).await, 422).await);
     for field in ["answers.grid.food", "answers.you.email", "answers.terms"] {
         assert!(fields.contains(&field.to_string()), "{field}: {fields:?}");
     }

@@ -2,15 +2,9 @@
 //! version, a later change makes the next, stored answers are never touched,
 //! and a question id keeps its type.
 
-use crate::common::{create_token, expect_problem, plain_client, problem_fields, spawn_app};
+use crate::common::{create_token, expect_problem, get_json, plain_client, problem_fields, spawn_app};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-
-async fn get_json(client: &Client, url: String) -> Value {
-    let res = client.get(&url).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "GET {url}");
-    res.json().await.unwrap()
-}
 
 async fn respond(app: &crate::common::TestApp, survey: &str, answers: Value) -> Value {
     let res = app

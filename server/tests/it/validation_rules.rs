@@ -36,15 +36,6 @@ async fn created(app: &TestApp, owner: &Client) -> String {
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
-async fn respond(app: &TestApp, survey: &str, answers: Value) -> reqwest::Response {
-    app.client()
-        .post(app.url(&format!("/api/client/surveys/{survey}/responses")))
-        .json(&json!({"answers": answers, "completed": true}))
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn page(app: &TestApp, survey: &str, query: &str) -> String {
     app.client().get(app.url(&format!("/s/{survey}?{query}"))).send().await.unwrap().text().await.unwrap()
 }
@@ -70,12 +61,12 @@ async fn rules_are_kept_and_every_broken_one_is_refused_by_name() {
     ] {
         let mut answers = good.clone();
         answers.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
-        let problem = expect_problem(respond(&app, &survey, answers.clone()).await, 422).await;
+        let problem = expect_problem(app.submit_completed(&survey, answers.clone()).await, 422).await;
         let key = change.as_object().unwrap().keys().next().unwrap().clone();
         assert_eq!(problem_fields(&problem), [format!("answers.{key}")], "{answers}");
         assert!(problem["errors"][0]["message"].as_str().unwrap().contains(rule), "{problem}");
     }
-    let res = respond(&app, &survey, good).await;
+    let res = app.submit_completed(&survey, good).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     // Nothing refused was stored.
     let list: Value =

@@ -141,6 +141,23 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::CREATED);
         res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
     }
+
+    /// Submits a completed response to `survey` as a visitor would (the public client API).
+    pub async fn submit_completed(&self, survey: &str, answers: Value) -> Response {
+        self.client()
+            .post(self.url(&format!("/api/client/surveys/{survey}/responses")))
+            .json(&json!({"answers": answers, "completed": true}))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// GETs `url`, asserts 200 and returns the JSON body.
+pub async fn get_json(client: &Client, url: String) -> Value {
+    let res = client.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "GET {url}");
+    res.json().await.unwrap()
 }
 
 /// Asserts a problem+json response with `status`; returns its body.
