@@ -152,16 +152,38 @@ pub async fn thanks(
     };
     let messages = i18n::messages(&survey.language);
     // Without JavaScript the answers are gone by now: recalls of them show
-    // their fallbacks; hidden fields travel in the address.
+    // their fallbacks; hidden fields, the ending reached and the numbers the
+    // logic calculated travel in the address.
     let hidden_fields = hidden_fields_of(&survey, &params);
-    let sources =
-        RecallSources { questions: &survey.questions, hidden_fields: Some(&hidden_fields), ..Default::default() };
-    let shown = recall::render(survey.thank_you().unwrap_or(messages.thank_you_body), &sources);
-    let text = move || shown.clone();
+    let variables = variables_of(&survey, &params);
+    let sources = RecallSources {
+        questions: &survey.questions,
+        hidden_fields: Some(&hidden_fields),
+        variables: Some(&variables),
+        ..Default::default()
+    };
+    let ending = param(&params, "logic.ending").and_then(|id| survey.options.endings.iter().find(|e| e.id == id));
+    let title = match ending.and_then(|e| e.title.as_deref()) {
+        Some(own) => recall::render(own, &sources),
+        None => messages.thank_you_title.to_string(),
+    };
+    let own_text = ending.and_then(|e| e.text.as_deref()).or(survey.thank_you());
+    let text = recall::render(own_text.unwrap_or(messages.thank_you_body), &sources);
     let dir = i18n::direction(&survey.language);
-    let body =
-        Owner::new().with(|| view! { <main class="vox-widget" dir=dir><ThankYou messages text/></main> }.to_html());
+    let body = Owner::new().with(|| view! { <main class="vox-widget" dir=dir><ThankYou title text/></main> }.to_html());
     document(&survey.name, &survey.language, None, &body, "'self'")
+}
+
+/// The declared number variables the address gives (`var.score=3`), as
+/// numbers: whatever else an edited address holds is not shown.
+fn variables_of(survey: &PublicSurvey, params: &[(String, String)]) -> serde_json::Map<String, serde_json::Value> {
+    let numbers = survey.options.variables.iter().filter(|v| v.kind == app::domain::logic::VariableKind::Number);
+    numbers
+        .filter_map(|v| {
+            let n: f64 = param(params, &format!("var.{}", v.id))?.parse().ok().filter(|n: &f64| n.is_finite())?;
+            Some((v.id.clone(), app::domain::logic::number_value(n)))
+        })
+        .collect()
 }
 
 /// The declared hidden fields the address fills in (only those are taken).

@@ -439,6 +439,15 @@ pub(crate) fn apply_translation(
     if let Some(text) = &translation.thank_you {
         survey.options.thank_you = Some(text.clone());
     }
+    for ending in &mut survey.options.endings {
+        let Some(texts) = translation.endings.get(&ending.id) else { continue };
+        if let Some(title) = &texts.title {
+            ending.title = Some(title.clone());
+        }
+        if let Some(text) = &texts.text {
+            ending.text = Some(text.clone());
+        }
+    }
     for q in &mut survey.questions {
         let Some(texts) = translation.questions.get(&q.id) else { continue };
         if let Some(title) = &texts.title {

@@ -363,7 +363,7 @@ impl RatingStyle {
     }
 }
 
-pub(super) fn is_valid_key(id: &str) -> bool {
+pub(crate) fn is_valid_key(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 

@@ -67,6 +67,32 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     out
 }
 
+/// Renames the questions `text` recalls (`rename` gives the new id, or
+/// `None` to keep it); an import that renumbers questions keeps its recalls.
+pub fn rename_recalls(text: &mut String, rename: impl Fn(&str) -> Option<String>) {
+    if !has_recall(text) {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Recall { source, fallback } => {
+                let name = match source {
+                    Source::Answer(id) => rename(id).unwrap_or_else(|| id.to_string()),
+                    Source::Hidden(name) => format!("hidden.{name}"),
+                    Source::Variable(name) => format!("var.{name}"),
+                };
+                match fallback {
+                    "" => out.push_str(&format!("{{{{{name}}}}}")),
+                    _ => out.push_str(&format!("{{{{{name}|{fallback}}}}}")),
+                }
+            }
+        }
+    }
+    *text = out;
+}
+
 /// Whether `text` recalls anything (most texts do not: they skip the work).
 pub fn has_recall(text: &str) -> bool {
     text.contains("{{")
@@ -85,6 +111,36 @@ pub struct RecallSources<'a> {
 /// `text` with every recall replaced by its value, or its fallback.
 pub fn render(text: &str, sources: &RecallSources<'_>) -> String {
     render_at(text, sources, 0)
+}
+
+/// A redirect address with its recalls filled in, each value (or fallback)
+/// percent-encoded so that it stays one query value: `?nps={{q1}}` gives
+/// `?nps=9`, `?name={{name}}` gives `?name=Ana%20%26%20Bo`.
+pub fn render_url(url: &str, sources: &RecallSources<'_>) -> String {
+    let mut out = String::with_capacity(url.len());
+    for piece in pieces(url) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Recall { source, fallback } => {
+                let value = recalled(source, sources, 0).filter(|v| !v.trim().is_empty());
+                out.push_str(&percent_encode(value.as_deref().unwrap_or(fallback)));
+            }
+        }
+    }
+    out
+}
+
+/// RFC 3986: everything but unreserved characters, as UTF-8 bytes.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A recalled choice label may itself recall ("Salad for {{name}}"); labels
@@ -223,8 +279,8 @@ pub fn validate_text(
 /// thank-you text (any question), and the same texts in every translation.
 pub fn validate_survey(problems: &mut Problems, questions: &[Question], options: &SurveyOptions) {
     let hidden = &options.hidden_fields;
-    // Variables arrive with logic actions; until then none is declared.
-    let variables: &[String] = &[];
+    let variables: Vec<String> = options.variables.iter().map(|v| v.id.clone()).collect();
+    let variables = variables.as_slice();
     let mut check = |field: String, text: &str, position: usize| {
         validate_text(problems, &field, text, questions, position, hidden, variables)
     };
@@ -240,10 +296,24 @@ pub fn validate_survey(problems: &mut Problems, questions: &[Question], options:
     if let Some(text) = &options.thank_you {
         check("thankYou".into(), text, questions.len());
     }
+    for (i, ending) in options.endings.iter().enumerate() {
+        for (name, text) in [("title", &ending.title), ("text", &ending.text), ("redirectUrl", &ending.redirect_url)] {
+            if let Some(text) = text {
+                check(format!("endings[{i}].{name}"), text, questions.len());
+            }
+        }
+    }
     for (language, translation) in &options.translations {
         let at = format!("translations.{language}");
         if let Some(text) = &translation.thank_you {
             check(format!("{at}.thankYou"), text, questions.len());
+        }
+        for (id, texts) in &translation.endings {
+            for (name, text) in [("title", &texts.title), ("text", &texts.text)] {
+                if let Some(text) = text {
+                    check(format!("{at}.endings.{id}.{name}"), text, questions.len());
+                }
+            }
         }
         for (id, texts) in &translation.questions {
             let Some(position) = questions.iter().position(|q| &q.id == id) else { continue };
@@ -274,6 +344,7 @@ mod tests {
             required: false,
             kind,
             show_if: None,
+            logic: Vec::new(),
             validation: Default::default(),
         }
     }
@@ -291,6 +362,23 @@ mod tests {
             question("score", QuestionKind::Nps),
             question("why", QuestionKind::Text { multiline: true }),
         ]
+    }
+
+    #[test]
+    fn redirect_addresses_encode_what_they_recall() {
+        let questions = survey();
+        let answers = json!({"name": "Ana & Bo/?", "score": 9}).as_object().cloned().unwrap();
+        let variables = json!({"total": 2.5}).as_object().cloned().unwrap();
+        let sources = RecallSources {
+            questions: &questions,
+            answers: Some(&answers),
+            variables: Some(&variables),
+            ..Default::default()
+        };
+        assert_eq!(
+            render_url("https://x.test/r?n={{name}}&s={{score}}&t={{var.total}}&h={{hidden.src|dé jà}}", &sources),
+            "https://x.test/r?n=Ana%20%26%20Bo%2F%3F&s=9&t=2.5&h=d%C3%A9%20j%C3%A0"
+        );
     }
 
     #[test]

@@ -37,6 +37,14 @@ pub struct SurveyResponse {
     /// (its latest write's; `GET /api/surveys/{id}/versions/{number}`).
     #[serde(default = "first_version")]
     pub survey_version: i64,
+    /// What the survey's logic calculated (`{score: 3}`), as of the latest answers.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub variables: Map<String, Value>,
+    /// The id of the ending a complete response reached through logic; `null`
+    /// for the standard thank-you (or while incomplete).
+    #[serde(default)]
+    pub ending: Option<String>,
 }
 
 fn first_version() -> i64 {

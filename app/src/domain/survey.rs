@@ -55,9 +55,13 @@ pub struct Question {
     pub required: bool,
     #[serde(flatten)]
     pub kind: QuestionKind,
-    /// Skip logic: show the question only when this holds for earlier answers.
+    /// Skip logic: show the question only when this holds (a condition or a
+    /// group of them, over earlier answers, hidden fields, metadata, variables).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_if: Option<super::logic::Condition>,
+    pub show_if: Option<super::logic::When>,
+    /// What happens once it is answered: jumps, required answers, calculations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logic: Vec<super::logic::LogicRule>,
     /// Rules the answer must follow beyond the type's own.
     #[serde(default, skip_serializing_if = "ValidationRules::is_empty")]
     pub validation: ValidationRules,
@@ -205,6 +209,8 @@ pub struct SurveyPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<super::survey_options::EmailTemplate>))]
     pub invitation_email: Option<Option<super::survey_options::EmailTemplate>>,
+    pub variables: Option<Vec<super::logic::Variable>>,
+    pub endings: Option<Vec<super::logic::Ending>>,
 }
 
 impl SurveyPatch {
@@ -216,6 +222,8 @@ impl SurveyPatch {
             theme: self.theme.clone().unwrap_or(current.theme),
             hidden_fields: self.hidden_fields.clone().unwrap_or(current.hidden_fields),
             thank_you: self.thank_you.clone().unwrap_or(current.thank_you),
+            variables: self.variables.clone().unwrap_or(current.variables),
+            endings: self.endings.clone().unwrap_or(current.endings),
             embed: self.embed.clone().unwrap_or(current.embed),
             invitation_email: self.invitation_email.clone().unwrap_or(current.invitation_email),
         }
@@ -252,6 +260,7 @@ impl SurveyDraft {
         check_text(&mut problems, "name".into(), &self.name, MAX_NAME_LEN);
         validate_questions(&mut problems, &self.questions);
         self.options.validate(&mut problems, &self.questions);
+        super::logic::validate(&mut problems, &self.questions, &self.options);
         super::recall::validate_survey(&mut problems, &self.questions, &self.options);
         if self.response_limit.is_some_and(|n| n < 1) {
             problems.add("responseLimit", "must be at least 1");
@@ -269,7 +278,6 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
         problems.add("questions", format!("at most {MAX_QUESTIONS} questions"));
         return;
     }
-    super::logic::validate_conditions(problems, questions);
     let mut seen = std::collections::HashSet::new();
     for (i, q) in questions.iter().enumerate() {
         let at = |f: &str| format!("questions[{i}].{f}");
@@ -301,6 +309,7 @@ mod tests {
             required: true,
             kind: QuestionKind::Nps,
             show_if: None,
+            logic: Vec::new(),
             validation: Default::default(),
         }
     }

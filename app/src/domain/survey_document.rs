@@ -4,6 +4,7 @@
 //! envelope that names the format, so a later format can still be told apart.
 
 use super::error::FieldError;
+use super::logic::Action;
 use super::survey::{Survey, SurveyDraft, SurveyStatus};
 use super::AppError;
 use chrono::{DateTime, Utc};
@@ -125,10 +126,20 @@ pub fn remap_question_ids(draft: &mut SurveyDraft) -> BTreeMap<String, String> {
     };
     for question in &mut draft.questions {
         rename(&mut question.id);
-        if let Some(condition) = &mut question.show_if {
-            rename(&mut condition.question);
+        let rules = question.logic.iter_mut();
+        let trees = question.show_if.iter_mut().chain(rules.flat_map(|r| r.when.iter_mut()));
+        for condition in trees.flat_map(|w| w.conditions_mut()) {
+            condition.question.iter_mut().for_each(rename);
+        }
+        for action in question.logic.iter_mut().flat_map(|r| r.actions.iter_mut()) {
+            match action {
+                Action::Jump { question, .. } => question.iter_mut().for_each(rename),
+                Action::Require { question } => rename(question),
+                Action::Calculate { value_from, .. } => value_from.iter_mut().for_each(rename),
+            }
         }
     }
+    rename_every_recall(draft, &|id| new_ids.get(id).cloned());
     for translation in draft.options.translations.values_mut() {
         translation.questions = std::mem::take(&mut translation.questions)
             .into_iter()
@@ -139,6 +150,36 @@ pub fn remap_question_ids(draft: &mut SurveyDraft) -> BTreeMap<String, String> {
             .collect();
     }
     new_ids.into_iter().filter(|(old, new)| old != new).collect()
+}
+
+/// Every text that may recall, in the survey and its translations.
+fn rename_every_recall(draft: &mut SurveyDraft, rename: &dyn Fn(&str) -> Option<String>) {
+    let mut texts: Vec<&mut String> = Vec::new();
+    for q in &mut draft.questions {
+        texts.push(&mut q.title);
+        texts.extend(q.description.as_mut());
+        if let Some(choices) = q.kind.choices_mut() {
+            texts.extend(choices.iter_mut().map(|c| &mut c.label));
+        }
+    }
+    let options = &mut draft.options;
+    texts.extend(options.thank_you.as_mut());
+    for e in &mut options.endings {
+        texts.extend(e.title.as_mut().into_iter().chain(e.text.as_mut()).chain(e.redirect_url.as_mut()));
+    }
+    for t in options.translations.values_mut() {
+        texts.extend(t.thank_you.as_mut());
+        for q in t.questions.values_mut() {
+            texts.extend(q.title.as_mut().into_iter().chain(q.description.as_mut()));
+            texts.extend(q.choices.values_mut());
+        }
+        for e in t.endings.values_mut() {
+            texts.extend(e.title.as_mut().into_iter().chain(e.text.as_mut()));
+        }
+    }
+    for text in texts {
+        super::recall::rename_recalls(text, rename);
+    }
 }
 
 #[cfg(test)]
@@ -156,10 +197,16 @@ mod tests {
             "questions": [
                 {"id": "score", "type": "nps", "title": "Recommend?", "required": true},
                 {"id": "q1", "type": "text", "title": "Why?", "showIf": {"question": "score", "op": "lte", "value": 6}},
-                {"id": "pick", "type": "single_choice", "title": "Which?", "choices": [{"id": "a", "label": "A"}],
-                 "showIf": {"question": "q1", "op": "answered"}}
+                {"id": "pick", "type": "single_choice", "title": "Which, {{hidden.who|you}}?",
+                 "choices": [{"id": "a", "label": "A for {{score}}"}],
+                 "showIf": {"question": "q1", "op": "answered"},
+                 "logic": [{"when": {"match": "any", "conditions": [{"question": "score", "op": "gte", "value": 9}]},
+                            "actions": [{"type": "calculate", "variable": "v", "operator": "assign", "valueFrom": "q1"}]}]}
             ],
-            "translations": {"el": {"questions": {"score": {"title": "Θα μας προτείνατε;"}, "q1": {"title": "Γιατί;"}}}}
+            "hiddenFields": ["who"],
+            "variables": [{"id": "v", "type": "text"}],
+            "thankYou": "You said {{q1|nothing}}",
+            "translations": {"el": {"questions": {"score": {"title": "Θα μας προτείνατε;"}, "q1": {"title": "Γιατί; {{score}}"}}}}
         }))
     }
 
@@ -178,11 +225,19 @@ mod tests {
         let ids: Vec<_> = draft.questions.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids, ["q1", "q2", "q3"]);
         // The old q1 became q2; the old score became q1: no reference is captured.
-        assert_eq!(draft.questions[1].show_if.as_ref().unwrap().question, "q1");
-        assert_eq!(draft.questions[2].show_if.as_ref().unwrap().question, "q2");
+        let condition_of = |i: usize| draft.questions[i].show_if.as_ref().unwrap().conditions()[0].question.clone();
+        assert_eq!(condition_of(1).as_deref(), Some("q1"));
+        assert_eq!(condition_of(2).as_deref(), Some("q2"));
         let greek = &draft.options.translations["el"].questions;
         assert_eq!(greek["q1"].title.as_deref(), Some("Θα μας προτείνατε;"));
-        assert_eq!(greek["q2"].title.as_deref(), Some("Γιατί;"));
+        assert_eq!(greek["q2"].title.as_deref(), Some("Γιατί; {{q1}}"));
+        let pick = &draft.questions[2];
+        assert_eq!(pick.title, "Which, {{hidden.who|you}}?");
+        assert_eq!(pick.kind.choices().unwrap()[0].label, "A for {{q1}}");
+        assert_eq!(pick.logic[0].when.as_ref().unwrap().conditions()[0].question.as_deref(), Some("q1"));
+        assert!(matches!(&pick.logic[0].actions[0], Action::Calculate { value_from: Some(q), .. } if q == "q2"));
+        assert_eq!(draft.options.thank_you.as_deref(), Some("You said {{q2|nothing}}"));
+        assert_eq!(draft.validate(), Ok(()));
         assert_eq!(
             renamed,
             BTreeMap::from([

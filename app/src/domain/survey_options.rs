@@ -34,6 +34,12 @@ pub struct SurveyOptions {
     /// Shown after the last answer instead of the standard thank-you text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you: Option<String>,
+    /// Values the logic calculates (scores, segments); stored on responses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<super::logic::Variable>,
+    /// Endings logic can jump to, besides the standard thank-you.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endings: Vec<super::logic::Ending>,
     /// Where and when the survey shows on customers' sites.
     #[serde(default)]
     pub embed: EmbedSettings,
@@ -86,6 +92,8 @@ impl Default for SurveyOptions {
             theme: Theme::default(),
             hidden_fields: Vec::new(),
             thank_you: None,
+            variables: Vec::new(),
+            endings: Vec::new(),
             embed: EmbedSettings::default(),
             invitation_email: None,
         }
@@ -104,8 +112,22 @@ pub struct Translation {
     /// Question id → its texts.
     #[serde(default)]
     pub questions: BTreeMap<String, QuestionTranslation>,
+    /// Ending id → its texts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub endings: BTreeMap<String, EndingTranslation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_email: Option<EmailTemplate>,
+}
+
+/// An ending's heading and text in another language (its redirect stays).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EndingTranslation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -218,6 +240,25 @@ impl SurveyOptions {
             }
             if let Some(email) = &translation.invitation_email {
                 email.validate(problems, &at(".invitationEmail"));
+            }
+            for (id, texts) in &translation.endings {
+                let e_at = |f: &str| at(&format!(".endings.{id}{f}"));
+                let Some(ending) = self.endings.iter().find(|e| e.id == *id) else {
+                    problems.add(e_at(""), "no such ending in this survey");
+                    continue;
+                };
+                match (&texts.title, &ending.title) {
+                    (Some(title), Some(_)) => check_text(problems, e_at(".title"), title, MAX_TITLE_LEN),
+                    (Some(_), None) => problems.add(e_at(".title"), "this ending has no title to translate"),
+                    _ => {}
+                }
+                match (&texts.text, &ending.text) {
+                    (Some(text), Some(_)) => {
+                        check_text(problems, e_at(".text"), text, super::logic::checks::MAX_ENDING_TEXT)
+                    }
+                    (Some(_), None) => problems.add(e_at(".text"), "this ending has no text to translate"),
+                    _ => {}
+                }
             }
             for (id, texts) in &translation.questions {
                 let Some(question) = questions.iter().find(|q| &q.id == id) else {

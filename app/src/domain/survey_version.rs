@@ -102,6 +102,8 @@ pub struct Answerable<'a> {
     pub translations: &'a std::collections::BTreeMap<String, super::survey_options::Translation>,
     pub hidden_fields: &'a [String],
     pub thank_you: Option<&'a str>,
+    pub variables: &'a [super::logic::Variable],
+    pub endings: &'a [super::logic::Ending],
 }
 
 impl<'a> Answerable<'a> {
@@ -113,6 +115,8 @@ impl<'a> Answerable<'a> {
             translations: &options.translations,
             hidden_fields: &options.hidden_fields,
             thank_you: options.thank_you.as_deref(),
+            variables: &options.variables,
+            endings: &options.endings,
         }
     }
 
@@ -144,7 +148,9 @@ pub fn changes(before: Option<&Answerable<'_>>, after: &Answerable<'_>) -> Versi
         || before.default_language != after.default_language
         || before.translations != after.translations
         || before.hidden_fields != after.hidden_fields
-        || before.thank_you != after.thank_you;
+        || before.thank_you != after.thank_you
+        || before.variables != after.variables
+        || before.endings != after.endings;
     VersionChanges { added, removed, changed, reordered, settings_changed }
 }
 
@@ -187,6 +193,7 @@ mod tests {
             required: false,
             kind,
             show_if: None,
+            logic: Vec::new(),
             validation: Default::default(),
         }
     }

@@ -2,10 +2,14 @@
 //!
 //! Without JavaScript every question shows and the form posts to `/s/{id}`;
 //! the server answers with a redirect (to the thank-you page, or back with
-//! `?invalid=<questionIds>`, each with `:<rule>` when a validation rule broke). Hydrated, one question shows at a time: "Next"
+//! `?invalid=<questionIds>`, each with `:<rule>` when a validation rule
+//! broke). Hydrated, one question shows at a time: "Next"
 //! checks the answer with the same rules as the server, saves the response
 //! through the public client API (created at the first answer, then
-//! updated), and moves to the next question that skip logic shows.
+//! updated), and moves to the next question the survey's logic leads to
+//! (`domain::logic::walk`, the same walk the server checks the response by).
+//! At the end it shows the ending the logic reached, or sends the visitor to
+//! its address.
 
 use super::host::{self, HostContext};
 use super::question::QuestionField;
@@ -13,10 +17,15 @@ use super::recalled::RecallScope;
 use super::{json, saved, transport, ThankYou, WidgetProps};
 use crate::domain::answers::{self, Answers};
 use crate::domain::i18n::{fill, Messages};
-use crate::domain::logic::{is_visible, prune_hidden};
+use crate::domain::logic::{prune_unasked, walk, Surroundings, Walk};
 use crate::domain::survey::{other_key, Question, QuestionKind};
 use crate::domain::validation_rules::{broken_rule, BrokenRule};
 use crate::domain::AppError;
+#[cfg(not(feature = "widget-classic"))]
+use crate::domain::{
+    logic::{Ending, Variable},
+    recall::{render, render_url},
+};
 use leptos::prelude::*;
 
 /// The response being written, once the first answer is saved.
@@ -33,6 +42,10 @@ struct Fixed {
     hidden_fields: serde_json::Map<String, serde_json::Value>,
     invitation: Option<String>,
     parent_origin: Option<String>,
+    #[cfg(not(feature = "widget-classic"))]
+    variables: Vec<Variable>,
+    #[cfg(not(feature = "widget-classic"))]
+    endings: Vec<Ending>,
 }
 
 /// What the page knows but does not show: the response once saved, and
@@ -41,6 +54,9 @@ struct Fixed {
 struct Session {
     draft: Option<Draft>,
     unsent: HostContext,
+    /// Every metadata key the host page gave, for conditions on metadata.
+    #[cfg(not(feature = "widget-classic"))]
+    metadata: serde_json::Map<String, serde_json::Value>,
 }
 
 #[component]
@@ -57,6 +73,10 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         hidden_fields,
         invitation,
         parent_origin,
+        #[cfg(not(feature = "widget-classic"))]
+        variables: survey.options.variables,
+        #[cfg(not(feature = "widget-classic"))]
+        endings: survey.options.endings,
     });
     let session = StoredValue::new(Session::default());
 
@@ -76,10 +96,13 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         .collect();
     let errors = RwSignal::new(initial_errors);
     let answers = RwSignal::new(Answers::new());
+    // What the logic has calculated so far (kept by an effect below).
+    let variables = RwSignal::new(Answers::new());
     let recall = RecallScope {
         questions,
         answers,
         hidden_fields: StoredValue::new(fixed.with_value(|f| f.hidden_fields.clone())),
+        variables,
     };
     // Steps exist only once hydrated; before that the whole form shows.
     let stepped = RwSignal::new(false);
@@ -123,7 +146,11 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         stepped.set(true);
         if let Some(origin) = fixed.with_value(|f| f.parent_origin.clone()) {
             host::connect(origin, move |context| {
-                session.update_value(|s| merge_context(&mut s.unsent, context));
+                session.update_value(|s| {
+                    #[cfg(not(feature = "widget-classic"))]
+                    s.metadata.extend(context.metadata.clone());
+                    merge_context(&mut s.unsent, context)
+                });
                 flush_context();
             });
         }
@@ -131,9 +158,26 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
 
     // Plain closures rather than memos: recomputing is cheap (a survey has
     // at most 100 questions), and memos of three more types cost wasm.
-    let visible_ids = move || {
+    // `until`: stop on reaching that question, before its own logic runs.
+    #[cfg(not(feature = "widget-classic"))]
+    let walked = move |until: Option<&str>| -> Walk {
         let given = answers.read();
-        questions.with_value(|qs| qs.iter().filter(|q| is_visible(q, &given)).map(|q| q.id.clone()).collect::<Vec<_>>())
+        fixed.with_value(|f| {
+            session.with_value(|s| {
+                let around = Surroundings { hidden_fields: Some(&f.hidden_fields), metadata: Some(&s.metadata) };
+                questions.with_value(|qs| walk(qs, &f.variables, &given, around, until))
+            })
+        })
+    };
+    // Classic surveys' logic is single conditions on answers: nothing else to read.
+    #[cfg(feature = "widget-classic")]
+    let walked = move |until: Option<&str>| -> Walk {
+        let given = answers.read();
+        questions.with_value(|qs| walk(qs, &[], &given, Surroundings::default(), until))
+    };
+    let visible_ids = move || {
+        let path = walked(None).path;
+        questions.with_value(|qs| path.iter().map(|i| qs[*i].id.clone()).collect::<Vec<_>>())
     };
     let position = move || visible_ids().iter().position(|id| *id == current.get()).unwrap_or(0);
     let is_last = move || position() + 1 >= visible_ids().len();
@@ -177,6 +221,40 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         }
     };
 
+    // The ending the answers reached: its heading, text and address, recalls
+    // filled in. The classic bundle has neither endings nor recall
+    // (`boot_script_url`): cfg rather than `if EVERY_TYPE_BUILT`, which would
+    // still compile the recall renderer into it.
+    #[cfg(not(feature = "widget-classic"))]
+    let (redirect_address, ending_title, ending_text) = {
+        let reached = move || -> Option<Ending> {
+            let id = walked(None).ending?;
+            fixed.with_value(|f| f.endings.iter().find(|e| e.id == id).cloned())
+        };
+        let redirect_address = move || {
+            let url = untrack(reached)?.redirect_url?;
+            Some(recall.with_sources(|sources| render_url(&url, sources)))
+        };
+        let ending_title = move || match reached().and_then(|e| e.title) {
+            Some(own) => recall.with_sources(|s| render(&own, s)),
+            None => messages.thank_you_title.to_string(),
+        };
+        let ending_text = move || {
+            let text = reached().and_then(|e| e.text).unwrap_or_else(|| thank_you.clone());
+            recall.with_sources(|s| render(&text, s))
+        };
+        // Variables as they stand on the current step, or at the end once done.
+        Effect::new(move |_| {
+            if fixed.with_value(|f| !f.variables.is_empty()) {
+                let until = (!done.get()).then(|| current.get());
+                variables.set(walked(until.as_deref()).variables);
+            }
+        });
+        (redirect_address, ending_title, ending_text)
+    };
+    // Nothing to choose: the standard thank-you, as plain text (no reactive node).
+    #[cfg(feature = "widget-classic")]
+    let (redirect_address, ending_title, ending_text) = (|| None::<&str>, messages.thank_you_title, thank_you);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
@@ -184,14 +262,17 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         }
         read_answers();
         let mut given = answers.get_untracked();
-        questions.with_value(|qs| prune_hidden(qs, &mut given));
+        let path = untrack(|| walked(None));
+        questions.with_value(|qs| prune_unasked(qs, &path, &mut given));
         let completing = {
             let (ids, at) = steps();
             at + 1 >= ids.len()
         };
         let step_id = current.get_untracked();
-        // The server's own rules, for this question only.
-        let problems = step_problems(&questions.get_value(), &given, &step_id, messages);
+        // The server's own rules, for this question only (and whether logic requires it).
+        let required = questions
+            .with_value(|qs| qs.iter().position(|q| q.id == step_id).is_some_and(|i| path.requires(i, &qs[i])));
+        let problems = step_problems(&questions.get_value(), &given, &step_id, required, messages);
         if !problems.is_empty() {
             errors.set(problems);
             focus_current();
@@ -208,6 +289,9 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 }
                 if !preview {
                     saved::clear(&fixed.with_value(|f| f.survey_id.clone()));
+                    if let Some(url) = redirect_address() {
+                        go_to(url.as_ref());
+                    }
                 }
             } else {
                 let (ids, at) = steps();
@@ -317,8 +401,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                     move || errors.read().iter().find(|(q, _)| *q == id || q.split('.').next() == Some(id.as_str())).map(|(_, m)| m.clone())
                 });
                 let logic_visible = Signal::derive({
-                    let q = q.clone();
-                    move || !stepped.get() || is_visible(&q, &answers.read())
+                    let id = id.clone();
+                    move || !stepped.get() || visible_ids().contains(&id)
                 });
                 let on_step = Signal::derive(move || !stepped.get() || current.get() == id);
                 view! { <QuestionField question=q error logic_visible on_step answers recall messages/> }
@@ -334,8 +418,22 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 </button>
             </div>
         </form>
-        <div hidden=move || !done.get()><ThankYou messages text=recall.text(thank_you)/></div>
+        <div hidden=move || !done.get()><ThankYou title=ending_title text=ending_text/></div>
     }
+}
+
+/// Sends the visitor to an ending's address: the whole tab, also from inside
+/// an embed's frame (which browsers allow right after the visitor's click;
+/// where they do not, the ending stays on screen).
+fn go_to(url: &str) {
+    #[cfg(all(feature = "hydrate", not(feature = "widget-classic")))]
+    {
+        let here = window();
+        let tab = here.top().ok().flatten().unwrap_or(here);
+        let _ = tab.location().set_href(url);
+    }
+    #[cfg(any(not(feature = "hydrate"), feature = "widget-classic"))]
+    let _ = url;
 }
 
 /// Later context wins, key by key (as `updateMetadata` promises).
@@ -357,6 +455,7 @@ fn step_problems(
     questions: &[Question],
     given: &Answers,
     step_id: &str,
+    required: bool,
     messages: &'static Messages,
 ) -> Vec<(String, String)> {
     let Some(question) = questions.iter().find(|q| q.id == step_id) else { return Vec::new() };
@@ -367,7 +466,7 @@ fn step_problems(
         }
     }
     let mut single = question.clone();
-    single.show_if = None;
+    (single.show_if, single.logic, single.required) = (None, Vec::new(), required);
     // The visitor reads the survey's language: the server's rule texts are
     // for developers (and English), so each problem gets one of the widget's own.
     let wrong = if matches!(question.kind, QuestionKind::Email) { messages.invalid_email } else { messages.invalid };

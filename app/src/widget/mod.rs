@@ -36,8 +36,9 @@ pub const BOOT_SCRIPT_URL: &str = "/pkg/widget/boot.js";
 pub const EVERY_TYPE_BOOT_SCRIPT_URL: &str = "/pkg/widget/every-type/boot.js";
 
 /// The bundle a survey's page loads: the classic one (smaller) when every
-/// question is of a classic type, none has a pattern to match and no text
-/// recalls an answer, so such surveys never pay for the rest.
+/// question is of a classic type, none has a pattern to match, no text
+/// recalls an answer and the logic is no more than single `showIf`
+/// conditions on answers, so such surveys never pay for the rest.
 pub fn boot_script_url(survey: &PublicSurvey) -> &'static str {
     let recalls = |q: &crate::domain::survey::Question| {
         let labels = q.kind.choices().unwrap_or_default();
@@ -45,8 +46,16 @@ pub fn boot_script_url(survey: &PublicSurvey) -> &'static str {
             || q.description.as_deref().is_some_and(has_recall)
             || labels.iter().any(|c| has_recall(&c.label))
     };
-    let classic = survey.questions.iter().all(|q| q.kind.is_classic() && q.validation.pattern.is_none() && !recalls(q))
-        && !survey.thank_you().is_some_and(has_recall);
+    let simple_logic = |q: &crate::domain::survey::Question| {
+        q.logic.is_empty() && !q.show_if.as_ref().is_some_and(|w| w.is_advanced())
+    };
+    let classic = survey
+        .questions
+        .iter()
+        .all(|q| q.kind.is_classic() && q.validation.pattern.is_none() && !recalls(q) && simple_logic(q))
+        && !survey.thank_you().is_some_and(has_recall)
+        && survey.options.variables.is_empty()
+        && survey.options.endings.is_empty();
     if classic {
         BOOT_SCRIPT_URL
     } else {
@@ -154,13 +163,13 @@ pub fn SurveyWidget(props: WidgetProps) -> impl IntoView {
     }
 }
 
-/// After the last answer (also the no-JavaScript thank-you page). `text` is
-/// the survey's thank-you text with its recalls filled in, or Vox's own.
+/// After the last answer (also the no-JavaScript thank-you page): the
+/// ending's heading and text with their recalls filled in, or Vox's own.
 #[component]
-pub fn ThankYou<T: Fn() -> String + Send + Sync + 'static>(messages: &'static Messages, text: T) -> impl IntoView {
+pub fn ThankYou<H: IntoView + 'static, T: IntoView + 'static>(title: H, text: T) -> impl IntoView {
     view! {
         <section class="vox-thanks" id="vox-thanks" role="status" tabindex="-1">
-            <h1>{messages.thank_you_title}</h1>
+            <h1>{title}</h1>
             <p>{text}</p>
         </section>
     }

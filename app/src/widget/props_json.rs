@@ -8,7 +8,9 @@
 
 use super::WidgetProps;
 use crate::domain::i18n::Messages;
-use crate::domain::logic::{Condition, ConditionOp};
+use crate::domain::logic::{
+    Action, Calculation, Condition, ConditionGroup, ConditionOp, Ending, LogicRule, Match, Variable, VariableKind, When,
+};
 use crate::domain::question_kind::EVERY_TYPE_BUILT;
 use crate::domain::survey::{
     Choice, InfoField, MatrixRow, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus, ValidationRules,
@@ -94,6 +96,9 @@ fn survey(o: &Object) -> Option<PublicSurvey> {
             theme: optional(o, "theme", theme)?.unwrap_or_default(),
             hidden_fields: optional(o, "hiddenFields", strings)?.unwrap_or_default(),
             thank_you: optional(o, "thankYou", text)?,
+            // Only surveys with logic load the every-type bundle (see `boot_script_url`).
+            variables: newer(o, "variables", variable)?,
+            endings: newer(o, "endings", ending)?,
             ..SurveyOptions::default()
         },
         language: optional(o, "language", text)?.unwrap_or_default(),
@@ -118,7 +123,8 @@ fn question(v: &Value) -> Option<Question> {
         description: optional(o, "description", text)?,
         required: flag(o, "required")?,
         kind: kind(o)?,
-        show_if: optional(o, "showIf", condition)?,
+        show_if: optional(o, "showIf", when)?,
+        logic: newer(o, "logic", rule)?,
         validation: optional(o, "validation", validation_rules)?.unwrap_or_default(),
     })
 }
@@ -232,12 +238,82 @@ fn fields(v: &Value) -> Option<Vec<InfoField>> {
         .collect()
 }
 
-fn condition(v: &Value) -> Option<Condition> {
+fn when(v: &Value) -> Option<When> {
     let o = v.as_object()?;
-    Some(Condition {
-        question: required(o, "question", text)?,
+    if EVERY_TYPE_BUILT && (o.contains_key("conditions") || o.contains_key("match")) {
+        let join = match optional(o, "match", text)?.as_deref() {
+            None | Some("all") => Match::All,
+            Some("any") => Match::Any,
+            Some(_) => return None,
+        };
+        let conditions = required(o, "conditions", |v| v.as_array()?.iter().map(when).collect())?;
+        return Some(When::Group(ConditionGroup { join, conditions }));
+    }
+    let name = |key: &str| if EVERY_TYPE_BUILT { optional(o, key, text) } else { Some(None) };
+    Some(When::One(Condition {
+        question: optional(o, "question", text)?,
+        row: name("row")?,
+        choice: name("choice")?,
+        hidden: name("hidden")?,
+        metadata: name("metadata")?,
+        variable: name("variable")?,
         op: required(o, "op", |v| ConditionOp::parse(v.as_str()?))?,
         value: o.get("value").filter(|v| !v.is_null()).cloned(),
+    }))
+}
+
+/// A list only the every-type bundle reads; the classic one never sees it.
+fn newer<T>(o: &Object, key: &str, read: fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+    if !EVERY_TYPE_BUILT {
+        return Some(Vec::new());
+    }
+    optional(o, key, |v| v.as_array()?.iter().map(read).collect()).map(Option::unwrap_or_default)
+}
+
+fn rule(v: &Value) -> Option<LogicRule> {
+    let o = v.as_object()?;
+    Some(LogicRule {
+        when: optional(o, "when", when)?,
+        actions: required(o, "actions", |v| v.as_array()?.iter().map(action).collect())?,
+    })
+}
+
+fn action(v: &Value) -> Option<Action> {
+    let o = v.as_object()?;
+    Some(match o.get("type")?.as_str()? {
+        "jump" => Action::Jump { question: optional(o, "question", text)?, ending: optional(o, "ending", text)? },
+        "require" => Action::Require { question: required(o, "question", text)? },
+        "calculate" => Action::Calculate {
+            variable: required(o, "variable", text)?,
+            operator: required(o, "operator", |v| Calculation::parse(v.as_str()?))?,
+            value: o.get("value").filter(|v| !v.is_null()).cloned(),
+            value_from: optional(o, "valueFrom", text)?,
+        },
+        _ => return None,
+    })
+}
+
+fn variable(v: &Value) -> Option<Variable> {
+    let o = v.as_object()?;
+    let kind = |v: &Value| match v.as_str()? {
+        "number" => Some(VariableKind::Number),
+        "text" => Some(VariableKind::Text),
+        _ => None,
+    };
+    Some(Variable {
+        id: required(o, "id", text)?,
+        kind: optional(o, "type", kind)?.unwrap_or_default(),
+        initial: o.get("initial").filter(|v| !v.is_null()).cloned(),
+    })
+}
+
+fn ending(v: &Value) -> Option<Ending> {
+    let o = v.as_object()?;
+    Some(Ending {
+        id: required(o, "id", text)?,
+        title: optional(o, "title", text)?,
+        text: optional(o, "text", text)?,
+        redirect_url: optional(o, "redirectUrl", text)?,
     })
 }
 
@@ -320,7 +396,7 @@ mod tests {
         for (i, op) in ConditionOp::ALL.into_iter().enumerate() {
             let value = [json!(6), json!(["a", "b"]), json!("a"), json!(2.5)][i % 4].clone();
             let mut q = question(json!({"id": format!("c{i}"), "type": "text", "title": "Conditional"}));
-            q.show_if = Some(Condition { question: "q1".into(), op, value: Some(value) });
+            q.show_if = Some(Condition::on_question("q1", op, Some(value)).into());
             questions.push(q);
         }
         let mut survey = PublicSurvey {
@@ -339,13 +415,45 @@ mod tests {
                 },
                 hidden_fields: vec!["orderId".into()],
                 thank_you: Some("Danke".into()),
+                variables: Vec::new(),
+                endings: Vec::new(),
                 embed: EmbedSettings { allowed_origins: vec!["https://shop.example".into()], ..Default::default() },
                 invitation_email: Some(EmailTemplate { subject: Some("Hi".into()), body: None }),
             },
             language: "de".into(),
             organization_sites: Vec::new(),
         };
-        survey.questions[2].show_if = Some(Condition { question: "q1".into(), op: ConditionOp::Answered, value: None });
+        survey.questions[2].show_if = Some(Condition::on_question("q1", ConditionOp::Answered, None).into());
+        survey.questions[4].show_if = Some(
+            serde_json::from_value(json!({"match": "any", "conditions": [
+                {"question": "n3", "row": "speed", "op": "eq", "value": "good"},
+                {"match": "all", "conditions": [
+                    {"question": "n2", "choice": "a", "op": "lte", "value": 2},
+                    {"hidden": "orderId", "op": "answered"},
+                    {"metadata": "store", "op": "eq", "value": "athens"},
+                    {"variable": "score", "op": "gte", "value": 1.5}
+                ]}
+            ]}))
+            .unwrap(),
+        );
+        survey.questions[0].logic = serde_json::from_value(json!([
+            {"when": {"question": "q1", "op": "lte", "value": 6}, "actions": [
+                {"type": "jump", "question": "q7"}, {"type": "require", "question": "q8"},
+                {"type": "calculate", "variable": "score", "operator": "add", "value": 1},
+                {"type": "calculate", "variable": "who", "operator": "assign", "valueFrom": "q1"}
+            ]},
+            {"actions": [{"type": "jump", "ending": "sad"}]}
+        ]))
+        .unwrap();
+        survey.options.variables = serde_json::from_value(json!([
+            {"id": "score", "type": "number", "initial": 0.5}, {"id": "who", "type": "text"}
+        ]))
+        .unwrap();
+        survey.options.endings = serde_json::from_value(json!([
+            {"id": "sad", "title": "Sorry", "text": "We will do better", "redirectUrl": "https://x.example/?s={{q1}}"},
+            {"id": "plain", "text": "Bye"}
+        ]))
+        .unwrap();
         survey.questions[3].validation = ValidationRules {
             min_length: Some(2),
             max_length: Some(40),
@@ -426,5 +534,11 @@ mod tests {
             assert_eq!(Appearance::parse(appearance.as_str()), Some(appearance));
         }
         assert_eq!(ConditionOp::parse("lessThan"), None);
+        for c in Calculation::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), json!(c.as_str()));
+        }
+        for (kind, name) in [(VariableKind::Number, "number"), (VariableKind::Text, "text")] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(name));
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! the answers, so it is not redrawn when they change.
 
 use crate::domain::answers::Answers;
-use crate::domain::question_kind::EVERY_TYPE_BUILT;
+#[cfg(not(feature = "widget-classic"))]
 use crate::domain::recall::{has_recall, render, RecallSources};
 use crate::domain::survey::Question;
 use leptos::prelude::*;
@@ -12,33 +12,55 @@ use serde_json::{Map, Value};
 /// What recalled texts read: every question (for choice labels), the answers
 /// so far and the hidden fields.
 #[derive(Clone, Copy)]
+#[cfg_attr(feature = "widget-classic", allow(dead_code))]
 pub struct RecallScope {
     pub questions: StoredValue<Vec<Question>>,
     pub answers: RwSignal<Answers>,
     pub hidden_fields: StoredValue<Map<String, Value>>,
+    /// What the logic has calculated so far.
+    pub variables: RwSignal<Answers>,
 }
 
+/// A text as the widget shows it: plain when it recalls nothing (no closure,
+/// no effect, nothing to redraw), kept up to date when it does.
+#[cfg(not(feature = "widget-classic"))]
+pub type RecalledText<F> = leptos::either::Either<String, F>;
+
 impl RecallScope {
-    /// `text` as the visitor reads it now. The classic bundle has no recall:
-    /// surveys whose texts recall load the other one (`boot_script_url`).
-    pub fn text(self, text: String) -> impl Fn() -> String + Send + Sync + Clone + 'static {
-        move || {
-            if !EVERY_TYPE_BUILT || !has_recall(&text) {
-                return text.clone();
-            }
-            self.questions.with_value(|questions| {
-                self.hidden_fields.with_value(|hidden| {
-                    self.answers.with(|answers| {
-                        let sources = RecallSources {
+    /// `text` as the visitor reads it now.
+    #[cfg(not(feature = "widget-classic"))]
+    pub fn text(self, text: String) -> RecalledText<impl Fn() -> String + Send + Sync + Clone + 'static> {
+        use leptos::either::Either;
+        if !has_recall(&text) {
+            return Either::Left(text);
+        }
+        Either::Right(move || self.with_sources(|sources| render(&text, sources)))
+    }
+
+    /// The classic bundle has no recall: surveys whose texts recall load the
+    /// other one (`boot_script_url`).
+    #[cfg(feature = "widget-classic")]
+    pub fn text(self, text: String) -> String {
+        text
+    }
+
+    /// Runs `f` with everything recalls read (tracked: a closure calling it
+    /// is redrawn as the answers change).
+    #[cfg(not(feature = "widget-classic"))]
+    pub fn with_sources<T>(self, f: impl FnOnce(&RecallSources) -> T) -> T {
+        self.questions.with_value(|questions| {
+            self.hidden_fields.with_value(|hidden| {
+                self.answers.with(|answers| {
+                    self.variables.with(|variables| {
+                        f(&RecallSources {
                             questions,
                             answers: Some(answers),
                             hidden_fields: Some(hidden),
-                            variables: None,
-                        };
-                        render(&text, &sources)
+                            variables: Some(variables),
+                        })
                     })
                 })
             })
-        }
+        })
     }
 }

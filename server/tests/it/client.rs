@@ -18,6 +18,7 @@ fn draft() -> SurveyDraft {
             required: true,
             kind: QuestionKind::Csat,
             show_if: None,
+            logic: Vec::new(),
             validation: Default::default(),
         }],
         ..Default::default()

@@ -17,6 +17,7 @@ mod embed;
 mod events;
 mod hardening;
 mod integration_webhooks;
+mod logic;
 mod members;
 mod outreach_rules;
 mod pages;

@@ -9,6 +9,7 @@ pub use form::from_form;
 pub use value::{looks_like_phone, CLICKED, MAX_FIELD_TEXT};
 
 use super::error::{AppError, Problems};
+use super::logic::{walk, Walk};
 use super::question_kind::EVERY_TYPE_BUILT;
 use super::survey::{other_key, Question, QuestionKind, OTHER_CHOICE};
 use serde_json::{Map, Value};
@@ -24,8 +25,16 @@ pub fn field_name(question_id: &str) -> String {
 }
 
 /// Checks `answers` against `questions`. With `completing`, every required
-/// question must be answered. Errors name `answers.<questionId>`.
+/// question the answers lead to must be answered. Errors name
+/// `answers.<questionId>`.
 pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> Result<(), AppError> {
+    let walked = completing.then(|| walk(questions, &[], answers, Default::default(), None));
+    validate_walked(questions, answers, walked.as_ref())
+}
+
+/// As [`validate`], completing along `walk` when given: the questions it asks
+/// are required when they are, or when logic made them so.
+pub fn validate_walked(questions: &[Question], answers: &Answers, completing: Option<&Walk>) -> Result<(), AppError> {
     let mut problems = Problems::default();
     for (key, value) in answers {
         let field = format!("answers.{key}");
@@ -51,15 +60,16 @@ pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> 
             }
         }
     }
-    if completing {
-        // Only questions the answers show are required.
-        for q in questions.iter().filter(|q| super::logic::is_visible(q, answers)) {
-            for key in unanswered_required(q, answers) {
+    if let Some(walk) = completing {
+        // Only questions the answers lead to are required.
+        let asked = || walk.path.iter().map(|i| (*i, &questions[*i]));
+        for (i, q) in asked() {
+            for key in unanswered_required(q, walk.requires(i, q), answers) {
                 problems.add(format!("answers.{key}"), "this question requires an answer");
             }
         }
         // "Other" needs its words.
-        for q in questions.iter().filter(|q| q.kind.allows_other() && super::logic::is_visible(q, answers)) {
+        for (_, q) in asked().filter(|(_, q)| q.kind.allows_other()) {
             let chose_other = answers.get(&q.id).is_some_and(|v| match v {
                 Value::String(s) => s == OTHER_CHOICE,
                 Value::Array(ids) => ids.iter().any(|id| id.as_str() == Some(OTHER_CHOICE)),
@@ -86,7 +96,7 @@ fn check_other_text(value: &Value) -> Result<(), String> {
 /// The answers keys a completed response lacks for `question`: the
 /// question's id, or `<id>.<part>` for a matrix row or a contact or address
 /// field that must be answered on its own.
-fn unanswered_required(question: &Question, answers: &Answers) -> Vec<String> {
+fn unanswered_required(question: &Question, required: bool, answers: &Answers) -> Vec<String> {
     let answer = answers.get(&question.id).filter(|v| !v.is_null());
     let part_given = |part: &str| {
         answer.and_then(|a| a.get(part)).is_some_and(|v| v.as_str().map_or(!v.is_null(), |s| !s.trim().is_empty()))
@@ -95,7 +105,7 @@ fn unanswered_required(question: &Question, answers: &Answers) -> Vec<String> {
     match &question.kind {
         QuestionKind::Statement { .. } => {}
         QuestionKind::Matrix { rows, .. } if EVERY_TYPE_BUILT => {
-            for row in rows.iter().filter(|r| (question.required || r.required) && !part_given(&r.id)) {
+            for row in rows.iter().filter(|r| (required || r.required) && !part_given(&r.id)) {
                 missing.push(format!("{}.{}", question.id, row.id));
             }
         }
@@ -103,11 +113,11 @@ fn unanswered_required(question: &Question, answers: &Answers) -> Vec<String> {
             for field in fields.iter().filter(|f| f.required && !part_given(&f.name)) {
                 missing.push(format!("{}.{}", question.id, field.name));
             }
-            if question.required && missing.is_empty() && !fields.iter().any(|f| part_given(&f.name)) {
+            if required && missing.is_empty() && !fields.iter().any(|f| part_given(&f.name)) {
                 missing.push(question.id.clone());
             }
         }
-        _ if question.required && answer.is_none() => missing.push(question.id.clone()),
+        _ if required && answer.is_none() => missing.push(question.id.clone()),
         _ => {}
     }
     missing
@@ -141,6 +151,7 @@ mod tests {
             required,
             kind,
             show_if: None,
+            logic: Vec::new(),
             validation: Default::default(),
         };
         let choices = vec![Choice::new("a", "A"), Choice::new("b", "B")];
@@ -233,6 +244,7 @@ mod tests {
             required,
             kind: serde_json::from_value(kind).unwrap(),
             show_if: None,
+            logic: Vec::new(),
             validation: Default::default(),
         };
         let abc = json!([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]);

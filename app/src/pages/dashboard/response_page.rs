@@ -80,6 +80,8 @@ fn Detail(detail: ResponseDetail) -> impl IntoView {
     let mut metadata: Vec<(String, String)> = r.metadata.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
     metadata.sort();
     let hidden: Vec<(String, String)> = r.hidden_fields.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
+    // What the survey's logic calculated, and the ending it reached.
+    let variables: Vec<(String, String)> = r.variables.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
     view! {
         <dl class="facts">
             <dt>"Received"</dt><dd>{format_time(&r.created_at)}</dd>
@@ -93,6 +95,14 @@ fn Detail(detail: ResponseDetail) -> impl IntoView {
                 {detail.questions.iter().map(|q| view! { <dt>{q.title.clone()}</dt><dd>{display_answer(q, &r.answers)}</dd> }).collect_view()}
             </dl>
         </section>
+        {(!variables.is_empty() || r.ending.is_some()).then(|| view! {
+            <section class="card"><h2>"Logic"</h2>
+                <dl>
+                    {variables.into_iter().map(|(k, v)| view! { <dt>{format!("variable {k}")}</dt><dd>{v}</dd> }).collect_view()}
+                    {r.ending.clone().map(|e| view! { <dt>"ending"</dt><dd>{e}</dd> })}
+                </dl>
+            </section>
+        })}
         <section class="card"><h2>"Metadata"</h2>
             {if metadata.is_empty() && hidden.is_empty() { Some(view! { <p class="empty">"None."</p> }) } else { None }}
             <dl>

@@ -130,7 +130,8 @@ fn line(fields: impl IntoIterator<Item = String>) -> String {
     out
 }
 
-/// The CSV header: fixed columns, one per question, one per hidden field, then the metadata.
+/// The CSV header: fixed columns, one per question, one per hidden field,
+/// one per variable, the ending (when the survey has endings), then the metadata.
 pub fn csv_header(survey: &Survey) -> String {
     let fixed = ["id", "createdAt", "completedAt", "completed", "language", "contactId"].map(str::to_string);
     // One column per question; one per matrix row, ranking place, contact or address field.
@@ -143,7 +144,10 @@ pub fn csv_header(survey: &Survey) -> String {
         }
     });
     let hidden = survey.options.hidden_fields.iter().map(|h| format!("hidden.{h}"));
-    line(fixed.into_iter().chain(questions).chain(hidden).chain(["metadata".to_string()]))
+    let variables = survey.options.variables.iter().map(|v| format!("var.{}", v.id));
+    let ending = (!survey.options.endings.is_empty()).then(|| "ending".to_string());
+    let logic = variables.chain(ending);
+    line(fixed.into_iter().chain(questions).chain(hidden).chain(logic).chain(["metadata".to_string()]))
 }
 
 pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
@@ -168,12 +172,19 @@ pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
         .hidden_fields
         .iter()
         .map(|h| response.hidden_fields.get(h).map(display::value_text).unwrap_or_default());
+    let variables = survey
+        .options
+        .variables
+        .iter()
+        .map(|v| response.variables.get(&v.id).map(display::value_text).unwrap_or_default());
+    let ending = (!survey.options.endings.is_empty()).then(|| response.ending.clone().unwrap_or_default());
+    let logic = variables.chain(ending);
     let metadata = if response.metadata.is_empty() {
         String::new()
     } else {
         serde_json::Value::Object(response.metadata.clone()).to_string()
     };
-    line(fixed.into_iter().chain(answers).chain(hidden).chain([metadata]))
+    line(fixed.into_iter().chain(answers).chain(hidden).chain(logic).chain([metadata]))
 }
 
 pub fn ndjson_row(response: &SurveyResponse) -> String {

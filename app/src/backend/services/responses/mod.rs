@@ -23,7 +23,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub(crate) const COLUMNS: &str = "id, survey_id, answers, metadata, hidden_fields, contact_id, completed, \
-    created_at, updated_at, completed_at, language, survey_version";
+    created_at, updated_at, completed_at, language, survey_version, variables, ending";
 
 use crate::backend::services::events_router::events;
 use crate::backend::services::organization::audit;
@@ -60,6 +60,11 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
         language: row.try_get("language")?,
         // Answered before versions were kept: under the first.
         survey_version: row.try_get::<Option<i64>, _>("survey_version")?.unwrap_or(1),
+        variables: match row.try_get::<Option<String>, _>("variables")? {
+            Some(text) => serde_json::from_str(&text)?,
+            None => Default::default(),
+        },
+        ending: row.try_get("ending")?,
     })
 }
 

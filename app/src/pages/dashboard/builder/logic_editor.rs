@@ -1,7 +1,7 @@
 //! "Show question N only if question M … value": a question's skip logic.
 
 use super::edit_question;
-use crate::domain::logic::{Condition, ConditionOp};
+use crate::domain::logic::{Action, Condition, ConditionOp, When};
 use crate::domain::survey::{Question, SurveyDraft};
 use leptos::prelude::*;
 
@@ -35,14 +35,26 @@ fn value_text(value: &Option<serde_json::Value>) -> String {
     }
 }
 
-/// Conditions may only look at earlier questions; after a move or a removal,
-/// those that no longer do are dropped rather than left invalid.
+/// Conditions may only look back and jumps only forward; after a move or a
+/// removal, logic that no longer does is dropped rather than left invalid
+/// (a `showIf`, a rule's conditions, an action).
 pub fn drop_forward_conditions(questions: &mut [Question]) {
-    for i in 0..questions.len() {
-        let keep =
-            questions[i].show_if.as_ref().is_none_or(|c| questions[..i].iter().any(|earlier| earlier.id == c.question));
-        if !keep {
-            questions[i].show_if = None;
+    let ids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
+    let at = |id: &str| ids.iter().position(|q| q == id);
+    for (i, question) in questions.iter_mut().enumerate() {
+        let reads_before =
+            |bound: usize| move |c: &&Condition| c.question.as_ref().is_none_or(|id| at(id).is_some_and(|j| j < bound));
+        if !question.show_if.as_ref().is_none_or(|w| w.conditions().iter().all(reads_before(i))) {
+            question.show_if = None;
+        }
+        question.logic.retain(|rule| rule.when.as_ref().is_none_or(|w| w.conditions().iter().all(reads_before(i + 1))));
+        let ahead = |id: &str| at(id).is_some_and(|j| j > i);
+        for rule in &mut question.logic {
+            rule.actions.retain(|action| match action {
+                Action::Jump { question: Some(target), .. } | Action::Require { question: target } => ahead(target),
+                Action::Calculate { value_from: Some(source), .. } => at(source).is_some_and(|j| j <= i),
+                _ => true,
+            });
         }
     }
 }
@@ -51,8 +63,16 @@ pub fn drop_forward_conditions(questions: &mut [Question]) {
 pub fn LogicEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let number = move || draft.with(|d| d.questions.iter().position(|q| q.id == id.get_value()).map_or(0, |p| p + 1));
-    let condition =
+    let show_if =
         move || draft.with(|d| d.questions.iter().find(|q| q.id == id.get_value()).and_then(|q| q.show_if.clone()));
+    // The single condition on an answer this editor writes; anything richer
+    // (groups, hidden fields, variables) came by import or the API and is
+    // shown as it is (see `advanced`).
+    let condition = move || match show_if() {
+        Some(When::One(c)) if c.question.is_some() && !c.is_advanced() => Some(c),
+        _ => None,
+    };
+    let advanced = move || show_if().is_some() && condition().is_none();
     // Earlier questions, by number, as choices for the condition.
     let earlier = move || {
         draft.with(|d| {
@@ -66,7 +86,7 @@ pub fn LogicEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
     };
     let edit = move |f: Box<dyn FnOnce(&mut Condition)>| {
         edit_question(draft, &id.get_value(), |q| {
-            if let Some(c) = q.show_if.as_mut() {
+            if let Some(When::One(c)) = q.show_if.as_mut() {
                 f(c)
             }
         })
@@ -74,25 +94,28 @@ pub fn LogicEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
     view! {
         <div class="logic">
             <label class="inline">
-                <input type="checkbox" prop:checked=move || condition().is_some() on:change=move |ev| {
+                <input type="checkbox" prop:checked=move || show_if().is_some() on:change=move |ev| {
                     let on = event_target_checked(&ev);
                     let first = earlier().first().map(|(q, _)| q.clone());
                     edit_question(draft, &id.get_value(), |q| {
                         q.show_if = match (on, first) {
-                            (true, Some(question)) => Some(Condition { question, op: ConditionOp::Lte, value: Some(6.into()) }),
+                            (true, Some(question)) => Some(Condition::on_question(question, ConditionOp::Lte, Some(6.into())).into()),
                             _ => None,
                         }
                     });
                 }/>
                 {move || format!("Show question {} only if", number())}
             </label>
+            <p class="hint" hidden=move || !advanced()>
+                "Shown only when its conditions hold (set by import or the API; unticking removes them)."
+            </p>
             <Show when=move || condition().is_some()>
                 <select aria-label=move || format!("Question {} condition question", number()) on:change=move |ev| {
                     let q = event_target_value(&ev);
-                    edit(Box::new(move |c| c.question = q));
+                    edit(Box::new(move |c| c.question = Some(q)));
                 }>
                     {move || earlier().into_iter().map(|(q, label)| {
-                        let selected = condition().is_some_and(|c| c.question == q);
+                        let selected = condition().is_some_and(|c| c.question.as_ref() == Some(&q));
                         view! { <option value=q selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>

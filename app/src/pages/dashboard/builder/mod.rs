@@ -3,9 +3,11 @@
 //! widget itself. The server validates again; its field messages show here.
 
 mod embedding;
+mod endings_editor;
 mod kind_settings;
 mod logic_editor;
 mod question_editor;
+mod rules_editor;
 mod settings;
 mod translations;
 mod validation_editor;
@@ -157,6 +159,8 @@ async fn save(request: SaveRequest) -> Result<Survey, AppError> {
                 thank_you: Some(draft.options.thank_you),
                 embed: Some(draft.options.embed),
                 invitation_email: Some(draft.options.invitation_email),
+                variables: Some(draft.options.variables),
+                endings: Some(draft.options.endings),
             };
             update_survey(id, version, patch).await
         }
@@ -204,6 +208,7 @@ fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoVi
                 required: !matches!(kind, QuestionKind::Statement { .. }),
                 kind,
                 show_if: None,
+                logic: Vec::new(),
                 validation: Default::default(),
             });
         });
@@ -229,6 +234,7 @@ fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoVi
                     }).collect_view()}
                 </div>
                 <settings::SurveySettings draft/>
+                <endings_editor::EndingsEditor draft/>
                 <translations::TranslationsEditor draft/>
                 <embedding::EmbeddingSettings draft/>
                 {action_error(move || save_action.value().get())}

@@ -1,8 +1,9 @@
-//! One question in the builder: its texts, type settings, skip logic, and
-//! moving, duplicating or removing it.
+//! One question in the builder: its texts, type settings, skip logic and
+//! logic rules, and moving, duplicating or removing it.
 
 use super::kind_settings::KindSettings;
 use super::logic_editor::LogicEditor;
+use super::rules_editor::RulesEditor;
 use super::validation_editor::ValidationEditor;
 use super::{edit_question, fresh_question_id, Published};
 use crate::domain::survey::{Question, SurveyDraft};
@@ -92,6 +93,7 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
             <Show when=move || { number() > 1 }>
                 <LogicEditor draft id=id.get_value()/>
             </Show>
+            <RulesEditor draft id=id.get_value()/>
         </li>
     }
 }

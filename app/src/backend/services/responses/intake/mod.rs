@@ -24,6 +24,7 @@ use crate::backend::AppState;
 use crate::domain::answers::{self, Answers};
 use crate::domain::error::Problems;
 use crate::domain::ids::IdKind;
+use crate::domain::logic::{prune_unasked, walk, Surroundings};
 use crate::domain::response::{validate_flat_map, Responder, ResponseInput, ResponsePatch, SurveyResponse};
 use crate::domain::survey::SurveyStatus;
 use crate::domain::AppError;
@@ -60,7 +61,7 @@ pub async fn submit_form(
     state: &AppState,
     survey_id: &str,
     fields: &[(String, String)],
-) -> Result<SurveyResponse, AppError> {
+) -> Result<FormSubmitted, AppError> {
     let definition = answerable_definition(&state.db, survey_id).await?;
     let survey = &definition.survey;
     let answers = answers::from_form(&survey.questions, fields)?;
@@ -76,7 +77,30 @@ pub async fn submit_form(
     let language = field("language").filter(|v| survey.options.languages().contains(v));
     let invitation = field("invitation").filter(|v| !v.is_empty());
     let input = ResponseInput { answers, hidden_fields, language, invitation, completed: true, ..Default::default() };
-    create(state, &definition, input).await
+    let response = create(state, &definition, input).await?;
+    let redirect = redirect_address(survey, &response);
+    Ok(FormSubmitted { response, redirect })
+}
+
+/// A form post stored: the response, and the address its ending sends the
+/// visitor to, if it has one.
+pub struct FormSubmitted {
+    pub response: SurveyResponse,
+    pub redirect: Option<String>,
+}
+
+/// The ending's address with the response's answers, hidden fields and
+/// variables filled in, each URL-encoded (the widget does the same).
+pub fn redirect_address(survey: &crate::domain::survey::PublicSurvey, response: &SurveyResponse) -> Option<String> {
+    let id = response.ending.as_deref()?;
+    let url = survey.options.endings.iter().find(|e| e.id == id)?.redirect_url.as_deref()?;
+    let sources = crate::domain::recall::RecallSources {
+        questions: &survey.questions,
+        answers: Some(&response.answers),
+        hidden_fields: Some(&response.hidden_fields),
+        variables: Some(&response.variables),
+    };
+    Some(crate::domain::recall::render_url(url, &sources))
 }
 
 /// What the survey page is told after `submit_form` refused answers: each
@@ -125,26 +149,32 @@ struct Candidate<'a> {
     stored_metadata: Map<String, Value>,
     /// Only a new response brings hidden fields and names its language.
     hidden_fields: Option<&'a Map<String, Value>>,
+    /// The hidden fields logic conditions read: those arriving, or those stored.
+    known_hidden_fields: &'a Map<String, Value>,
     language: Option<&'a str>,
     responder: Option<&'a Responder>,
     invitation: Option<&'a invitations::LinkedInvitation>,
 }
 
-/// What [`check`] accepted: the answers and metadata to store.
+/// What [`check`] accepted: the answers and metadata to store, and what the
+/// survey's logic made of them.
 struct Checked {
     pub(super) answers: Answers,
     pub(super) metadata: Map<String, Value>,
+    pub(super) variables: Map<String, Value>,
+    /// The ending reached, once the response is complete.
+    pub(super) ending: Option<String>,
 }
 
-/// The one chain of checks. Answers to questions that skip logic hides are
-/// dropped, not refused; metadata is typed by the organisation's rules and
+/// The one chain of checks. Answers to questions the survey's logic does
+/// not lead to are dropped, not refused (the walk is Vox's own: variables
+/// and the ending are calculated here, never taken from the client); metadata is typed by the organisation's rules and
 /// the invitation's context wins; every problem is reported at once, each
 /// naming its field (with any the door found already in `problems`).
 async fn check(state: &AppState, candidate: Candidate<'_>, mut problems: Problems) -> Result<Checked, AppError> {
     let survey = &candidate.definition.survey;
     let org_id = candidate.definition.organization_id.as_str();
     let mut answers = candidate.answers;
-    crate::domain::logic::prune_hidden(&survey.questions, &mut answers);
     validate_flat_map(&mut problems, "metadata", candidate.incoming_metadata);
     let mut metadata = candidate.stored_metadata;
     match apply_metadata_policy(state, org_id, candidate.incoming_metadata).await {
@@ -174,11 +204,16 @@ async fn check(state: &AppState, candidate: Candidate<'_>, mut problems: Problem
             );
         }
     }
-    if let Err(AppError::Validation { errors }) = answers::validate(&survey.questions, &answers, candidate.completed) {
+    let around = Surroundings { hidden_fields: Some(candidate.known_hidden_fields), metadata: Some(&metadata) };
+    let walked = walk(&survey.questions, &survey.options.variables, &answers, around, None);
+    prune_unasked(&survey.questions, &walked, &mut answers);
+    let completing = candidate.completed.then_some(&walked);
+    if let Err(AppError::Validation { errors }) = answers::validate_walked(&survey.questions, &answers, completing) {
         errors.into_iter().for_each(|e| problems.add(e.field, e.message));
     }
     problems.into_result()?;
-    Ok(Checked { answers, metadata })
+    let ending = if candidate.completed { walked.ending } else { None };
+    Ok(Checked { answers, metadata, variables: walked.variables, ending })
 }
 
 /// The organisation's metadata rules applied to incoming metadata (typed,
@@ -241,6 +276,7 @@ async fn create(
         incoming_metadata: &input.metadata,
         stored_metadata: Map::new(),
         hidden_fields: Some(&input.hidden_fields),
+        known_hidden_fields: &input.hidden_fields,
         language: input.language.as_deref(),
         responder: input.responder.as_ref(),
         invitation: invitation.as_ref(),
@@ -248,6 +284,7 @@ async fn create(
     let checked = check(state, candidate, problems).await?;
     input.answers = checked.answers;
     input.metadata = checked.metadata;
+    let (variables, ending) = (checked.variables, checked.ending);
     if invitation.is_none() && input.responder.is_none() {
         input.responder = Responder::from_answers(&survey.questions, &input.answers);
     }
@@ -268,6 +305,8 @@ async fn create(
         survey_version: definition.published_version,
         created_at: now_ms(),
         input,
+        variables,
+        ending,
         invitation,
     });
     let (response, queued) = state
@@ -348,11 +387,16 @@ pub async fn continue_response(
         incoming_metadata: &incoming,
         stored_metadata: current.metadata.clone(),
         hidden_fields: None,
+        known_hidden_fields: &current.hidden_fields,
         language: None,
         responder: patch.responder.as_ref(),
         invitation: invitation.as_ref(),
     };
     let mut checked = check(state, candidate, Problems::default()).await?;
+    if current.completed {
+        // Final answers: what the logic made of them stays as it was.
+        (checked.variables, checked.ending) = (current.variables.clone(), current.ending.clone());
+    }
     // A contact question answered now names the respondent, unless someone already does.
     let responder = match (&patch.responder, &invitation, &current.contact_id) {
         (None, None, None) => Responder::from_answers(&definition.survey.questions, &checked.answers),

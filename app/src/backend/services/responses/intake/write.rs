@@ -11,7 +11,7 @@ use crate::backend::webhook_outbox::{self, Subscriber};
 use crate::domain::response::{Responder, ResponseInput, SurveyResponse};
 use crate::domain::survey::Question;
 use crate::domain::AppError;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The ids-only form of a response event, for endpoints with thin payloads.
 fn thin(response: &SurveyResponse) -> Value {
@@ -28,6 +28,9 @@ pub(super) struct NewResponse {
     pub(super) survey_version: i64,
     pub(super) created_at: i64,
     pub(super) input: ResponseInput,
+    /// What the survey's logic calculated, and the ending it reached.
+    pub(super) variables: Map<String, Value>,
+    pub(super) ending: Option<String>,
     pub(super) invitation: Option<invitations::LinkedInvitation>,
 }
 
@@ -53,7 +56,7 @@ pub(super) async fn store_new(
     batch.push(
         format!(
             "INSERT INTO responses (organization_id, {COLUMNS}, answers_indexed, invitation_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, $13, 1, $12)"
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $8, $9, $10, $13, $14, $15, 1, $12)"
         ),
         vec![
             org_id.as_str().into(),
@@ -69,6 +72,8 @@ pub(super) async fn store_new(
             contact_id.clone().into(),
             invitation.map(|l| l.invitation.id.clone()).into(),
             new.survey_version.into(),
+            serde_json::to_string(&new.variables)?.into(),
+            new.ending.clone().into(),
         ],
     );
     // Created now, so today: no closed day's cached overview changes.
@@ -102,6 +107,8 @@ pub(super) async fn store_new(
         updated_at: to_datetime(now),
         completed_at: input.completed.then(|| to_datetime(now)),
         survey_version: new.survey_version,
+        variables: new.variables.clone(),
+        ending: new.ending.clone(),
     };
     if subscribers.is_empty() {
         return Ok((response, 0));
@@ -148,7 +155,7 @@ pub(super) async fn store_change(
     };
     let done = sqlx::query(
         "UPDATE responses SET answers = $1, metadata = $2, completed = $3, completed_at = $4, updated_at = $5, \
-         contact_id = $10, survey_version = $11 \
+         contact_id = $10, survey_version = $11, variables = $12, ending = $13 \
          WHERE id = $6 AND organization_id = $7 AND updated_at = $8 AND completed = $9",
     )
     .bind(serde_json::to_string(&change.checked.answers)?)
@@ -162,6 +169,8 @@ pub(super) async fn store_change(
     .bind(i64::from(current.completed))
     .bind(contact_id.clone())
     .bind(change.survey_version)
+    .bind(serde_json::to_string(&change.checked.variables)?)
+    .bind(change.checked.ending.clone())
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
@@ -194,6 +203,8 @@ pub(super) async fn store_change(
         completed_at: completed_at.map(to_datetime),
         contact_id,
         survey_version: change.survey_version,
+        variables: change.checked.variables.clone(),
+        ending: change.checked.ending.clone(),
         ..current.clone()
     };
     let mut events = vec!["survey.response.updated"];
