@@ -227,7 +227,11 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     // still compile the recall renderer into it.
     #[cfg(not(feature = "widget-classic"))]
     let (redirect_address, ending_title, ending_text) = {
+        // Read once the visitor is done: before that nothing shows it.
         let reached = move || -> Option<Ending> {
+            if !done.get() {
+                return None;
+            }
             let id = walked(None).ending?;
             fixed.with_value(|f| f.endings.iter().find(|e| e.id == id).cloned())
         };
@@ -366,10 +370,16 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         });
         (invitation_input, fields)
     };
+    // Hidden until hydrated (and the same then on both sides): the server's
+    // render and hydration need not walk the survey for it.
     let progress = move || {
-        let total = visible_ids().len().max(1);
-        let n = (position() + 1).min(total);
-        (n, total)
+        if !stepped.get() {
+            return (1, 1);
+        }
+        let ids = visible_ids();
+        let total = ids.len().max(1);
+        let at = ids.iter().position(|id| *id == current.get()).unwrap_or(0);
+        ((at + 1).min(total), total)
     };
 
     // The thank-you is there from the start, hidden, rather than swapped in
