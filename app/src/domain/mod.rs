@@ -34,6 +34,7 @@ pub mod survey_document;
 pub mod survey_options;
 pub mod survey_version;
 pub mod token;
+pub mod url_component;
 pub mod validation_rules;
 pub mod webhook;
 

@@ -123,21 +123,8 @@ pub fn render_url(url: &str, sources: &RecallSources<'_>) -> String {
             Piece::Text(t) => out.push_str(t),
             Piece::Recall { source, fallback } => {
                 let value = recalled(source, sources, 0).filter(|v| !v.trim().is_empty());
-                out.push_str(&percent_encode(value.as_deref().unwrap_or(fallback)));
+                out.push_str(&super::url_component::encode(value.as_deref().unwrap_or(fallback)));
             }
-        }
-    }
-    out
-}
-
-/// RFC 3986: everything but unreserved characters, as UTF-8 bytes.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
         }
     }
     out

@@ -6,6 +6,7 @@ use super::charts::{DistributionBars, TrendChart};
 use crate::components::{format_time, ErrorNotice};
 use crate::domain::metrics::{Overview, QuestionStats};
 use crate::domain::survey::{QuestionKind, Survey};
+use crate::domain::url_component;
 use crate::server_fns::analytics::{survey_overview, survey_text_answers};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -19,23 +20,10 @@ pub fn filter_query() -> Memo<String> {
             .read()
             .latest_values()
             .filter(|(k, v)| !v.is_empty() && !matches!(&***k, "page" | "interval" | "columns"))
-            .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+            .map(|(k, v)| format!("{}={}", url_component::encode(k), url_component::encode(v)))
             .collect::<Vec<_>>()
             .join("&")
     })
-}
-
-/// Percent-encodes all but the unreserved characters of RFC 3986.
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The filter form: a plain GET form, so it works before the page hydrates
