@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 CARGO_LEPTOS_VERSION=0.3.11
+WASM_SPLIT_VERSION=0.2.3
 export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '\033[1;34m[install]\033[0m %s\n' "$*"; }
@@ -44,6 +45,14 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTO
   # no_downloads: use wasm-bindgen and wasm-opt from PATH instead of fetching binaries.
   (cd "$src" && cargo update -p cargo-util-schemas --precise 0.14.1 \
      && cargo install --path . --locked --features no_downloads --force)
+fi
+
+# Splits the every-type widget bundle into a main module and per-control chunks
+# (.ci/build-widget.sh); the version must match leptos' wasm_split_helpers.
+if [ ! -x "$HOME/.cargo/bin/wasm-split-cli" ] || [ "$(cat "$HOME/.cargo/.wasm-split-version" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ]; then
+  log "building wasm-split-cli $WASM_SPLIT_VERSION (about a minute, once per machine)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary --force
+  echo "$WASM_SPLIT_VERSION" > "$HOME/.cargo/.wasm-split-version"
 fi
 
 # wasm-opt from npm: Debian's binaryen 108 silently breaks the release wasm.
