@@ -6,8 +6,9 @@
 # cargo-leptos builds the dashboard bundle; this one is separate so that
 # visitors of a survey download only the widget.
 # Two widget bundles: pkg/widget/ for surveys of the seven classic question
-# types, and pkg/widget/every-type/ with the controls of all seventeen; the
-# survey page picks the smaller one when it suffices.
+# types, and pkg/widget/every-type/ for the rest, whose rarer controls are
+# wasm chunks loaded only by surveys that use them; the survey page picks the
+# smaller bundle when it suffices.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.ci/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -17,13 +18,30 @@ wasm=target/wasm32-unknown-unknown/wasm-release/vox_widget.wasm
 # bundle OUT_DIR [CARGO_FEATURES]: one bundle, built, optimised and precompressed into OUT_DIR.
 bundle() {
   local out=$1
-  cargo build -p widget-frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${2:+--features "$2"}
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-  wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name vox_widget "$wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    --enable-reference-types -o "$out.tmp/vox_widget_bg.wasm" "$out.tmp/vox_widget_bg.wasm"
+  if [[ ${2:-} == *split* ]]; then
+    # Split points (app/src/widget/newer_controls.rs) become chunks of their
+    # own, fetched on demand: the linker keeps its relocations for
+    # wasm_split_cli, which writes the main module, the chunks and their
+    # loader (__wasm_split.js); wasm-bindgen then makes the main module's glue.
+    cargo rustc -p widget-frontend --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release \
+      --features "$2" -- -C link-args=--emit-relocs
+    wasm-split-cli --target web --out-name vox_widget "$wasm" "$out.tmp"
+    wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir "$out.tmp" \
+      --out-name vox_widget "$out.tmp/vox_widget.wasm"
+    rm "$out.tmp/vox_widget.wasm"
+  else
+    cargo build -p widget-frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${2:+--features "$2"}
+    wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name vox_widget "$wasm"
+  fi
+  for module in "$out.tmp"/*.wasm; do
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      --enable-reference-types -o "$module" "$module"
+  done
   # Property names stay (the wasm imports its glue by name); a quarter less to download.
-  terser "$out.tmp/vox_widget.js" --module --compress --mangle -o "$out.tmp/vox_widget.js"
+  for script in "$out.tmp"/*.js; do
+    terser "$script" --module --compress --mangle -o "$script"
+  done
   # The page loads this module; it has no inline code, so the widget page's
   # Content-Security-Policy needs no 'unsafe-inline' for scripts.
   cat > "$out.tmp/boot.js" <<'JS'
@@ -47,7 +65,7 @@ JS
   rm -rf "$out" && mv "$out.tmp" "$out"
 }
 
-bundle "$site.every-type"
+bundle "$site.every-type" split
 bundle "$site" classic
 rm -rf "$site/every-type" && mv "$site.every-type" "$site/every-type"
 ls -l "$site" "$site/every-type"

@@ -9,6 +9,9 @@
 // built with it would send pages it cannot hydrate.
 #[cfg(all(feature = "ssr", feature = "widget-classic"))]
 compile_error!("`widget-classic` is for the classic widget bundle only, never with `ssr`");
+// A split build needs wasm_split_cli after cargo; the server renders every control itself.
+#[cfg(all(feature = "ssr", feature = "widget-split"))]
+compile_error!("`widget-split` is for the every-type widget bundle only, never with `ssr`");
 
 pub mod components;
 pub mod domain;

@@ -6,15 +6,20 @@
 //! into one question per step, saving the response as the visitor goes.
 //! It needs no router and no server functions, which keeps that bundle small.
 
+mod deferred;
 mod form;
 mod host;
 mod json;
+mod newer_controls;
 mod parts;
 pub mod props_json;
 mod question;
 mod recalled;
 mod saved;
 mod transport;
+
+pub use deferred::when_settled;
+pub use newer_controls::preloader as control_preloader;
 
 use crate::domain::embed::EmbedSettings;
 use crate::domain::i18n::{self, Messages};

@@ -3,13 +3,13 @@
 //! role; once hydrated the controls follow the `answers` signal, so answers
 //! restored after a reload show up checked.
 
-use super::parts;
 use super::recalled::RecallScope;
-use crate::domain::answers::{field_name, Answers, CLICKED};
+use super::{deferred, newer_controls};
+use crate::domain::answers::{field_name, Answers};
 use crate::domain::i18n::{fill, Messages};
-use crate::domain::question_kind::{format_number, parse_thousandths, EVERY_TYPE_BUILT};
+use crate::domain::question_kind::{format_number, EVERY_TYPE_BUILT};
 use crate::domain::survey::{other_key, Question, QuestionKind, RatingStyle, OTHER_CHOICE};
-use leptos::either::{EitherOf3, EitherOf6};
+use leptos::either::{EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -81,7 +81,7 @@ pub fn QuestionField(
     };
     let text_value = move |key: String| move || answers.with(|a| shown_text(a.get(&key)));
 
-    // Few view types for seventeen question types, and `EitherOf6` rather
+    // Few view types for seventeen question types, and `EitherOf4` rather
     // than `into_any`: every distinct view type is code in the widget's wasm.
     // The newer types' views go through `newer_view`, which the classic
     // bundle turns into `()`, so their rendering code is not in it at all (a
@@ -93,14 +93,14 @@ pub fn QuestionField(
     let min_length = rules.min_length.map(|n| n.to_string());
     let max_length = rules.max_length.map(|n| n.to_string());
     let control = match &question.kind {
-        QuestionKind::Text { multiline: true } => EitherOf6::A(view! {
+        QuestionKind::Text { multiline: true } => EitherOf4::A(view! {
             <textarea name=name rows="4" minlength=min_length maxlength=max_length.unwrap_or_else(|| "10000".into())
                 aria-labelledby=title_id.clone() required=required prop:value=text_value(qid.clone())></textarea>
         }),
         QuestionKind::Text { .. } | QuestionKind::Email => {
             let email = matches!(question.kind, QuestionKind::Email);
             let max_length = max_length.or_else(|| (!email).then(|| "10000".into()));
-            EitherOf6::B(view! {
+            EitherOf4::B(view! {
                 <input type=if email { "email" } else { "text" } name=name minlength=min_length maxlength=max_length
                     autocomplete=email.then_some("email") aria-labelledby=title_id.clone() required=required
                     prop:value=text_value(qid.clone())/>
@@ -108,65 +108,14 @@ pub fn QuestionField(
         }
         kind if !EVERY_TYPE_BUILT => {
             let (class, options) = option_list(&question, kind, messages);
-            EitherOf6::C(option_view(class, options, name, checked, recall))
+            EitherOf4::C(option_view(class, options, name, checked, recall))
         }
-        QuestionKind::Number { .. } | QuestionKind::Date { .. } => EitherOf6::D(newer_view(|| {
-            let field = number_or_date_field(&question.kind);
-            let input = NodeRef::<leptos::html::Input>::new();
-            let shown = text_value(qid.clone());
-            let number = matches!(question.kind, QuestionKind::Number { .. });
-            // The answer goes into the box only when the box says something
-            // else: setting a number box's value, even to the same number,
-            // drops a typed "12." to "12" and puts the caret first.
-            Effect::new(move |_| {
-                let answer = shown();
-                if let Some(el) = input.get() {
-                    let typed = el.value();
-                    let same = typed == answer
-                        || (number
-                            && parse_thousandths(&typed).is_some()
-                            && parse_thousandths(&typed) == parse_thousandths(&answer));
-                    if !same {
-                        el.set_value(&answer);
-                    }
-                }
-            });
-            let value = untrack(text_value(qid.clone()));
-            view! {
-                <input type=field.input_type name=name inputmode=field.inputmode min=field.min max=field.max
-                    step=field.step node_ref=input aria-labelledby=title_id.clone() required=required value=value/>
-            }
-        })),
-        QuestionKind::Statement { button_label, button_url } => EitherOf6::E(newer_view(|| {
-            let link = button_label.clone().zip(button_url.clone()).map(|(label, url)| {
-                let qid = qid.clone();
-                let on_click = move |_| {
-                    answers.update(|a| {
-                        a.insert(qid.clone(), Value::String(CLICKED.into()));
-                    })
-                };
-                view! { <a class="vox-cta" href=url target="_blank" rel="noopener noreferrer" on:click=on_click>{label}</a> }
-            });
-            let qid = qid.clone();
-            let unclicked = move || answers.with(|a| a.get(&qid).and_then(Value::as_str) != Some(CLICKED));
-            view! {
-                {link}
-                // An attribute, not a property: the server renders it, so without
-                // JavaScript an unfollowed button posts nothing.
-                <input type="hidden" name=name value=CLICKED disabled=unclicked/>
-            }
-        })),
-        QuestionKind::Dropdown { .. }
-        | QuestionKind::Ranking { .. }
-        | QuestionKind::Matrix { .. }
-        | QuestionKind::ContactInfo { .. }
-        | QuestionKind::Address { .. } => EitherOf6::F(newer_view(|| {
-            let rows = parts::rows(&question, messages);
-            view! { <parts::Parts rows question_id=qid.clone() title_id=title_id.clone() answers recall/> }
-        })),
+        kind if newer_controls::is_deferred(kind) => {
+            EitherOf4::D(newer_view(|| deferred::control(question.clone(), answers, recall, messages)))
+        }
         kind => {
             let (class, options) = option_list(&question, kind, messages);
-            EitherOf6::C(option_view(class, options, name, checked, recall))
+            EitherOf4::C(option_view(class, options, name, checked, recall))
         }
     };
     let after = match after {
@@ -254,32 +203,6 @@ fn after_controls(question: &Question, messages: &'static Messages) -> After {
         QuestionKind::Nps => After::NpsHints,
         QuestionKind::Number { unit: Some(unit), .. } if EVERY_TYPE_BUILT => After::Unit(unit.clone()),
         _ => After::Nothing,
-    }
-}
-
-/// The attributes of a number's or a date's input.
-#[derive(Default)]
-struct SingleField {
-    input_type: &'static str,
-    inputmode: Option<&'static str>,
-    min: Option<String>,
-    max: Option<String>,
-    step: Option<String>,
-}
-
-fn number_or_date_field(kind: &QuestionKind) -> SingleField {
-    match kind {
-        QuestionKind::Number { min, max, step, .. } => SingleField {
-            input_type: "number",
-            inputmode: Some("decimal"),
-            min: min.map(format_number),
-            max: max.map(format_number),
-            step: Some(step.map_or_else(|| "any".to_string(), format_number)),
-        },
-        QuestionKind::Date { min, max } => {
-            SingleField { input_type: "date", min: min.clone(), max: max.clone(), ..Default::default() }
-        }
-        _ => SingleField::default(),
     }
 }
 

@@ -13,11 +13,16 @@ pub fn hydrate() {
         web_sys::console::warn_1(&"vox: widget props missing or unreadable; staying a plain form".into());
         return;
     };
+    let preload = app::widget::control_preloader(&props.survey.questions);
     leptos::mount::hydrate_body(move || view! { <SurveyWidget props/> });
-    if let Some(body) = document().body() {
-        // Tests and scripts wait for this mark: clicks before hydration are lost.
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    preload();
+    // Tests and scripts wait for this mark: clicks before hydration are lost.
+    // Controls whose code is a chunk of its own go live when it arrives.
+    app::widget::when_settled(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 fn read_props() -> Option<WidgetProps> {
