@@ -206,3 +206,79 @@ test('the builder adds and sets up the new types, with a live preview', async ({
     { name: 'email', required: true }, { name: 'phone', required: false },
   ]);
 });
+
+/** The widget's wasm files a visitor's page fetches, by path. */
+function wasmFetches(visitor: Page): string[] {
+  const fetched: string[] = [];
+  visitor.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith('.wasm')) fetched.push(path);
+  });
+  return fetched;
+}
+
+const numberThenText = [
+  { id: 'spent', type: 'number', title: 'How much did you spend?', min: 0, max: 1000 },
+  { id: 'why', type: 'text', title: 'Why?' },
+];
+
+test('the newer controls come as a chunk after the first load, and go live', async ({ page, browser }) => {
+  await signUp(page, 'Chunks Co');
+  const surveyId = await createSurveyViaApi(page, { name: 'Chunks', status: 'published', questions: numberThenText });
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  const fetched = wasmFetches(visitor);
+  await visitor.goto(`/s/${surveyId}`);
+  await hydrated(visitor);
+  expect(fetched).toContain('/pkg/widget/every-type/vox_widget_bg.wasm');
+  expect(fetched).toContain('/pkg/widget/every-type/split_vox_controls.wasm');
+
+  const spent = visitor.getByRole('spinbutton', { name: 'How much did you spend?' });
+  await spent.fill('120');
+  await visitor.keyboard.press('Enter');
+  await expect(visitor.getByRole('textbox', { name: 'Why?' })).toBeVisible();
+  // Hydrated by its chunk, the server's box follows the widget's answers: on
+  // a new visit it shows the answer kept in the browser (a native box would
+  // be empty; a new navigation, not a reload, so the browser restores no form).
+  await visitor.goto(`/s/${surveyId}`);
+  await hydrated(visitor);
+  await visitor.getByRole('button', { name: 'Back' }).click();
+  await expect(spent).toHaveValue('120');
+  await visitor.getByRole('button', { name: 'Next' }).click();
+  await visitor.getByRole('textbox', { name: 'Why?' }).fill('A gift');
+  await visitor.getByRole('button', { name: 'Submit' }).click();
+  await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
+  await context.close();
+  const [response] = await responsesOf(page, surveyId);
+  expect(response.answers).toEqual({ spent: 120, why: 'A gift' });
+
+  // A survey on the every-type bundle (for its pattern) with no newer control fetches no chunk.
+  const patterned = await createSurveyViaApi(page, { name: 'Codes', status: 'published', questions: [
+    { id: 'code', type: 'text', title: 'Order number?', validation: { pattern: '[A-Z]{2}\\d+' } },
+  ] });
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  const secondFetched = wasmFetches(second);
+  await second.goto(`/s/${patterned}`);
+  await hydrated(second);
+  expect(secondFetched).toEqual(['/pkg/widget/every-type/vox_widget_bg.wasm']);
+  await other.close();
+});
+
+test('a control whose code cannot be fetched stays a working native control', async ({ page, browser }) => {
+  await signUp(page, 'Offline Chunk Co');
+  const surveyId = await createSurveyViaApi(page, { name: 'No chunk', status: 'published', questions: numberThenText });
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  await visitor.route('**/split_vox_controls.wasm', (route) => route.abort('connectionfailed'));
+  await visitor.goto(`/s/${surveyId}`);
+  await hydrated(visitor);
+  await visitor.getByRole('spinbutton', { name: 'How much did you spend?' }).fill('75');
+  await visitor.getByRole('button', { name: 'Next' }).click();
+  await visitor.getByRole('textbox', { name: 'Why?' }).fill('Still counted');
+  await visitor.getByRole('button', { name: 'Submit' }).click();
+  await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
+  await context.close();
+  const [response] = await responsesOf(page, surveyId);
+  expect(response.answers).toEqual({ spent: 75, why: 'Still counted' });
+});

@@ -176,14 +176,21 @@ test('answers are saved as the visitor goes, and a reload continues where they w
 
 test('both widget bundles are served precompressed and cacheable', async ({ request }) => {
   // The classic bundle, and the one for surveys using the newer question types.
-  for (const dir of ['/pkg/widget', '/pkg/widget/every-type']) {
-    for (const file of ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js']) {
+  // The latter is split: its loader and the chunk of the rarer controls too.
+  const files = {
+    '/pkg/widget': ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js'],
+    '/pkg/widget/every-type': ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js', '__wasm_split.js', 'split_vox_controls.wasm'],
+  };
+  for (const [dir, names] of Object.entries(files)) {
+    for (const file of names) {
       const res = await request.get(`${dir}/${file}`, { headers: { 'accept-encoding': 'br, gzip' } });
       expect(res.status()).toBe(200);
       expect(res.headers()['content-encoding']).toBe('br');
       expect(res.headers()['cache-control']).toContain('max-age=');
     }
-    const wasm = await request.get(`${dir}/vox_widget_bg.wasm`, { headers: { 'accept-encoding': 'br' } });
-    expect(wasm.headers()['content-type']).toBe('application/wasm');
+    for (const file of names.filter((name) => name.endsWith('.wasm'))) {
+      const wasm = await request.get(`${dir}/${file}`, { headers: { 'accept-encoding': 'br' } });
+      expect(wasm.headers()['content-type']).toBe('application/wasm');
+    }
   }
 });

@@ -270,53 +270,75 @@ async fn every_type_survey(session: &reqwest::Client, base: &str) -> String {
 
 /// What browsers download, as the server sends it to them (compressed): the
 /// first load of the bench survey's page (classic types), and of a survey
-/// using every type.
+/// using every type: its first load (the page, the styles, the scripts and the
+/// main wasm) and, once every control's chunk has arrived, the whole widget.
 async fn sizes(base: &str, survey_id: &str, every_type: &str) -> Value {
     let client = reqwest::Client::new();
-    let size = |path: String, encoding: &'static str| {
+    let fetch = |path: String, encoding: &'static str| {
         let client = client.clone();
         let url = format!("{base}{path}");
         async move {
             let res = client.get(&url).header("accept-encoding", encoding).send().await.expect("size request");
-            res.bytes().await.map_or(0, |b| b.len())
+            assert!(res.status().is_success(), "{url}: {}", res.status());
+            res.bytes().await.expect("size body")
         }
+    };
+    let size = |path: String, encoding: &'static str| {
+        let fetch = &fetch;
+        async move { fetch(path, encoding).await.len() }
     };
     let mut out = serde_json::Map::new();
     for encoding in ["gzip", "br"] {
         let embed = size("/embed.js".into(), encoding).await;
         let css = size("/widget.css".into(), encoding).await;
-        // The page of a classic survey loads the classic bundle; a survey using
-        // every type loads the bundle that carries them all.
-        let bundle = |dir: &'static str| {
-            let size = &size;
-            async move {
-                let js = size(format!("{dir}/boot.js"), encoding).await
-                    + size(format!("{dir}/vox_widget.js"), encoding).await;
-                (js, size(format!("{dir}/vox_widget_bg.wasm"), encoding).await)
-            }
-        };
-        let (js, wasm) = bundle("/pkg/widget").await;
-        let (every_js, every_wasm) = bundle("/pkg/widget/every-type").await;
+        let js = size("/pkg/widget/boot.js".into(), encoding).await
+            + size("/pkg/widget/vox_widget.js".into(), encoding).await;
+        let wasm = size("/pkg/widget/vox_widget_bg.wasm".into(), encoding).await;
+        // The every-type bundle is split: its loader names the chunks.
+        let every = "/pkg/widget/every-type";
+        let every_js = size(format!("{every}/boot.js"), encoding).await
+            + size(format!("{every}/vox_widget.js"), encoding).await
+            + size(format!("{every}/__wasm_split.js"), encoding).await;
+        let every_wasm = size(format!("{every}/vox_widget_bg.wasm"), encoding).await;
+        let loader = fetch(format!("{every}/__wasm_split.js"), "identity").await;
+        let mut every_chunks = 0;
+        for chunk in chunk_files(&String::from_utf8_lossy(&loader)) {
+            every_chunks += size(format!("{every}/{chunk}"), encoding).await;
+        }
         let html = size(format!("/s/{survey_id}"), encoding).await;
         let every_html = size(format!("/s/{every_type}"), encoding).await;
         let total = html + css + js + wasm;
-        let every_total = every_html + css + every_js + every_wasm;
+        let every_first = every_html + css + every_js + every_wasm;
+        let every_total = every_first + every_chunks;
         let kb = |bytes: usize| bytes as f64 / 1024.0;
         println!(
             "  sizes ({encoding}): embed.js {:.2} KB; widget first load {:.1} KB (HTML {:.1} + CSS {:.1} + JS {:.1} + wasm {:.1}); \
-             every type {:.1} KB (HTML {:.1} + JS {:.1} + wasm {:.1})",
+             every type: first load {:.1} KB (HTML {:.1} + JS {:.1} + wasm {:.1}), whole {:.1} KB (+ chunks {:.1})",
             kb(embed), kb(total), kb(html), kb(css), kb(js), kb(wasm),
-            kb(every_total), kb(every_html), kb(every_js), kb(every_wasm)
+            kb(every_first), kb(every_html), kb(every_js), kb(every_wasm), kb(every_total), kb(every_chunks)
         );
         out.insert(
             encoding.into(),
             json!({"embedJsBytes": embed, "widgetFirstLoadBytes": total, "htmlBytes": html, "cssBytes": css,
                 "jsBytes": js, "wasmBytes": wasm,
-                "widgetEveryTypeBytes": every_total, "everyTypeHtmlBytes": every_html,
-                "everyTypeJsBytes": every_js, "everyTypeWasmBytes": every_wasm}),
+                "widgetEveryTypeFirstLoadBytes": every_first, "widgetEveryTypeBytes": every_total,
+                "everyTypeHtmlBytes": every_html, "everyTypeJsBytes": every_js, "everyTypeWasmBytes": every_wasm,
+                "everyTypeChunkBytes": every_chunks}),
         );
     }
     Value::Object(out)
+}
+
+/// The chunk files a split bundle's loader fetches (`"./<name>.wasm"`).
+fn chunk_files(loader: &str) -> Vec<String> {
+    let mut files: Vec<String> = loader
+        .split(['"', '\'', '`'])
+        .filter_map(|part| part.strip_prefix("./").filter(|name| name.ends_with(".wasm")))
+        .map(str::to_string)
+        .collect();
+    files.sort();
+    files.dedup();
+    files
 }
 
 async fn event_ingestion(client: &reqwest::Client, session: &reqwest::Client, base: &str, ceiling: &Measured) -> Value {
