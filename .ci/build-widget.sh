@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the survey widget's own wasm bundle into target/site/pkg/widget/:
 # cargo (wasm32, size-optimised profile) → wasm-bindgen (--target web) →
-# wasm-opt -Oz (npm binaryen; Debian's breaks the wasm) → terser (the glue
-# JavaScript) → boot.js.
+# short import names (.ci/tools/short-imports.js) → wasm-opt -Oz (npm
+# binaryen; Debian's breaks the wasm) → terser (the glue JavaScript) → boot.js.
 # cargo-leptos builds the dashboard bundle; this one is separate so that
 # visitors of a survey download only the widget.
 # Two widget bundles: pkg/widget/ for surveys of the seven classic question
@@ -34,9 +34,14 @@ bundle() {
     cargo build -p widget-frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${2:+--features "$2"}
     wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name vox_widget "$wasm"
   fi
+  # The glue's imports get short names (wasm-bindgen's carry a hash each: 4 KB gzip of the first load).
+  node .ci/tools/short-imports.js "$out.tmp/vox_widget_bg.wasm" "$out.tmp/vox_widget.js"
+  # Two -Oz rounds: the second finds what the first one's inlining and merging
+  # exposed (about 0.6 KB gzip); the toolchain's name sections are dropped.
+  local features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types"
   for module in "$out.tmp"/*.wasm; do
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-      --enable-reference-types -o "$module" "$module"
+    wasm-opt -Oz $features -o "$module" "$module"
+    wasm-opt -Oz --strip-producers --strip-target-features $features -o "$module" "$module"
   done
   # Property names stay (the wasm imports its glue by name); a quarter less to download.
   for script in "$out.tmp"/*.js; do
