@@ -4,6 +4,7 @@
 //! a random port.
 
 pub mod api;
+pub mod css;
 pub mod embed_script;
 pub mod idempotency;
 pub mod middleware;

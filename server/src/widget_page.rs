@@ -265,7 +265,9 @@ fn document(
 
 /// `GET /widget.css`: the widget's stylesheet, compiled into the binary.
 pub async fn stylesheet() -> Response {
-    let mut response = (StatusCode::OK, include_str!("../../style/widget.css")).into_response();
+    static SENT: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| crate::css::minify(include_str!("../../style/widget.css")));
+    let mut response = (StatusCode::OK, SENT.as_str()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
