@@ -61,7 +61,9 @@ pub fn view(
 ) -> impl IntoView {
     match question.kind {
         QuestionKind::Number { .. } | QuestionKind::Date { .. } => EitherOf3::A(number_or_date(question, answers)),
-        QuestionKind::Statement { .. } => EitherOf3::B(statement(question, answers)),
+        QuestionKind::Statement { button_label, button_url } => {
+            EitherOf3::B(statement(question.id, button_label.zip(button_url), answers))
+        }
         _ => EitherOf3::C(parts(question, answers, recall, messages)),
     }
 }
@@ -135,12 +137,8 @@ fn number_or_date(question: Question, answers: RwSignal<Answers>) -> impl IntoVi
 }
 
 /// A statement's optional button, and the hidden field that records its click.
-fn statement(question: Question, answers: RwSignal<Answers>) -> impl IntoView {
-    let QuestionKind::Statement { button_label, button_url } = question.kind else {
-        return None;
-    };
-    let qid = question.id;
-    let link = button_label.zip(button_url).map(|(label, url)| {
+fn statement(qid: String, button: Option<(String, String)>, answers: RwSignal<Answers>) -> impl IntoView {
+    let link = button.map(|(label, url)| {
         let qid = qid.clone();
         let on_click = move |_| {
             answers.update(|a| {
@@ -151,12 +149,12 @@ fn statement(question: Question, answers: RwSignal<Answers>) -> impl IntoView {
     });
     let name = field_name(&qid);
     let unclicked = move || answers.with(|a| a.get(&qid).and_then(Value::as_str) != Some(CLICKED));
-    Some(view! {
+    view! {
         {link}
         // An attribute, not a property: the server renders it, so without
         // JavaScript an unfollowed button posts nothing.
         <input type="hidden" name=name value=CLICKED disabled=unclicked/>
-    })
+    }
 }
 
 /// A drop-down's, a ranking's, a matrix's, a contact or an address question's labelled controls.
