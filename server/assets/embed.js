@@ -58,11 +58,24 @@
     }
   }
 
+  // Shuffled choices keep one order per visitor: the frame's own cookies are
+  // third-party (often blocked), so this site keeps the seed.
+  function seed() {
+    var k = 'vox:seed', v = read(k);
+    if (!/^[0-9a-f]{16}$/.test(v || '')) {
+      var b = new Uint8Array(8); crypto.getRandomValues(b);
+      v = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+      store(k, v);
+    }
+    return v;
+  }
+
   function frameUrl() {
     var o = S.opts, u = new URL('/s/' + o.survey, base);
     u.searchParams.set('embed', '1');
     u.searchParams.set('origin', location.origin);
     if (o.language) u.searchParams.set('lang', o.language);
+    u.searchParams.set('seed', seed());
     var h = o.hiddenFields || {};
     Object.keys(h).forEach(function (k) { u.searchParams.set(k, String(h[k])); });
     return u.href;

@@ -11,6 +11,7 @@ use app::backend::AppState;
 use app::domain::i18n;
 use app::domain::recall::{self, RecallSources};
 use app::domain::response::MAX_VALUE_LEN;
+use app::domain::shuffle::Seed;
 use app::domain::survey::PublicSurvey;
 use app::domain::AppError;
 use app::widget::{boot_script_url, SurveyNotFound, SurveyWidget, ThankYou, WidgetProps, STYLESHEET_URL};
@@ -79,6 +80,7 @@ pub async fn page(
         (true, Some(origin)) if survey.allows_site(origin) => app::domain::embed::normalize_origin(origin),
         (true, _) => return not_allowed_here(&survey),
     };
+    let (survey, new_seed) = arranged(survey, &params, &headers, &state);
     let hidden_fields = hidden_fields_of(&survey, &params);
     // Only ids of this survey's questions (or their "other" text), each with
     // the name of a rule it has, are kept: a crafted address cannot put text
@@ -107,7 +109,46 @@ pub async fn page(
     let props_json = serde_json::to_string(&props).unwrap_or_default();
     let bundle = boot_script_url(&props.survey);
     let body = Owner::new().with(|| view! { <SurveyWidget props/> }.to_html());
-    document(&title, &language, Some((&props_json, bundle)), &body, &frame_ancestors)
+    let mut response = document(&title, &language, Some((&props_json, bundle)), &body, &frame_ancestors);
+    if let Some(cookie) = new_seed.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The cookie that keeps a visitor's shuffle seed on the survey pages.
+const SEED_COOKIE: &str = "vox_seed";
+
+/// The survey with its shuffled questions in this visitor's order, and the
+/// `Set-Cookie` value that keeps a newly drawn seed. The seed is the embed
+/// loader's `?seed=` (the host site keeps it: a framed page's cookies are
+/// third-party), else the cookie, else new. Only surveys that shuffle draw
+/// or keep one.
+fn arranged(
+    survey: PublicSurvey,
+    params: &[(String, String)],
+    headers: &HeaderMap,
+    state: &AppState,
+) -> (PublicSurvey, Option<String>) {
+    if !survey.questions.iter().any(|q| q.shuffle) {
+        return (survey, None);
+    }
+    let from_cookie = || {
+        let cookies = headers.get_all(header::COOKIE).into_iter().filter_map(|v| v.to_str().ok());
+        cookies
+            .flat_map(|h| h.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SEED_COOKIE)
+            .and_then(|(_, value)| Seed::parse(value))
+    };
+    if let Some(seed) = param(params, "seed").and_then(Seed::parse).or_else(from_cookie) {
+        return (survey.arranged_for(seed), None);
+    }
+    let seed = Seed::new(rand::random());
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    // A year: long enough that a respondent who comes back sees the same order.
+    let cookie = format!("{SEED_COOKIE}={}; Path=/s/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}", seed.to_hex());
+    (survey.arranged_for(seed), Some(cookie))
 }
 
 /// The invitation a genuine `?i=` token names for this survey (marked

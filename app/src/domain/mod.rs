@@ -27,6 +27,7 @@ pub mod recall;
 pub mod response;
 pub mod response_detail;
 pub mod scope;
+pub mod shuffle;
 pub mod smtp;
 pub mod snake_case;
 pub mod survey;

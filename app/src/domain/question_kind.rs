@@ -26,11 +26,15 @@ pub struct Choice {
     /// `picture_choice` only: the image, an https address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// Keeps its place when the question's choices are shuffled ("None of
+    /// the above", "Don't know").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anchored: bool,
 }
 
 impl Choice {
     pub fn new(id: impl Into<String>, label: impl Into<String>) -> Self {
-        Choice { id: id.into(), label: label.into(), image_url: None }
+        Choice { id: id.into(), label: label.into(), image_url: None, anchored: false }
     }
 }
 

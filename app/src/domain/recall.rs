@@ -333,6 +333,7 @@ mod tests {
             show_if: None,
             logic: Vec::new(),
             validation: Default::default(),
+            shuffle: false,
         }
     }
 

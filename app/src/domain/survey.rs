@@ -65,6 +65,12 @@ pub struct Question {
     /// Rules the answer must follow beyond the type's own.
     #[serde(default, skip_serializing_if = "ValidationRules::is_empty")]
     pub validation: ValidationRules,
+    /// Shows the choices (a matrix: its rows) in a random order, the same
+    /// for one respondent across reloads; anchored choices keep their place
+    /// and "Other" stays last. Choice, drop-down, picture, ranking and matrix
+    /// questions only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shuffle: bool,
 }
 
 /// A stored survey as the dashboard and the API see it.
@@ -293,6 +299,9 @@ pub fn validate_questions(problems: &mut Problems, questions: &[Question]) {
             }
         }
         super::question_kind::validate_kind(problems, i, &q.kind, q.required);
+        if q.shuffle && q.kind.choices().is_none() && !matches!(q.kind, QuestionKind::Matrix { .. }) {
+            problems.add(at("shuffle"), "only questions with choices (or a matrix's rows) can be shuffled");
+        }
         super::validation_rules::validate(problems, &format!("questions[{i}]"), &q.kind, &q.validation);
     }
 }
@@ -311,6 +320,7 @@ mod tests {
             show_if: None,
             logic: Vec::new(),
             validation: Default::default(),
+            shuffle: false,
         }
     }
 
@@ -340,13 +350,21 @@ mod tests {
                 nps("q1"),
                 Question { kind: QuestionKind::Rating { scale: 12, style: RatingStyle::Stars }, ..nps("q2") },
                 Question { kind: QuestionKind::SingleChoice { choices: vec![], allow_other: false }, ..nps("q3") },
+                Question { shuffle: true, ..nps("q4") },
             ],
             status: SurveyStatus::Draft,
             response_limit: Some(0),
             ..Default::default()
         };
         let err = draft.validate().unwrap_err();
-        for field in ["name", "questions[1].id", "questions[2].scale", "questions[3].choices", "responseLimit"] {
+        for field in [
+            "name",
+            "questions[1].id",
+            "questions[2].scale",
+            "questions[3].choices",
+            "questions[4].shuffle",
+            "responseLimit",
+        ] {
             assert!(err.message_for(field).is_some(), "expected an error for {field}: {err:?}");
         }
     }

@@ -195,6 +195,7 @@ mod tests {
             show_if: None,
             logic: Vec::new(),
             validation: Default::default(),
+            shuffle: false,
         }
     }
 

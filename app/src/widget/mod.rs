@@ -109,6 +109,14 @@ impl WidgetProps {
         options.translations.clear();
         options.embed = EmbedSettings::default();
         options.invitation_email = None;
+        // Shuffled questions arrive in this visitor's order (`arranged_for`):
+        // how they were shuffled is not the visitor's business.
+        for question in &mut self.survey.questions {
+            question.shuffle = false;
+            for choice in question.kind.choices_mut().into_iter().flatten() {
+                choice.anchored = false;
+            }
+        }
         self
     }
 }

@@ -126,6 +126,8 @@ fn question(v: &Value) -> Option<Question> {
         show_if: optional(o, "showIf", when)?,
         logic: newer(o, "logic", rule)?,
         validation: optional(o, "validation", validation_rules)?.unwrap_or_default(),
+        // The server sends the choices already in this visitor's order.
+        shuffle: false,
     })
 }
 
@@ -223,6 +225,7 @@ fn choices(v: &Value) -> Option<Vec<Choice>> {
                 id: required(o, "id", text)?,
                 label: required(o, "label", text)?,
                 image_url: optional(o, "imageUrl", text)?,
+                anchored: false,
             })
         })
         .collect()

@@ -20,6 +20,7 @@ fn draft() -> SurveyDraft {
             show_if: None,
             logic: Vec::new(),
             validation: Default::default(),
+            shuffle: false,
         }],
         ..Default::default()
     }

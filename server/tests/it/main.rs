@@ -25,6 +25,7 @@ mod question_types;
 mod recall;
 mod responses;
 mod settings;
+mod shuffle;
 mod sign_in;
 mod survey_documents;
 mod survey_versions;

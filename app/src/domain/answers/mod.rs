@@ -153,6 +153,7 @@ mod tests {
             show_if: None,
             logic: Vec::new(),
             validation: Default::default(),
+            shuffle: false,
         };
         let choices = vec![Choice::new("a", "A"), Choice::new("b", "B")];
         vec![
@@ -246,6 +247,7 @@ mod tests {
             show_if: None,
             logic: Vec::new(),
             validation: Default::default(),
+            shuffle: false,
         };
         let abc = json!([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]);
         let pics = json!([{"id": "a", "label": "A", "imageUrl": "https://x.example/a.png"},

@@ -26,6 +26,14 @@ impl KindAccess {
         edit_question(self.draft, &self.id.get_value(), |q| f(&mut q.kind))
     }
 
+    fn shuffles(self) -> bool {
+        self.draft.with(|d| d.questions.iter().any(|q| q.id == self.id.get_value() && q.shuffle))
+    }
+
+    fn set_shuffle(self, on: bool) {
+        edit_question(self.draft, &self.id.get_value(), |q| q.shuffle = on)
+    }
+
     fn number(self) -> usize {
         self.draft.with(|d| d.questions.iter().position(|q| q.id == self.id.get_value()).map_or(0, |p| p + 1))
     }
@@ -243,6 +251,8 @@ fn ChoicesEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
         choices_mut(&mut k).is_some_and(|(_, other)| other.is_some())
     });
     let noun = if matches!(initial, Some(QuestionKind::Matrix { .. })) { "column" } else { "choice" };
+    // A matrix's columns are a scale: never shuffled (its rows may be).
+    let shuffled_list = noun == "choice";
     let choices = move || kind().map(|k| choice_list(&k)).unwrap_or_default();
     let choice_ids = move || choices().into_iter().map(|c| c.id).collect::<Vec<_>>();
     view! {
@@ -270,6 +280,16 @@ fn ChoicesEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
                                     edit(Box::new(move |cs, _| if let Some(c) = cs.iter_mut().find(|c| c.id == choice.get_value()) { c.label = v }));
                                 }/>
                             {image}
+                            {shuffled_list.then(|| view! {
+                                <label class="inline" hidden=move || !access.shuffles()>
+                                    <input type="checkbox" prop:checked=move || this().is_some_and(|c| c.anchored)
+                                        on:change=move |ev| {
+                                            let v = event_target_checked(&ev);
+                                            edit(Box::new(move |cs, _| if let Some(c) = cs.iter_mut().find(|c| c.id == choice.get_value()) { c.anchored = v }));
+                                        }/>
+                                    {move || format!("Keep choice {} in place", index())}
+                                </label>
+                            })}
                             <button type="button" class="link" aria-label=move || format!("Remove {noun} {} of question {}", index(), number())
                                 on:click=move |_| edit(Box::new(move |cs, _| cs.retain(|c| c.id != choice.get_value())))>"Remove"</button>
                         </div>
@@ -284,6 +304,7 @@ fn ChoicesEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
                 }
                 cs.push(choice);
             }))>{move || format!("Add a {noun} to question {}", number())}</button>
+            {shuffled_list.then(|| view! { <ShuffleToggle access what="choices"/> })}
             {has_other.then(|| view! {
                 <label class="inline">
                     <input type="checkbox" prop:checked=move || kind().is_some_and(|k| k.allows_other())
@@ -351,7 +372,20 @@ fn RowsEditor(access: KindAccess) -> impl IntoView {
                 let label = format!("Row {}", rs.len() + 1);
                 rs.push(MatrixRow { id, label, required: false });
             }))>{move || format!("Add a row to question {}", number())}</button>
+            <ShuffleToggle access what="rows"/>
         </fieldset>
+    }
+}
+
+/// "Shuffle choices for each respondent" (a matrix: its rows).
+#[component]
+fn ShuffleToggle(access: KindAccess, what: &'static str) -> impl IntoView {
+    view! {
+        <label class="inline">
+            <input type="checkbox" prop:checked=move || access.shuffles()
+                on:change=move |ev| access.set_shuffle(event_target_checked(&ev))/>
+            {move || format!("Question {} shows its {what} in a random order (the same for each respondent)", access.number())}
+        </label>
     }
 }
 

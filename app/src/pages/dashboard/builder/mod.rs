@@ -210,6 +210,7 @@ fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoVi
                 show_if: None,
                 logic: Vec::new(),
                 validation: Default::default(),
+                shuffle: false,
             });
         });
     };
