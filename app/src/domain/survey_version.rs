@@ -5,6 +5,7 @@
 //! survey's whole life, so an answer is never read as something else.
 
 use super::error::Problems;
+use super::question_diff::QuestionChange;
 use super::survey::{Question, SurveyDraft};
 use super::survey_options::SurveyOptions;
 use chrono::{DateTime, Utc};
@@ -20,6 +21,9 @@ pub struct VersionChanges {
     pub removed: Vec<String>,
     /// Same id, other wording, choices or settings.
     pub changed: Vec<String>,
+    /// For each question in `changed`, what changed in it.
+    #[serde(default)]
+    pub details: Vec<QuestionChange>,
     /// Questions kept but put in another order.
     pub reordered: bool,
     /// The name, languages, translations, hidden fields or thank-you text.
@@ -134,12 +138,23 @@ pub fn changes(before: Option<&Answerable<'_>>, after: &Answerable<'_>) -> Versi
     let new_ids: BTreeSet<&str> = after.questions.iter().map(|q| q.id.as_str()).collect();
     let added = after.questions.iter().filter(|q| !old_ids.contains(q.id.as_str())).map(|q| q.id.clone()).collect();
     let removed = before.questions.iter().filter(|q| !new_ids.contains(q.id.as_str())).map(|q| q.id.clone()).collect();
-    let changed = after
+    let details: Vec<_> = after
         .questions
         .iter()
-        .filter(|q| before.questions.iter().any(|old| old.id == q.id && old != *q))
-        .map(|q| q.id.clone())
+        .filter_map(|q| {
+            let old = before.questions.iter().find(|old| old.id == q.id)?;
+            // Anything the part-by-part comparison does not name is a setting.
+            let unnamed = || {
+                (old != q).then(|| QuestionChange {
+                    question: q.id.clone(),
+                    parts: vec!["settings".into()],
+                    ..Default::default()
+                })
+            };
+            super::question_diff::differences(old, q).or_else(unnamed)
+        })
         .collect();
+    let changed = details.iter().map(|d| d.question.clone()).collect();
     let kept_order = |questions: &[Question], other: &BTreeSet<&str>| -> Vec<String> {
         questions.iter().filter(|q| other.contains(q.id.as_str())).map(|q| q.id.clone()).collect()
     };
@@ -151,7 +166,7 @@ pub fn changes(before: Option<&Answerable<'_>>, after: &Answerable<'_>) -> Versi
         || before.thank_you != after.thank_you
         || before.variables != after.variables
         || before.endings != after.endings;
-    VersionChanges { added, removed, changed, reordered, settings_changed }
+    VersionChanges { added, removed, changed, details, reordered, settings_changed }
 }
 
 /// A question id keeps the type it was published with: stored answers to
@@ -233,6 +248,7 @@ mod tests {
         assert_eq!(found.added, vec!["q4"]);
         assert_eq!(found.removed, vec!["q3"]);
         assert_eq!(found.changed, vec!["q2"], "a relabelled choice changes its question");
+        assert_eq!(found.details[0].relabelled, vec!["a"]);
         assert!(found.reordered);
         assert!(!found.settings_changed);
         let renamed = changes(Some(&Answerable::of("S", &after, &options)), &Answerable::of("T", &after, &options));

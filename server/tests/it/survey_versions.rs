@@ -60,7 +60,8 @@ async fn publishing_and_editing_make_versions_and_answers_keep_theirs() {
     assert_eq!(newest["number"], 2);
     assert_eq!(
         newest["changes"],
-        json!({"added": ["q3"], "removed": ["q2"], "changed": ["q1"], "reordered": false, "settingsChanged": false})
+        json!({"added": ["q3"], "removed": ["q2"], "changed": ["q1"], "reordered": false, "settingsChanged": false,
+            "details": [{"question": "q1", "parts": ["title"]}]})
     );
     assert_eq!((newest["responseCount"].as_i64(), oldest["responseCount"].as_i64()), (Some(1), Some(1)));
 

@@ -3,6 +3,7 @@
 //! responses were answered under it, and a link to just those.
 
 use crate::components::{format_time, ErrorNotice};
+use crate::domain::question_diff::describe as describe_question;
 use crate::domain::survey_version::{SurveyVersionSummary, VersionChanges};
 use crate::server_fns::surveys::list_survey_versions;
 use leptos::prelude::*;
@@ -61,7 +62,13 @@ fn describe(changes: &VersionChanges, number: i64) -> String {
     let list = |label: &str, ids: &[String]| (!ids.is_empty()).then(|| format!("{label} {}", ids.join(", ")));
     parts.extend(list("added", &changes.added));
     parts.extend(list("removed", &changes.removed));
-    parts.extend(list("changed", &changes.changed));
+    // Each changed question with what changed in it; `changed` alone for
+    // anything listed without details.
+    let detailed: Vec<String> =
+        changes.details.iter().map(|d| format!("{} ({})", d.question, describe_question(d))).collect();
+    let undetailed: Vec<String> =
+        changes.changed.iter().filter(|id| !changes.details.iter().any(|d| &d.question == *id)).cloned().collect();
+    parts.extend(list("changed", &[detailed, undetailed].concat()));
     if changes.reordered {
         parts.push("new order".into());
     }
