@@ -3,6 +3,7 @@
 use crate::domain::page::Paginated;
 use crate::domain::survey::{Survey, SurveyDraft, SurveyPatch, SurveyStatus};
 use crate::domain::survey_document::SurveyImport;
+use crate::domain::survey_template::TemplateSummary;
 use crate::domain::survey_version::{PublishedIds, SurveyVersionSummary};
 use crate::domain::AppError;
 use leptos::prelude::*;
@@ -43,6 +44,23 @@ pub async fn import_survey(document: String, ids: String) -> Result<SurveyImport
             .map_err(|e| AppError::field("document", format!("is not a survey document exported from Vox: {e}")))?;
         let ids = IdMode::parse(&ids).ok_or_else(|| AppError::field("ids", "must be keep or remap"))?;
         crate::backend::services::surveys::import(&state.db, &me.organization_id, document, ids).await
+    })
+    .await
+}
+
+/// The built-in templates, titled in `language` (the builder's picker).
+#[server(prefix = "/rpc", endpoint = "list_survey_templates")]
+pub async fn list_survey_templates(language: String) -> Result<Vec<TemplateSummary>, AppError> {
+    ctx::as_member(|_state, _me| async move { Ok(crate::backend::services::surveys::templates::list(&language)) }).await
+}
+
+/// A new draft survey from a template, through the same service as
+/// `POST /api/surveys/from-template`.
+#[server(prefix = "/rpc", endpoint = "create_survey_from_template")]
+pub async fn create_survey_from_template(template: String, language: String) -> Result<Survey, AppError> {
+    ctx::as_editor(|state, me| async move {
+        let org = &me.organization_id;
+        crate::backend::services::surveys::templates::create_from(&state.db, org, &template, &language, None).await
     })
     .await
 }

@@ -21,6 +21,7 @@ pub mod problems;
 pub mod responses;
 pub mod settings;
 pub mod survey_documents;
+pub mod survey_templates;
 pub mod survey_versions;
 pub mod survey_webhooks;
 pub mod surveys;
@@ -40,6 +41,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(surveys::router())
         .merge(survey_versions::router())
         .merge(survey_documents::router())
+        .merge(survey_templates::router())
         .merge(responses::router())
         .merge(tokens::router())
         .merge(survey_webhooks::router())

@@ -20,6 +20,7 @@ mod survey_import;
 mod survey_invitations;
 mod survey_overview;
 mod survey_responses;
+mod survey_templates;
 mod survey_versions;
 mod surveys;
 mod tokens;

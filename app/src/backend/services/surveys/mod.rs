@@ -16,6 +16,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::sync::Arc;
 
+pub mod templates;
 pub mod versions;
 
 const SELECT: &str = "SELECT s.id, s.name, s.status, s.questions, s.created_at, s.updated_at, s.version, \

@@ -106,6 +106,7 @@ pub fn NewSurveyPage() -> impl IntoView {
         <Title text="New survey"/>
         <DashboardLayout>
             <h1>"New survey"</h1>
+            <super::survey_templates::TemplatePicker/>
             <SurveyEditor initial=None published=PublishedIds::default()/>
         </DashboardLayout>
     }
