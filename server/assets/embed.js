@@ -39,8 +39,8 @@
     post({ type: 'vox:metadata', metadata: S.meta, responder: S.responder });
   }
 
-  var CSS = ':host{all:initial}.b{position:fixed;inset:0;background:rgba(15,18,25,.45);z-index:2147483646;display:flex;align-items:center;justify-content:center}' +
-    '.p,.s{background:#fff;border-radius:12px;box-shadow:0 10px 40px rgba(0,0,0,.3);max-height:calc(100vh - 2rem);overflow:auto}' +
+  var CSS = ':host{all:initial}.b{position:fixed;inset:0;background:#0f121973;z-index:2147483646;display:flex;align-items:center;justify-content:center}' +
+    '.p,.s{background:#fff;border-radius:12px;box-shadow:0 10px 40px #0000004d;max-height:calc(100vh - 2rem);overflow:auto}' +
     '.p{position:relative;width:min(36rem,calc(100vw - 2rem))}.s{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;width:min(24rem,calc(100vw - 2rem))}' +
     '.i{width:100%}iframe{display:block;width:100%;border:0;height:320px;background:transparent}' +
     'button{position:absolute;top:.4rem;right:.4rem;width:2rem;height:2rem;border:0;border-radius:50%;background:#eef0f4;color:#1f2430;font:700 1rem/1 system-ui,sans-serif;cursor:pointer;z-index:1}';
@@ -58,26 +58,18 @@
     }
   }
 
-  // Shuffled choices keep one order per visitor: the frame's own cookies are
-  // third-party (often blocked), so this site keeps the seed.
-  function seed() {
-    var k = 'vox:seed', v = read(k);
-    if (!/^[0-9a-f]{16}$/.test(v || '')) {
-      var b = new Uint8Array(8); crypto.getRandomValues(b);
-      v = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
-      store(k, v);
-    }
-    return v;
-  }
-
   function frameUrl() {
-    var o = S.opts, u = new URL('/s/' + o.survey, base);
-    u.searchParams.set('embed', '1');
-    u.searchParams.set('origin', location.origin);
-    if (o.language) u.searchParams.set('lang', o.language);
-    u.searchParams.set('seed', seed());
-    var h = o.hiddenFields || {};
-    Object.keys(h).forEach(function (k) { u.searchParams.set(k, String(h[k])); });
+    var o = S.opts, u = new URL('/s/' + o.survey, base), q = u.searchParams, h = o.hiddenFields || {};
+    // Shuffled choices keep one order per visitor: the frame's own cookies
+    // are third-party (often blocked), so this site keeps the seed (any 1-16
+    // hex digits; the time of the first visit does).
+    var seed = read('vox:seed') || String(now());
+    store('vox:seed', seed);
+    q.set('embed', '1');
+    q.set('origin', location.origin);
+    q.set('seed', seed);
+    if (o.language) q.set('lang', o.language);
+    Object.keys(h).forEach(function (k) { q.set(k, String(h[k])); });
     return u.href;
   }
 
@@ -191,7 +183,7 @@
     updateMetadata: function (a, b) {
       var data = a;
       if (typeof a === 'string') {
-        if (S.opts && a !== S.opts.survey) return warn('updateMetadata: ' + a + ' is not the survey on this page');
+        if (S.opts && a !== S.opts.survey) return warn('updateMetadata: ' + a + ' is not the survey here');
         if (!b || typeof b !== 'object') return warn('updateMetadata: no object');
         if (b.responder) { var r = clean(b.responder, 'responder'); if (r) S.responder = Object.assign(S.responder || {}, r); }
         data = b.questionnaire || {};

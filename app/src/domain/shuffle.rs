@@ -10,8 +10,9 @@
 
 use super::survey::PublicSurvey;
 
-/// A respondent's shuffle seed: 16 hex digits, kept in a cookie on the survey
-/// page and, for embedded surveys, by the embed loader on the host site.
+/// A respondent's shuffle seed: up to 16 hex digits, kept in a cookie on the
+/// survey page and, for embedded surveys, by the embed loader on the host
+/// site (which writes the time of the visitor's first visit: any value does).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Seed(u64);
 
@@ -20,9 +21,9 @@ impl Seed {
         Seed(value)
     }
 
-    /// Exactly 16 hex digits; anything else is not a seed.
+    /// 1–16 hex digits; anything else is not a seed.
     pub fn parse(text: &str) -> Option<Seed> {
-        if text.len() != 16 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         u64::from_str_radix(text, 16).ok().map(Seed)
@@ -124,7 +125,8 @@ mod tests {
         let seed = Seed::new(0x0123_4567_89ab_cdef);
         assert_eq!(seed.to_hex(), "0123456789abcdef");
         assert_eq!(Seed::parse(&seed.to_hex()), Some(seed));
-        for bad in ["", "0123", "0123456789abcdeg", "0123456789abcdef0", "+123456789abcdef", "ünicode🙂"] {
+        assert_eq!(Seed::parse("1765123456789"), Some(Seed::new(0x1765123456789)), "the loader's first-visit time");
+        for bad in ["", "0123456789abcdeg", "0123456789abcdef0", "+123456789abcdef", "+1", "ünicode🙂"] {
             assert_eq!(Seed::parse(bad), None, "{bad}");
         }
     }
