@@ -100,7 +100,7 @@ pub async fn page(
         .collect();
     let frame_ancestors = parent_origin.clone().unwrap_or_else(|| "'self'".into());
     let invitation = invitation.map(|(token, _)| token);
-    let messages = app::domain::i18n::messages(&survey.language);
+    let messages = app::domain::i18n::messages_for(&survey.language, !survey.options.pages.is_empty());
     let props =
         WidgetProps { survey, hidden_fields, invalid, embedded, parent_origin, preview: false, invitation, messages }
             .for_visitor();
@@ -130,7 +130,7 @@ fn arranged(
     headers: &HeaderMap,
     state: &AppState,
 ) -> (PublicSurvey, Option<String>) {
-    if !survey.questions.iter().any(|q| q.shuffle) {
+    if !survey.questions.iter().any(|q| q.shuffle) && !survey.options.pages.iter().any(|p| p.shuffle) {
         return (survey, None);
     }
     let from_cookie = || {

@@ -358,6 +358,32 @@ pub fn messages(language: &str) -> &'static Messages {
     }
 }
 
+// The same words for a survey with pages, whose progress counts pages: the
+// server sends these instead, so the widget needs no second text.
+const EN_PAGED: Messages = Messages { progress: "Page {n} of {total}", ..EN };
+const EL_PAGED: Messages = Messages { progress: "Σελίδα {n} από {total}", ..EL };
+const DE_PAGED: Messages = Messages { progress: "Seite {n} von {total}", ..DE };
+const FR_PAGED: Messages = Messages { progress: "Page {n} sur {total}", ..FR };
+const ES_PAGED: Messages = Messages { progress: "Página {n} de {total}", ..ES };
+const AR_PAGED: Messages = Messages { progress: "الصفحة {n} من {total}", ..AR };
+const HE_PAGED: Messages = Messages { progress: "עמוד {n} מתוך {total}", ..HE };
+
+/// The widget's words for a survey: its progress counts pages when it has them.
+pub fn messages_for(language: &str, paged: bool) -> &'static Messages {
+    if !paged {
+        return messages(language);
+    }
+    match primary_subtag(language).as_str() {
+        "el" => &EL_PAGED,
+        "de" => &DE_PAGED,
+        "fr" => &FR_PAGED,
+        "es" => &ES_PAGED,
+        "ar" => &AR_PAGED,
+        "he" | "iw" => &HE_PAGED,
+        _ => &EN_PAGED,
+    }
+}
+
 /// Languages whose script runs right to left.
 pub fn is_rtl(language: &str) -> bool {
     matches!(primary_subtag(language).as_str(), "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "dv" | "ckb" | "sd")
@@ -555,5 +581,8 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(fill(EN.progress, &[("n", 2), ("total", 5)]), "Question 2 of 5");
+        assert_eq!(fill(messages_for("de-AT", true).progress, &[("n", 1), ("total", 3)]), "Seite 1 von 3");
+        assert_eq!(messages_for("de", true).next, DE.next, "only the progress differs");
+        assert_eq!(messages_for("he", false), &HE);
     }
 }

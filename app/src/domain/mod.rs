@@ -34,6 +34,7 @@ pub mod snake_case;
 pub mod survey;
 pub mod survey_document;
 pub mod survey_options;
+pub mod survey_pages;
 pub mod survey_template;
 pub mod survey_version;
 pub mod token;

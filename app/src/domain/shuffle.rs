@@ -1,7 +1,8 @@
-//! Randomised choice order that stays the same for one respondent.
+//! Randomised order that stays the same for one respondent.
 //!
-//! A question with `shuffle` shows its choices (a matrix: its rows) in an
-//! order drawn from the respondent's seed, the survey and the question, so a
+//! A question with `shuffle` shows its choices (a matrix: its rows), and a
+//! page with `shuffle` its questions, in an order drawn from the respondent's
+//! seed, the survey and the question (or page), so a
 //! reload, a no-JavaScript post and the hydrated widget all show the same
 //! order. The server arranges the survey before rendering it; the widget
 //! shows what it is given and needs none of this code. Anchored choices
@@ -104,7 +105,28 @@ impl PublicSurvey {
                 }
             }
         }
+        // A shuffled page's questions, among themselves. The page keeps its
+        // list in the survey's order: the logic runs in that order (`walk`).
+        for page in self.options.pages.iter().filter(|p| p.shuffle) {
+            let at: Vec<usize> =
+                page.questions.iter().filter_map(|id| self.questions.iter().position(|q| q.id == *id)).collect();
+            let (Some(&first), Some(&last)) = (at.iter().min(), at.iter().max()) else { continue };
+            if last - first + 1 != at.len() {
+                continue;
+            }
+            let places = order(seed, &[self.id.as_str(), "page", page.id.as_str()], &vec![false; at.len()]);
+            arrange_slice(&mut self.questions[first..=last], &places);
+        }
         self
+    }
+}
+
+fn arrange_slice<T: Clone>(items: &mut [T], order: &[usize]) {
+    let before = items.to_vec();
+    for (place, from) in order.iter().enumerate() {
+        if let (Some(slot), Some(item)) = (items.get_mut(place), before.get(*from)) {
+            *slot = item.clone();
+        }
     }
 }
 

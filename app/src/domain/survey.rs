@@ -217,6 +217,7 @@ pub struct SurveyPatch {
     pub invitation_email: Option<Option<super::survey_options::EmailTemplate>>,
     pub variables: Option<Vec<super::logic::Variable>>,
     pub endings: Option<Vec<super::logic::Ending>>,
+    pub pages: Option<Vec<super::survey_pages::Page>>,
 }
 
 impl SurveyPatch {
@@ -230,6 +231,7 @@ impl SurveyPatch {
             thank_you: self.thank_you.clone().unwrap_or(current.thank_you),
             variables: self.variables.clone().unwrap_or(current.variables),
             endings: self.endings.clone().unwrap_or(current.endings),
+            pages: self.pages.clone().unwrap_or(current.pages),
             embed: self.embed.clone().unwrap_or(current.embed),
             invitation_email: self.invitation_email.clone().unwrap_or(current.invitation_email),
         }

@@ -139,6 +139,9 @@ pub fn remap_question_ids(draft: &mut SurveyDraft) -> BTreeMap<String, String> {
             }
         }
     }
+    for page in &mut draft.options.pages {
+        page.questions.iter_mut().for_each(rename);
+    }
     rename_every_recall(draft, &|id| new_ids.get(id).cloned());
     for translation in draft.options.translations.values_mut() {
         translation.questions = std::mem::take(&mut translation.questions)

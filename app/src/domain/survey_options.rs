@@ -40,6 +40,10 @@ pub struct SurveyOptions {
     /// Endings logic can jump to, besides the standard thank-you.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endings: Vec<super::logic::Ending>,
+    /// Questions shown together, a page at a time; questions on no page are
+    /// a step each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<super::survey_pages::Page>,
     /// Where and when the survey shows on customers' sites.
     #[serde(default)]
     pub embed: EmbedSettings,
@@ -94,6 +98,7 @@ impl Default for SurveyOptions {
             thank_you: None,
             variables: Vec::new(),
             endings: Vec::new(),
+            pages: Vec::new(),
             embed: EmbedSettings::default(),
             invitation_email: None,
         }
@@ -217,6 +222,7 @@ impl SurveyOptions {
     }
 
     pub fn validate(&self, problems: &mut Problems, questions: &[Question]) {
+        super::survey_pages::validate(problems, questions, &self.pages);
         if !i18n::is_valid_tag(&self.default_language) {
             problems.add("defaultLanguage", "must be a language tag such as 'en' or 'pt-BR'");
         }

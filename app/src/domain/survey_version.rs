@@ -26,7 +26,8 @@ pub struct VersionChanges {
     pub details: Vec<QuestionChange>,
     /// Questions kept but put in another order.
     pub reordered: bool,
-    /// The name, languages, translations, hidden fields or thank-you text.
+    /// The name, languages, translations, hidden fields, thank-you text,
+    /// variables, endings or pages.
     pub settings_changed: bool,
 }
 
@@ -108,6 +109,7 @@ pub struct Answerable<'a> {
     pub thank_you: Option<&'a str>,
     pub variables: &'a [super::logic::Variable],
     pub endings: &'a [super::logic::Ending],
+    pub pages: &'a [super::survey_pages::Page],
 }
 
 impl<'a> Answerable<'a> {
@@ -121,6 +123,7 @@ impl<'a> Answerable<'a> {
             thank_you: options.thank_you.as_deref(),
             variables: &options.variables,
             endings: &options.endings,
+            pages: &options.pages,
         }
     }
 
@@ -165,7 +168,8 @@ pub fn changes(before: Option<&Answerable<'_>>, after: &Answerable<'_>) -> Versi
         || before.hidden_fields != after.hidden_fields
         || before.thank_you != after.thank_you
         || before.variables != after.variables
-        || before.endings != after.endings;
+        || before.endings != after.endings
+        || before.pages != after.pages;
     VersionChanges { added, removed, changed, details, reordered, settings_changed }
 }
 

@@ -25,6 +25,7 @@ use crate::domain::AppError;
 use crate::domain::{
     logic::{Ending, Variable},
     recall::{render, render_url},
+    survey_pages::Page,
 };
 use leptos::prelude::*;
 
@@ -46,6 +47,8 @@ struct Fixed {
     variables: Vec<Variable>,
     #[cfg(not(feature = "widget-classic"))]
     endings: Vec<Ending>,
+    #[cfg(not(feature = "widget-classic"))]
+    pages: Vec<Page>,
 }
 
 /// What the page knows but does not show: the response once saved, and
@@ -77,6 +80,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         variables: survey.options.variables,
         #[cfg(not(feature = "widget-classic"))]
         endings: survey.options.endings,
+        #[cfg(not(feature = "widget-classic"))]
+        pages: survey.options.pages,
     });
     let session = StoredValue::new(Session::default());
 
@@ -165,7 +170,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         fixed.with_value(|f| {
             session.with_value(|s| {
                 let around = Surroundings { hidden_fields: Some(&f.hidden_fields), metadata: Some(&s.metadata) };
-                questions.with_value(|qs| walk(qs, &f.variables, &given, around, until))
+                questions.with_value(|qs| walk(qs, &f.variables, &f.pages, &given, around, until))
             })
         })
     };
@@ -173,17 +178,36 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     #[cfg(feature = "widget-classic")]
     let walked = move |until: Option<&str>| -> Walk {
         let given = answers.read();
-        questions.with_value(|qs| walk(qs, &[], &given, Surroundings::default(), until))
+        questions.with_value(|qs| walk(qs, &[], &[], &given, Surroundings::default(), until))
     };
-    let visible_ids = move || {
+    // The steps the answers lead through, as question ids: a page's
+    // questions together, every other question alone.
+    #[cfg(not(feature = "widget-classic"))]
+    let all_steps = move || -> Vec<Vec<String>> {
         let path = walked(None).path;
-        questions.with_value(|qs| path.iter().map(|i| qs[*i].id.clone()).collect::<Vec<_>>())
+        fixed.with_value(|f| {
+            questions.with_value(|qs| {
+                let grouped = crate::domain::survey_pages::group(qs, &f.pages, &path);
+                grouped.iter().map(|step| step.iter().map(|i| qs[*i].id.clone()).collect()).collect()
+            })
+        })
     };
-    let position = move || visible_ids().iter().position(|id| *id == current.get()).unwrap_or(0);
-    let is_last = move || position() + 1 >= visible_ids().len();
-    // The visible questions and the position among them, read without
-    // subscribing (one closure for all the handlers: one copy in the wasm).
-    let steps = move || untrack(|| (visible_ids(), position()));
+    // Classic surveys have no pages: a question is a step.
+    #[cfg(feature = "widget-classic")]
+    let all_steps = move || -> Vec<Vec<String>> {
+        let path = walked(None).path;
+        questions.with_value(|qs| path.iter().map(|i| vec![qs[*i].id.clone()]).collect())
+    };
+    let visible_ids = move || all_steps().concat();
+    // The step the current question is on (any of its questions stands for it).
+    let position = move || {
+        let current = current.get();
+        all_steps().iter().position(|step| step.contains(&current)).unwrap_or(0)
+    };
+    let is_last = move || position() + 1 >= all_steps().len();
+    // The steps and the position among them, read without subscribing (one
+    // closure for all the handlers: one copy in the wasm).
+    let steps = move || untrack(|| (all_steps(), position()));
 
     let read_answers = move || {
         if let Some(fields) = form_ref.get_untracked().and_then(|form| read_form(&form)) {
@@ -213,8 +237,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     };
 
     let go_back = move |_| {
-        let (ids, at) = steps();
-        if let Some(previous) = at.checked_sub(1).and_then(|i| ids.get(i)) {
+        let (all, at) = steps();
+        if let Some(previous) = at.checked_sub(1).and_then(|i| all.get(i)).and_then(|step| step.first()) {
             current.set(previous.clone());
             errors.set(Vec::new());
             focus_current();
@@ -268,16 +292,18 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         let mut given = answers.get_untracked();
         let path = untrack(|| walked(None));
         questions.with_value(|qs| prune_unasked(qs, &path, &mut given));
-        let completing = {
-            let (ids, at) = steps();
-            at + 1 >= ids.len()
-        };
-        let step_id = current.get_untracked();
-        // The server's own rules, for this question only (and whether logic requires it).
-        let required = questions
-            .with_value(|qs| qs.iter().position(|q| q.id == step_id).is_some_and(|i| path.requires(i, &qs[i])));
-        let problems = step_problems(&questions.get_value(), &given, &step_id, required, messages);
-        if !problems.is_empty() {
+        let (all, at) = steps();
+        let completing = at + 1 >= all.len();
+        // The server's own rules, for this step's questions only (and whether logic requires each).
+        let mut problems = Vec::new();
+        for step_id in all.get(at).into_iter().flatten() {
+            let required = questions
+                .with_value(|qs| qs.iter().position(|q| q.id == *step_id).is_some_and(|i| path.requires(i, &qs[i])));
+            problems.extend(step_problems(&questions.get_value(), &given, step_id, required, messages));
+        }
+        if let Some((first, _)) = problems.first() {
+            // Focus goes to the first question with a problem.
+            current.set(first.split('.').next().unwrap_or_default().to_string());
             errors.set(problems);
             focus_current();
             return;
@@ -298,8 +324,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                     }
                 }
             } else {
-                let (ids, at) = steps();
-                if let Some(next) = ids.get(at + 1) {
+                let (all, at) = steps();
+                if let Some(next) = all.get(at + 1).and_then(|step| step.first()) {
                     current.set(next.clone());
                     focus_current();
                 }
@@ -327,8 +353,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 Ok(saved_draft) => {
                     session.update_value(|s| s.draft = Some(saved_draft.clone()));
                     if !completing {
-                        let (ids, at) = steps();
-                        let next = ids.get(at + 1).cloned().unwrap_or_default();
+                        let (all, at) = steps();
+                        let next = all.get(at + 1).and_then(|step| step.first()).cloned().unwrap_or_default();
                         saved::store(&survey_id, &saved::Kept { draft: saved_draft, answers: given, current: next });
                     }
                     advance();
@@ -376,10 +402,8 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         if !stepped.get() {
             return (1, 1);
         }
-        let ids = visible_ids();
-        let total = ids.len().max(1);
-        let at = ids.iter().position(|id| *id == current.get()).unwrap_or(0);
-        ((at + 1).min(total), total)
+        let total = all_steps().len().max(1);
+        ((position() + 1).min(total), total)
     };
 
     // The thank-you is there from the start, hidden, rather than swapped in
@@ -414,7 +438,9 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                     let id = id.clone();
                     move || !stepped.get() || visible_ids().contains(&id)
                 });
-                let on_step = Signal::derive(move || !stepped.get() || current.get() == id);
+                let on_step = Signal::derive(move || {
+                    !stepped.get() || all_steps().get(position()).is_some_and(|step| step.contains(&id))
+                });
                 view! { <QuestionField question=q error logic_visible on_step answers recall messages/> }
             }).collect_view()}
             <p class="vox-notice vox-error" role="alert" hidden=move || failure.read().is_none()>

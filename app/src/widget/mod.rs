@@ -60,7 +60,8 @@ pub fn boot_script_url(survey: &PublicSurvey) -> &'static str {
         .all(|q| q.kind.is_classic() && q.validation.pattern.is_none() && !recalls(q) && simple_logic(q))
         && !survey.thank_you().is_some_and(has_recall)
         && survey.options.variables.is_empty()
-        && survey.options.endings.is_empty();
+        && survey.options.endings.is_empty()
+        && survey.options.pages.is_empty();
     if classic {
         BOOT_SCRIPT_URL
     } else {
@@ -111,6 +112,9 @@ impl WidgetProps {
         options.invitation_email = None;
         // Shuffled questions arrive in this visitor's order (`arranged_for`):
         // how they were shuffled is not the visitor's business.
+        for page in &mut self.survey.options.pages {
+            page.shuffle = false;
+        }
         for question in &mut self.survey.questions {
             question.shuffle = false;
             for choice in question.kind.choices_mut().into_iter().flatten() {

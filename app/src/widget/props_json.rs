@@ -16,6 +16,7 @@ use crate::domain::survey::{
     Choice, InfoField, MatrixRow, PublicSurvey, Question, QuestionKind, RatingStyle, SurveyStatus, ValidationRules,
 };
 use crate::domain::survey_options::{english, Appearance, SurveyOptions, Theme};
+use crate::domain::survey_pages::Page;
 use serde_json::{Map, Value};
 
 type Object = Map<String, Value>;
@@ -99,6 +100,7 @@ fn survey(o: &Object) -> Option<PublicSurvey> {
             // Only surveys with logic load the every-type bundle (see `boot_script_url`).
             variables: newer(o, "variables", variable)?,
             endings: newer(o, "endings", ending)?,
+            pages: newer(o, "pages", page)?,
             ..SurveyOptions::default()
         },
         language: optional(o, "language", text)?.unwrap_or_default(),
@@ -284,7 +286,11 @@ fn rule(v: &Value) -> Option<LogicRule> {
 fn action(v: &Value) -> Option<Action> {
     let o = v.as_object()?;
     Some(match o.get("type")?.as_str()? {
-        "jump" => Action::Jump { question: optional(o, "question", text)?, ending: optional(o, "ending", text)? },
+        "jump" => Action::Jump {
+            question: optional(o, "question", text)?,
+            page: optional(o, "page", text)?,
+            ending: optional(o, "ending", text)?,
+        },
         "require" => Action::Require { question: required(o, "question", text)? },
         "calculate" => Action::Calculate {
             variable: required(o, "variable", text)?,
@@ -318,6 +324,13 @@ fn ending(v: &Value) -> Option<Ending> {
         text: optional(o, "text", text)?,
         redirect_url: optional(o, "redirectUrl", text)?,
     })
+}
+
+/// A page's questions; whether it was shuffled is the server's business
+/// (they arrive in this visitor's order).
+fn page(v: &Value) -> Option<Page> {
+    let o = v.as_object()?;
+    Some(Page { id: required(o, "id", text)?, questions: required(o, "questions", strings)?, shuffle: false })
 }
 
 fn required<T>(o: &Object, key: &str, read: impl FnOnce(&Value) -> Option<T>) -> Option<T> {
@@ -420,6 +433,7 @@ mod tests {
                 thank_you: Some("Danke".into()),
                 variables: Vec::new(),
                 endings: Vec::new(),
+                pages: vec![Page { id: "p1".into(), questions: vec!["q1".into(), "q2".into()], shuffle: false }],
                 embed: EmbedSettings { allowed_origins: vec!["https://shop.example".into()], ..Default::default() },
                 invitation_email: Some(EmailTemplate { subject: Some("Hi".into()), body: None }),
             },

@@ -28,6 +28,7 @@ mod settings;
 mod shuffle;
 mod sign_in;
 mod survey_documents;
+mod survey_pages;
 mod survey_templates;
 mod survey_versions;
 mod surveys;

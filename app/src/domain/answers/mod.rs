@@ -28,7 +28,7 @@ pub fn field_name(question_id: &str) -> String {
 /// question the answers lead to must be answered. Errors name
 /// `answers.<questionId>`.
 pub fn validate(questions: &[Question], answers: &Answers, completing: bool) -> Result<(), AppError> {
-    let walked = completing.then(|| walk(questions, &[], answers, Default::default(), None));
+    let walked = completing.then(|| walk(questions, &[], &[], answers, Default::default(), None));
     validate_walked(questions, answers, walked.as_ref())
 }
 

@@ -12,6 +12,7 @@ use crate::domain::number_text::is_date;
 use crate::domain::question_kind::{is_valid_key, QuestionKind};
 use crate::domain::survey::{check_text, is_forbidden_char, Question, MAX_TITLE_LEN};
 use crate::domain::survey_options::SurveyOptions;
+use crate::domain::survey_pages::{page_start, Steps};
 use serde_json::Value;
 
 pub const MAX_VARIABLES: usize = 50;
@@ -29,11 +30,15 @@ pub const MAX_TEXT_VALUE: usize = 500;
 pub fn validate(problems: &mut Problems, questions: &[Question], options: &SurveyOptions) {
     check_variables(problems, options);
     check_endings(problems, options);
-    let scope = Scope { questions, options };
+    let steps = Steps::of(questions, &options.pages);
+    let scope = Scope { questions, options, steps };
     for (i, q) in questions.iter().enumerate() {
         if let Some(when) = &q.show_if {
-            // Shown or not is decided before the question is answered.
-            scope.check_when(problems, &format!("questions[{i}].showIf"), when, i, "an earlier question");
+            // Shown or not is decided before the question (its page, if it is
+            // on one) is answered.
+            let (first, _) = scope.steps.bounds(i);
+            let earlier = if first < i { "a question before its page" } else { "an earlier question" };
+            scope.check_when(problems, &format!("questions[{i}].showIf"), when, first, earlier);
         }
         if q.logic.len() > MAX_RULES {
             problems.add(format!("questions[{i}].logic"), format!("at most {MAX_RULES} rules"));
@@ -129,6 +134,7 @@ fn check_plain(problems: &mut Problems, field: String, text: &str, max: usize) {
 struct Scope<'a> {
     questions: &'a [Question],
     options: &'a SurveyOptions,
+    steps: Steps,
 }
 
 impl Scope<'_> {
@@ -140,10 +146,15 @@ impl Scope<'_> {
         self.options.variables.iter().find(|v| v.id == id).map(|v| v.kind)
     }
 
+    /// `i`: the question the rule is on. Its logic runs once its step (its
+    /// page, or itself) is answered, so it may look at the whole step and
+    /// must lead past it.
     fn check_rule(&self, problems: &mut Problems, at: &str, rule: &LogicRule, i: usize) {
+        let (_, last) = self.steps.bounds(i);
         if let Some(when) = &rule.when {
-            // Logic runs once the question is answered: it may look at it.
-            self.check_when(problems, &format!("{at}.when"), when, i + 1, "this question or an earlier one");
+            let earlier =
+                if last > i { "a question on its page or before it" } else { "this question or an earlier one" };
+            self.check_when(problems, &format!("{at}.when"), when, last + 1, earlier);
         }
         if rule.actions.is_empty() {
             problems.add(format!("{at}.actions"), "a rule needs at least one action");
@@ -151,34 +162,42 @@ impl Scope<'_> {
             problems.add(format!("{at}.actions"), format!("at most {MAX_ACTIONS} actions"));
         }
         for (a, action) in rule.actions.iter().enumerate() {
-            self.check_action(problems, &format!("{at}.actions[{a}]"), action, i);
+            self.check_action(problems, &format!("{at}.actions[{a}]"), action, last);
         }
     }
 
-    fn check_action(&self, problems: &mut Problems, at: &str, action: &Action, i: usize) {
+    /// `last`: the last question of the rule's step; targets lie beyond it.
+    fn check_action(&self, problems: &mut Problems, at: &str, action: &Action, last: usize) {
         let field = |f: &str| format!("{at}.{f}");
+        const BACKWARDS: &str =
+            "jumps backwards (or to itself): logic may only jump forward, so that no survey can loop";
         match action {
-            Action::Jump { question, ending } => match (question, ending) {
-                (Some(_), Some(_)) | (None, None) => {
-                    problems.add(field("question"), "a jump names either a question or an ending")
-                }
-                (Some(target), None) => match self.index_of(target) {
+            Action::Jump { question, page, ending } => match (question, page, ending) {
+                (Some(target), None, None) => match self.index_of(target) {
                     None => problems.add(field("question"), "no such question"),
-                    Some(j) if j <= i => problems.add(
-                        field("question"),
-                        "jumps backwards (or to itself): logic may only jump forward, so that no survey can loop",
-                    ),
+                    Some(j) if j <= last => problems.add(field("question"), BACKWARDS),
+                    Some(j) if self.steps.bounds(j).0 != j => {
+                        problems.add(field("question"), "is inside a page: jump to the page instead")
+                    }
                     Some(_) => {}
                 },
-                (None, Some(target)) => {
+                (None, Some(target), None) => match page_start(self.questions, &self.options.pages, target) {
+                    None => problems.add(field("page"), "no such page (see pages)"),
+                    Some(j) if j <= last => problems.add(field("page"), BACKWARDS),
+                    Some(_) => {}
+                },
+                (None, None, Some(target)) => {
                     if !self.options.endings.iter().any(|e| e.id == *target) {
                         problems.add(field("ending"), "no such ending (see endings)");
                     }
                 }
+                _ => problems.add(field("question"), "a jump names one of a question, a page or an ending"),
             },
             Action::Require { question } => match self.index_of(question) {
                 None => problems.add(field("question"), "no such question"),
-                Some(j) if j <= i => problems.add(field("question"), "must be a later question"),
+                Some(j) if j <= last => {
+                    problems.add(field("question"), "must be a later question (after its page, if it is on one)")
+                }
                 Some(_) => {}
             },
             Action::Calculate { variable, operator, value, value_from } => {
@@ -207,7 +226,7 @@ impl Scope<'_> {
                         VariableKind::Number => {}
                     },
                     (None, Some(source)) => match self.index_of(source) {
-                        Some(j) if j <= i => {}
+                        Some(j) if j <= last => {}
                         _ => problems.add(field("valueFrom"), "must be this question or an earlier one"),
                     },
                 }

@@ -21,11 +21,13 @@ pub struct LogicRule {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Action {
-    /// Go on at a later `question`, or finish at `ending`. The first jump
-    /// that applies wins.
+    /// Go on at a later `question` or `page`, or finish at `ending`. The
+    /// first jump that applies wins.
     Jump {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         question: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        page: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ending: Option<String>,
     },

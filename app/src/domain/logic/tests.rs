@@ -115,7 +115,7 @@ fn groups_join_with_and_or_and_nest() {
 }
 
 fn walk_of(qs: &[Question], variables: &[Variable], a: Value) -> Walk {
-    walk(qs, variables, &answers(a), Surroundings::default(), None)
+    walk(qs, variables, &[], &answers(a), Surroundings::default(), None)
 }
 
 #[test]
@@ -199,8 +199,14 @@ fn variables_calculate_a_quiz_score() {
     assert_eq!(Value::Object(all_wrong.variables), json!({"score": 0, "guess": -1, "label": "done"}));
     assert_eq!(all_wrong.path, vec![0, 1], "a variable can hide a question");
     // As they stand when a question shows: its own logic has not run yet.
-    let at_year =
-        walk(&qs, &variables, &answers(json!({"capital": "athens", "year": 1896})), Default::default(), Some("year"));
+    let at_year = walk(
+        &qs,
+        &variables,
+        &[],
+        &answers(json!({"capital": "athens", "year": 1896})),
+        Default::default(),
+        Some("year"),
+    );
     assert_eq!(at_year.variables["score"], json!(1));
 }
 
@@ -344,4 +350,93 @@ fn a_group_with_a_mistake_names_it() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("bigger"), "{err}");
+}
+
+fn pages(v: Value) -> Vec<crate::domain::survey_pages::Page> {
+    serde_json::from_value(v).unwrap()
+}
+
+/// q1 alone, a page of q2–q4, then q5 and q6 alone.
+fn paged_survey(q2_logic: Value) -> Vec<Question> {
+    questions(json!([
+        {"id": "q1", "type": "nps", "title": "Q1"},
+        {"id": "q2", "type": "nps", "title": "Q2", "logic": q2_logic},
+        {"id": "q3", "type": "nps", "title": "Q3", "showIf": {"question": "q1", "op": "gte", "value": 5}},
+        {"id": "q4", "type": "nps", "title": "Q4", "logic": [{"actions": [
+            {"type": "calculate", "variable": "score", "operator": "multiply", "value": 10}]}]},
+        {"id": "q5", "type": "nps", "title": "Q5"},
+        {"id": "q6", "type": "nps", "title": "Q6"}
+    ]))
+}
+
+#[test]
+fn a_page_is_asked_whole_and_its_logic_runs_after_it_in_the_surveys_order() {
+    let variables: Vec<Variable> = serde_json::from_value(json!([{"id": "score", "type": "number"}])).unwrap();
+    let on_page = pages(json!([{"id": "p", "questions": ["q2", "q3", "q4"]}]));
+    let qs = paged_survey(json!([{"actions": [
+        {"type": "calculate", "variable": "score", "operator": "assign", "value": 1},
+        {"type": "jump", "question": "q6"}]}]));
+    let given = answers(json!({"q1": 7, "q2": 1, "q4": 3}));
+    let walked = walk(&qs, &variables, &on_page, &given, Surroundings::default(), None);
+    // q2's jump waits until the page is left: q3 (shown, by q1) and q4 are still asked.
+    assert_eq!(walked.path, vec![0, 1, 2, 3, 5]);
+    assert_eq!(walked.variables["score"], json!(10), "assign (q2) before multiply (q4)");
+    // Without the page, q2's jump skips q3 and q4 at once.
+    let alone = walk(&qs, &variables, &[], &given, Surroundings::default(), None);
+    assert_eq!(alone.path, vec![0, 1, 5]);
+    // A shuffled page shown as q4, q2, q3: the same way through, the same score.
+    let mut shown = qs.clone();
+    shown[1..4].rotate_right(1);
+    let arranged = walk(&shown, &variables, &on_page, &given, Surroundings::default(), None);
+    assert_eq!(arranged.variables, walked.variables);
+    let ids = |w: &Walk, qs: &[Question]| -> Vec<String> {
+        let mut ids: Vec<String> = w.path.iter().map(|i| qs[*i].id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&arranged, &shown), ids(&walked, &qs));
+    // `until` stops at the page, before its logic.
+    let until = walk(&qs, &variables, &on_page, &given, Surroundings::default(), Some("q3"));
+    assert_eq!((until.path, until.variables["score"].clone()), (vec![0, 1, 2, 3], json!(0)));
+}
+
+#[test]
+fn a_jump_lands_on_a_page() {
+    let mut qs = paged_survey(json!([]));
+    qs[0].logic = serde_json::from_value(json!([{"actions": [{"type": "jump", "page": "p"}]}])).unwrap();
+    let on_page = pages(json!([{"id": "p", "questions": ["q4", "q5"]}]));
+    let walked = walk(&qs, &[], &on_page, &answers(json!({"q1": 1})), Surroundings::default(), None);
+    assert_eq!(walked.path, vec![0, 3, 4, 5]);
+    let mut options = SurveyOptions { pages: on_page, ..Default::default() };
+    options.variables = serde_json::from_value(json!([{"id": "score", "type": "number"}])).unwrap();
+    assert!(problems_of(&qs, &options).is_empty(), "{:?}", problems_of(&qs, &options));
+}
+
+#[test]
+fn page_logic_is_refused_where_the_page_could_not_keep_it() {
+    let mut options =
+        SurveyOptions { pages: pages(json!([{"id": "p", "questions": ["q2", "q3", "q4"]}])), ..Default::default() };
+    options.variables = serde_json::from_value(json!([{"id": "score", "type": "number"}])).unwrap();
+    let mut qs = paged_survey(json!([
+        {"actions": [{"type": "jump", "question": "q4"}]},
+        {"actions": [{"type": "require", "question": "q3"}]},
+        {"actions": [{"type": "jump", "page": "nowhere"}]},
+        {"actions": [{"type": "jump", "page": "p"}]},
+        {"when": {"question": "q4", "op": "answered"}, "actions": [{"type": "calculate", "variable": "score", "operator": "add", "valueFrom": "q4"}]}
+    ]));
+    // A condition on a question of its own page: the page shows as a whole.
+    qs[3].show_if = Some(serde_json::from_value(json!({"question": "q2", "op": "answered"})).unwrap());
+    // A jump into the middle of the page.
+    qs[0].logic = serde_json::from_value(json!([{"actions": [{"type": "jump", "question": "q3"}]}])).unwrap();
+    assert_eq!(
+        problems_of(&qs, &options),
+        [
+            "questions[0].logic[0].actions[0].question",
+            "questions[1].logic[0].actions[0].question",
+            "questions[1].logic[1].actions[0].question",
+            "questions[1].logic[2].actions[0].page",
+            "questions[1].logic[3].actions[0].page",
+            "questions[3].showIf.question",
+        ]
+    );
 }

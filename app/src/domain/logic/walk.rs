@@ -8,6 +8,7 @@ use super::Facts;
 use crate::domain::answers::Answers;
 use crate::domain::question_kind::EVERY_TYPE_BUILT;
 use crate::domain::survey::{other_key, Question};
+use crate::domain::survey_pages::{page_start, Page, Steps};
 use serde_json::{Map, Value};
 
 /// Where the visitor is and what they brought, besides their answers.
@@ -60,12 +61,14 @@ impl Walk {
     }
 }
 
-/// Walks the survey from its first question. With `until`, stops on reaching
-/// that question, before its own logic runs (variables as they stand when it
-/// is shown).
+/// Walks the survey from its first question, a step at a time: a page's
+/// questions together (`pages`), every other question alone. With `until`,
+/// stops on reaching the step of that question, before its logic runs
+/// (variables as they stand when it is shown).
 pub fn walk(
     questions: &[Question],
     variables: &[Variable],
+    pages: &[Page],
     answers: &Answers,
     around: Surroundings,
     until: Option<&str>,
@@ -74,31 +77,49 @@ pub fn walk(
     let hidden_fields = around.hidden_fields.unwrap_or(&no_values);
     let metadata = around.metadata.unwrap_or(&no_values);
     let mut walk = Walk::default();
-    // The classic widget bundle has no logic rules (`boot_script_url`).
+    // The classic widget bundle has no logic rules or pages (`boot_script_url`).
     if EVERY_TYPE_BUILT {
         walk.required_by_logic = vec![false; questions.len()];
         walk.variables = initial_variables(variables);
     }
+    let steps = if EVERY_TYPE_BUILT { Some(Steps::of(questions, pages)) } else { None };
     // Only answers to questions passed on the way count, so answers left
     // behind by a changed earlier answer never steer (or fill) anything.
     let mut passed = vec![false; questions.len()];
     let index_of = |id: &str| questions.iter().position(|q| q.id == id);
     let mut i = 0;
-    while let Some(question) = questions.get(i) {
-        let facts =
-            Facts { answers, passed: Some((questions, &passed)), hidden_fields, metadata, variables: &walk.variables };
-        if question.show_if.as_ref().is_some_and(|c| !c.holds(&facts)) {
-            i += 1;
-            continue;
+    while i < questions.len() {
+        let (first, last) = steps.as_ref().map_or((i, i), |s| s.bounds(i));
+        // Which of the step's questions show is decided as it is reached.
+        let mut asked = Vec::new();
+        for j in first..=last {
+            let facts = Facts {
+                answers,
+                passed: Some((questions, &passed)),
+                hidden_fields,
+                metadata,
+                variables: &walk.variables,
+            };
+            if questions[j].show_if.as_ref().is_none_or(|c| c.holds(&facts)) {
+                asked.push(j);
+            }
         }
-        walk.path.push(i);
-        if until == Some(question.id.as_str()) {
+        walk.path.extend(&asked);
+        if asked.iter().any(|j| until == Some(questions[*j].id.as_str())) {
             break;
         }
-        passed[i] = true;
-        let mut jump: Option<(&Option<String>, &Option<String>)> = None;
+        for j in &asked {
+            passed[*j] = true;
+        }
+        // Each question's logic once the step is left, in the survey's order:
+        // the page's own list, which a shuffled page shown in another order keeps.
+        let in_order: Vec<usize> = match steps.as_ref().and_then(|s| s.page(i)).and_then(|p| pages.get(p)) {
+            Some(page) => page.questions.iter().filter_map(|id| index_of(id)).filter(|j| asked.contains(j)).collect(),
+            None => asked.clone(),
+        };
+        let mut jump: Option<(&Option<String>, &Option<String>, &Option<String>)> = None;
         if EVERY_TYPE_BUILT {
-            for rule in &question.logic {
+            for rule in in_order.iter().flat_map(|j| &questions[*j].logic) {
                 let facts = Facts {
                     answers,
                     passed: Some((questions, &passed)),
@@ -111,8 +132,8 @@ pub fn walk(
                 }
                 for action in &rule.actions {
                     match action {
-                        Action::Jump { question, ending } => {
-                            jump.get_or_insert((question, ending));
+                        Action::Jump { question, page, ending } => {
+                            jump.get_or_insert((question, page, ending));
                         }
                         Action::Require { question } => {
                             if let Some(j) = index_of(question) {
@@ -132,15 +153,17 @@ pub fn walk(
                 }
             }
         }
-        match jump {
-            Some((_, Some(ending))) => {
+        let target = match jump {
+            Some((_, _, Some(ending))) => {
                 walk.ending = Some(ending.clone());
                 break;
             }
-            // Only forward (definitions with other jumps are refused).
-            Some((Some(target), _)) => i = index_of(target).filter(|j| *j > i).unwrap_or(i + 1),
-            _ => i += 1,
-        }
+            Some((Some(question), _, _)) => index_of(question),
+            Some((_, Some(page), _)) => page_start(questions, pages, page),
+            _ => None,
+        };
+        // Only forward (definitions with other jumps are refused).
+        i = target.filter(|j| *j > last).unwrap_or(last + 1);
     }
     walk
 }

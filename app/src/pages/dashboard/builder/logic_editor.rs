@@ -2,7 +2,8 @@
 
 use super::edit_question;
 use crate::domain::logic::{Action, Condition, ConditionOp, When};
-use crate::domain::survey::{Question, SurveyDraft};
+use crate::domain::survey::SurveyDraft;
+use crate::domain::survey_pages::{page_start, Steps};
 use leptos::prelude::*;
 
 /// The operators the builder offers, with their labels.
@@ -36,23 +37,40 @@ fn value_text(value: &Option<serde_json::Value>) -> String {
 }
 
 /// Conditions may only look back and jumps only forward; after a move or a
-/// removal, logic that no longer does is dropped rather than left invalid
-/// (a `showIf`, a rule's conditions, an action).
-pub fn drop_forward_conditions(questions: &mut [Question]) {
-    let ids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
+/// removal, pages follow their questions (`survey_pages::tidy`) and logic
+/// that no longer fits is dropped rather than left invalid (a `showIf`, a
+/// rule's conditions, an action). On a page, conditions look before the page
+/// and rules run after it (README "Pages").
+pub fn keep_logic_valid(draft: &mut SurveyDraft) {
+    crate::domain::survey_pages::tidy(&draft.questions, &mut draft.options.pages);
+    let steps = Steps::of(&draft.questions, &draft.options.pages);
+    let starts: Vec<(String, usize)> = draft
+        .options
+        .pages
+        .iter()
+        .filter_map(|p| Some((p.id.clone(), page_start(&draft.questions, &draft.options.pages, &p.id)?)))
+        .collect();
+    let ids: Vec<String> = draft.questions.iter().map(|q| q.id.clone()).collect();
     let at = |id: &str| ids.iter().position(|q| q == id);
-    for (i, question) in questions.iter_mut().enumerate() {
+    for (i, question) in draft.questions.iter_mut().enumerate() {
+        let (first, last) = steps.bounds(i);
         let reads_before =
             |bound: usize| move |c: &&Condition| c.question.as_ref().is_none_or(|id| at(id).is_some_and(|j| j < bound));
-        if !question.show_if.as_ref().is_none_or(|w| w.conditions().iter().all(reads_before(i))) {
+        if !question.show_if.as_ref().is_none_or(|w| w.conditions().iter().all(reads_before(first))) {
             question.show_if = None;
         }
-        question.logic.retain(|rule| rule.when.as_ref().is_none_or(|w| w.conditions().iter().all(reads_before(i + 1))));
-        let ahead = |id: &str| at(id).is_some_and(|j| j > i);
+        question
+            .logic
+            .retain(|rule| rule.when.as_ref().is_none_or(|w| w.conditions().iter().all(reads_before(last + 1))));
+        let ahead = |id: &str| at(id).is_some_and(|j| j > last);
+        let lands = |id: &str| at(id).is_some_and(|j| j > last && steps.bounds(j).0 == j);
+        let page_ahead = |id: &str| starts.iter().any(|(p, j)| p == id && *j > last);
         for rule in &mut question.logic {
             rule.actions.retain(|action| match action {
-                Action::Jump { question: Some(target), .. } | Action::Require { question: target } => ahead(target),
-                Action::Calculate { value_from: Some(source), .. } => at(source).is_some_and(|j| j <= i),
+                Action::Jump { question: Some(target), .. } => lands(target),
+                Action::Jump { page: Some(target), .. } => page_ahead(target),
+                Action::Require { question: target } => ahead(target),
+                Action::Calculate { value_from: Some(source), .. } => at(source).is_some_and(|j| j <= last),
                 _ => true,
             });
         }

@@ -6,6 +6,7 @@ mod embedding;
 mod endings_editor;
 mod kind_settings;
 mod logic_editor;
+mod page_controls;
 mod question_editor;
 mod rules_editor;
 mod settings;
@@ -162,6 +163,7 @@ async fn save(request: SaveRequest) -> Result<Survey, AppError> {
                 invitation_email: Some(draft.options.invitation_email),
                 variables: Some(draft.options.variables),
                 endings: Some(draft.options.endings),
+                pages: Some(draft.options.pages),
             };
             update_survey(id, version, patch).await
         }

@@ -2,7 +2,8 @@
 //! logic rules, and moving, duplicating or removing it.
 
 use super::kind_settings::KindSettings;
-use super::logic_editor::LogicEditor;
+use super::logic_editor::{keep_logic_valid, LogicEditor};
+use super::page_controls::PageControls;
 use super::rules_editor::RulesEditor;
 use super::validation_editor::ValidationEditor;
 use super::{edit_question, fresh_question_id, Published};
@@ -28,7 +29,7 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
                 if (0..d.questions.len() as isize).contains(&to) {
                     d.questions.swap(from, to as usize);
                     // Logic may only look back: a condition on a question now below is dropped.
-                    crate::pages::dashboard::builder::logic_editor::drop_forward_conditions(&mut d.questions);
+                    keep_logic_valid(d);
                 }
             }
         })
@@ -39,6 +40,12 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
             if let Some(at) = d.questions.iter().position(|q| q.id == id.get_value()) {
                 let mut copy = d.questions[at].clone();
                 copy.id = fresh_question_id(d, published);
+                // On a page, the copy joins it, right after the original.
+                let original = id.get_value();
+                if let Some(page) = d.options.pages.iter_mut().find(|p| p.questions.contains(&original)) {
+                    let k = page.questions.iter().position(|q| *q == original).map_or(0, |k| k + 1);
+                    page.questions.insert(k, copy.id.clone());
+                }
                 d.questions.insert(at + 1, copy);
             }
         })
@@ -46,7 +53,7 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
     let remove = move |_| {
         draft.update(|d| {
             d.questions.retain(|q| q.id != id.get_value());
-            crate::pages::dashboard::builder::logic_editor::drop_forward_conditions(&mut d.questions);
+            keep_logic_valid(d);
             for t in d.options.translations.values_mut() {
                 t.questions.remove(&id.get_value());
             }
@@ -88,6 +95,7 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
                     on:change=move |ev| { let v = event_target_checked(&ev); edit(Box::new(move |q| q.required = v)) }/>
                 {move || format!("Question {} required", number())}
             </label>
+            <PageControls draft id=id.get_value()/>
             <KindSettings draft id=id.get_value()/>
             <ValidationEditor draft id=id.get_value()/>
             <Show when=move || { number() > 1 }>

@@ -8,6 +8,7 @@
 use super::edit_question;
 use crate::domain::logic::{Action, Calculation, Condition, ConditionGroup, ConditionOp, LogicRule, Match, When};
 use crate::domain::survey::{Question, QuestionKind, SurveyDraft};
+use crate::domain::survey_pages::Steps;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -163,7 +164,8 @@ fn RuleEditor(draft: RwSignal<SurveyDraft>, id: String, r: usize) -> impl IntoVi
             }
         }))
     };
-    let add_action = move |_| edit(Box::new(|rule| rule.actions.push(Action::Jump { question: None, ending: None })));
+    let add_action =
+        move |_| edit(Box::new(|rule| rule.actions.push(Action::Jump { question: None, page: None, ending: None })));
     view! {
         <div class="logic-rule stack">
             <div class="row">
@@ -345,24 +347,41 @@ fn ActionRow(draft: RwSignal<SurveyDraft>, id: String, r: usize, a: usize) -> im
         Some(Action::Require { .. }) => "require",
         Some(Action::Calculate { .. }) => "calculate",
     };
+    // The rule runs once this question's step (its page, if it is on one) is
+    // answered: targets lie beyond the step, sources within it or before.
+    let step_end = move || draft.with(|d| Steps::of(&d.questions, &d.options.pages).bounds(position()).1);
     let later = move || {
         draft.with(|d| {
-            let at = position();
             d.questions
                 .iter()
                 .enumerate()
-                .skip(at + 1)
+                .skip(step_end() + 1)
                 .map(|(i, q)| (q.id.clone(), format!("Question {}", i + 1)))
+                .collect::<Vec<_>>()
+        })
+    };
+    // Where a jump may land: a question on no page, or a page (at its start).
+    let jump_targets = move || {
+        draft.with(|d| {
+            let steps = Steps::of(&d.questions, &d.options.pages);
+            d.questions
+                .iter()
+                .enumerate()
+                .skip(step_end() + 1)
+                .filter(|(i, _)| steps.bounds(*i).0 == *i)
+                .map(|(i, q)| match steps.page(i).and_then(|p| d.options.pages.get(p)) {
+                    Some(page) => (format!("p:{}", page.id), format!("Page of question {}", i + 1)),
+                    None => (format!("q:{}", q.id), format!("Question {}", i + 1)),
+                })
                 .collect::<Vec<_>>()
         })
     };
     let asked = move || {
         draft.with(|d| {
-            let at = position();
             d.questions
                 .iter()
                 .enumerate()
-                .take(at + 1)
+                .take(step_end() + 1)
                 .map(|(i, q)| (q.id.clone(), format!("Question {}", i + 1)))
                 .collect::<Vec<_>>()
         })
@@ -372,7 +391,9 @@ fn ActionRow(draft: RwSignal<SurveyDraft>, id: String, r: usize, a: usize) -> im
     let variables =
         move || draft.with(|d| d.options.variables.iter().map(|v| (v.id.clone(), v.id.clone())).collect::<Vec<_>>());
     let target = move || match action() {
-        Some(Action::Jump { question, ending }) => question.or(ending),
+        Some(Action::Jump { question: Some(q), .. }) => Some(format!("q:{q}")),
+        Some(Action::Jump { page: Some(p), .. }) => Some(format!("p:{p}")),
+        Some(Action::Jump { ending, .. }) => ending,
         Some(Action::Require { question }) => Some(question),
         Some(Action::Calculate { variable, .. }) => Some(variable),
         None => None,
@@ -401,10 +422,10 @@ fn ActionRow(draft: RwSignal<SurveyDraft>, id: String, r: usize, a: usize) -> im
             <select aria-label=move || label("type") on:change=move |ev| {
                 let chosen = event_target_value(&ev);
                 edit(Box::new(move |action| *action = match chosen.as_str() {
-                    "ending" => Action::Jump { question: None, ending: Some(String::new()) },
+                    "ending" => Action::Jump { question: None, page: None, ending: Some(String::new()) },
                     "require" => Action::Require { question: String::new() },
                     "calculate" => Action::Calculate { variable: String::new(), operator: Calculation::Add, value: Some(1.into()), value_from: None },
-                    _ => Action::Jump { question: None, ending: None },
+                    _ => Action::Jump { question: None, page: None, ending: None },
                 }))
             }>
                 <option value="jump" selected=move || kind() == "jump">"Jump to question"</option>
@@ -413,8 +434,11 @@ fn ActionRow(draft: RwSignal<SurveyDraft>, id: String, r: usize, a: usize) -> im
                 <option value="calculate" selected=move || kind() == "calculate">"Calculate variable"</option>
             </select>
             {move || match kind() {
-                "jump" => choose("question", later(), |a, v| *a = Action::Jump { question: Some(v), ending: None }).into_any(),
-                "ending" => choose("ending", endings(), |a, v| *a = Action::Jump { question: None, ending: Some(v) }).into_any(),
+                "jump" => choose("question", jump_targets(), |a, v| *a = match v.split_once(':') {
+                    Some(("p", page)) => Action::Jump { question: None, page: Some(page.to_string()), ending: None },
+                    _ => Action::Jump { question: Some(v.trim_start_matches("q:").to_string()), page: None, ending: None },
+                }).into_any(),
+                "ending" => choose("ending", endings(), |a, v| *a = Action::Jump { question: None, page: None, ending: Some(v) }).into_any(),
                 "require" => choose("question", later(), |a, v| *a = Action::Require { question: v }).into_any(),
                 _ => choose("variable", variables(), |a, v| {
                     if let Action::Calculate { variable, .. } = a { *variable = v }

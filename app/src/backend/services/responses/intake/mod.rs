@@ -205,7 +205,7 @@ async fn check(state: &AppState, candidate: Candidate<'_>, mut problems: Problem
         }
     }
     let around = Surroundings { hidden_fields: Some(candidate.known_hidden_fields), metadata: Some(&metadata) };
-    let walked = walk(&survey.questions, &survey.options.variables, &answers, around, None);
+    let walked = walk(&survey.questions, &survey.options.variables, &survey.options.pages, &answers, around, None);
     prune_unasked(&survey.questions, &walked, &mut answers);
     let completing = candidate.completed.then_some(&walked);
     if let Err(AppError::Validation { errors }) = answers::validate_walked(&survey.questions, &answers, completing) {
