@@ -16,7 +16,13 @@ use axum::response::{IntoResponse, Response};
 fn is_idempotent_endpoint(path: &str) -> bool {
     matches!(
         path,
-        "/api/surveys" | "/api/events" | "/api/directory/contacts/upsert" | "/api/event-types" | "/api/channels"
+        "/api/surveys"
+            | "/api/surveys/import"
+            | "/api/surveys/from-template"
+            | "/api/events"
+            | "/api/directory/contacts/upsert"
+            | "/api/event-types"
+            | "/api/channels"
     ) || (path.starts_with("/api/client/surveys/") && path.ends_with("/responses"))
         || (path.starts_with("/api/surveys/") && path.ends_with("/distributions/quick"))
 }

@@ -37,7 +37,7 @@ fn options(kind: &QuestionKind) -> Vec<(String, String)> {
         .map(|c| (c.id.clone(), format!("{}\u{1f}{}", c.label, c.image_url.as_deref().unwrap_or_default())))
         .collect();
     if let QuestionKind::Matrix { rows, columns } = kind {
-        listed.extend(rows.iter().map(|r| (r.id.clone(), format!("{}\u{1f}{}", r.label, r.required))));
+        listed.extend(rows.iter().map(|r| (r.id.clone(), r.label.clone())));
         listed.extend(columns.iter().map(|c| (c.id.clone(), c.label.clone())));
     }
     listed
@@ -50,8 +50,12 @@ fn settings(kind: &QuestionKind) -> QuestionKind {
         // Anchoring is part of shuffling; compare it there.
         choices.clear();
     }
+    // A matrix row's own `required` is a setting; its label is compared with the options.
     if let QuestionKind::Matrix { rows, .. } = &mut kind {
-        rows.clear();
+        for row in rows.iter_mut() {
+            row.label.clear();
+        }
+        rows.retain(|r| r.required);
     }
     kind
 }
@@ -162,8 +166,8 @@ mod tests {
             "rows": [{"id": "r1", "label": "Speed", "required": true}], "columns": [{"id": "y", "label": "Good"}, {"id": "n", "label": "Bad"}],
             "showIf": {"hidden": "source", "op": "eq", "value": "app"}}));
         let change = differences(&before, &after).unwrap();
-        assert_eq!(change.parts, ["choices", "showIf"]);
-        assert_eq!((change.added, change.relabelled), (vec!["n".to_string()], vec!["r1".to_string()]));
+        assert_eq!(change.parts, ["settings", "choices", "showIf"], "a row made required is a setting");
+        assert_eq!((change.added, change.relabelled), (vec!["n".to_string()], Vec::<String>::new()));
         let text = q(json!({"id": "t", "type": "text", "title": "Why?"}));
         let ruled = q(json!({"id": "t", "type": "text", "title": "Why?", "validation": {"maxLength": 20},
             "logic": [{"actions": [{"type": "jump", "ending": "bye"}]}]}));

@@ -268,16 +268,20 @@ pub fn validate_survey(problems: &mut Problems, questions: &[Question], options:
     let hidden = &options.hidden_fields;
     let variables: Vec<String> = options.variables.iter().map(|v| v.id.clone()).collect();
     let variables = variables.as_slice();
+    // A question recalls answers given before its step: on a page, before
+    // the page (its own questions are answered on the same screen).
+    let steps = super::survey_pages::Steps::of(questions, &options.pages);
     let mut check = |field: String, text: &str, position: usize| {
         validate_text(problems, &field, text, questions, position, hidden, variables)
     };
     for (i, q) in questions.iter().enumerate() {
-        check(format!("questions[{i}].title"), &q.title, i);
+        let before = steps.bounds(i).0;
+        check(format!("questions[{i}].title"), &q.title, before);
         if let Some(description) = &q.description {
-            check(format!("questions[{i}].description"), description, i);
+            check(format!("questions[{i}].description"), description, before);
         }
         for (j, choice) in q.kind.choices().unwrap_or_default().iter().enumerate() {
-            check(format!("questions[{i}].choices[{j}].label"), &choice.label, i);
+            check(format!("questions[{i}].choices[{j}].label"), &choice.label, before);
         }
     }
     if let Some(text) = &options.thank_you {
@@ -304,6 +308,7 @@ pub fn validate_survey(problems: &mut Problems, questions: &[Question], options:
         }
         for (id, texts) in &translation.questions {
             let Some(position) = questions.iter().position(|q| &q.id == id) else { continue };
+            let position = steps.bounds(position).0;
             let q_at = format!("{at}.questions.{id}");
             for (name, text) in [("title", &texts.title), ("description", &texts.description)] {
                 if let Some(text) = text {
@@ -444,5 +449,30 @@ mod tests {
             ]
         );
         assert!(errors.iter().all(|e| e.field == "questions[3].title"));
+    }
+
+    #[test]
+    fn on_a_page_only_questions_before_the_page_may_be_recalled() {
+        let mut questions = survey();
+        questions[3].title = "About {{name}}".into();
+        let fields = |options: &SurveyOptions| {
+            let mut problems = Problems::default();
+            validate_survey(&mut problems, &questions, options);
+            match problems.into_result() {
+                Err(crate::domain::AppError::Validation { errors }) => errors.into_iter().map(|e| e.field).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let name_at = questions.iter().position(|q| q.id == "name").unwrap();
+        assert!(name_at < 3);
+        assert_eq!(fields(&SurveyOptions::default()), Vec::<String>::new());
+        // `name` and question 3 on one page: answered on the same screen.
+        let page = crate::domain::survey_pages::Page {
+            id: "p".into(),
+            questions: questions[name_at..=3].iter().map(|q| q.id.clone()).collect(),
+            shuffle: false,
+        };
+        let paged = SurveyOptions { pages: vec![page], ..Default::default() };
+        assert_eq!(fields(&paged), ["questions[3].title"]);
     }
 }

@@ -344,6 +344,9 @@ impl SurveyOptions {
         for (i, name) in self.hidden_fields.iter().enumerate() {
             if !is_field_name(name) {
                 problems.add(format!("hiddenFields[{i}]"), "1–64 letters, digits, '-' or '_'");
+            } else if name == "seed" {
+                // The embed loader's shuffle seed travels as `?seed=`.
+                problems.add(format!("hiddenFields[{i}]"), "'seed' is a name the survey page uses itself");
             } else if !seen.insert(name) {
                 problems.add(format!("hiddenFields[{i}]"), "duplicate hidden field");
             }

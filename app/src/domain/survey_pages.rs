@@ -150,7 +150,8 @@ pub fn tidy(questions: &[Question], pages: &mut Vec<Page>) {
             }
         }
         for (r, run) in runs.into_iter().enumerate() {
-            if run.len() < 2 {
+            // A page of one shuffles nothing; it stays only where a jump lands on it.
+            if run.len() < 2 && !(r == 0 && jumped_to(questions, &page.id)) {
                 continue;
             }
             let id = if r == 0 { page.id.clone() } else { fresh_page_id(&used) };
@@ -162,9 +163,37 @@ pub fn tidy(questions: &[Question], pages: &mut Vec<Page>) {
     *pages = tidied;
 }
 
+/// Moves question `from` one place up or down, for the builder: on its own
+/// page it trades places with its neighbour; next to another page it passes
+/// that whole page, so moving never cuts a page in two.
+pub fn move_question(questions: &mut Vec<Question>, pages: &[Page], from: usize, up: bool) {
+    let Some(to) = (if up { from.checked_sub(1) } else { Some(from + 1) }).filter(|t| *t < questions.len()) else {
+        return;
+    };
+    let steps = Steps::of(questions, pages);
+    let landing = match steps.page(to) {
+        Some(other) if steps.page(from) != Some(other) => {
+            let (first, last) = steps.bounds(to);
+            if up {
+                first
+            } else {
+                last
+            }
+        }
+        _ => to,
+    };
+    let question = questions.remove(from);
+    questions.insert(landing, question);
+}
+
 /// `p1`, `p2`, …: the first not in `used`.
 pub fn fresh_page_id(used: &[String]) -> String {
     (1..).map(|n| format!("p{n}")).find(|id| !used.contains(id)).unwrap_or_default()
+}
+
+fn jumped_to(questions: &[Question], page: &str) -> bool {
+    let actions = questions.iter().flat_map(|q| &q.logic).flat_map(|rule| &rule.actions);
+    actions.into_iter().any(|a| matches!(a, super::logic::Action::Jump { page: Some(p), .. } if p == page))
 }
 
 /// Puts question `i` on the page of the question before it (or starts a
@@ -274,6 +303,36 @@ mod tests {
         // Leaving from the second question leaves a page of one: it goes.
         join_previous(&qs, &mut pages, 1, false);
         assert_eq!(pages, [page("p2", &["q2", "q3", "q4"])]);
+    }
+
+    #[test]
+    fn moving_passes_a_whole_page_and_stays_within_its_own() {
+        let ids = |qs: &[Question]| qs.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+        let pages = [page("a", &["q2", "q3"])];
+        let mut qs = questions(4);
+        move_question(&mut qs, &pages, 0, false);
+        assert_eq!(ids(&qs), ["q2", "q3", "q1", "q4"], "down past the page");
+        let mut qs = questions(4);
+        move_question(&mut qs, &pages, 3, true);
+        assert_eq!(ids(&qs), ["q1", "q4", "q2", "q3"], "up past the page");
+        let mut qs = questions(4);
+        move_question(&mut qs, &pages, 1, false);
+        assert_eq!(ids(&qs), ["q1", "q3", "q2", "q4"], "within the page");
+        let mut qs = questions(4);
+        move_question(&mut qs, &pages, 0, true);
+        move_question(&mut qs, &pages, 3, false);
+        assert_eq!(ids(&qs), ["q1", "q2", "q3", "q4"], "nothing beyond the ends");
+    }
+
+    #[test]
+    fn a_page_of_one_stays_where_a_jump_lands_on_it() {
+        let mut qs = questions(4);
+        qs[0].logic = serde_json::from_value(json!([{"actions": [{"type": "jump", "page": "a"}]}])).unwrap();
+        let mut pages = vec![page("a", &["q3", "q4"]), page("b", &["q1", "q2"])];
+        qs.remove(3);
+        qs.remove(1);
+        tidy(&qs, &mut pages);
+        assert_eq!(pages, [page("a", &["q3"])]);
     }
 
     #[test]

@@ -183,7 +183,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     // The steps the answers lead through, as question ids: a page's
     // questions together, every other question alone.
     #[cfg(not(feature = "widget-classic"))]
-    let all_steps = move || -> Vec<Vec<String>> {
+    let walk_steps = move || -> Vec<Vec<String>> {
         let path = walked(None).path;
         fixed.with_value(|f| {
             questions.with_value(|qs| {
@@ -194,20 +194,23 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     };
     // Classic surveys have no pages: a question is a step.
     #[cfg(feature = "widget-classic")]
-    let all_steps = move || -> Vec<Vec<String>> {
+    let walk_steps = move || -> Vec<Vec<String>> {
         let path = walked(None).path;
         questions.with_value(|qs| path.iter().map(|i| vec![qs[*i].id.clone()]).collect())
     };
-    let visible_ids = move || all_steps().concat();
+    // One walk per change of the answers, shared by every question's
+    // visibility, the step shown and the progress.
+    let all_steps = Memo::new(move |_| walk_steps());
+    let visible = move |id: &str| all_steps.with(|all| all.iter().any(|step| step.iter().any(|q| q == id)));
     // The step the current question is on (any of its questions stands for it).
     let position = move || {
         let current = current.get();
-        all_steps().iter().position(|step| step.contains(&current)).unwrap_or(0)
+        all_steps.with(|all| all.iter().position(|step| step.contains(&current)).unwrap_or(0))
     };
-    let is_last = move || position() + 1 >= all_steps().len();
+    let is_last = move || position() + 1 >= all_steps.with(Vec::len);
     // The steps and the position among them, read without subscribing (one
     // closure for all the handlers: one copy in the wasm).
-    let steps = move || untrack(|| (all_steps(), position()));
+    let steps = move || untrack(|| (all_steps.get(), position()));
 
     let read_answers = move || {
         if let Some(fields) = form_ref.get_untracked().and_then(|form| read_form(&form)) {
@@ -402,7 +405,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         if !stepped.get() {
             return (1, 1);
         }
-        let total = all_steps().len().max(1);
+        let total = all_steps.with(Vec::len).max(1);
         ((position() + 1).min(total), total)
     };
 
@@ -436,10 +439,10 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 });
                 let logic_visible = Signal::derive({
                     let id = id.clone();
-                    move || !stepped.get() || visible_ids().contains(&id)
+                    move || !stepped.get() || visible(&id)
                 });
                 let on_step = Signal::derive(move || {
-                    !stepped.get() || all_steps().get(position()).is_some_and(|step| step.contains(&id))
+                    !stepped.get() || all_steps.with(|all| all.get(position()).is_some_and(|step| step.contains(&id)))
                 });
                 view! { <QuestionField question=q error logic_visible on_step answers recall messages/> }
             }).collect_view()}

@@ -65,7 +65,7 @@ async fn list(caller: Caller, ApiQuery(params): ApiQuery<ListParams>) -> ApiResu
 }
 
 #[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 #[schema(example = json!({"template": "nps-follow-up", "language": "de"}))]
 struct FromTemplate {
     /// A template's `id` from `GET /api/survey-templates`.

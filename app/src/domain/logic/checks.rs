@@ -191,6 +191,7 @@ impl Scope<'_> {
                         problems.add(field("ending"), "no such ending (see endings)");
                     }
                 }
+                (_, Some(_), _) => problems.add(field("page"), "a jump names one of a question, a page or an ending"),
                 _ => problems.add(field("question"), "a jump names one of a question, a page or an ending"),
             },
             Action::Require { question } => match self.index_of(question) {

@@ -44,7 +44,7 @@ pub async fn create_from(
     let template =
         TEMPLATES.iter().find(|t| t.id == id).ok_or_else(|| AppError::field("template", "no such template"))?;
     let mut draft = template.draft_in(language)?;
-    if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+    if let Some(name) = name {
         draft.name = name;
     }
     create(db, org_id, draft).await

@@ -95,6 +95,8 @@ pub fn LogicEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView {
     let earlier = move || {
         draft.with(|d| {
             let position = d.questions.iter().position(|q| q.id == id.get_value()).unwrap_or(0);
+            // On a page: questions before the page (it shows as a whole).
+            let position = Steps::of(&d.questions, &d.options.pages).bounds(position).0;
             d.questions[..position]
                 .iter()
                 .enumerate()

@@ -282,7 +282,7 @@ fn SurveyEditor(initial: Option<Survey>, published: PublishedIds) -> impl IntoVi
                         organization_sites: Vec::new(),
                     }
                     .localized(&language);
-                    let messages = crate::domain::i18n::messages(&survey.language);
+                    let messages = crate::domain::i18n::messages_for(&survey.language, !survey.options.pages.is_empty());
                     let props = WidgetProps { survey, hidden_fields: Default::default(), invalid: Vec::new(), embedded: true, parent_origin: None, preview: true, invitation: None, messages };
                     view! { <SurveyWidget props/> }
                 }}

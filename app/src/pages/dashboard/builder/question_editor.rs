@@ -25,12 +25,9 @@ pub fn QuestionEditor(draft: RwSignal<SurveyDraft>, id: String) -> impl IntoView
     let move_by = move |delta: isize| {
         draft.update(|d| {
             if let Some(from) = d.questions.iter().position(|q| q.id == id.get_value()) {
-                let to = from as isize + delta;
-                if (0..d.questions.len() as isize).contains(&to) {
-                    d.questions.swap(from, to as usize);
-                    // Logic may only look back: a condition on a question now below is dropped.
-                    keep_logic_valid(d);
-                }
+                crate::domain::survey_pages::move_question(&mut d.questions, &d.options.pages, from, delta < 0);
+                // Logic may only look back: a condition on a question now below is dropped.
+                keep_logic_valid(d);
             }
         })
     };
