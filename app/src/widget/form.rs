@@ -200,7 +200,10 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     };
     // One walk per change of the answers, shared by every question's
     // visibility, the step shown and the progress.
+    #[cfg(not(feature = "widget-classic"))]
     let all_steps = Memo::new(move |_| walk_steps());
+    #[cfg(feature = "widget-classic")]
+    let all_steps = Fresh(walk_steps);
     let visible = move |id: &str| all_steps.with(|all| all.iter().any(|step| step.iter().any(|q| q == id)));
     // The step the current question is on (any of its questions stands for it).
     let position = move || {
@@ -458,6 +461,23 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
             </div>
         </form>
         <div hidden=move || !done.get()><ThankYou title=ending_title text=ending_text/></div>
+    }
+}
+
+/// The classic bundle walks again where the other memoises: a memo of one
+/// more type costs its wasm more than a classic survey's walks cost time.
+#[cfg(feature = "widget-classic")]
+#[derive(Clone, Copy)]
+struct Fresh<F>(F);
+
+#[cfg(feature = "widget-classic")]
+impl<F: Fn() -> Vec<Vec<String>>> Fresh<F> {
+    fn with<R>(&self, read: impl FnOnce(&Vec<Vec<String>>) -> R) -> R {
+        read(&(self.0)())
+    }
+
+    fn get(&self) -> Vec<Vec<String>> {
+        (self.0)()
     }
 }
 
