@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod number_text;
 pub mod page;
 pub mod pattern;
+pub mod question_checks;
 pub mod question_diff;
 pub mod question_kind;
 pub mod question_stats;
