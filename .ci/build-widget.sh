@@ -6,9 +6,11 @@
 # cargo-leptos builds the dashboard bundle; this one is separate so that
 # visitors of a survey download only the widget.
 # Two widget bundles: pkg/widget/ for surveys of the seven classic question
-# types, and pkg/widget/every-type/ for the rest, whose rarer controls are
-# wasm chunks loaded only by surveys that use them; the survey page picks the
-# smaller bundle when it suffices.
+# types, and pkg/widget/every-type/ for the rest, split into a main module
+# (renders and hydrates the form) and chunks fetched once it has hydrated:
+# the survey's rules (app/src/widget/engine.rs) and the rarer controls (only
+# for surveys that use them); the survey page picks the smaller bundle when
+# it suffices.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.ci/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -20,8 +22,8 @@ bundle() {
   local out=$1
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
   if [[ ${2:-} == *split* ]]; then
-    # Split points (app/src/widget/newer_controls.rs) become chunks of their
-    # own, fetched on demand: the linker keeps its relocations for
+    # Split points (app/src/widget/engine.rs, newer_controls.rs) become
+    # chunks of their own, fetched on demand: the linker keeps its relocations for
     # wasm_split_cli, which writes the main module, the chunks and their
     # loader (__wasm_split.js); wasm-bindgen then makes the main module's glue.
     cargo rustc -p widget-frontend --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release \

@@ -232,6 +232,7 @@ test('the newer controls come as a chunk after the first load, and go live', asy
   await hydrated(visitor);
   expect(fetched).toContain('/pkg/widget/every-type/vox_widget_bg.wasm');
   expect(fetched).toContain('/pkg/widget/every-type/split_vox_controls.wasm');
+  expect(fetched).toContain('/pkg/widget/every-type/split_vox_rules.wasm');
 
   const spent = visitor.getByRole('spinbutton', { name: 'How much did you spend?' });
   await spent.fill('120');
@@ -252,7 +253,8 @@ test('the newer controls come as a chunk after the first load, and go live', asy
   const [response] = await responsesOf(page, surveyId);
   expect(response.answers).toEqual({ spent: 120, why: 'A gift' });
 
-  // A survey on the every-type bundle (for its pattern) with no newer control fetches no chunk.
+  // A survey on the every-type bundle (for its pattern) with no newer control
+  // fetches the survey's rules but not the controls' chunk.
   const patterned = await createSurveyViaApi(page, { name: 'Codes', status: 'published', questions: [
     { id: 'code', type: 'text', title: 'Order number?', validation: { pattern: '[A-Z]{2}\\d+' } },
   ] });
@@ -261,8 +263,33 @@ test('the newer controls come as a chunk after the first load, and go live', asy
   const secondFetched = wasmFetches(second);
   await second.goto(`/s/${patterned}`);
   await hydrated(second);
-  expect(secondFetched).toEqual(['/pkg/widget/every-type/vox_widget_bg.wasm']);
+  expect(secondFetched).toContain('/pkg/widget/every-type/vox_widget_bg.wasm');
+  expect(secondFetched).toContain('/pkg/widget/every-type/split_vox_rules.wasm');
+  expect(secondFetched).not.toContain('/pkg/widget/every-type/split_vox_controls.wasm');
+  // Stepping waits for the rules: the pattern is checked before the step moves on.
+  await second.getByRole('textbox', { name: 'Order number?' }).fill('nope');
+  await second.getByRole('button', { name: 'Submit' }).click();
+  await expect(second.getByRole('alert').filter({ hasText: 'Please use the format asked for.' })).toBeVisible();
   await other.close();
+});
+
+test('without the rules\' chunk the survey stays the plain form, and its answers arrive', async ({ page, browser }) => {
+  await signUp(page, 'Offline Rules Co');
+  const surveyId = await createSurveyViaApi(page, { name: 'No rules', status: 'published', questions: numberThenText });
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  await visitor.route('**/split_vox_rules.wasm', (route) => route.abort('connectionfailed'));
+  await visitor.goto(`/s/${surveyId}`);
+  await hydrated(visitor);
+  // Both questions show at once, as without JavaScript, and the form posts to the server.
+  await expect(visitor.getByRole('textbox', { name: 'Why?' })).toBeVisible();
+  await visitor.getByRole('spinbutton', { name: 'How much did you spend?' }).fill('42');
+  await visitor.getByRole('textbox', { name: 'Why?' }).fill('Posted plainly');
+  await visitor.getByRole('button', { name: 'Submit' }).click();
+  await expect(visitor.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
+  await context.close();
+  const [response] = await responsesOf(page, surveyId);
+  expect(response.answers).toEqual({ spent: 42, why: 'Posted plainly' });
 });
 
 test('a control whose code cannot be fetched stays a working native control', async ({ page, browser }) => {

@@ -176,10 +176,10 @@ test('answers are saved as the visitor goes, and a reload continues where they w
 
 test('both widget bundles are served precompressed and cacheable', async ({ request }) => {
   // The classic bundle, and the one for surveys using the newer question types.
-  // The latter is split: its loader and the chunk of the rarer controls too.
+  // The latter is split: its loader, the chunk of the rarer controls and the survey's rules too.
   const files = {
     '/pkg/widget': ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js'],
-    '/pkg/widget/every-type': ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js', '__wasm_split.js', 'split_vox_controls.wasm'],
+    '/pkg/widget/every-type': ['vox_widget_bg.wasm', 'vox_widget.js', 'boot.js', '__wasm_split.js', 'split_vox_controls.wasm', 'split_vox_rules.wasm'],
   };
   for (const [dir, names] of Object.entries(files)) {
     for (const file of names) {

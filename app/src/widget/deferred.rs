@@ -7,7 +7,8 @@
 //! hydration passes over that div's content, which stays a working native
 //! control (the form reads every answer from its inputs), and the chunk
 //! hydrates it once it has arrived. `display: contents` keeps the div out of
-//! the layout. `when_settled` tells the page when every such control is live.
+//! the layout. `when_settled` tells the page when every such control, and the
+//! survey's rules (`engine`), are live.
 
 use super::newer_controls;
 use super::recalled::RecallScope;

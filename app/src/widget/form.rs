@@ -11,20 +11,20 @@
 //! At the end it shows the ending the logic reached, or sends the visitor to
 //! its address.
 
+use super::engine::{EngineHandle, Rules};
 use super::host::{self, HostContext};
 use super::question::QuestionField;
 use super::recalled::RecallScope;
 use super::{json, saved, transport, ThankYou, WidgetProps};
-use crate::domain::answers::{self, Answers};
+use crate::domain::answers::Answers;
 use crate::domain::i18n::{fill, Messages};
-use crate::domain::logic::{prune_unasked, walk, Surroundings, Walk};
-use crate::domain::survey::{other_key, Question, QuestionKind};
-use crate::domain::validation_rules::{broken_rule, BrokenRule};
+use crate::domain::logic::{Surroundings, Walk};
+use crate::domain::survey::{other_key, Question};
+use crate::domain::validation_rules::BrokenRule;
 use crate::domain::AppError;
 #[cfg(not(feature = "widget-classic"))]
 use crate::domain::{
     logic::{Ending, Variable},
-    recall::{render, render_url},
     survey_pages::Page,
 };
 use leptos::prelude::*;
@@ -103,11 +103,14 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     let answers = RwSignal::new(Answers::new());
     // What the logic has calculated so far (kept by an effect below).
     let variables = RwSignal::new(Answers::new());
+    // The survey's rules: in the every-type bundle they arrive after hydration.
+    let engine = EngineHandle::new();
     let recall = RecallScope {
         questions,
         answers,
         hidden_fields: StoredValue::new(fixed.with_value(|f| f.hidden_fields.clone())),
         variables,
+        engine,
     };
     // Steps exist only once hydrated; before that the whole form shows.
     let stepped = RwSignal::new(false);
@@ -136,8 +139,17 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         });
     };
 
-    // Hydrated: switch to steps and pick up a response started before a reload.
-    Effect::new(move |_| {
+    let read_answers = move || {
+        let (Some(form), Some(engine)) = (form_ref.get_untracked(), engine.get()) else { return };
+        if let Some(fields) = read_form(&form) {
+            answers.set(questions.with_value(|qs| (engine.read)(qs, &fields)));
+        }
+    };
+
+    // Hydrated, and the rules at hand: switch to steps and pick up a
+    // response started before a reload.
+    let start = move || {
+        read_answers();
         if !preview {
             if let Some(kept) = saved::load(&fixed.with_value(|f| f.survey_id.clone())) {
                 answers.set(kept.answers);
@@ -159,44 +171,46 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
                 flush_context();
             });
         }
-    });
+    };
+    engine.when_ready(start);
 
     // Plain closures rather than memos: recomputing is cheap (a survey has
     // at most 100 questions), and memos of three more types cost wasm.
     // `until`: stop on reaching that question, before its own logic runs.
-    #[cfg(not(feature = "widget-classic"))]
+    // Only called once the engine is there (`stepped`, or later).
     let walked = move |until: Option<&str>| -> Walk {
+        let Some(engine) = engine.get() else { return Walk::default() };
         let given = answers.read();
-        fixed.with_value(|f| {
-            session.with_value(|s| {
-                let around = Surroundings { hidden_fields: Some(&f.hidden_fields), metadata: Some(&s.metadata) };
-                questions.with_value(|qs| walk(qs, &f.variables, &f.pages, &given, around, until))
+        #[cfg(not(feature = "widget-classic"))]
+        let walk = |f: &Fixed, s: &Session| {
+            let around = Surroundings { hidden_fields: Some(&f.hidden_fields), metadata: Some(&s.metadata) };
+            questions.with_value(|qs| {
+                let rules = Rules { questions: qs, variables: &f.variables, pages: &f.pages };
+                (engine.walk)(rules, &given, around, until)
             })
-        })
-    };
-    // Classic surveys' logic is single conditions on answers: nothing else to read.
-    #[cfg(feature = "widget-classic")]
-    let walked = move |until: Option<&str>| -> Walk {
-        let given = answers.read();
-        questions.with_value(|qs| walk(qs, &[], &[], &given, Surroundings::default(), until))
+        };
+        // Classic surveys' logic is single conditions on answers: nothing else to read.
+        #[cfg(feature = "widget-classic")]
+        let walk = |_: &Fixed, _: &Session| {
+            questions.with_value(|qs| {
+                let rules = Rules { questions: qs, variables: &[], pages: &[] };
+                (engine.walk)(rules, &given, Surroundings::default(), until)
+            })
+        };
+        fixed.with_value(|f| session.with_value(|s| walk(f, s)))
     };
     // The steps the answers lead through, as question ids: a page's
     // questions together, every other question alone.
-    #[cfg(not(feature = "widget-classic"))]
     let walk_steps = move || -> Vec<Vec<String>> {
-        let path = walked(None).path;
-        fixed.with_value(|f| {
-            questions.with_value(|qs| {
-                let grouped = crate::domain::survey_pages::group(qs, &f.pages, &path);
-                grouped.iter().map(|step| step.iter().map(|i| qs[*i].id.clone()).collect()).collect()
-            })
-        })
-    };
-    // Classic surveys have no pages: a question is a step.
-    #[cfg(feature = "widget-classic")]
-    let walk_steps = move || -> Vec<Vec<String>> {
-        let path = walked(None).path;
-        questions.with_value(|qs| path.iter().map(|i| vec![qs[*i].id.clone()]).collect())
+        let Some(engine) = engine.get() else { return Vec::new() };
+        let walked = walked(None);
+        let steps = |pages: &[_]| {
+            questions.with_value(|qs| (engine.steps)(Rules { questions: qs, variables: &[], pages }, &walked))
+        };
+        #[cfg(not(feature = "widget-classic"))]
+        return fixed.with_value(|f| steps(&f.pages));
+        #[cfg(feature = "widget-classic")]
+        steps(&[])
     };
     // One walk per change of the answers, shared by every question's
     // visibility, the step shown and the progress.
@@ -214,13 +228,6 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     // The steps and the position among them, read without subscribing (one
     // closure for all the handlers: one copy in the wasm).
     let steps = move || untrack(|| (all_steps.get(), position()));
-
-    let read_answers = move || {
-        if let Some(fields) = form_ref.get_untracked().and_then(|form| read_form(&form)) {
-            let parsed = questions.with_value(|qs| answers::from_form(qs, &fields)).unwrap_or_default();
-            answers.set(parsed);
-        }
-    };
 
     // Focus follows the step: the new question's title, or the thank-you
     // (which is there from the start, hidden, so it is focused rather than
@@ -267,15 +274,16 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         };
         let redirect_address = move || {
             let url = untrack(reached)?.redirect_url?;
-            Some(recall.with_sources(|sources| render_url(&url, sources)))
+            let engine = engine.get()?;
+            Some(recall.with_sources(|sources| (engine.render_url)(&url, sources)))
         };
         let ending_title = move || match reached().and_then(|e| e.title) {
-            Some(own) => recall.with_sources(|s| render(&own, s)),
+            Some(own) => recall.render(&own),
             None => messages.thank_you_title.to_string(),
         };
         let ending_text = move || {
             let text = reached().and_then(|e| e.text).unwrap_or_else(|| thank_you.clone());
-            recall.with_sources(|s| render(&text, s))
+            recall.render(&text)
         };
         // Variables as they stand on the current step, or at the end once done.
         Effect::new(move |_| {
@@ -290,14 +298,17 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     #[cfg(feature = "widget-classic")]
     let (redirect_address, ending_title, ending_text) = (|| None::<&str>, messages.thank_you_title, thank_you);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
         if saving.get_untracked() {
+            ev.prevent_default();
             return;
         }
         read_answers();
+        // Before the rules arrive the form is the server's plain one: it posts.
+        let Some(engine) = engine.get() else { return };
+        ev.prevent_default();
         let mut given = answers.get_untracked();
         let path = untrack(|| walked(None));
-        questions.with_value(|qs| prune_unasked(qs, &path, &mut given));
+        questions.with_value(|qs| (engine.prune)(qs, &path, &mut given));
         let (all, at) = steps();
         let completing = at + 1 >= all.len();
         // The server's own rules, for this step's questions only (and whether logic requires each).
@@ -305,7 +316,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
         for step_id in all.get(at).into_iter().flatten() {
             let required = questions
                 .with_value(|qs| qs.iter().position(|q| q.id == *step_id).is_some_and(|i| path.requires(i, &qs[i])));
-            problems.extend(step_problems(&questions.get_value(), &given, step_id, required, messages));
+            problems.extend((engine.problems)(&questions.get_value(), &given, step_id, required, messages));
         }
         if let Some((first, _)) = problems.first() {
             // Focus goes to the first question with a problem.
@@ -507,45 +518,6 @@ fn merge_context(into: &mut HostContext, later: HostContext) {
 fn restore_context(unsent: &mut HostContext, failed: HostContext) {
     let newer = std::mem::replace(unsent, failed);
     merge_context(unsent, newer);
-}
-
-/// The errors, for the question on screen, that the server would report.
-fn step_problems(
-    questions: &[Question],
-    given: &Answers,
-    step_id: &str,
-    required: bool,
-    messages: &'static Messages,
-) -> Vec<(String, String)> {
-    let Some(question) = questions.iter().find(|q| q.id == step_id) else { return Vec::new() };
-    let mut only_this = Answers::new();
-    for key in [question.id.clone(), other_key(&question.id)] {
-        if let Some(v) = given.get(&key) {
-            only_this.insert(key, v.clone());
-        }
-    }
-    let mut single = question.clone();
-    (single.show_if, single.logic, single.required) = (None, Vec::new(), required);
-    // The visitor reads the survey's language: the server's rule texts are
-    // for developers (and English), so each problem gets one of the widget's own.
-    let wrong = if matches!(question.kind, QuestionKind::Email) { messages.invalid_email } else { messages.invalid };
-    let broken = only_this.get(&question.id).and_then(|answer| broken_rule(&question.validation, answer));
-    match answers::validate(std::slice::from_ref(&single), &only_this, true) {
-        Ok(()) => Vec::new(),
-        Err(AppError::Validation { errors }) => errors
-            .into_iter()
-            .filter_map(|e| {
-                let key = e.field.strip_prefix("answers.")?.to_string();
-                let message = match (only_this.contains_key(&key), broken) {
-                    (false, _) => messages.required.to_string(),
-                    (true, Some(rule)) if key == question.id => rule.message(&question.validation, messages),
-                    (true, _) => wrong.to_string(),
-                };
-                Some((key, message))
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// Every question's answer, `null` for those not (or no longer) answered, so

@@ -7,6 +7,7 @@
 //! It needs no router and no server functions, which keeps that bundle small.
 
 mod deferred;
+mod engine;
 mod form;
 mod host;
 mod json;

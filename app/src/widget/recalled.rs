@@ -2,9 +2,10 @@
 //! to date as the visitor answers. A text that recalls nothing never reads
 //! the answers, so it is not redrawn when they change.
 
+use super::engine::EngineHandle;
 use crate::domain::answers::Answers;
 #[cfg(not(feature = "widget-classic"))]
-use crate::domain::recall::{has_recall, render, RecallSources};
+use crate::domain::recall::{has_recall, RecallSources};
 use crate::domain::survey::Question;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -19,6 +20,8 @@ pub struct RecallScope {
     pub hidden_fields: StoredValue<Map<String, Value>>,
     /// What the logic has calculated so far.
     pub variables: RwSignal<Answers>,
+    /// Where the renderer is (see `engine`).
+    pub engine: EngineHandle,
 }
 
 /// A text as the widget shows it: plain when it recalls nothing (no closure,
@@ -34,7 +37,18 @@ impl RecallScope {
         if !has_recall(&text) {
             return Either::Left(text);
         }
-        Either::Right(move || self.with_sources(|sources| render(&text, sources)))
+        Either::Right(move || self.render(&text))
+    }
+
+    /// `text` with its recalls filled in; as it came until the engine is
+    /// there (hydrating keeps what the server wrote, which then stays until
+    /// the engine redraws it).
+    #[cfg(not(feature = "widget-classic"))]
+    pub fn render(self, text: &str) -> String {
+        match self.engine.get() {
+            Some(engine) => self.with_sources(|sources| (engine.render)(text, sources)),
+            None => text.to_string(),
+        }
     }
 
     /// The classic bundle has no recall: surveys whose texts recall load the
