@@ -177,7 +177,7 @@ pub fn SurveyForm(props: WidgetProps, messages: &'static Messages) -> impl IntoV
     // Plain closures rather than memos: recomputing is cheap (a survey has
     // at most 100 questions), and memos of three more types cost wasm.
     // `until`: stop on reaching that question, before its own logic runs.
-    // Only called once the engine is there (`stepped`, or later).
+    // Until the engine is there nothing walks: the form is not stepped yet.
     let walked = move |until: Option<&str>| -> Walk {
         let Some(engine) = engine.get() else { return Walk::default() };
         let given = answers.read();
