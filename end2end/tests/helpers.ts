@@ -36,9 +36,17 @@ export async function createPublishedSurvey(page: Page, name: string): Promise<s
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await expect(page.getByRole('heading', { name })).toBeVisible();
   await expect(page.getByText('published', { exact: true })).toBeVisible();
-  const match = page.url().match(/\/dashboard\/surveys\/(srv_[0-9a-z]+)/);
-  expect(match, `survey id in ${page.url()}`).not.toBeNull();
-  return match![1];
+  return await surveyIdOfPage(page);
+}
+
+/**
+ * The id of the survey the dashboard has navigated to after "Save and publish". Waits for the address: the
+ * builder's own preview can show the survey's name before the navigation happens.
+ */
+export async function surveyIdOfPage(page: Page): Promise<string> {
+  const surveyPage = /\/dashboard\/surveys\/(srv_[0-9a-z]+)$/;
+  await expect(page).toHaveURL(surveyPage);
+  return page.url().match(surveyPage)![1];
 }
 
 /** Creates a survey through the REST API with the dashboard session of `page`; returns its id. */

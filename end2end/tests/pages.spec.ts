@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createSurveyViaApi, hydrated, responsesOf, signUp } from './helpers';
+import { createSurveyViaApi, hydrated, responsesOf, signUp, surveyIdOfPage } from './helpers';
 
 function pagedSurvey(language: string, titles: string[]) {
   return {
@@ -92,7 +92,7 @@ test('the builder puts questions on one page and shuffles it', async ({ page }) 
   await page.getByLabel('The page starting at question 2 shows its questions in a random order (the same for each respondent)').check();
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await expect(page.getByText('published', { exact: true })).toBeVisible();
-  const surveyId = page.url().match(/(srv_[0-9a-z]+)/)![1];
+  const surveyId = await surveyIdOfPage(page);
   const survey = await (await page.request.get(`/api/surveys/${surveyId}`)).json();
   expect(survey.pages).toEqual([{ id: 'p1', questions: [survey.questions[1].id, survey.questions[2].id], shuffle: true }]);
 });

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { createSurveyViaApi, hydrated, responsesOf, signUp } from './helpers';
+import { createSurveyViaApi, hydrated, responsesOf, signUp, surveyIdOfPage } from './helpers';
 
 const questions = [
   { id: 'store', type: 'dropdown', title: 'Which store?', required: true,
@@ -197,7 +197,7 @@ test('the builder adds and sets up the new types, with a live preview', async ({
   await expect(preview.getByRole('radiogroup', { name: 'Rate us Staff' })).toBeVisible();
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await expect(page.getByRole('heading', { name: 'Built types' })).toBeVisible();
-  const surveyId = page.url().match(/\/dashboard\/surveys\/(srv_[0-9a-z]+)/)![1];
+  const surveyId = await surveyIdOfPage(page);
   const survey = await (await page.request.get(`/api/surveys/${surveyId}`)).json();
   expect(survey.questions[0].rows.map((r: any) => r.label)).toEqual(['Food', 'Staff']);
   expect(survey.questions[1]).toMatchObject({ type: 'number', max: 12, unit: 'people' });

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { createSurveyViaApi, hydrated, responsesOf, signUp } from './helpers';
+import { createSurveyViaApi, hydrated, responsesOf, signUp, surveyIdOfPage } from './helpers';
 
 const fruits = ['Apple', 'Banana', 'Cherry', 'Damson', 'Elderberry', 'Fig', 'Grape', 'Honeydew', 'Kiwi', 'Lemon'];
 const site = process.env.VOX_E2E_SITE_URL ?? 'http://127.0.0.1:3108';
@@ -27,7 +27,7 @@ test('the builder shuffles choices with one kept in place; each visitor keeps on
   await page.getByLabel('Keep choice 11 in place').check();
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await expect(page.getByText('published', { exact: true })).toBeVisible();
-  const surveyId = page.url().match(/\/dashboard\/surveys\/(srv_[0-9a-z]+)/)![1];
+  const surveyId = await surveyIdOfPage(page);
   const stored = await (await page.request.get(`/api/surveys/${surveyId}`)).json();
   expect(stored.questions[0].shuffle).toBe(true);
   expect(stored.questions[0].choices.map((c: any) => c.label)).toEqual([...fruits, 'None of these']);
