@@ -114,8 +114,35 @@ pub async fn queue_for(
     data: &Value,
     thin: &Value,
 ) -> Result<usize, AppError> {
-    let now = now_ms();
     let subject = data.get("id").and_then(Value::as_str);
+    queue_about(conn, subscribers, org_id, events, data, thin, subject).await
+}
+
+/// As [`enqueue`], for an event whose payload belongs to a response other
+/// than by its `id` (a note on it): deleting that response redacts these
+/// deliveries too.
+pub async fn enqueue_about(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    survey_id: Option<&str>,
+    event: &str,
+    data: &Value,
+    subject_id: &str,
+) -> Result<usize, AppError> {
+    let subscribers = subscribers(&mut *conn, org_id, survey_id).await?;
+    queue_about(conn, &subscribers, org_id, &[event], data, data, Some(subject_id)).await
+}
+
+async fn queue_about(
+    conn: &mut AnyConnection,
+    subscribers: &[Subscriber],
+    org_id: &str,
+    events: &[&str],
+    data: &Value,
+    thin: &Value,
+    subject: Option<&str>,
+) -> Result<usize, AppError> {
+    let now = now_ms();
     let mut queued = 0;
     for subscriber in subscribers {
         for event in events.iter().filter(|event| subscribed(&subscriber.events, event)) {

@@ -28,6 +28,8 @@ pub enum IdKind {
     Distribution,
     Message,
     AuditEntry,
+    Tag,
+    Note,
 }
 
 impl IdKind {
@@ -49,6 +51,8 @@ impl IdKind {
             IdKind::Distribution => "dst_",
             IdKind::Message => "msg_",
             IdKind::AuditEntry => "aud_",
+            IdKind::Tag => "tag_",
+            IdKind::Note => "nte_",
         }
     }
 

@@ -38,6 +38,7 @@ pub mod survey_options;
 pub mod survey_pages;
 pub mod survey_template;
 pub mod survey_version;
+pub mod tag;
 pub mod token;
 pub mod url_component;
 pub mod validation_rules;

@@ -45,6 +45,11 @@ pub struct SurveyResponse {
     /// for the standard thank-you (or while incomplete).
     #[serde(default)]
     pub ending: Option<String>,
+    /// The organisation's tags on the response, by name. In what the API and
+    /// exports read; absent from webhook payloads (tags change on their own,
+    /// after the respondent's events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
 }
 
 fn first_version() -> i64 {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Every event Vox emits. The names are part of the public API.
-pub const EVENT_TYPES: [&str; 9] = [
+pub const EVENT_TYPES: [&str; 10] = [
     "survey.response.created",
     "survey.response.updated",
     "survey.response.completed",
@@ -17,10 +17,16 @@ pub const EVENT_TYPES: [&str; 9] = [
     "event.received",
     "invitation.sent",
     "contact.upserted",
+    "response.note.created",
 ];
 
-/// Subscribes to everything, including events added later.
+/// Subscribes to everything, including events added later, except the
+/// [`OPT_IN_EVENTS`].
 pub const ALL_EVENTS: &str = "*";
+
+/// Events an endpoint gets only when it names them: members' internal notes
+/// leave Vox only for a receiver that asked for exactly that.
+pub const OPT_IN_EVENTS: [&str; 1] = ["response.note.created"];
 
 /// The canonical name of an event, accepting the e-satisfaction spelling as an alias.
 pub fn canonical_event(name: &str) -> Option<&'static str> {
@@ -34,10 +40,13 @@ pub fn normalize_events(problems: &mut Problems, field: &str, events: &[String])
         problems.add(field, "subscribe to at least one event, or [\"*\"] for all");
         return vec![];
     }
-    if events.iter().any(|e| e == ALL_EVENTS) {
-        return vec![ALL_EVENTS.to_string()];
-    }
+    // "*" stands for every event but the opt-in ones, which are kept beside it.
     let mut out: Vec<String> = Vec::new();
+    if events.iter().any(|e| e == ALL_EVENTS) {
+        out.push(ALL_EVENTS.to_string());
+        out.extend(OPT_IN_EVENTS.iter().filter(|o| events.iter().any(|e| e == *o)).map(|o| o.to_string()));
+        return out;
+    }
     for (i, e) in events.iter().enumerate() {
         match canonical_event(e) {
             Some(name) if !out.iter().any(|o| o == name) => out.push(name.to_string()),
@@ -49,9 +58,22 @@ pub fn normalize_events(problems: &mut Problems, field: &str, events: &[String])
     out
 }
 
+/// The subscription the dashboard's event checkboxes stand for: "all events"
+/// (`*`) keeps the opt-in events ticked beside it; otherwise the ticked ones.
+pub fn subscription(all: bool, chosen: &[String]) -> Vec<String> {
+    if all {
+        std::iter::once(ALL_EVENTS.to_string())
+            .chain(chosen.iter().filter(|e| OPT_IN_EVENTS.contains(&e.as_str())).cloned())
+            .collect()
+    } else {
+        chosen.to_vec()
+    }
+}
+
 /// True when an endpoint subscribed to `events` wants `event`.
 pub fn subscribed(events: &[String], event: &str) -> bool {
-    events.iter().any(|e| e == ALL_EVENTS || e == event)
+    let everything_covers = !OPT_IN_EVENTS.contains(&event);
+    events.iter().any(|e| e == event || (e == ALL_EVENTS && everything_covers))
 }
 
 /// Checks the shape of a receiver URL (reachability and address rules are
@@ -287,6 +309,10 @@ mod tests {
         );
         assert_eq!(e, strings(&["survey.response.completed", "survey.published"]));
         assert_eq!(normalize_events(&mut p, "events", &strings(&["survey.closed", "*"])), strings(&["*"]));
+        assert_eq!(
+            normalize_events(&mut p, "events", &strings(&["response.note.created", "*"])),
+            strings(&["*", "response.note.created"])
+        );
         assert!(p.is_empty());
         normalize_events(&mut p, "events", &strings(&["feedback.ticket.created"]));
         assert!(p.into_result().unwrap_err().message_for("events[0]").is_some());
@@ -295,6 +321,11 @@ mod tests {
     #[test]
     fn subscription_matching() {
         assert!(subscribed(&strings(&["*"]), "contact.upserted"));
+        assert!(!subscribed(&strings(&["*"]), "response.note.created"), "notes leave only when asked for by name");
+        assert!(subscribed(&strings(&["*", "response.note.created"]), "response.note.created"));
+        let ticked = strings(&["survey.closed", "response.note.created"]);
+        assert_eq!(subscription(true, &ticked), strings(&["*", "response.note.created"]));
+        assert_eq!(subscription(false, &ticked), ticked);
         assert!(subscribed(&strings(&["survey.closed"]), "survey.closed"));
         assert!(!subscribed(&strings(&["survey.closed"]), "survey.published"));
     }

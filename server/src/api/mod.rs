@@ -16,6 +16,7 @@ pub mod events;
 pub mod events_router;
 pub mod extract;
 pub mod integration_webhooks;
+pub mod notes;
 pub mod openapi;
 pub mod problems;
 pub mod responses;
@@ -25,6 +26,7 @@ pub mod survey_templates;
 pub mod survey_versions;
 pub mod survey_webhooks;
 pub mod surveys;
+pub mod tags;
 pub mod tokens;
 pub mod webhook_common;
 
@@ -43,6 +45,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(survey_documents::router())
         .merge(survey_templates::router())
         .merge(responses::router())
+        .merge(tags::router())
+        .merge(notes::router())
         .merge(tokens::router())
         .merge(survey_webhooks::router())
         .merge(integration_webhooks::router())

@@ -56,7 +56,8 @@ pub struct Problem {
         (name = "audit", description = "The organisation's audit log: who did what, when, from where"),
         (name = "tokens", description = "API tokens (managed from a dashboard session)"),
         (name = "surveys", description = "Surveys and their questions"),
-        (name = "responses", description = "Responses to surveys"),
+        (name = "responses", description = "Responses to surveys, and members' internal notes on them"),
+        (name = "tags", description = "The organisation's tags, put on responses one at a time or on every response a filter matches"),
         (name = "webhooks", description = "Signed, retried, logged deliveries of events to your URLs. Every delivery carries \
             Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \
             \"{id}.{timestamp}.{body}\">`) and `X-Vox-Signature: <hex HMAC-SHA256 of the body>`, both keyed with the \

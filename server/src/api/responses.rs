@@ -41,6 +41,9 @@ pub struct FilterParams {
     /// Only responses answered under this published version (`GET /api/surveys/{id}/versions`).
     #[param(minimum = 1)]
     version: Option<i64>,
+    /// Only responses carrying this tag (its name, any case, or its id `tag_…`);
+    /// repeat it (up to 10) for responses carrying all of them.
+    tag: Option<String>,
 }
 
 /// The response filter in the query string (see `ResponseFilter::from_query`).
@@ -130,6 +133,7 @@ mod tests {
             "contactId" => "con_1",
             "language" => "el",
             "version" => "2",
+            "tag" => "urgent",
             other => panic!("no sample value for the documented parameter {other}"),
         };
         let documented = FilterParams::into_params(|| None);

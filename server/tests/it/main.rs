@@ -32,6 +32,7 @@ mod survey_pages;
 mod survey_templates;
 mod survey_versions;
 mod surveys;
+mod tags_and_notes;
 mod tokens;
 mod validation_rules;
 mod webhook_delivery_order;

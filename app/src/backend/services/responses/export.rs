@@ -108,7 +108,8 @@ pub async fn page(
     )
     .fetch_all(db.pool())
     .await?;
-    let responses = rows.iter().map(responses::from_row).collect::<Result<Vec<_>, _>>()?;
+    let mut responses = rows.iter().map(responses::from_row).collect::<Result<Vec<_>, _>>()?;
+    responses::tags::fill_in(db, &mut responses).await?;
     let next = responses.last().map(|r| (r.created_at.timestamp_millis(), r.id.clone()));
     Ok((responses, next))
 }
@@ -133,7 +134,7 @@ fn line(fields: impl IntoIterator<Item = String>) -> String {
 /// The CSV header: fixed columns, one per question, one per hidden field,
 /// one per variable, the ending (when the survey has endings), then the metadata.
 pub fn csv_header(survey: &Survey) -> String {
-    let fixed = ["id", "createdAt", "completedAt", "completed", "language", "contactId"].map(str::to_string);
+    let fixed = ["id", "createdAt", "completedAt", "completed", "language", "contactId", "tags"].map(str::to_string);
     // One column per question; one per matrix row, ranking place, contact or address field.
     let questions = survey.questions.iter().flat_map(|q| {
         let parts = display::part_columns(q);
@@ -158,6 +159,8 @@ pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
         response.completed.to_string(),
         response.language.clone().unwrap_or_default(),
         response.contact_id.clone().unwrap_or_default(),
+        // Names joined with "; " (a tag's name never holds a semicolon: `tag::check_name`).
+        response.tags.as_deref().unwrap_or_default().join("; "),
     ];
     let answers = survey.questions.iter().flat_map(|q| {
         let parts = display::part_columns(q);

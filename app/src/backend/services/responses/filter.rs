@@ -9,7 +9,8 @@
 //! (`answer.q1=lte:6` is "detractors"; `answer.q2=food` means eq; a number
 //! question compares decimals, a date question dates: `answer.q7=lt:2026-12-01`),
 //! `answer.QUESTION.ROW=COLUMN` for a matrix row, `answer.QUESTION.FIELD=TEXT`
-//! for a contact or address field.
+//! for a contact or address field, `tag=NAME` (or a tag id; repeated, all
+//! must be on the response).
 
 use crate::backend::services::responses::answer_index::{day_number, HIDDEN_PREFIX};
 use crate::domain::event::parse_instant;
@@ -19,6 +20,8 @@ use crate::domain::AppError;
 
 /// At most this many metadata, hidden-field and answer conditions together.
 pub const MAX_METADATA_FILTERS: usize = 10;
+/// At most this many `tag=` conditions.
+pub const MAX_TAG_FILTERS: usize = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnswerOp {
@@ -100,6 +103,8 @@ pub struct ResponseFilter {
     /// `hidden.NAME=VALUE` pairs; all must match.
     pub hidden: Vec<(String, String)>,
     pub answers: Vec<AnswerCondition>,
+    /// `tag=` values: a tag's name (any case) or id; every one must be on the response.
+    pub tags: Vec<String>,
 }
 
 /// A parameter of a query assembled at run time.
@@ -150,6 +155,12 @@ impl ResponseFilter {
                 "from" => filter.from_ms = Some(time("from", &value, false)?),
                 "to" => filter.to_ms = Some(time("to", &value, true)?),
                 "contactId" | "contact_id" => filter.contact_id = Some(value),
+                "tag" => {
+                    if filter.tags.len() == MAX_TAG_FILTERS {
+                        return Err(AppError::field("tag", format!("at most {MAX_TAG_FILTERS} tag filters")));
+                    }
+                    filter.tags.push(value)
+                }
                 "language" => filter.language = Some(value),
                 "sort" => {
                     filter.sort = match value.as_str() {
@@ -273,6 +284,7 @@ impl ResponseFilter {
             && self.metadata.is_empty()
             && self.hidden.is_empty()
             && self.answers.is_empty()
+            && self.tags.is_empty()
     }
 
     fn sql_with(&self, mut clauses: Vec<String>, mut params: Vec<Param>) -> (String, Vec<Param>) {
@@ -335,6 +347,17 @@ impl ResponseFilter {
                 "EXISTS (SELECT 1 FROM response_answers a WHERE a.response_id = responses.id AND a.question_id = ${q} AND {test})"
             ));
         }
+        for tag in &self.tags {
+            params.push(Param::Text(tag.clone()));
+            let id = params.len();
+            params.push(Param::Text(crate::domain::tag::name_key(tag)));
+            let key = params.len();
+            // The response's own tags are its organisation's (`tags::attach`).
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM response_tags rt JOIN tags t ON t.id = rt.tag_id \
+                 WHERE rt.response_id = responses.id AND (t.id = ${id} OR t.name_key = ${key}))"
+            ));
+        }
         (clauses.join(" AND "), params)
     }
 }
@@ -361,6 +384,14 @@ mod tests {
         assert!(params.contains(&Param::Text("hidden:source".into())));
         assert!(!f.answers_alone_suffice());
         assert!(ResponseFilter::from_query("completed=false&from=2026-01-01").unwrap().answers_alone_suffice());
+        let tagged = ResponseFilter::from_query("tag=Urgent&tag=tag_x").unwrap();
+        assert_eq!(tagged.tags, vec!["Urgent".to_string(), "tag_x".to_string()]);
+        assert!(!tagged.answers_alone_suffice(), "answer rows do not carry tags");
+        let (sql, params) = tagged.survey_sql("srv_1");
+        assert_eq!(sql.matches("response_tags").count(), 2, "{sql}");
+        assert!(params.contains(&Param::Text("urgent".into())), "names compare in lower case");
+        let too_many = (0..=MAX_TAG_FILTERS).map(|i| format!("tag=t{i}")).collect::<Vec<_>>().join("&");
+        assert!(ResponseFilter::from_query(&too_many).unwrap_err().message_for("tag").is_some());
         let v2 = ResponseFilter::from_query("version=2").unwrap();
         assert_eq!(v2.version, Some(2));
         assert!(!v2.answers_alone_suffice(), "answer rows do not carry the version");

@@ -9,8 +9,10 @@ pub mod answer_index;
 pub mod export;
 pub mod filter;
 pub mod intake;
+pub mod notes;
 pub mod overview_days;
 pub mod retention;
+pub mod tags;
 
 use crate::backend::db::{json_column, to_datetime, Db};
 use crate::backend::webhook_outbox;
@@ -65,6 +67,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<SurveyResponse, AppError> {
             None => Default::default(),
         },
         ending: row.try_get("ending")?,
+        tags: None,
     })
 }
 
@@ -91,7 +94,8 @@ pub async fn list(
         .await?;
     let count_sql = format!("SELECT COUNT(*) AS n FROM responses WHERE {condition}");
     let total: i64 = bind_all(sqlx::query(&count_sql), &params).fetch_one(db.pool()).await?.try_get("n")?;
-    let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    let mut data: Vec<SurveyResponse> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    tags::fill_in(db, &mut data).await?;
     Ok(Paginated::new(data, page, total))
 }
 
@@ -109,7 +113,16 @@ pub async fn get_any(db: &Db, id: &str) -> Result<(String, SurveyResponse), AppE
     Ok((row.try_get("organization_id")?, from_row(&row)?))
 }
 
+/// A response of the organisation, with its tags.
 pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppError> {
+    let mut response = [get_untagged(db, org_id, id).await?];
+    tags::fill_in(db, &mut response).await?;
+    let [response] = response;
+    Ok(response)
+}
+
+/// A response of the organisation, without reading its tags.
+pub async fn get_untagged(db: &Db, org_id: &str, id: &str) -> Result<SurveyResponse, AppError> {
     if !is_valid(IdKind::Response, id) {
         return Err(AppError::not_found("response"));
     }

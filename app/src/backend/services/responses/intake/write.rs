@@ -109,6 +109,7 @@ pub(super) async fn store_new(
         survey_version: new.survey_version,
         variables: new.variables.clone(),
         ending: new.ending.clone(),
+        tags: None,
     };
     if subscribers.is_empty() {
         return Ok((response, 0));
@@ -205,6 +206,7 @@ pub(super) async fn store_change(
         survey_version: change.survey_version,
         variables: change.checked.variables.clone(),
         ending: change.checked.ending.clone(),
+        tags: None,
         ..current.clone()
     };
     let mut events = vec!["survey.response.updated"];
