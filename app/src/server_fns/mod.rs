@@ -10,6 +10,7 @@ pub mod members;
 pub mod responses;
 pub mod settings;
 pub mod surveys;
+pub mod tags;
 pub mod tokens;
 pub mod webhooks;
 

@@ -1,7 +1,8 @@
 //! One response: its answers, metadata, contact, the invitation and event it
-//! came from, the webhook deliveries it caused; and deleting it (with its
-//! personal data), after confirmation.
+//! came from, the webhook deliveries it caused; its tags and the team's
+//! notes; and deleting it (with its personal data), after confirmation.
 
+use super::response_follow_up::{ResponseNotes, ResponseTags};
 use super::DashboardLayout;
 use crate::components::{action_error, format_time, ErrorNotice};
 use crate::domain::display::{answer as display_answer, value_text};
@@ -30,7 +31,8 @@ pub fn ResponsePage() -> impl IntoView {
         <DashboardLayout>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let can_edit = matches!(me.await, Ok(Some(me)) if me.role.can_edit());
+                    let me = me.await.ok().flatten();
+                    let can_edit = me.as_ref().is_some_and(|me| me.role.can_edit());
                     match detail.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok((d, survey)) => {
@@ -44,6 +46,8 @@ pub fn ResponsePage() -> impl IntoView {
                                     <p class="notice" role="status">"The response and its personal data were deleted."</p>
                                 }>
                                     <Detail detail=d.clone()/>
+                                    <ResponseTags response_id=response_id.clone() can_edit/>
+                                    {me.clone().map(|me| view! { <ResponseNotes response_id=response_id.clone() me/> })}
                                     {can_edit.then(|| {
                                         let response_id = response_id.clone();
                                         view! {

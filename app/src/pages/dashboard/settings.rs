@@ -1,5 +1,5 @@
 //! Organisation settings: members and roles, retention, the mail server,
-//! allowed sites, and the metadata keys the organisation declares.
+//! allowed sites, tags, and the metadata keys the organisation declares.
 
 use super::DashboardLayout;
 use crate::components::{action_error, ErrorNotice};
@@ -29,12 +29,16 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let me = me.await.ok().flatten();
                     match (organization.await, me) {
-                        (Ok(settings), Some(me)) => view! {
+                        (Ok(settings), Some(me)) => {
+                            let can_edit = me.role.can_edit();
+                            view! {
                             <super::security_settings::SecuritySection initial=settings.clone() me/>
                             <super::data_settings::RetentionSection initial=settings.retention_days/>
                             <super::mail_settings::MailSection initial=settings.clone()/>
                             <super::site_settings::SitesSection initial=settings.embed_sites/>
-                        }.into_any(),
+                            <super::tag_settings::TagsSection can_edit/>
+                        }.into_any()
+                        }
                         (Err(error), _) => view! { <ErrorNotice error/> }.into_any(),
                         (Ok(_), None) => view! { <ErrorNotice error=crate::domain::AppError::Unauthorized/> }.into_any(),
                     }

@@ -38,7 +38,7 @@ pub fn SurveyDetailPage() -> impl IntoView {
                             <SurveyHeader survey=survey.clone() change_status can_edit/>
                             <FilterBar survey=survey.clone()/>
                             <OverviewPanel survey=survey.clone() refresh=live.into()/>
-                            <ResponsesTable survey=survey.clone() refresh=live.into()/>
+                            <ResponsesTable survey=survey.clone() refresh=live.into() can_edit/>
                             <InvitationsCard survey_id=survey.id.clone() refresh=live.into()/>
                             <VersionsCard survey_id=survey.id.clone() refresh=live.into()/>
                             <EmbedSnippet survey/>

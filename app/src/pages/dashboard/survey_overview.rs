@@ -47,6 +47,26 @@ pub fn FilterBar(survey: Survey) -> impl IntoView {
             view! { <label>{format!("Hidden field {h}")} <input type="text" name=name value=current/></label> }
         })
         .collect_view();
+    let tags = Resource::new(|| (), |_| crate::server_fns::tags::list_tags());
+    let tag_select = move || {
+        Suspend::new(async move {
+            let tags = tags.await.unwrap_or_default();
+            let current = value("tag");
+            (!tags.is_empty()).then(|| {
+                view! {
+                    <label>"Tag"
+                        <select name="tag">
+                            <option value="">"any"</option>
+                            {tags.into_iter().map(|t| {
+                                let selected = current.eq_ignore_ascii_case(&t.name) || current == t.id;
+                                view! { <option value=t.name.clone() selected=selected>{t.name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                }
+            })
+        })
+    };
     view! {
         <form method="get" class="card filters" aria-label="Filters">
             <div class="row">
@@ -90,6 +110,7 @@ pub fn FilterBar(survey: Survey) -> impl IntoView {
                 })}
             </div>
             <div class="row">
+                <Suspense fallback=|| ()>{tag_select}</Suspense>
                 <label>"Contact id" <input type="text" name="contactId" value=value("contactId") size="16"/></label>
                 <label>"Metadata key" <input type="text" name="metadataKey" value=value("metadataKey") size="12"/></label>
                 <label>"equals" <input type="text" name="metadataValue" value=value("metadataValue") size="12"/></label>

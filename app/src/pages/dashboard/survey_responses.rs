@@ -1,17 +1,20 @@
 //! The survey page's responses: a paginated, sortable table under the page's
 //! filter, with the metadata columns the user picks (kept in the address),
-//! and exports of exactly those responses.
+//! exports of exactly those responses, and tagging them all at once.
 
 use super::survey_overview::filter_query;
+use super::tag_settings::TagChip;
 use crate::components::{format_time, ErrorNotice};
 use crate::domain::display::{answer as display_answer, metadata as display_metadata, value_text};
 use crate::domain::survey::Survey;
+use crate::domain::tag::Tag;
 use crate::server_fns::analytics::filtered_responses;
+use crate::server_fns::tags::{bulk_tag, list_tags};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
+pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>, can_edit: bool) -> impl IntoView {
     let query = use_query_map();
     let filter = filter_query();
     let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).max(1));
@@ -23,10 +26,17 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
             .unwrap_or_default()
     });
     let id = survey.id.clone();
+    let bulk = {
+        let id = survey.id.clone();
+        Action::new(move |(query, tag, remove): &(String, String, bool)| {
+            bulk_tag(id.clone(), query.clone(), tag.clone(), *remove)
+        })
+    };
     let responses = Resource::new(
-        move || (filter.get(), page.get(), refresh.get()),
-        move |(filter, page, _)| filtered_responses(id.clone(), filter, page),
+        move || (filter.get(), page.get(), refresh.get(), bulk.version().get()),
+        move |(filter, page, _, _)| filtered_responses(id.clone(), filter, page),
     );
+    let tags = Resource::new(|| (), |_| list_tags());
     // A link to this page with one parameter changed.
     let with = move |key: &'static str, value: String| {
         let mut map = query.get();
@@ -68,6 +78,8 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let survey = survey.get_value();
+                    let tags: Vec<Tag> = tags.await.unwrap_or_default();
+                    let color_of = |name: &str| tags.iter().find(|t| t.name == name).map(|t| t.color.clone()).unwrap_or_else(|| "#4b5563".into());
                     match responses.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(list) if list.data.is_empty() => view! { <p class="empty">"No responses match."</p> }.into_any(),
@@ -81,6 +93,7 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
                             let current = list.meta.page;
                             view! {
                                 <p>{if list.meta.total == 1 { "1 response".to_string() } else { format!("{} responses", list.meta.total) }}</p>
+                                {(can_edit && !tags.is_empty()).then(|| view! { <BulkTagging total=list.meta.total tags=tags.clone() filter bulk/> })}
                                 {(!keys.is_empty()).then(|| view! {
                                     <fieldset class="columns"><legend>"Metadata columns"</legend>
                                         {keys.iter().map(|k| {
@@ -93,7 +106,7 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
                                 <div class="table-scroll">
                                     <table class="table responses">
                                         <thead><tr>
-                                            <th>"Received"</th><th>"Complete"</th>
+                                            <th>"Received"</th><th>"Complete"</th><th>"Tags"</th>
                                             {survey.questions.iter().map(|q| view! { <th>{q.title.clone()}</th> }).collect_view()}
                                             {chosen.iter().map(|k| view! { <th>{k.clone()}</th> }).collect_view()}
                                             <th>"Metadata"</th>
@@ -107,6 +120,10 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
                                                     <tr>
                                                         <td>{format_time(&r.created_at)}</td>
                                                         <td>{if r.completed { "yes" } else { "no" }}</td>
+                                                        <td>{r.tags.clone().unwrap_or_default().into_iter().map(|name| {
+                                                            let color = color_of(&name);
+                                                            view! { <TagChip name color/> }
+                                                        }).collect_view()}</td>
                                                         {cells}
                                                         {meta}
                                                         <td class="metadata">{display_metadata(&r.metadata)}</td>
@@ -128,6 +145,44 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Adds a tag to, or takes it off, every response the page's filter matches
+/// (all pages, not only the one shown).
+#[component]
+fn BulkTagging(
+    total: i64,
+    tags: Vec<Tag>,
+    filter: Memo<String>,
+    bulk: Action<(String, String, bool), Result<crate::domain::tag::BulkTagResult, crate::domain::AppError>>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(String::new());
+    let run = move |remove: bool| {
+        let tag = chosen.get();
+        if !tag.is_empty() {
+            bulk.dispatch((filter.get_untracked(), tag, remove));
+        }
+    };
+    let all = if total == 1 { "the 1 response".to_string() } else { format!("all {total} responses") };
+    view! {
+        <div class="row" role="group" aria-label="Tag the responses that match the filter">
+            <label>"Tag"
+                <select on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">"choose…"</option>
+                    {tags.into_iter().map(|t| view! { <option value=t.id.clone()>{t.name.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="button" disabled=bulk.pending() on:click=move |_| run(false)>{format!("Add to {all}")}</button>
+            <button type="button" disabled=bulk.pending() on:click=move |_| run(true)>{format!("Remove from {all}")}</button>
+            {move || match bulk.value().get() {
+                Some(Ok(done)) => Some(view! {
+                    <span class="detail" role="status">{format!("{} matched: tag added to {}, removed from {}", done.matched, done.added, done.removed)}</span>
+                }.into_any()),
+                Some(Err(error)) => Some(view! { <crate::components::ErrorNotice error/> }.into_any()),
+                None => None,
+            }}
+        </div>
     }
 }
 

@@ -217,13 +217,13 @@ fn EditWebhook(
                     <legend>"Events"</legend>
                     <label class="inline">
                         <input type="checkbox" prop:checked=all on:change=move |ev| all.set(event_target_checked(&ev))/>
-                        "All events, including future ones"
+                        "All events, including future ones (internal notes only when ticked below)"
                     </label>
                     {crate::domain::webhook::EVENT_TYPES.into_iter().map(|event| {
                         let checked = chosen.get_untracked().iter().any(|e| e == event);
                         view! {
                             <label class="inline">
-                                <input type="checkbox" prop:checked=checked disabled=move || all.get() on:change=move |ev| {
+                                <input type="checkbox" prop:checked=checked disabled=move || all.get() && !crate::domain::webhook::OPT_IN_EVENTS.contains(&event) on:change=move |ev| {
                                     let on = event_target_checked(&ev);
                                     chosen.update(|c| { c.retain(|e| e != event); if on { c.push(event.to_string()); } });
                                 }/>
@@ -235,7 +235,7 @@ fn EditWebhook(
                 {action_error(move || save.value().get())}
                 <div class="actions">
                     <button type="button" class="primary" disabled=save.pending() on:click=move |_| {
-                        let events = if all.get() { vec!["*".to_string()] } else { chosen.get() };
+                        let events = crate::domain::webhook::subscription(all.get(), &chosen.get());
                         save.dispatch((id.clone(), url.get(), events));
                     }>"Save changes"</button>
                 </div>

@@ -28,7 +28,7 @@ pub fn WebhooksPage() -> impl IntoView {
     let all_events = RwSignal::new(true);
     let chosen = RwSignal::new(Vec::<String>::new());
     let on_create = move |_| {
-        let events = if all_events.get() { vec!["*".to_string()] } else { chosen.get() };
+        let events = crate::domain::webhook::subscription(all_events.get(), &chosen.get());
         let survey_id = Some(survey.get()).filter(|s| !s.is_empty());
         create.dispatch(NewWebhook { survey_id, name: name.get(), url: url.get(), events });
     };
@@ -112,11 +112,11 @@ pub fn WebhooksPage() -> impl IntoView {
                     <legend>"Events"</legend>
                     <label class="inline">
                         <input type="checkbox" prop:checked=all_events on:change=move |ev| all_events.set(event_target_checked(&ev))/>
-                        "All events, including future ones"
+                        "All events, including future ones (internal notes only when ticked below)"
                     </label>
                     {EVENT_TYPES.into_iter().map(|event| view! {
                         <label class="inline">
-                            <input type="checkbox" disabled=move || all_events.get() on:change=move |ev| {
+                            <input type="checkbox" disabled=move || all_events.get() && !crate::domain::webhook::OPT_IN_EVENTS.contains(&event) on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 chosen.update(|c| { c.retain(|e| e != event); if on { c.push(event.to_string()); } });
                             }/>
