@@ -316,6 +316,12 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// True when the error is a foreign-key violation on either backend (a row
+/// referred to was deleted after it was looked up).
+pub fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_foreign_key_violation())
+}
+
 /// Reads a TEXT column that holds a JSON document.
 pub fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, AppError> {
     use sqlx::Row;

@@ -127,10 +127,11 @@ pub async fn enqueue_about(
     survey_id: Option<&str>,
     event: &str,
     data: &Value,
+    thin: &Value,
     subject_id: &str,
 ) -> Result<usize, AppError> {
     let subscribers = subscribers(&mut *conn, org_id, survey_id).await?;
-    queue_about(conn, &subscribers, org_id, &[event], data, data, Some(subject_id)).await
+    queue_about(conn, &subscribers, org_id, &[event], data, thin, Some(subject_id)).await
 }
 
 async fn queue_about(

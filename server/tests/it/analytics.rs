@@ -147,8 +147,8 @@ async fn exports_stream_the_filtered_responses_as_csv_and_ndjson() {
     let csv = res.text().await.unwrap();
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert_eq!(lines.len(), 1 + 8, "a header and one row per filtered response");
-    assert!(lines[0].starts_with("id,createdAt,completedAt,completed,language,contactId,tags,q1: Recommend?"));
-    assert!(lines[0].ends_with("hidden.source,metadata"));
+    assert!(lines[0].starts_with("id,createdAt,completedAt,completed,language,contactId,q1: Recommend?"));
+    assert!(lines[0].ends_with("hidden.source,metadata,tags"));
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{csv}");
     assert!(csv.contains("Other: Phone"));
 

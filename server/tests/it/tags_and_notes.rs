@@ -103,9 +103,9 @@ async fn tags_are_put_on_responses_and_filter_lists_overviews_and_exports() {
         .unwrap();
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[0].starts_with("id,createdAt,completedAt,completed,language,contactId,tags,"), "{}", lines[0]);
+    assert!(lines[0].ends_with(",metadata,tags"), "tags come last: {}", lines[0]);
     let low_line = lines.iter().find(|l| l.starts_with(&low)).unwrap();
-    assert!(low_line.contains(",follow up; Urgent,"), "{low_line}");
+    assert!(low_line.ends_with(",follow up; Urgent"), "{low_line}");
     let ndjson = owner
         .get(app.url(&format!("/api/surveys/{survey}/responses/export?format=ndjson&tag=urgent&tag=follow%20up")))
         .send()
@@ -143,6 +143,13 @@ async fn another_organisations_tags_and_responses_are_out_of_reach() {
     let their_tag = create_tag(&app, &theirs, json!({"name": "vip"})).await["id"].as_str().unwrap().to_string();
     let res = theirs.put(app.url(&format!("/api/responses/{their_response}/tags/{their_tag}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = theirs
+        .post(app.url(&format!("/api/responses/{their_response}/notes")))
+        .json(&json!({"body": "Theirs."}))
+        .send()
+        .await
+        .unwrap();
+    let their_note = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
 
     for res in [
         ours.get(app.url(&format!("/api/tags/{their_tag}"))).send().await.unwrap(),
@@ -160,6 +167,17 @@ async fn another_organisations_tags_and_responses_are_out_of_reach() {
         ours.get(app.url(&format!("/api/responses/{their_response}/notes"))).send().await.unwrap(),
         ours.post(app.url(&format!("/api/responses/{their_response}/notes")))
             .json(&json!({"body": "hi"}))
+            .send()
+            .await
+            .unwrap(),
+        ours.patch(app.url(&format!("/api/responses/{their_response}/notes/{their_note}")))
+            .json(&json!({"body": "mine"}))
+            .send()
+            .await
+            .unwrap(),
+        ours.delete(app.url(&format!("/api/responses/{their_response}/notes/{their_note}"))).send().await.unwrap(),
+        ours.patch(app.url(&format!("/api/responses/{our_response}/notes/{their_note}")))
+            .json(&json!({"body": "mine"}))
             .send()
             .await
             .unwrap(),
@@ -185,6 +203,8 @@ async fn another_organisations_tags_and_responses_are_out_of_reach() {
     let listed = get_json(&ours, app.url("/api/tags")).await;
     assert_eq!(ids(&listed), vec![our_tag.clone()]);
     assert_eq!(listed["data"][0]["responseCount"], 0);
+    let their_notes = get_json(&theirs, app.url(&format!("/api/responses/{their_response}/notes"))).await;
+    assert_eq!(their_notes[0]["body"], "Theirs.", "untouched by the other organisation");
 }
 
 #[tokio::test]
@@ -259,7 +279,12 @@ async fn notes_belong_to_their_author_and_go_with_their_response() {
     assert_eq!(note["surveyId"], survey.as_str());
     let note_url = format!("{notes_url}/{}", note["id"].as_str().unwrap());
 
-    // Every member reads it; a viewer cannot write one.
+    // Every member reads it; a viewer cannot write one, nor make, delete or put on tags.
+    expect_problem(viewer.post(app.url("/api/tags")).json(&json!({"name": "mine"})).send().await.unwrap(), 403).await;
+    let tag = create_tag(&app, &admin, json!({"name": "kept"})).await["id"].as_str().unwrap().to_string();
+    expect_problem(viewer.delete(app.url(&format!("/api/tags/{tag}"))).send().await.unwrap(), 403).await;
+    let res = viewer.put(app.url(&format!("/api/responses/{response}/tags/{tag}"))).send().await.unwrap();
+    expect_problem(res, 403).await;
     assert_eq!(get_json(&viewer, notes_url.clone()).await.as_array().unwrap().len(), 1);
     expect_problem(viewer.post(&notes_url).json(&json!({"body": "me too"})).send().await.unwrap(), 403).await;
     let problem = expect_problem(admin.post(&notes_url).json(&json!({"body": "   "})).send().await.unwrap(), 422).await;
@@ -299,9 +324,18 @@ async fn a_note_reaches_only_endpoints_that_subscribe_to_notes_by_name() {
     let survey = app.published_survey(&owner).await;
     let everything = Receiver::start(&[]).await;
     let notes_too = Receiver::start(&[]).await;
+    let ids_only = Receiver::start(&[]).await;
     survey_webhook(&app, &owner, &survey, &everything.url, json!(["*"])).await;
     let hook = survey_webhook(&app, &owner, &survey, &notes_too.url, json!(["*", "response.note.created"])).await;
     assert_eq!(hook["events"], json!(["*", "response.note.created"]));
+    let thin = survey_webhook(&app, &owner, &survey, &ids_only.url, json!(["response.note.created"])).await;
+    let res = owner
+        .patch(app.url(&format!("/api/surveys/{survey}/webhooks/{}", thin["id"].as_str().unwrap())))
+        .json(&json!({"thinPayload": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
 
     let response = answer(&app, &survey, 1).await;
     let res = owner
@@ -321,6 +355,10 @@ async fn a_note_reaches_only_endpoints_that_subscribe_to_notes_by_name() {
     let note = &got[2].json()["data"];
     assert_eq!(note["body"], "Escalated to the store manager.");
     assert_eq!(note["responseId"], response.as_str());
+    // An endpoint that takes ids only gets the note's ids, not its text or author.
+    let thin_note = ids_only.wait_for(1).await[0].json();
+    assert_eq!(thin_note["type"], "response.note.created");
+    assert_eq!(thin_note["data"], json!({"id": note["id"], "responseId": response, "surveyId": survey}));
 
     // "*" covers the responses' events but not the note: deliveries keep
     // their order, so a note queued for it would arrive before the next response's.
@@ -329,4 +367,16 @@ async fn a_note_reaches_only_endpoints_that_subscribe_to_notes_by_name() {
     let types: Vec<Value> = plain.iter().map(|r| r.json()["type"].clone()).collect();
     assert!(types.iter().all(|t| t.as_str().unwrap().starts_with("survey.response.")), "{types:?}");
     assert!(plain.iter().all(|r| !String::from_utf8_lossy(&r.body).contains("Escalated")));
+
+    // A deleted note leaves no text in the delivery log.
+    let note_id = note["id"].as_str().unwrap().to_string();
+    let res = owner.delete(app.url(&format!("/api/responses/{response}/notes/{note_id}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let logged: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM webhook_deliveries WHERE event = 'response.note.created'")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(logged.len(), 2, "one for each endpoint that asked");
+    assert!(logged.iter().all(|p| !p.contains("Escalated") && p.contains("\"redacted\":true")), "{logged:?}");
 }

@@ -132,9 +132,9 @@ fn line(fields: impl IntoIterator<Item = String>) -> String {
 }
 
 /// The CSV header: fixed columns, one per question, one per hidden field,
-/// one per variable, the ending (when the survey has endings), then the metadata.
+/// one per variable, the ending (when the survey has endings), the metadata, then the tags.
 pub fn csv_header(survey: &Survey) -> String {
-    let fixed = ["id", "createdAt", "completedAt", "completed", "language", "contactId", "tags"].map(str::to_string);
+    let fixed = ["id", "createdAt", "completedAt", "completed", "language", "contactId"].map(str::to_string);
     // One column per question; one per matrix row, ranking place, contact or address field.
     let questions = survey.questions.iter().flat_map(|q| {
         let parts = display::part_columns(q);
@@ -148,7 +148,9 @@ pub fn csv_header(survey: &Survey) -> String {
     let variables = survey.options.variables.iter().map(|v| format!("var.{}", v.id));
     let ending = (!survey.options.endings.is_empty()).then(|| "ending".to_string());
     let logic = variables.chain(ending);
-    line(fixed.into_iter().chain(questions).chain(hidden).chain(logic).chain(["metadata".to_string()]))
+    // Tags come last, so the columns that came before them keep their places.
+    let tail = ["metadata".to_string(), "tags".to_string()];
+    line(fixed.into_iter().chain(questions).chain(hidden).chain(logic).chain(tail))
 }
 
 pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
@@ -159,8 +161,6 @@ pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
         response.completed.to_string(),
         response.language.clone().unwrap_or_default(),
         response.contact_id.clone().unwrap_or_default(),
-        // Names joined with "; " (a tag's name never holds a semicolon: `tag::check_name`).
-        response.tags.as_deref().unwrap_or_default().join("; "),
     ];
     let answers = survey.questions.iter().flat_map(|q| {
         let parts = display::part_columns(q);
@@ -187,7 +187,9 @@ pub fn csv_row(survey: &Survey, response: &SurveyResponse) -> String {
     } else {
         serde_json::Value::Object(response.metadata.clone()).to_string()
     };
-    line(fixed.into_iter().chain(answers).chain(hidden).chain(logic).chain([metadata]))
+    // Names joined with "; " (a tag's name never holds a semicolon: `tag::check_name`).
+    let tags = response.tags.as_deref().unwrap_or_default().join("; ");
+    line(fixed.into_iter().chain(answers).chain(hidden).chain(logic).chain([metadata, tags]))
 }
 
 pub fn ndjson_row(response: &SurveyResponse) -> String {

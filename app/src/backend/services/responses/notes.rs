@@ -90,9 +90,18 @@ pub async fn create(
         from_row(&row)?
     };
     let data = serde_json::to_value(&note)?;
-    let queued =
-        webhook_outbox::enqueue_about(&mut tx, org_id, Some(&response.survey_id), NOTE_CREATED, &data, response_id)
-            .await?;
+    // Endpoints that take ids only get no text and no author.
+    let thin = serde_json::json!({ "id": note.id, "responseId": note.response_id, "surveyId": note.survey_id });
+    let queued = webhook_outbox::enqueue_about(
+        &mut tx,
+        org_id,
+        Some(&response.survey_id),
+        NOTE_CREATED,
+        &data,
+        &thin,
+        response_id,
+    )
+    .await?;
     tx.commit().await?;
     if queued > 0 {
         state.webhook_wakeup.notify_one();
@@ -126,6 +135,7 @@ pub async fn update(
 }
 
 /// Deletes a note: its author may, and owners and admins may delete anyone's.
+/// Copies of it in the webhook log are redacted in the same transaction.
 pub async fn delete(
     db: &Db,
     org_id: &str,
@@ -139,9 +149,28 @@ pub async fn delete(
     if !is_author && !matches!(role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden { message: "only its author, an owner or an admin can delete a note".into() });
     }
-    db.execute_write(
-        sqlx::query("DELETE FROM response_notes WHERE id = $1 AND organization_id = $2").bind(id).bind(org_id),
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM response_notes WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+    // The note's deliveries are filed under its response; its id (letters,
+    // digits and one underscore, which LIKE reads as any one character, itself
+    // included) picks them out.
+    let redacted =
+        serde_json::json!({ "id": id, "responseId": note.response_id, "surveyId": note.survey_id, "redacted": true });
+    sqlx::query(
+        "UPDATE webhook_deliveries SET payload = $1 WHERE organization_id = $2 AND subject_id = $3 AND event = $4 \
+         AND payload LIKE $5",
     )
+    .bind(webhook_outbox::envelope(NOTE_CREATED, &redacted, false))
+    .bind(org_id)
+    .bind(response_id)
+    .bind(NOTE_CREATED)
+    .bind(format!("%\"{id}\"%"))
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }

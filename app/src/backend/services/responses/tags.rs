@@ -2,7 +2,7 @@
 //! putting them on one response or on every response a filter matches, and
 //! reading them back with responses (lists, exports, the detail page).
 
-use crate::backend::db::{is_unique_violation, new_id, now_ms, to_datetime, Db};
+use crate::backend::db::{is_foreign_key_violation, is_unique_violation, new_id, now_ms, to_datetime, Db};
 use crate::backend::services::responses::filter::{bind_all, Param, ResponseFilter};
 use crate::backend::services::surveys;
 use crate::domain::error::Problems;
@@ -161,8 +161,12 @@ pub async fn attach(db: &Db, org_id: &str, response_id: &str, tag_id: &str) -> R
             .bind(tag_id)
             .bind(now_ms()),
         )
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .await;
+    match done {
+        // The response or the tag was deleted since it was looked up.
+        Err(e) if is_foreign_key_violation(&e) => Err(AppError::not_found("tag")),
+        other => Ok(other?.rows_affected() == 1),
+    }
 }
 
 /// Takes a tag off a response (not there is fine); `true` when it was there.
@@ -222,8 +226,13 @@ pub async fn bulk(
             n + 1,
             n + 2
         );
-        let done = bind_all(sqlx::query(&sql), &params).bind(tag.as_str()).bind(now).execute(&mut *tx).await?;
-        added += done.rows_affected() as i64;
+        let done = bind_all(sqlx::query(&sql), &params).bind(tag.as_str()).bind(now).execute(&mut *tx).await;
+        added += match done {
+            Err(e) if is_foreign_key_violation(&e) => {
+                return Err(AppError::field("add", "a tag was deleted meanwhile; try again"));
+            }
+            other => other?.rows_affected() as i64,
+        };
     }
     for tag in &request.remove {
         let sql = format!(
