@@ -12,7 +12,7 @@ email="fuzz-$(date +%s%N)@example.com"
 curl -fsS -c "$jar" -H 'content-type: application/json' \
   -d "{\"email\":\"$email\",\"password\":\"a long enough password\",\"organizationName\":\"Fuzz\"}" \
   "$base/api/auth/signup" >/dev/null
-all_scopes='["surveys:read","surveys:write","responses:read","responses:write","webhooks:read","webhooks:write","events:read","events:write","contacts:read","contacts:write","distributions:write","audit:read"]'
+all_scopes='["surveys:read","surveys:write","responses:read","responses:write","webhooks:read","webhooks:write","events:read","events:write","contacts:read","contacts:write","distributions:write","audit:read","cases:read","cases:write"]'
 token=$(curl -fsS -b "$jar" -H 'content-type: application/json' \
   -d "{\"title\":\"schemathesis\",\"scopes\":$all_scopes}" "$base/api/tokens" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')

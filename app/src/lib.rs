@@ -28,7 +28,7 @@ pub mod client;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -118,6 +118,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard/settings") view=pages::dashboard::SettingsPage/>
                 <Route path=path!("/dashboard/events") view=pages::dashboard::EventsRouterPage/>
                 <Route path=path!("/dashboard/contacts") view=pages::dashboard::ContactsPage/>
+                // Rendered whole before it is sent: the inbox works without JavaScript.
+                <Route path=path!("/dashboard/cases") view=pages::dashboard::CasesPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard/responses/:id") view=pages::dashboard::ResponsePage/>
                 <Route path=path!("/dashboard/webhooks/:id") view=pages::dashboard::WebhookDetailPage/>
             </Routes>

@@ -30,6 +30,8 @@ pub enum IdKind {
     AuditEntry,
     Tag,
     Note,
+    Case,
+    CaseEvent,
 }
 
 impl IdKind {
@@ -53,6 +55,8 @@ impl IdKind {
             IdKind::AuditEntry => "aud_",
             IdKind::Tag => "tag_",
             IdKind::Note => "nte_",
+            IdKind::Case => "cas_",
+            IdKind::CaseEvent => "cev_",
         }
     }
 
@@ -67,6 +71,7 @@ impl IdKind {
                 | IdKind::Message
                 | IdKind::AuditEntry
                 | IdKind::Contact
+                | IdKind::CaseEvent
         )
     }
 

@@ -5,6 +5,8 @@
 pub mod account;
 pub mod answers;
 pub mod audit;
+pub mod case;
+pub mod case_query;
 pub mod contact;
 pub mod display;
 pub mod distribution;

@@ -30,10 +30,14 @@ pub enum Scope {
     DistributionsWrite,
     #[serde(rename = "audit:read")]
     AuditRead,
+    #[serde(rename = "cases:read")]
+    CasesRead,
+    #[serde(rename = "cases:write")]
+    CasesWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 14] = [
         Scope::SurveysRead,
         Scope::SurveysWrite,
         Scope::ResponsesRead,
@@ -46,6 +50,8 @@ impl Scope {
         Scope::ContactsWrite,
         Scope::DistributionsWrite,
         Scope::AuditRead,
+        Scope::CasesRead,
+        Scope::CasesWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +68,8 @@ impl Scope {
             Scope::ContactsWrite => "contacts:write",
             Scope::DistributionsWrite => "distributions:write",
             Scope::AuditRead => "audit:read",
+            Scope::CasesRead => "cases:read",
+            Scope::CasesWrite => "cases:write",
         }
     }
 
@@ -88,6 +96,8 @@ impl Scope {
             Scope::ContactsWrite => "Create and update contacts",
             Scope::DistributionsWrite => "Send surveys to contacts",
             Scope::AuditRead => "Read the audit log (owners and admins)",
+            Scope::CasesRead => "Read cases and their history",
+            Scope::CasesWrite => "Open, assign and resolve cases",
         }
     }
 }

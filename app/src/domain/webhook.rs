@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Every event Vox emits. The names are part of the public API.
-pub const EVENT_TYPES: [&str; 10] = [
+pub const EVENT_TYPES: [&str; 12] = [
     "survey.response.created",
     "survey.response.updated",
     "survey.response.completed",
@@ -18,6 +18,8 @@ pub const EVENT_TYPES: [&str; 10] = [
     "invitation.sent",
     "contact.upserted",
     "response.note.created",
+    "case.created",
+    "case.updated",
 ];
 
 /// Subscribes to everything, including events added later, except the

@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod auth;
+pub mod cases;
 pub mod contacts;
 pub mod events_router;
 pub mod members;

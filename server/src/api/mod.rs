@@ -6,6 +6,7 @@
 pub mod analytics;
 pub mod audit_log;
 pub mod auth;
+pub mod cases;
 pub mod client;
 pub mod contacts;
 pub mod distributions;
@@ -47,6 +48,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(responses::router())
         .merge(tags::router())
         .merge(notes::router())
+        .merge(cases::router())
         .merge(tokens::router())
         .merge(survey_webhooks::router())
         .merge(integration_webhooks::router())

@@ -57,6 +57,7 @@ pub struct Problem {
         (name = "tokens", description = "API tokens (managed from a dashboard session)"),
         (name = "surveys", description = "Surveys and their questions"),
         (name = "responses", description = "Responses to surveys, and members' internal notes on them"),
+        (name = "cases", description = "Cases: responses someone follows up, assigned, given a due time, resolved and closed, with every change in their history"),
         (name = "tags", description = "The organisation's tags, put on responses one at a time or on every response a filter matches"),
         (name = "webhooks", description = "Signed, retried, logged deliveries of events to your URLs. Every delivery carries \
             Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \

@@ -8,6 +8,7 @@ mod common;
 mod analytics;
 mod audit_log;
 mod auth;
+mod cases;
 mod client;
 mod crash;
 mod distributions;

@@ -216,6 +216,9 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("/api/client/responses/{id}", &["patch"]),
         ("/api/surveys/{surveyId}/webhooks", &["get", "post"]),
         ("/api/integrations/webhooks/{id}/rotate-secret", &["post"]),
+        ("/api/cases", &["get", "post"]),
+        ("/api/cases/stats", &["get"]),
+        ("/api/cases/{id}", &["get", "patch"]),
     ] {
         for method in methods {
             let op = &paths[path][*method];
@@ -227,6 +230,7 @@ async fn the_openapi_document_describes_every_endpoint() {
     assert!(schemes.contains_key("bearer") && schemes.contains_key("session"));
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert_eq!(doc["paths"]["/api/surveys"]["post"]["security"][0]["bearer"][0], "surveys:write");
+    assert_eq!(doc["paths"]["/api/cases/{id}"]["patch"]["security"][0]["bearer"][0], "cases:write");
 
     // One delivery type, two spellings, both in the document.
     let schemas = &doc["components"]["schemas"];

@@ -3,6 +3,7 @@
 //! the dashboard, the REST API and the widget. One folder per area; an area
 //! may call another area's public functions (README "Layout").
 
+pub mod cases;
 pub mod events_router;
 pub mod organization;
 pub mod outreach;

@@ -12,6 +12,7 @@ pub fn DashboardLayout(children: Children) -> impl IntoView {
             <a class="brand" href="/dashboard">"Vox"</a>
             <nav aria-label="Main">
                 <a href="/dashboard">"Surveys"</a>
+                <a href="/dashboard/cases">"Cases"</a>
                 <a href="/dashboard/events">"Events Router"</a>
                 <a href="/dashboard/contacts">"Contacts"</a>
                 <a href="/dashboard/webhooks">"Webhooks"</a>

@@ -2,6 +2,9 @@
 
 mod audit;
 mod builder;
+mod case_panel;
+mod case_widgets;
+mod cases_inbox;
 mod charts;
 mod contacts;
 mod data_settings;
@@ -31,6 +34,7 @@ mod webhooks;
 
 pub use audit::AuditLogPage;
 pub use builder::{EditSurveyPage, NewSurveyPage};
+pub use cases_inbox::CasesPage;
 pub use contacts::ContactsPage;
 pub use events_router::EventsRouterPage;
 pub use layout::DashboardLayout;

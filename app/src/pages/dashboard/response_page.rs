@@ -1,7 +1,8 @@
 //! One response: its answers, metadata, contact, the invitation and event it
-//! came from, the webhook deliveries it caused; its tags and the team's
-//! notes; and deleting it (with its personal data), after confirmation.
+//! came from, the webhook deliveries it caused; its case, its tags and the
+//! team's notes; and deleting it (with its personal data), after confirmation.
 
+use super::case_panel::ResponseCase;
 use super::response_follow_up::{ResponseNotes, ResponseTags};
 use super::DashboardLayout;
 use crate::components::{action_error, format_time, ErrorNotice};
@@ -46,6 +47,7 @@ pub fn ResponsePage() -> impl IntoView {
                                     <p class="notice" role="status">"The response and its personal data were deleted."</p>
                                 }>
                                     <Detail detail=d.clone()/>
+                                    {me.clone().map(|me| view! { <ResponseCase response_id=response_id.clone() me/> })}
                                     <ResponseTags response_id=response_id.clone() can_edit/>
                                     {me.clone().map(|me| view! { <ResponseNotes response_id=response_id.clone() me/> })}
                                     {can_edit.then(|| {

@@ -2,12 +2,14 @@
 //! is the page address, so a view can be bookmarked and shared), the figures,
 //! the trend, each question's distribution and the text answers.
 
+use super::case_widgets::CaseFigures;
 use super::charts::{DistributionBars, TrendChart};
 use crate::components::{format_time, ErrorNotice};
 use crate::domain::metrics::{Overview, QuestionStats};
 use crate::domain::survey::{QuestionKind, Survey};
 use crate::domain::url_component;
 use crate::server_fns::analytics::{survey_overview, survey_text_answers};
+use crate::server_fns::cases::get_case_stats;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -138,15 +140,19 @@ pub fn OverviewPanel(survey: Survey, refresh: Signal<u32>) -> impl IntoView {
         map.replace("interval", name.to_string());
         map.to_query_string()
     };
+    let survey_id = survey.id.clone();
+    let cases = Resource::new(move || refresh.get(), move |_| get_case_stats(Some(survey_id.clone())));
     let survey = StoredValue::new(survey);
     view! {
         <section class="overview" aria-label="Overview">
             <Suspense fallback=|| view! { <p>"Loading the overview…"</p> }>
                 {move || Suspend::new(async move {
+                    let case_figures = cases.await.ok();
                     match overview.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(o) => view! {
                             <Figures overview=o.clone()/>
+                            {case_figures.map(|stats| view! { <CaseFigures survey_id=survey.with_value(|s| s.id.clone()) stats/> })}
                             <div class="card">
                                 <div class="row">
                                     <h2>"Trend"</h2>

@@ -37,6 +37,9 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>, can_edit: bool) -> i
         move |(filter, page, _, _)| filtered_responses(id.clone(), filter, page),
     );
     let tags = Resource::new(|| (), |_| list_tags());
+    // Outside the list, which live updates redraw: a tag chosen for the bulk
+    // action stays chosen when a new response arrives.
+    let bulk_choice = RwSignal::new(String::new());
     // A link to this page with one parameter changed.
     let with = move |key: &'static str, value: String| {
         let mut map = query.get();
@@ -93,7 +96,7 @@ pub fn ResponsesTable(survey: Survey, refresh: Signal<u32>, can_edit: bool) -> i
                             let current = list.meta.page;
                             view! {
                                 <p>{if list.meta.total == 1 { "1 response".to_string() } else { format!("{} responses", list.meta.total) }}</p>
-                                {(can_edit && !tags.is_empty()).then(|| view! { <BulkTagging total=list.meta.total tags=tags.clone() filter bulk/> })}
+                                {(can_edit && !tags.is_empty()).then(|| view! { <BulkTagging total=list.meta.total tags=tags.clone() filter bulk chosen=bulk_choice/> })}
                                 {(!keys.is_empty()).then(|| view! {
                                     <fieldset class="columns"><legend>"Metadata columns"</legend>
                                         {keys.iter().map(|k| {
@@ -156,8 +159,8 @@ fn BulkTagging(
     tags: Vec<Tag>,
     filter: Memo<String>,
     bulk: Action<(String, String, bool), Result<crate::domain::tag::BulkTagResult, crate::domain::AppError>>,
+    chosen: RwSignal<String>,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(String::new());
     let run = move |remove: bool| {
         let tag = chosen.get();
         if !tag.is_empty() {
@@ -170,7 +173,10 @@ fn BulkTagging(
             <label>"Tag"
                 <select on:change=move |ev| chosen.set(event_target_value(&ev))>
                     <option value="">"choose…"</option>
-                    {tags.into_iter().map(|t| view! { <option value=t.id.clone()>{t.name.clone()}</option> }).collect_view()}
+                    {tags.into_iter().map(|t| {
+                        let id = t.id.clone();
+                        view! { <option value=t.id.clone() selected=move || chosen.get() == id>{t.name.clone()}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <button type="button" disabled=bulk.pending() on:click=move |_| run(false)>{format!("Add to {all}")}</button>

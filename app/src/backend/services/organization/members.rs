@@ -398,6 +398,13 @@ pub async fn change_role(state: &AppState, me: &Me, actor: &Actor, user_id: &str
     if owners(&mut tx, &me.organization_id).await? == 0 {
         return Err(AppError::Conflict { code: "last_owner".into(), message: "an organisation needs an owner".into() });
     }
+    // A viewer cannot work on cases: theirs go back to the team.
+    let queued = if role == Role::Viewer {
+        crate::backend::services::cases::unassign_member(&mut tx, &me.organization_id, user_id, Some(&me.user_id))
+            .await?
+    } else {
+        0
+    };
     audit::record_in(
         &mut tx,
         &me.organization_id,
@@ -408,6 +415,9 @@ pub async fn change_role(state: &AppState, me: &Me, actor: &Actor, user_id: &str
     )
     .await?;
     tx.commit().await?;
+    if queued > 0 {
+        state.webhook_wakeup.notify_one();
+    }
     state.tokens.refresh_now(db).await;
     Ok(())
 }
@@ -434,6 +444,9 @@ pub async fn remove(state: &AppState, me: &Me, actor: &Actor, user_id: &str) -> 
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    let queued =
+        crate::backend::services::cases::unassign_member(&mut tx, &me.organization_id, user_id, Some(&me.user_id))
+            .await?;
     audit::record_in(
         &mut tx,
         &me.organization_id,
@@ -444,6 +457,9 @@ pub async fn remove(state: &AppState, me: &Me, actor: &Actor, user_id: &str) -> 
     )
     .await?;
     tx.commit().await?;
+    if queued > 0 {
+        state.webhook_wakeup.notify_one();
+    }
     state.tokens.refresh_now(db).await;
     Ok(())
 }
