@@ -110,7 +110,7 @@ async fn answers_lead_the_way_and_the_response_records_its_variables_and_ending(
         .await
         .unwrap();
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with("hidden.store,var.score,var.segment,ending,metadata"), "{header}");
+    assert!(header.ends_with("hidden.store,var.score,var.segment,ending,metadata,tags"), "{header}");
     assert!(csv.contains(",30,,sorry,"), "{csv}");
 }
 
