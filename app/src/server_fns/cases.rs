@@ -118,7 +118,7 @@ pub async fn update_case(
         // The form's case as it was read: a change made meanwhile is not overwritten.
         let expected = chrono::DateTime::parse_from_rfc3339(&updated_at)
             .map_err(|_| AppError::field("updatedAt", "the time the case was read, as RFC 3339"))?
-            .to_utc();
+            .timestamp_millis();
         cases::update(&state, &me.organization_id, &me.user_id, &id, &patch, Some(expected)).await
     })
     .await

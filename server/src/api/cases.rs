@@ -13,11 +13,23 @@ use app::domain::case_query::CaseQueryText;
 use app::domain::page::Paginated;
 use app::domain::scope::Scope;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// A case's version for `If-Match`: its `updatedAt` in milliseconds.
+fn with_etag(status: StatusCode, case: CaseWithHistory) -> Response {
+    let tag = HeaderValue::from_str(&format!("\"{}\"", case.case.updated_at.timestamp_millis()))
+        .expect("digits and quotes are a valid header");
+    let location = HeaderValue::from_str(&format!("/api/cases/{}", case.case.id)).expect("an id is a valid header");
+    let mut response = (status, [(header::ETAG, tag)], Json(case)).into_response();
+    if status == StatusCode::CREATED {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(stats)).routes(routes!(read, update))
@@ -84,7 +96,7 @@ async fn list(
 #[utoipa::path(post, path = "/api/cases", tag = "cases", request_body = CaseInput,
     security(("bearer" = ["cases:write"]), ("session" = [])),
     responses(
-        (status = 201, description = "Opened", body = CaseWithHistory, headers(("Location" = String, description = "The case's URL"))),
+        (status = 201, description = "Opened", body = CaseWithHistory, headers(("Location" = String, description = "The case's URL"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "The response has a case already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown response or member, a past due time, a bad title; `errors` names the field", body = Problem, content_type = "application/problem+json"),
         JsonBody, TokenAuth,
@@ -97,9 +109,7 @@ async fn create(
     caller.require(Scope::CasesWrite)?;
     let org = caller.organization_id();
     let case = cases::create(&state, org, Opener::Member(&caller.user_id), &input).await?;
-    let case = cases::get_with_history(&state.db, org, &case.id).await?;
-    let location = format!("/api/cases/{}", case.case.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(case)).into_response())
+    Ok(with_etag(StatusCode::CREATED, cases::get_with_history(&state.db, org, &case.id).await?))
 }
 
 /// Filters of the counts.
@@ -140,14 +150,10 @@ async fn stats(
 #[utoipa::path(get, path = "/api/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "Case id (`cas_…`)")),
     security(("bearer" = ["cases:read"]), ("session" = [])),
-    responses((status = 200, description = "The case", body = CaseWithHistory), NotFound, TokenAuth))]
-async fn read(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<CaseWithHistory>> {
+    responses((status = 200, description = "The case", body = CaseWithHistory, headers(("ETag" = String, description = "Its version"))), NotFound, TokenAuth))]
+async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     caller.require(Scope::CasesRead)?;
-    Ok(Json(cases::get_with_history(&state.db, caller.organization_id(), &id).await?))
+    Ok(with_etag(StatusCode::OK, cases::get_with_history(&state.db, caller.organization_id(), &id).await?))
 }
 
 /// Change a case
@@ -157,11 +163,17 @@ async fn read(
 /// priority, a title or a resolution. Resolving needs a resolution. Each
 /// change is kept in the history and sent to subscribers as `case.updated`
 /// with the list of `changes`; a patch that changes nothing does neither.
+/// Send `If-Match` with the ETag you read so that a change made meanwhile
+/// is a 412 rather than overwritten.
 #[utoipa::path(patch, path = "/api/cases/{id}", tag = "cases", request_body = CasePatch,
-    params(("id" = String, Path, description = "Case id (`cas_…`)")),
+    params(
+        ("id" = String, Path, description = "Case id (`cas_…`)"),
+        ("If-Match" = Option<String>, Header, description = "The ETag you read, e.g. `\"1765180800123\"`"),
+    ),
     security(("bearer" = ["cases:write"]), ("session" = [])),
     responses(
-        (status = 200, description = "The case as it is now", body = CaseWithHistory),
+        (status = 200, description = "The case as it is now", body = CaseWithHistory, headers(("ETag" = String, description = "Its new version"))),
+        (status = 412, description = "If-Match does not match the current version", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A move that is not allowed, resolving without a resolution, an unknown member; `errors` names the field", body = Problem, content_type = "application/problem+json"),
         NotFound, JsonBody, TokenAuth,
     ))]
@@ -169,10 +181,12 @@ async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(patch): ApiJson<CasePatch>,
-) -> ApiResult<Json<CaseWithHistory>> {
+) -> ApiResult<Response> {
     caller.require(Scope::CasesWrite)?;
     let org = caller.organization_id();
-    cases::update(&state, org, &caller.user_id, &id, &patch, None).await?;
-    Ok(Json(cases::get_with_history(&state.db, org, &id).await?))
+    let expected = super::surveys::if_match(&headers)?;
+    cases::update(&state, org, &caller.user_id, &id, &patch, expected).await?;
+    Ok(with_etag(StatusCode::OK, cases::get_with_history(&state.db, org, &id).await?))
 }

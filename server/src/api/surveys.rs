@@ -26,7 +26,7 @@ fn etag(survey: &Survey) -> HeaderValue {
 }
 
 /// The version an `If-Match` header asks for; `*` or absent means any.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let text = value.to_str().unwrap_or("").trim();
     if text == "*" {

@@ -381,7 +381,7 @@ async fn the_dashboard_does_not_overwrite_a_change_made_meanwhile() {
     let stale = form(&read_at);
     let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let res = rpc(&owner, &app, "update_case", &stale).await;
-    assert_eq!(res.status(), StatusCode::CONFLICT, "{}", res.text().await.unwrap());
+    assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED, "{}", res.text().await.unwrap());
     assert_eq!(get_json(&owner, app.url(&format!("/api/cases/{id}"))).await["status"], "in_progress");
     let fresh_read =
         get_json(&owner, app.url(&format!("/api/cases/{id}"))).await["updatedAt"].as_str().unwrap().to_string();
@@ -390,4 +390,21 @@ async fn the_dashboard_does_not_overwrite_a_change_made_meanwhile() {
     let res = rpc(&owner, &app, "update_case", &fresh).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     assert_eq!(get_json(&owner, app.url(&format!("/api/cases/{id}"))).await["status"], "closed");
+
+    // Through the API, If-Match with the ETag read.
+    let read = owner.get(app.url(&format!("/api/cases/{id}"))).send().await.unwrap();
+    let etag = read.headers()["etag"].to_str().unwrap().to_string();
+    let reopen = |tag: &str| {
+        owner
+            .patch(app.url(&format!("/api/cases/{id}")))
+            .header("If-Match", tag)
+            .json(&json!({"status": "open"}))
+            .send()
+    };
+    expect_problem(reopen("\"1\"").await.unwrap(), 412).await;
+    expect_problem(reopen("yesterday").await.unwrap(), 422).await;
+    let res = reopen(&etag).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), etag, "a change is a new version");
+    expect_problem(reopen(&etag).await.unwrap(), 412).await;
 }

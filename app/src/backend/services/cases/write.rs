@@ -177,15 +177,15 @@ pub async fn create(state: &AppState, org_id: &str, opener: Opener<'_>, input: &
 
 /// Changes a case as `actor` (a member's user id); the history records each
 /// field that changed, and nothing happens when none did. With `expected`
-/// (the `updatedAt` the caller read), a case changed meanwhile is a 409
-/// `case_changed` rather than an overwrite.
+/// (the `updatedAt` the caller read, in milliseconds), a case changed
+/// meanwhile is a 412 rather than an overwrite.
 pub async fn update(
     state: &AppState,
     org_id: &str,
     actor: &str,
     id: &str,
     patch: &CasePatch,
-    expected: Option<DateTime<Utc>>,
+    expected: Option<i64>,
 ) -> Result<Case, AppError> {
     super::get(&state.db, org_id, id).await?;
     let now = now_ms();
@@ -202,11 +202,8 @@ pub async fn update(
             .ok_or_else(|| AppError::not_found("case"))?;
         from_row(&row, now)?
     };
-    if expected.is_some_and(|t| t.timestamp_millis() != current.updated_at.timestamp_millis()) {
-        return Err(AppError::Conflict {
-            code: "case_changed".into(),
-            message: "someone changed this case meanwhile; reload it and make your change again".into(),
-        });
+    if expected.is_some_and(|ms| ms != current.updated_at.timestamp_millis()) {
+        return Err(AppError::PreconditionFailed);
     }
     let mut problems = Problems::default();
     let title = patch.title.as_deref().map(|t| check_title(&mut problems, "title", t));
