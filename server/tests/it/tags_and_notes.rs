@@ -253,6 +253,18 @@ async fn tags_and_notes_need_their_scopes() {
     let notes = get_json(&owner, app.url(&format!("/api/responses/{response}/notes"))).await;
     assert_eq!(notes[0]["body"], "Called back.");
     assert!(notes[0]["author"]["email"].as_str().unwrap().starts_with("scoped-"));
+    let note = format!("/api/responses/{response}/notes/{}", notes[0]["id"].as_str().unwrap());
+    let untag = format!("/api/responses/{response}/tags/{tag}");
+    for (method, path, body) in [
+        (Method::PATCH, note.clone(), Some(json!({"body": "Called back twice."}))),
+        (Method::DELETE, untag.clone(), None),
+        (Method::DELETE, note.clone(), None),
+    ] {
+        expect_problem(call(method.clone(), path.clone(), &reader, body.clone()).await.unwrap(), 403).await;
+        expect_problem(call(method.clone(), path.clone(), &other, body.clone()).await.unwrap(), 403).await;
+        let res = call(method, path.clone(), &writer, body).await.unwrap();
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+    }
     expect_problem(call(Method::DELETE, format!("/api/tags/{tag}"), &reader, None).await.unwrap(), 403).await;
     assert_eq!(
         call(Method::DELETE, format!("/api/tags/{tag}"), &writer, None).await.unwrap().status(),
